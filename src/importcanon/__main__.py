@@ -1,0 +1,3 @@
+from importcanon.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""The fact cache: what was learnt about each file, keyed by the hash of its content.
+
+One file per project, written atomically (temporary file, then rename), so a crash or a
+concurrent run never leaves a half-written cache; a cache that cannot be read is ignored and
+rebuilt, never an error. Three sections:
+
+- ``files``: path -> (mtime_ns, size, digest). A stat match skips reading the file at all, which
+  is what keeps a warm run as cheap as import-linter's mtime cache; content decides everything
+  else, so touching a file without changing it invalidates nothing.
+- ``scans``: module -> (digest, imports or problem), valid only under the same ``scan_key``
+  (module set and scan options), because grimp resolves ``from pkg import x`` against the set
+  of modules that exist.
+- ``parsed``: digest -> full-parse facts, independent of everything but the content.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from pathlib import Path
+from typing import Any
+
+import grimp
+
+import importcanon
+from importcanon.adapters.files import write_atomically
+from importcanon.domain.errors import ImportcanonError
+
+CACHE_FILENAME = "facts.marshal"
+_FORMAT = 1
+_VERSION = (_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])
+
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by importcanon.\n"
+)
+
+Primitive = Any  # nested tuples/lists/dicts of str, int, None: what marshal stores
+
+
+class FactCache:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.files: dict[str, tuple[int, int, str]] = {}
+        self.scan_key = ""
+        self.scans: dict[str, tuple[str, Primitive]] = {}
+        self.parsed: dict[str, Primitive] = {}
+        self._dirty = False
+
+    @classmethod
+    def open(cls, directory: Path | None) -> FactCache:
+        """The cache in ``directory``, or a cache that forgets everything when it is None."""
+        cache = cls(directory / CACHE_FILENAME if directory else None)
+        if cache.path is not None:
+            cache._load()
+        return cache
+
+    def _load(self) -> None:
+        assert self.path is not None
+        try:
+            data = marshal.loads(self.path.read_bytes())
+            if data["version"] != _VERSION:
+                return
+            files, scan_key, scans, parsed = data["files"], data["scan_key"], data["scans"], data["parsed"]
+            if not (isinstance(files, dict) and isinstance(scans, dict) and isinstance(parsed, dict)):
+                return
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return  # missing or unreadable: start afresh
+        self.files, self.scan_key, self.scans, self.parsed = files, scan_key, scans, parsed
+
+    def digest_for(self, relpath: str, mtime_ns: int, size: int) -> str | None:
+        """The content digest recorded for a file whose stat has not changed since."""
+        known = self.files.get(relpath)
+        if known is not None and known[0] == mtime_ns and known[1] == size:
+            return known[2]
+        return None
+
+    def remember_file(self, relpath: str, mtime_ns: int, size: int, digest: str) -> None:
+        if self.files.get(relpath) != (mtime_ns, size, digest):
+            self.files[relpath] = (mtime_ns, size, digest)
+            self._dirty = True
+
+    def scan_for(self, module: str, digest: str, scan_key: str) -> Primitive | None:
+        if scan_key != self.scan_key:
+            return None
+        known = self.scans.get(module)
+        return known[1] if known is not None and known[0] == digest else None
+
+    def remember_scan(self, module: str, digest: str, scan_key: str, result: Primitive) -> None:
+        if scan_key != self.scan_key:
+            self.scan_key = scan_key
+            self.scans = {}
+        self.scans[module] = (digest, result)
+        self._dirty = True
+
+    def remember_parsed(self, digest: str, result: Primitive) -> None:
+        self.parsed[digest] = result
+        self._dirty = True
+
+    def save(self, live_paths: set[str], live_modules: set[str]) -> None:
+        """Write the cache, keeping only entries for files that still exist."""
+        if self.path is None or not self._dirty and len(self.files) == len(live_paths):
+            return
+        files = {path: entry for path, entry in self.files.items() if path in live_paths}
+        digests = {entry[2] for entry in files.values()}
+        payload = {
+            "version": _VERSION,
+            "files": files,
+            "scan_key": self.scan_key,
+            "scans": {m: entry for m, entry in self.scans.items() if m in live_modules},
+            "parsed": {d: entry for d, entry in self.parsed.items() if d in digests},
+        }
+        try:
+            _mark_cache_directory(self.path.parent)
+            write_atomically(self.path, marshal.dumps(payload))
+        except (OSError, ImportcanonError):
+            pass  # a read-only checkout still gets correct results, only slower next time
+
+
+def _mark_cache_directory(directory: Path) -> None:
+    """Keep the cache out of git and out of backups, as grimp and pytest do."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, contents in ((".gitignore", "# Created by importcanon.\n*\n"), ("CACHEDIR.TAG", _TAG)):
+        marker = directory / name
+        if not marker.exists():
+            marker.write_text(contents)

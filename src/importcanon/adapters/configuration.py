@@ -1,0 +1,239 @@
+"""Reading contracts: import-linter's through its own readers, importcanon's TOML, strictly.
+
+Every problem becomes a :class:`ConfigurationError` naming the file, the line where it can be
+known, and what is wrong; tomllib reports no positions for valid TOML with wrong values, so a
+small locator finds the line of each table and key in the text.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from importcanon.domain.contracts import ContractSet, ImportLinterConfig, Settings
+from importcanon.domain.errors import ConfigurationError
+
+CONTRACTS_DIR = "contracts"
+IMPORT_LINTER_FILES = (".importlinter", "setup.cfg", "pyproject.toml")
+
+
+# import-linter's configuration -------------------------------------------------------------------
+
+
+def read_import_linter_config(project_dir: Path) -> ImportLinterConfig | None:
+    """The first of ``.importlinter``, ``setup.cfg``, ``pyproject.toml`` that configures it."""
+    from importlinter.api import read_configuration  # configures import-linter's settings
+
+    for name in IMPORT_LINTER_FILES:
+        path = project_dir / name
+        if not path.is_file():
+            continue
+        text = _read_text(path, name)
+        if not _mentions_import_linter(name, text):
+            continue
+        try:
+            options = read_configuration(str(path.resolve()))
+        except configparser.Error as error:
+            raise ConfigurationError(_first_line(str(error)), path=name, line=getattr(error, "lineno", None)) from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigurationError(*_toml_error(error), path=name) from None
+        except FileNotFoundError:
+            continue  # e.g. setup.cfg without an [importlinter] section
+        contracts = tuple(options["contracts_options"])
+        return ImportLinterConfig(
+            path=name,
+            session_options=dict(options["session_options"]),
+            contracts=contracts,
+            contract_lines=tuple(_contract_line(text, name, contract) for contract in contracts),
+        )
+    return None
+
+
+def _mentions_import_linter(name: str, text: str) -> bool:
+    if name == "pyproject.toml":
+        return re.search(r"^\s*\[+\s*tool\.importlinter", text, re.MULTILINE) is not None
+    return re.search(r"^\s*\[importlinter", text, re.MULTILINE) is not None
+
+
+def _contract_line(text: str, name: str, contract: dict[str, Any]) -> int | None:
+    """Where a contract is declared: its INI section, or the TOML line giving its name."""
+    lines = text.splitlines()
+    if name != "pyproject.toml" and "id" in contract:
+        header = f"[importlinter:contract:{contract['id']}]"
+        return next((n for n, line in enumerate(lines, 1) if line.strip() == header), None)
+    wanted = re.compile(r"^\s*name\s*=\s*([\"'])" + re.escape(str(contract.get("name", ""))) + r"\1\s*$")
+    return next((n for n, line in enumerate(lines, 1) if wanted.match(line)), None)
+
+
+# importcanon's contracts ---------------------------------------------------------------------------
+
+Validator = Callable[[Any], str | None]
+
+
+def _list_of_strings(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return "must be a list of strings"
+    return None
+
+
+def _string(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+@dataclass(frozen=True)
+class _TableSchema:
+    keys: dict[str, Validator]
+    required: frozenset[str] = frozenset()
+    array: bool = False  # [[table]] rather than [table]
+
+
+_SCHEMA: dict[str, _TableSchema] = {
+    "settings": _TableSchema(
+        keys={"root_packages": _list_of_strings, "exclude": _list_of_strings, "baseline": _string}
+    ),
+}
+
+
+def read_contracts(project_dir: Path) -> ContractSet:
+    """Merge every ``contracts/*.toml`` of the target; no directory means no contracts."""
+    directory = project_dir / CONTRACTS_DIR
+    files = sorted(directory.glob("*.toml")) if directory.is_dir() else []
+    merged: dict[str, list[tuple[dict[str, Any], str, _Locator]]] = {}
+    for path in files:
+        relpath = f"{CONTRACTS_DIR}/{path.name}"
+        text = _read_text(path, relpath)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigurationError(*_toml_error(error), path=relpath) from None
+        locator = _Locator(text)
+        for table, value in data.items():
+            schema = _SCHEMA.get(table)
+            if schema is None:
+                known = ", ".join(f"[[{t}]]" if s.array else f"[{t}]" for t, s in _SCHEMA.items())
+                raise ConfigurationError(
+                    f"unknown table [{table}]; importcanon contracts use {known}",
+                    path=relpath,
+                    line=locator.table_line(table, 0),
+                )
+            entries = value if schema.array and isinstance(value, list) else [value]
+            if schema.array != isinstance(value, list):
+                form = f"[[{table}]]" if schema.array else f"[{table}]"
+                raise ConfigurationError(
+                    f"'{table}' must be written as {form}", path=relpath, line=locator.table_line(table, 0)
+                )
+            for index, entry in enumerate(entries):
+                _validate_entry(table, index, entry, schema, relpath, locator)
+                merged.setdefault(table, []).append((entry, relpath, locator))
+    return ContractSet(
+        settings=_settings(merged.get("settings", [])),
+        files=tuple(f"{CONTRACTS_DIR}/{path.name}" for path in files),
+    )
+
+
+def _validate_entry(
+    table: str, index: int, entry: Any, schema: _TableSchema, path: str, locator: _Locator
+) -> None:
+    if not isinstance(entry, dict):
+        raise ConfigurationError(f"[{table}] must be a table", path=path, line=locator.table_line(table, index))
+    for key, value in entry.items():
+        validator = schema.keys.get(key)
+        if validator is None:
+            allowed = ", ".join(schema.keys)
+            raise ConfigurationError(
+                f"unknown key '{key}' in [{table}]; allowed keys: {allowed}",
+                path=path,
+                line=locator.key_line(table, index, key),
+            )
+        problem = validator(value)
+        if problem:
+            raise ConfigurationError(
+                f"[{table}] {key} {problem}, got {value!r}", path=path, line=locator.key_line(table, index, key)
+            )
+    missing = sorted(schema.required - entry.keys())
+    if missing:
+        raise ConfigurationError(
+            f"[{table}] is missing the required key '{missing[0]}'", path=path, line=locator.table_line(table, index)
+        )
+
+
+def _settings(entries: list[tuple[dict[str, Any], str, _Locator]]) -> Settings:
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for entry, path, locator in entries:
+        for key, value in entry.items():
+            if key in values:
+                raise ConfigurationError(
+                    f"[settings] {key} is already set in {origin[key]}",
+                    path=path,
+                    line=locator.key_line("settings", 0, key),
+                )
+            values[key], origin[key] = value, path
+    return Settings(
+        root_packages=tuple(values["root_packages"]) if "root_packages" in values else None,
+        exclude=tuple(values.get("exclude", ())),
+        baseline=values.get("baseline", Settings.baseline),
+    )
+
+
+class _Locator:
+    """Line numbers of tables and keys in a TOML text, by a line scan good enough for messages."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*=")
+
+    def __init__(self, text: str) -> None:
+        self._headers: list[tuple[str, int]] = []  # (table, line) in order
+        self._keys: dict[tuple[str, int, str], int] = {}
+        seen: dict[str, int] = {}
+        current: tuple[str, int] | None = None
+        for number, line in enumerate(text.splitlines(), 1):
+            header = self._HEADER.match(line)
+            if header:
+                table = header.group(2).strip("\"' ")
+                index = seen.get(table, -1) + 1
+                seen[table] = index
+                current = (table, index)
+                self._headers.append((table, number))
+                continue
+            key = self._KEY.match(line)
+            if key and current is not None:
+                self._keys.setdefault((*current, key.group(1).strip("\"'")), number)
+
+    def table_line(self, table: str, index: int) -> int | None:
+        matches = [line for name, line in self._headers if name == table]
+        return matches[index] if index < len(matches) else None
+
+    def key_line(self, table: str, index: int, key: str) -> int | None:
+        return self._keys.get((table, index, key), self.table_line(table, index))
+
+
+# Shared helpers -----------------------------------------------------------------------------------
+
+
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigurationError(f"not UTF-8 text: {error.reason}", path=shown) from None
+    except OSError as error:
+        raise ConfigurationError(f"cannot read the file: {error.strerror}", path=shown) from None
+
+
+_TOML_POSITION = re.compile(r" ?\(at line (\d+), column \d+\)")
+
+
+def _toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    position = _TOML_POSITION.search(str(error))
+    line = int(position.group(1)) if position else None
+    return "invalid TOML: " + _TOML_POSITION.sub("", str(error)), line
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "invalid configuration"
+

@@ -1,0 +1,35 @@
+"""Turning a file's bytes into text the way Python would (PEP 263 cookie, BOM, UTF-8 default)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tokenize
+
+
+class UndecodableSource(Exception):
+    """The bytes are not text in the encoding the file declares; Python would refuse to run it."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def decode_source(data: bytes) -> str:
+    """Decode source bytes, raising :class:`UndecodableSource` with the offending line."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        raise UndecodableSource(error.lineno, str(error.msg)) from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        start = getattr(error, "start", 0)
+        line = data.count(b"\n", 0, start) + 1
+        raise UndecodableSource(line, f"cannot decode the file as {encoding}: {error}") from None
+    return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,199 @@
+"""Sources -> facts -> graph: the one scan of a run, incremental through the content cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from importcanon.adapters.cache import FactCache, Primitive
+from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
+from importcanon.adapters.parsing import parse_module
+from importcanon.adapters.scanning import scan_sources
+from importcanon.adapters.sources import (
+    SourceFile,
+    compile_excludes,
+    list_sources,
+    locate_packages,
+)
+from importcanon.application.project import Project, RawImport
+from importcanon.domain.facts import ImportKind, ImportStatement, ParsedModule, SourceModule, SyntaxProblem
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """The import-linter session options that change what the graph contains."""
+
+    include_external_packages: bool = False
+    exclude_type_checking_imports: bool = False
+
+
+def load_project(
+    project_dir: Path,
+    root_packages: Sequence[str],
+    exclude: Sequence[str],
+    options: ScanOptions,
+    cache_dir: Path | None,
+) -> tuple[Project, FactStore]:
+    """Scan the target once and return its project plus the store to save when the run ends."""
+    listing = list_sources(project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude))
+    store = FactStore(FactCache.open(cache_dir), listing.files)
+    scan_key = _scan_key(listing.files, listing.packages, options)
+
+    imports: dict[str, list[RawImport]] = {}
+    problems: dict[str, tuple[int | None, str]] = {}
+    to_scan: list[SourceFile] = []
+    for source in listing.files:
+        digest = store.digest(source)
+        cached = store.cache.scan_for(source.module, digest, scan_key) if digest else None
+        if cached is None:
+            to_scan.append(source)
+        elif cached[0] == "problem":
+            problems[source.module] = (cached[1], cached[2])
+        else:
+            imports[source.module] = [(i, n, s, _KINDS.get(k)) for i, n, s, k in cached[1]]
+
+    scannable: list[SourceFile] = []
+    for source in to_scan:
+        failure = store.load_text(source)
+        if failure is None:
+            scannable.append(source)
+        else:
+            problems[source.module] = failure
+            store.remember_scan(source, scan_key, ("problem", *failure))
+    outcome = scan_sources(
+        listing,
+        scannable,
+        store.texts,
+        include_external_packages=options.include_external_packages,
+        exclude_type_checking_imports=options.exclude_type_checking_imports,
+    )
+    for source in scannable:
+        if source.module in outcome.problems:
+            failure = outcome.problems[source.module]
+            problems[source.module] = failure
+            store.remember_scan(source, scan_key, ("problem", *failure))
+        else:
+            raw = outcome.imports.get(source.module, [])
+            imports[source.module] = raw
+            store.remember_scan(source, scan_key, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
+
+    modules = {
+        source.module: SourceModule(source.module, source.relpath, source.is_package)
+        for source in listing.files
+    }
+    project = Project(
+        root=project_dir,
+        root_packages=tuple(listing.packages),
+        modules=modules,
+        namespace_packages=sorted(set().union(*listing.namespace_packages.values())),
+        imports=imports,
+        problems=[
+            SyntaxProblem(module, modules[module].path, line, message)
+            for module, (line, message) in sorted(problems.items())
+        ],
+        facts=store,
+    )
+    return project, store
+
+
+_KINDS: dict[str | None, ImportKind | None] = {kind.value: kind for kind in ImportKind}
+
+
+def _scan_key(files: Sequence[SourceFile], packages: dict[str, str], options: ScanOptions) -> str:
+    """What grimp's answer for a file depends on besides its content: the module set and options."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(repr((sorted(packages.items()), options)).encode())
+    for source in files:
+        hasher.update(f"{source.module}:{source.is_package}\n".encode())
+    return hasher.hexdigest()
+
+
+class FactStore:
+    """Content-addressed facts for the files of one run; parses on demand (the ParsedFacts port)."""
+
+    def __init__(self, cache: FactCache, files: Sequence[SourceFile]) -> None:
+        self.cache = cache
+        self.texts: dict[str, str] = {}
+        self._files = {source.module: source for source in files}
+        self._digests: dict[str, str | None] = {}
+        self._raw: dict[str, bytes] = {}
+        self._parsed: dict[str, ParsedModule | None] = {}
+
+    def digest(self, source: SourceFile) -> str | None:
+        """The file's content digest, reading it only when its stat changed since the last run."""
+        if source.module not in self._digests:
+            digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
+            if digest is None:
+                try:
+                    data = Path(source.path).read_bytes()
+                except OSError:
+                    self._digests[source.module] = None
+                    return None
+                digest = content_digest(data)
+                self._raw[source.module] = data
+                self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
+            self._digests[source.module] = digest
+        return self._digests[source.module]
+
+    def load_text(self, source: SourceFile) -> tuple[int | None, str] | None:
+        """Decode the file into ``texts``; returns (line, message) when that is impossible."""
+        if source.module in self.texts:
+            return None
+        data = self._raw.pop(source.module, None)
+        try:
+            if data is None:
+                data = Path(source.path).read_bytes()
+            self.texts[source.module] = decode_source(data)
+        except OSError as error:
+            return None, f"cannot read the file: {error.strerror}"
+        except UndecodableSource as error:
+            return error.line, error.message
+        return None
+
+    def remember_scan(self, source: SourceFile, scan_key: str, result: Primitive) -> None:
+        digest = self.digest(source)
+        if digest is not None:
+            self.cache.remember_scan(source.module, digest, scan_key, result)
+
+    def parsed(self, module: str) -> ParsedModule | None:
+        if module in self._parsed:
+            return self._parsed[module]
+        source = self._files.get(module)
+        result: ParsedModule | None = None
+        if source is not None and (digest := self.digest(source)) is not None:
+            cached = self.cache.parsed.get(digest)
+            if cached is not None:
+                result = _parsed_from_primitive(cached)
+            elif self.load_text(source) is None:
+                try:
+                    result = parse_module(self.texts[module], source.path)
+                except (SyntaxError, ValueError):
+                    result = None
+                else:
+                    self.cache.remember_parsed(digest, _parsed_to_primitive(result))
+        self._parsed[module] = result
+        return result
+
+    def save(self) -> None:
+        self.cache.save(
+            live_paths={source.relpath for source in self._files.values()},
+            live_modules=set(self._files),
+        )
+
+
+def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
+    return [
+        (s.line, s.kind.value, s.level, s.module, [list(pair) for pair in s.names], s.scope)
+        for s in parsed.imports
+    ]
+
+
+def _parsed_from_primitive(data: Primitive) -> ParsedModule:
+    return ParsedModule(
+        imports=tuple(
+            ImportStatement(line, ImportKind(kind), level, module, tuple(tuple(p) for p in names), scope)
+            for line, kind, level, module, names, scope in data
+        )
+    )

@@ -1,0 +1,184 @@
+"""Finding the target's root packages and module files on disk, without importing anything.
+
+The walk mirrors grimp's own module finder (regular and namespace packages, directories that are
+not identifiers skipped, ``a.b.py`` files skipped, no descent into directories without
+``__init__.py`` inside a regular package) so the module set is the one grimp would build, and adds
+what grimp lacks: exclude globs and the stat data the content cache keys on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from importcanon.domain.errors import ConfigurationError
+
+#: Where root packages are looked for, in order: the ``src/`` layout first, then flat.
+PACKAGE_BASES = ("src", ".")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    module: str
+    path: str  # absolute
+    relpath: str  # relative to the project, with "/"
+    is_package: bool
+    package: str  # the root package it belongs to
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True)
+class SourceListing:
+    packages: dict[str, str]  # root package -> absolute directory
+    files: tuple[SourceFile, ...]  # sorted by module name
+    namespace_packages: dict[str, frozenset[str]]  # root package -> namespace modules in it
+
+
+def locate_packages(project_dir: Path, names: Sequence[str]) -> dict[str, str]:
+    """Map each root package name to its directory under ``src/`` or the project itself."""
+    located: dict[str, str] = {}
+    for name in names:
+        parts = name.split(".")
+        if not all(part.isidentifier() for part in parts):
+            raise ConfigurationError(f"root package '{name}' is not a valid dotted module name")
+        for base in PACKAGE_BASES:
+            candidate = project_dir.joinpath(base, *parts)
+            if candidate.is_dir():
+                located[name] = str(candidate.resolve())
+                break
+            if candidate.with_suffix(".py").is_file():
+                raise ConfigurationError(
+                    f"root package '{name}' is a module ({candidate.with_suffix('.py')}), "
+                    "not a package: name the package that contains it"
+                )
+        else:
+            raise ConfigurationError(
+                f"root package '{name}' not found: looked for {project_dir / 'src' / Path(*parts)}"
+                f" and {project_dir / Path(*parts)}"
+            )
+    return located
+
+
+def discover_packages(project_dir: Path) -> list[str]:
+    """The top-level regular packages under ``src/`` (when it has any) or the project itself."""
+    for base in PACKAGE_BASES:
+        directory = project_dir / base
+        if not directory.is_dir():
+            continue
+        found = sorted(
+            entry.name
+            for entry in os.scandir(directory)
+            if entry.is_dir()
+            and entry.name.isidentifier()
+            and os.path.isfile(os.path.join(entry.path, "__init__.py"))
+        )
+        if found:
+            return found
+    return []
+
+
+def compile_excludes(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all exclude globs: ``**`` spans directories, ``*`` and ``?`` do not.
+
+    A pattern that matches a directory excludes everything below it.
+    """
+    parts = [_glob_to_regex(pattern.strip().strip("/")) for pattern in patterns if pattern.strip()]
+    if not parts:
+        return None
+    return re.compile("(?:" + "|".join(parts) + ")(?:/.*)?")
+
+
+def _glob_to_regex(pattern: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return "".join(out)
+
+
+def list_sources(
+    project_dir: Path, packages: dict[str, str], exclude: re.Pattern[str] | None
+) -> SourceListing:
+    """Every module file of the root packages, with the stat data the cache keys on."""
+    root = str(project_dir.resolve())
+    files: list[SourceFile] = []
+    namespaces: dict[str, frozenset[str]] = {}
+    for package, directory in packages.items():
+        walker = _PackageWalker(root, package, exclude)
+        walker.walk(directory, package, in_regular_package=False)
+        files.extend(walker.files)
+        namespaces[package] = frozenset(walker.namespace_packages)
+    files.sort(key=lambda source: source.module)
+    return SourceListing(packages=dict(packages), files=tuple(files), namespace_packages=namespaces)
+
+
+class _PackageWalker:
+    def __init__(self, root: str, package: str, exclude: re.Pattern[str] | None) -> None:
+        self.root = root
+        self.package = package
+        self.exclude = exclude
+        self.files: list[SourceFile] = []
+        self.namespace_packages: list[str] = []
+
+    def _relpath(self, path: str) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    def _excluded(self, relpath: str) -> bool:
+        return self.exclude is not None and self.exclude.fullmatch(relpath) is not None
+
+    def walk(self, directory: str, module: str, in_regular_package: bool) -> bool:
+        """Collect modules below ``directory``; True when any Python file was found."""
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            return False
+        names = {entry.name for entry in entries}
+        is_regular = "__init__.py" in names
+        if in_regular_package and not is_regular:
+            return False  # an orphan directory inside a package is not importable
+        found_any = False
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():
+                if not name.isidentifier() or self._excluded(self._relpath(entry.path)):
+                    continue
+                found_any |= self.walk(entry.path, f"{module}.{name}", is_regular)
+            elif name.endswith(".py") and not name.startswith(".") and name.count(".") == 1:
+                relpath = self._relpath(entry.path)
+                if self._excluded(relpath):
+                    continue
+                stat = entry.stat()
+                is_init = name == "__init__.py"
+                self.files.append(
+                    SourceFile(
+                        module=module if is_init else f"{module}.{name[:-3]}",
+                        path=entry.path,
+                        relpath=relpath,
+                        is_package=is_init,
+                        package=self.package,
+                        mtime_ns=stat.st_mtime_ns,
+                        size=stat.st_size,
+                    )
+                )
+                found_any = True
+        if found_any and not is_regular:
+            self.namespace_packages.append(module)
+        return found_any

@@ -1,0 +1,58 @@
+"""Composition: configuration, root packages, the one scan. What every command starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from importcanon.adapters.configuration import read_contracts, read_import_linter_config
+from importcanon.adapters.loading import FactStore, ScanOptions, load_project
+from importcanon.adapters.sources import discover_packages
+from importcanon.application.project import Project
+from importcanon.domain.contracts import ContractSet, ImportLinterConfig
+from importcanon.domain.errors import ConfigurationError, UsageError
+
+DEFAULT_CACHE_DIR = ".importcanon_cache"
+
+
+@dataclass
+class Workspace:
+    project: Project
+    import_linter: ImportLinterConfig | None
+    contracts: ContractSet
+    store: FactStore
+    packages_from: str  # "contracts", "import-linter" or "discovered"
+
+    def close(self) -> None:
+        """Persist what this run learnt, so the next run only reads what changed."""
+        self.store.save()
+
+
+def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool = True) -> Workspace:
+    if not project_dir.is_dir():
+        raise UsageError(f"project directory {project_dir} does not exist")
+    project_dir = project_dir.resolve()
+    contracts = read_contracts(project_dir)
+    import_linter = read_import_linter_config(project_dir)
+    if contracts.settings.root_packages:
+        packages, packages_from = contracts.settings.root_packages, "contracts"
+    elif import_linter is not None and import_linter.root_packages:
+        packages, packages_from = import_linter.root_packages, "import-linter"
+    else:
+        packages, packages_from = tuple(discover_packages(project_dir)), "discovered"
+    if not packages:
+        raise ConfigurationError(
+            "no root packages: set [settings] root_packages in contracts/*.toml, or root_packages "
+            "in the import-linter configuration",
+            path=str(project_dir),
+        )
+    options = ScanOptions(
+        include_external_packages=bool(import_linter and import_linter.flag("include_external_packages")),
+        exclude_type_checking_imports=bool(import_linter and import_linter.flag("exclude_type_checking_imports")),
+    )
+    if use_cache:
+        cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR).resolve()
+    else:
+        cache = None
+    project, store = load_project(project_dir, packages, contracts.settings.exclude, options, cache)
+    return Workspace(project, import_linter, contracts, store, packages_from)

@@ -1,0 +1,274 @@
+"""import-linter's contracts, run by import-linter's own contract classes on the shared graph.
+
+Each broken contract becomes one ``contract`` finding per import chain, located at the chain's
+first import, with every hop's ``path:line`` and import kind, which import-linter's report lacks.
+A contract that cannot be checked at all (bad options, a missing module, an unknown type) is a
+``contract`` finding too: a CI gate must not turn green because a layer name was misspelt.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import importlib.util
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importlinter.application.output import console
+from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
+from importlinter.contracts.forbidden import ForbiddenContract
+from importlinter.contracts.independence import IndependenceContract
+from importlinter.contracts.layers import LayersContract
+from importlinter.contracts.protected import ProtectedContract
+from importlinter.domain.contract import Contract, ContractCheck, InvalidContractOptions
+
+from importcanon.application.project import Project
+from importcanon.domain.contracts import ImportLinterConfig
+from importcanon.domain.findings import Finding
+
+RULE = "contract"
+
+BUILT_IN_TYPES: dict[str, type[Contract]] = {
+    cls.type_name: cls  # type: ignore[attr-defined]
+    for cls in (LayersContract, ForbiddenContract, IndependenceContract, ProtectedContract, AcyclicSiblingsContract)
+}
+
+
+@dataclass(frozen=True)
+class Hop:
+    importer: str
+    imported: str
+    lines: tuple[int | None, ...]
+
+
+@dataclass
+class ContractOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    checked: int = 0
+
+
+def check_import_linter_contracts(project: Project, config: ImportLinterConfig | None) -> ContractOutcome:
+    outcome = ContractOutcome()
+    if config is None:
+        return outcome
+    session = dict(config.session_options, root_packages=list(project.root_packages))
+    types = dict(BUILT_IN_TYPES)
+    type_errors = _plugin_types(session.get("contract_types", ()), project.root, types)
+    for options, line in zip(config.contracts, config.contract_lines):
+        name = str(options.get("name") or options.get("id") or "(unnamed)")
+        broken = _Broken(project, config.path, line, name)
+        contract_type = str(options.get("type", ""))
+        if contract_type in type_errors:
+            outcome.findings.append(broken.unusable(type_errors[contract_type]))
+            continue
+        if contract_type not in types:
+            known = ", ".join(sorted(types))
+            outcome.findings.append(broken.unusable(f"unknown contract type '{contract_type}' (known: {known})"))
+            continue
+        try:
+            contract = types[contract_type](name=name, session_options=session, contract_options=options)
+        except InvalidContractOptions as error:
+            problems = "; ".join(f"{key}: {message}" for key, message in sorted(error.errors.items()))
+            outcome.findings.append(broken.unusable(f"invalid options: {problems}"))
+            continue
+        try:
+            check = contract.check(copy.deepcopy(project.graph), verbose=False)
+        except Exception as error:  # import-linter signals unusable contracts with plain exceptions
+            outcome.findings.append(broken.unusable(str(error) or type(error).__name__))
+            continue
+        outcome.checked += 1
+        outcome.warnings.extend(f"contract '{name}': {warning}" for warning in check.warnings)
+        if not check.kept:
+            guidance = str(options.get("broken_contract_guidance") or "").strip()
+            outcome.findings.extend(broken.violations(contract, check, guidance))
+    return outcome
+
+
+def _plugin_types(entries: Any, project_root: Path, types: dict[str, type[Contract]]) -> dict[str, str]:
+    """Register ``contract_types`` plugins; one that lives in the target itself is refused."""
+    errors: dict[str, str] = {}
+    for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
+        name, _, dotted = str(entry).partition(":")
+        name, dotted = name.strip(), dotted.strip()
+        module_name, _, class_name = dotted.rpartition(".")
+        try:
+            spec = importlib.util.find_spec(module_name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or spec.origin is None:
+            errors[name] = f"contract type '{dotted}' is not importable by importcanon"
+        elif Path(spec.origin).resolve().is_relative_to(project_root.resolve()):
+            errors[name] = (
+                f"contract type '{dotted}' is defined inside the checked project; importcanon never "
+                "imports the code it checks (install the plugin as a package instead)"
+            )
+        else:
+            plugin = getattr(importlib.import_module(module_name), class_name, None)
+            if isinstance(plugin, type) and issubclass(plugin, Contract):
+                types[name] = plugin
+            else:
+                errors[name] = f"'{dotted}' is not an import-linter Contract class"
+    return errors
+
+
+class _Broken:
+    """Builds the findings of one contract."""
+
+    def __init__(self, project: Project, config_path: str, line: int | None, name: str) -> None:
+        self.project = project
+        self.config_path = config_path
+        self.line = line
+        self.name = name
+
+    def unusable(self, reason: str) -> Finding:
+        return Finding(
+            rule=RULE,
+            path=self.config_path,
+            line=self.line,
+            module=None,
+            message=f"contract '{self.name}' cannot be checked: {reason}",
+            suggestion=f"Fix the contract in {self.config_path} so that import-linter can check it.",
+            identity=(self.name, "unusable"),
+            details={"contract": self.name},
+        )
+
+    def violations(self, contract: Contract, check: ContractCheck, guidance: str) -> Iterable[Finding]:
+        metadata = check.metadata
+        if isinstance(contract, (LayersContract, IndependenceContract)):
+            key = "invalid_dependencies" if isinstance(contract, LayersContract) else "invalid_chains"
+            for dependency in metadata.get(key, []):
+                importer = dependency.get("importer", dependency.get("downstream_module"))
+                imported = dependency.get("imported", dependency.get("upstream_module"))
+                for route in dependency["routes" if "routes" in dependency else "chains"]:
+                    yield self._chain(
+                        f"{importer} is not allowed to import {imported}",
+                        _hops(route["chain"]),
+                        _hops(route["extra_firsts"]) + _hops(route["extra_lasts"]),
+                        guidance,
+                    )
+            for module in sorted(metadata.get("undeclared_modules", ())):
+                yield self._undeclared(module)
+        elif isinstance(contract, ForbiddenContract):
+            for dependency in metadata["invalid_chains"]:
+                for chain in dependency["chains"]:
+                    yield self._chain(
+                        f"{dependency['downstream_module']} is not allowed to import "
+                        f"{dependency['upstream_module']}",
+                        _hops(chain),
+                        [],
+                        guidance,
+                    )
+        elif isinstance(contract, ProtectedContract):
+            for broken in metadata["illegal_imports"]:
+                for link in broken.illegal_links:
+                    yield self._chain(
+                        f"{link['importer']} is not allowed to import the protected module "
+                        f"{broken.top_level_module}",
+                        _hops([link]),
+                        [],
+                        guidance,
+                    )
+        elif isinstance(contract, AcyclicSiblingsContract):
+            for package, breakers in sorted(metadata["cycle_breakers_by_package"].items()):
+                for importer, imported in sorted(breakers):
+                    hop = Hop(importer, imported, _lines(self.project, importer, imported))
+                    yield self._chain(
+                        f"the children of {package} import each other in a cycle; this is one of "
+                        f"{len(breakers)} imports whose removal makes them acyclic",
+                        [hop],
+                        [],
+                        guidance,
+                    )
+        else:
+            yield self._rendered(contract, check, guidance)
+
+    def _chain(self, summary: str, hops: Sequence[Hop], extras: Sequence[Hop], guidance: str) -> Finding:
+        first = hops[0]
+        sites = [self._describe(hop) for hop in hops]
+        message = "\n".join(
+            [f"{summary} (contract '{self.name}'):"]
+            + [f"  {site}" for site in sites]
+            + [f"  (also: {self._describe(extra)})" for extra in extras]
+        )
+        if len(hops) == 1:
+            advice = f"Remove the import of {first.imported} from {first.importer}"
+        else:
+            advice = "Break the chain at any of its imports"
+        suggestion = guidance or (
+            f"{advice}, or move the code both need to a module the contract allows; "
+            f"if the import is intended, add it to the contract's ignore_imports."
+        )
+        return Finding(
+            rule=RULE,
+            path=self.project.path_of(first.importer),
+            line=next((line for line in first.lines if line is not None), None),
+            module=first.importer,
+            message=message,
+            suggestion=suggestion,
+            identity=(self.name, *(f"{hop.importer}>{hop.imported}" for hop in hops)),
+            details={
+                "contract": self.name,
+                "chain": [self._hop_details(hop) for hop in hops],
+            },
+        )
+
+    def _describe(self, hop: Hop) -> str:
+        kinds = self._kinds(hop)
+        where = self.project.path_of(hop.importer) or hop.importer
+        lines = ", ".join(
+            f"l.{line} {kinds.get(line, '?')}" if line is not None else "l.?" for line in hop.lines
+        )
+        return f"{hop.importer} -> {hop.imported} ({where}: {lines})"
+
+    def _kinds(self, hop: Hop) -> dict[int, str]:
+        return {site.line: site.kind.value for site in self.project.sites(hop.importer, hop.imported)}
+
+    def _hop_details(self, hop: Hop) -> dict[str, Any]:
+        kinds = self._kinds(hop)
+        line = next((line for line in hop.lines if line is not None), None)
+        return {
+            "importer": hop.importer,
+            "imported": hop.imported,
+            "path": self.project.path_of(hop.importer),
+            "line": line,
+            "kind": kinds.get(line) if line is not None else None,
+        }
+
+    def _undeclared(self, module: str) -> Finding:
+        return Finding(
+            rule=RULE,
+            path=self.project.path_of(module) or self.config_path,
+            line=None if self.project.path_of(module) else self.line,
+            module=module,
+            message=f"{module} is not listed as a layer (contract '{self.name}' is exhaustive)",
+            suggestion=f"Add {module.rpartition('.')[2]} to the contract's layers or exhaustive_ignores.",
+            identity=(self.name, "undeclared", module),
+            details={"contract": self.name},
+        )
+
+    def _rendered(self, contract: Contract, check: ContractCheck, guidance: str) -> Finding:
+        """A plugin contract: its own rendering is the message, since its metadata is opaque."""
+        with console.capture() as captured:
+            contract.render_broken_contract(check)
+        text = captured.get().strip() or "the contract is broken"
+        return Finding(
+            rule=RULE,
+            path=self.config_path,
+            line=self.line,
+            module=None,
+            message=f"contract '{self.name}' is broken:\n" + "\n".join(f"  {line}" for line in text.splitlines()),
+            suggestion=guidance or "Fix the imports the contract reports.",
+            identity=(self.name, "broken"),
+            details={"contract": self.name},
+        )
+
+
+def _hops(links: Sequence[dict[str, Any]]) -> list[Hop]:
+    return [Hop(link["importer"], link["imported"], tuple(link["line_numbers"])) for link in links]
+
+
+def _lines(project: Project, importer: str, imported: str) -> tuple[int | None, ...]:
+    return tuple(site.line for site in project.sites(importer, imported)) or (None,)

@@ -1,0 +1,107 @@
+"""The target as one import graph, plus the facts behind every edge. Built once per run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+
+import grimp
+import networkx as nx
+
+from importcanon.application.ports import ParsedFacts
+from importcanon.domain.facts import ImportKind, ImportSite, SourceModule, SyntaxProblem
+
+#: (imported module, line, statement text, kind when known without a full parse)
+RawImport = tuple[str, int, str, ImportKind | None]
+
+
+class Project:
+    """Everything an analysis may ask of the target; the one grimp graph lives here."""
+
+    def __init__(
+        self,
+        *,
+        root: Path,
+        root_packages: Sequence[str],
+        modules: Mapping[str, SourceModule],
+        namespace_packages: Iterable[str],
+        imports: Mapping[str, Sequence[RawImport]],
+        problems: Sequence[SyntaxProblem],
+        facts: ParsedFacts,
+    ) -> None:
+        self.root = root
+        self.root_packages = tuple(root_packages)
+        self.modules = modules
+        self.problems = tuple(problems)
+        self.facts = facts
+        self._imports = imports
+        self._namespace_packages = tuple(namespace_packages)
+        self._kinds: dict[str, dict[int, ImportKind]] = {}
+
+    @cached_property
+    def graph(self) -> grimp.ImportGraph:
+        """The grimp graph every import-linter contract and query runs on."""
+        graph = grimp.ImportGraph()
+        for module in self.modules:
+            graph.add_module(module)
+        for module in self._namespace_packages:
+            graph.add_module(module)
+        known = set(self.modules).union(self._namespace_packages)
+        for importer, raw_imports in self._imports.items():
+            for imported, line, statement, _ in raw_imports:
+                if imported not in known:
+                    known.add(imported)
+                    graph.add_module(imported, is_squashed=True)  # an external package
+                graph.add_import(
+                    importer=importer, imported=imported, line_number=line, line_contents=statement
+                )
+        return graph
+
+    @cached_property
+    def digraph(self) -> nx.DiGraph:
+        """Module-to-module edges between the target's own modules, for networkx algorithms."""
+        digraph: nx.DiGraph = nx.DiGraph()
+        digraph.add_nodes_from(self.modules)
+        digraph.add_edges_from(
+            (importer, imported)
+            for importer, imported, _ in self._edge_records()
+            if imported in self.modules
+        )
+        return digraph
+
+    @cached_property
+    def _sites_by_edge(self) -> dict[tuple[str, str], list[tuple[int, str, ImportKind | None]]]:
+        by_edge: dict[tuple[str, str], list[tuple[int, str, ImportKind | None]]] = {}
+        for importer, imported, record in self._edge_records():
+            by_edge.setdefault((importer, imported), []).append(record)
+        return by_edge
+
+    def _edge_records(self) -> Iterator[tuple[str, str, tuple[int, str, ImportKind | None]]]:
+        for importer, raw_imports in self._imports.items():
+            for imported, line, statement, kind in raw_imports:
+                yield importer, imported, (line, statement, kind)
+
+    @property
+    def import_count(self) -> int:
+        return sum(len(raw) for raw in self._imports.values())
+
+    def path_of(self, module: str) -> str | None:
+        source = self.modules.get(module)
+        return source.path if source else None
+
+    def sites(self, importer: str, imported: str) -> list[ImportSite]:
+        """The import statements behind one edge, in line order, each with its kind."""
+        return [
+            ImportSite(importer, imported, line, statement, kind or self._kind_from_parse(importer, line))
+            for line, statement, kind in self._sites_by_edge.get((importer, imported), ())
+        ]
+
+    def _kind_from_parse(self, module: str, line: int) -> ImportKind:
+        kinds = self._kinds.get(module)
+        if kinds is None:
+            parsed = self.facts.parsed(module)
+            kinds = parsed.kinds_by_line() if parsed else {}
+            self._kinds[module] = kinds
+        # An import grimp found but the parse did not place is assumed to run at import time.
+        return kinds.get(line, ImportKind.MODULE)

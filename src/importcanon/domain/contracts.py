@@ -1,0 +1,49 @@
+"""importcanon's own contracts, as read from the target's ``contracts/*.toml`` files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_BASELINE = "contracts/baseline.json"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a contract entry was declared, so findings about it can point there."""
+
+    path: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    root_packages: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    baseline: str = DEFAULT_BASELINE
+
+
+@dataclass(frozen=True)
+class ContractSet:
+    """Every importcanon contract of a project, merged from all its contract files."""
+
+    settings: Settings = field(default_factory=Settings)
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportLinterConfig:
+    """import-linter's configuration as its own readers return it, plus where each contract is."""
+
+    path: str  # relative to the project
+    session_options: dict[str, object]
+    contracts: tuple[dict[str, object], ...]
+    contract_lines: tuple[int | None, ...]  # the line each contract starts on, same order
+
+    @property
+    def root_packages(self) -> tuple[str, ...]:
+        packages = self.session_options.get("root_packages") or ()
+        return tuple(packages) if isinstance(packages, (list, tuple)) else (str(packages),)
+
+    def flag(self, name: str) -> bool:
+        """A boolean session option, which import-linter stores as a string."""
+        return str(self.session_options.get(name, "")).lower() == "true"

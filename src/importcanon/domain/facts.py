@@ -1,0 +1,89 @@
+"""Facts about source files, derived statically and cached by content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ImportKind(str, Enum):
+    """When an import statement runs, which decides whether it can break start-up.
+
+    Ordered by precedence when contexts nest: an import under ``if TYPE_CHECKING:`` inside a
+    function is ``type-checking``; one inside a function inside ``try:`` is ``deferred``.
+    """
+
+    MODULE = "module"  # module level, unconditional: runs at import time
+    DEFERRED = "deferred"  # inside a function or method: runs when called
+    TYPE_CHECKING = "type-checking"  # under ``if TYPE_CHECKING:``: never runs
+    GUARDED = "guarded"  # inside ``try`` with an ``except ImportError``: failure tolerated
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """One import statement behind an edge of the import graph."""
+
+    importer: str
+    imported: str
+    line: int
+    statement: str
+    kind: ImportKind
+
+
+@dataclass(frozen=True, slots=True)
+class SourceModule:
+    """A module of the target and the file it lives in (``path`` relative to the project, ``/``)."""
+
+    name: str
+    path: str
+    is_package: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    """A file that could not be read or parsed; it still counts as a module of the graph."""
+
+    module: str
+    path: str
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStatement:
+    """An import statement as written, with the context it runs in.
+
+    ``names`` pairs each imported name with its ``as`` alias: for ``from m import a as b`` that is
+    ``(("a", "b"),)``; for ``import a.b as c`` it is ``(("a.b", "c"),)`` with ``module`` None.
+    """
+
+    line: int
+    kind: ImportKind
+    level: int
+    module: str | None
+    names: tuple[tuple[str, str | None], ...]
+    scope: int  # 0 at module level, otherwise the id of the enclosing function
+
+
+@dataclass(frozen=True)
+class ParsedModule:
+    """What a full parse of one file yields; computed only for the files an analysis asks about."""
+
+    imports: tuple[ImportStatement, ...]
+
+    def kinds_by_line(self) -> dict[int, ImportKind]:
+        """The kind of the import statement starting on each line (the most exposed one wins)."""
+        kinds: dict[int, ImportKind] = {}
+        for statement in self.imports:
+            known = kinds.get(statement.line)
+            if known is None or _EXPOSURE[statement.kind] < _EXPOSURE[known]:
+                kinds[statement.line] = statement.kind
+        return kinds
+
+
+_EXPOSURE = {
+    ImportKind.MODULE: 0,
+    ImportKind.GUARDED: 1,
+    ImportKind.DEFERRED: 2,
+    ImportKind.TYPE_CHECKING: 3,
+}

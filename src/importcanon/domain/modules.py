@@ -1,0 +1,51 @@
+"""Dotted module names: the one vocabulary every layer shares.
+
+Kept as plain strings (not a wrapper class) because grimp, import-linter and networkx all speak
+strings, and converting at every boundary would cost time on 3,000-module graphs for nothing.
+"""
+
+from __future__ import annotations
+
+
+def is_within(module: str, package: str) -> bool:
+    """True when ``module`` is ``package`` itself or one of its descendants."""
+    return module == package or module.startswith(package + ".")
+
+
+def is_descendant(module: str, package: str) -> bool:
+    """True when ``module`` lies strictly below ``package``."""
+    return module.startswith(package + ".")
+
+
+def parent(module: str) -> str | None:
+    """The enclosing package, or None for a top-level name."""
+    head, dot, _ = module.rpartition(".")
+    return head if dot else None
+
+
+def leaf(name: str) -> str:
+    """The last component of a dotted name: ``a.b.C`` -> ``C``."""
+    return name.rpartition(".")[2]
+
+
+def split_qualified(name: str) -> tuple[str, str]:
+    """Split ``a.b.C`` into the module part and the attribute: ``("a.b", "C")``."""
+    head, _, tail = name.rpartition(".")
+    return head, tail
+
+
+def absolute_import_target(importer: str, is_package: bool, level: int, module: str | None) -> str | None:
+    """The absolute module named by an import statement in ``importer``.
+
+    ``level`` is the number of leading dots (0 for an absolute import). Returns None when a
+    relative import climbs above the root package, which Python would reject too.
+    """
+    if level == 0:
+        return module
+    base = importer.split(".")
+    # In a package's __init__, one dot means the package itself; elsewhere it means the parent.
+    keep = len(base) - level + (1 if is_package else 0)
+    if keep <= 0:
+        return None
+    prefix = ".".join(base[:keep])
+    return f"{prefix}.{module}" if module else prefix
