@@ -41,7 +41,8 @@ def read_import_linter_config(project_dir: Path) -> ImportLinterConfig | None:
         except configparser.Error as error:
             raise ConfigurationError(_first_line(str(error)), path=name, line=getattr(error, "lineno", None)) from None
         except tomllib.TOMLDecodeError as error:
-            raise ConfigurationError(*_toml_error(error), path=name) from None
+            message, line = _toml_error(error)
+            raise ConfigurationError(message, path=name, line=line) from None
         except FileNotFoundError:
             continue  # e.g. setup.cfg without an [importlinter] section
         contracts = tuple(options["contracts_options"])
@@ -110,7 +111,8 @@ def read_contracts(project_dir: Path) -> ContractSet:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise ConfigurationError(*_toml_error(error), path=relpath) from None
+            message, line = _toml_error(error)
+            raise ConfigurationError(message, path=relpath, line=line) from None
         locator = _Locator(text)
         for table, value in data.items():
             schema = _SCHEMA.get(table)

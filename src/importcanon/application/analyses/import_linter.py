@@ -94,13 +94,12 @@ def _plugin_types(entries: Any, project_root: Path, types: dict[str, type[Contra
         name, _, dotted = str(entry).partition(":")
         name, dotted = name.strip(), dotted.strip()
         module_name, _, class_name = dotted.rpartition(".")
-        try:
-            spec = importlib.util.find_spec(module_name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is None or spec.origin is None:
+        # Only the top-level name is looked up: finding a submodule would import its parents.
+        spec = importlib.util.find_spec(module_name.split(".")[0]) if module_name else None
+        locations = [] if spec is None else list(spec.submodule_search_locations or [spec.origin or ""])
+        if spec is None:
             errors[name] = f"contract type '{dotted}' is not importable by importcanon"
-        elif Path(spec.origin).resolve().is_relative_to(project_root.resolve()):
+        elif any(Path(location).resolve().is_relative_to(project_root.resolve()) for location in locations):
             errors[name] = (
                 f"contract type '{dotted}' is defined inside the checked project; importcanon never "
                 "imports the code it checks (install the plugin as a package instead)"

@@ -1,0 +1,1 @@
+"""A small chat backend, half-way through consolidating its realtime session management."""

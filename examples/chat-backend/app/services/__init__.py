@@ -1,0 +1,1 @@
+"""Business logic between the endpoints and the realtime core."""
