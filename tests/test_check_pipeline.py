@@ -88,7 +88,7 @@ def test_a_project_that_is_not_installed_is_found_in_a_src_layout(project):
     root = project(
         {
             "src/lib/__init__.py": "",
-            "src/lib/a.py": "from lib import b\n",
+            "src/lib/a.py": "from lib import b\n\nVERSION = b.__name__.upper()\n",
             "src/lib/b.py": "",
             "contracts/importcanon.toml": '[settings]\nroot_packages = ["lib"]\n',
         }

@@ -68,7 +68,8 @@ def test_function_scopes_are_numbered_and_module_level_is_scope_zero():
 
     scopes = {statement.names[0][0]: statement.scope for statement in parsed.imports}
 
-    assert scopes["os"] == scopes["class_level"] == 0
+    assert scopes["os"] == 0
+    assert scopes["class_level"] != 0  # a class body is a scope of its own, though it runs at import time
     assert scopes["deferred"] == scopes["pkg.inner"] != 0
     assert scopes["pkg.async_deferred"] not in (0, scopes["deferred"])
 

@@ -19,9 +19,12 @@ import typer
 
 from importcanon.adapters.files import write_atomically
 from importcanon.adapters.reporting.json_report import render_json
+from importcanon.adapters.reporting.queries import render_where
 from importcanon.adapters.reporting.text_report import render_text
 from importcanon.adapters.workspace import open_workspace
 from importcanon.application.check import run_check
+from importcanon.application.queries import where as where_symbol
+from importcanon.application.symbols import Resolver
 from importcanon.domain.errors import ImportcanonError
 
 app = typer.Typer(
@@ -85,6 +88,31 @@ def check(
             write_atomically(output, report)
             typer.echo(render_text(result, elapsed).splitlines()[-1])
         return 1 if result.has_new else 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@app.command()
+def where(
+    symbol: Annotated[str, typer.Argument(help="The name to look for, such as SessionManager.")],
+    project_dir: ProjectDir = Path("."),
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the answer.")] = ReportFormat.text,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Show where a name lives: its canonical home and every module that defines, aliases or
+    re-exports it, with what each binding really resolves to.
+
+    Exits 0 when the name is bound somewhere, 1 when it is not.
+    """
+
+    def run() -> int:
+        workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+        report = where_symbol(Resolver(workspace.project), workspace.contracts, symbol)
+        workspace.close()
+        sys.stdout.write(render_where(report, format.value))
+        return 0 if report.bindings else 1
 
     raise typer.Exit(guarded(run, debug))
 

@@ -11,6 +11,8 @@ rebuilt, never an error. Three sections:
   (module set and scan options), because grimp resolves ``from pkg import x`` against the set
   of modules that exist.
 - ``parsed``: digest -> full-parse facts, independent of everything but the content.
+- ``textfacts``: digest -> (may be a shim, needles searched for, needles found): what a glance at
+  the raw bytes tells, so that a warm run knows which files mention a name without reading them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from importcanon.adapters.files import write_atomically
 from importcanon.domain.errors import ImportcanonError
 
 CACHE_FILENAME = "facts.marshal"
-_FORMAT = 1
+_FORMAT = 2
 _VERSION = (_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])
 
 _TAG = (
@@ -45,6 +47,7 @@ class FactCache:
         self.scan_key = ""
         self.scans: dict[str, tuple[str, Primitive]] = {}
         self.parsed: dict[str, Primitive] = {}
+        self.textfacts: dict[str, Primitive] = {}
         self._dirty = False
 
     @classmethod
@@ -61,12 +64,13 @@ class FactCache:
             data = marshal.loads(self.path.read_bytes())
             if data["version"] != _VERSION:
                 return
-            files, scan_key, scans, parsed = data["files"], data["scan_key"], data["scans"], data["parsed"]
-            if not (isinstance(files, dict) and isinstance(scans, dict) and isinstance(parsed, dict)):
+            sections = [data[name] for name in ("files", "scans", "parsed", "textfacts")]
+            if not all(isinstance(section, dict) for section in sections) or not isinstance(data["scan_key"], str):
                 return
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return  # missing or unreadable: start afresh
-        self.files, self.scan_key, self.scans, self.parsed = files, scan_key, scans, parsed
+        self.files, self.scans, self.parsed, self.textfacts = sections
+        self.scan_key = data["scan_key"]
 
     def digest_for(self, relpath: str, mtime_ns: int, size: int) -> str | None:
         """The content digest recorded for a file whose stat has not changed since."""
@@ -97,6 +101,10 @@ class FactCache:
         self.parsed[digest] = result
         self._dirty = True
 
+    def remember_textfacts(self, digest: str, result: Primitive) -> None:
+        self.textfacts[digest] = result
+        self._dirty = True
+
     def save(self, live_paths: set[str], live_modules: set[str]) -> None:
         """Write the cache, keeping only entries for files that still exist."""
         if self.path is None or not self._dirty and len(self.files) == len(live_paths):
@@ -109,6 +117,7 @@ class FactCache:
             "scan_key": self.scan_key,
             "scans": {m: entry for m, entry in self.scans.items() if m in live_modules},
             "parsed": {d: entry for d, entry in self.parsed.items() if d in digests},
+            "textfacts": {d: entry for d, entry in self.textfacts.items() if d in digests},
         }
         try:
             _mark_cache_directory(self.path.parent)

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from importcanon.domain.contracts import ContractSet, ImportLinterConfig, Settings
+from importcanon.domain.contracts import (
+    Canonical,
+    ContractSet,
+    Deprecated,
+    ImportLinterConfig,
+    Legacy,
+    Origin,
+    Settings,
+)
 from importcanon.domain.errors import ConfigurationError
 
 CONTRACTS_DIR = "contracts"
@@ -86,6 +94,16 @@ def _string(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
 
 
+def _dotted_name(value: Any) -> str | None:
+    if isinstance(value, str) and value and all(part.isidentifier() for part in value.split(".")):
+        return None
+    return "must be a dotted Python name such as 'app.core.models'"
+
+
+def _identifier(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.isidentifier() else "must be a Python identifier"
+
+
 @dataclass(frozen=True)
 class _TableSchema:
     keys: dict[str, Validator]
@@ -97,6 +115,21 @@ _SCHEMA: dict[str, _TableSchema] = {
     "settings": _TableSchema(
         keys={"root_packages": _list_of_strings, "exclude": _list_of_strings, "baseline": _string}
     ),
+    "canonical": _TableSchema(
+        keys={"symbol": _identifier, "module": _dotted_name},
+        required=frozenset({"symbol", "module"}),
+        array=True,
+    ),
+    "legacy": _TableSchema(
+        keys={"package": _dotted_name, "replacement": _dotted_name},
+        required=frozenset({"package", "replacement"}),
+        array=True,
+    ),
+    "deprecated": _TableSchema(
+        keys={"name": _dotted_name, "replacement": _dotted_name},
+        required=frozenset({"name"}),
+        array=True,
+    ),
 }
 
 
@@ -104,7 +137,8 @@ def read_contracts(project_dir: Path) -> ContractSet:
     """Merge every ``contracts/*.toml`` of the target; no directory means no contracts."""
     directory = project_dir / CONTRACTS_DIR
     files = sorted(directory.glob("*.toml")) if directory.is_dir() else []
-    merged: dict[str, list[tuple[dict[str, Any], str, _Locator]]] = {}
+    settings_lines: dict[str, int | None] = {}
+    merged: dict[str, list[tuple[dict[str, Any], Origin]]] = {}
     for path in files:
         relpath = f"{CONTRACTS_DIR}/{path.name}"
         text = _read_text(path, relpath)
@@ -131,9 +165,29 @@ def read_contracts(project_dir: Path) -> ContractSet:
                 )
             for index, entry in enumerate(entries):
                 _validate_entry(table, index, entry, schema, relpath, locator)
-                merged.setdefault(table, []).append((entry, relpath, locator))
+                origin = Origin(relpath, locator.table_line(table, index))
+                merged.setdefault(table, []).append((entry, origin))
+                if table == "settings":
+                    settings_lines.update({key: locator.key_line(table, index, key) for key in entry})
+    canonical = tuple(Canonical(e["symbol"], e["module"], o) for e, o in merged.get("canonical", []))
+    seen: dict[str, Canonical] = {}
+    for contract in canonical:
+        if contract.symbol in seen and seen[contract.symbol].module != contract.module:
+            first = seen[contract.symbol]
+            raise ConfigurationError(
+                f"[[canonical]] {contract.symbol} already has the home {first.module} "
+                f"({first.origin.path}:{first.origin.line}); a symbol has one canonical home",
+                path=contract.origin.path,
+                line=contract.origin.line,
+            )
+        seen[contract.symbol] = contract
     return ContractSet(
-        settings=_settings(merged.get("settings", [])),
+        settings=_settings(merged.get("settings", []), settings_lines),
+        canonical=canonical,
+        legacy=tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", [])),
+        deprecated=tuple(
+            Deprecated(e["name"], e.get("replacement"), o) for e, o in merged.get("deprecated", [])
+        ),
         files=tuple(f"{CONTRACTS_DIR}/{path.name}" for path in files),
     )
 
@@ -164,18 +218,16 @@ def _validate_entry(
         )
 
 
-def _settings(entries: list[tuple[dict[str, Any], str, _Locator]]) -> Settings:
+def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[str, int | None]) -> Settings:
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    for entry, path, locator in entries:
+    for entry, where in entries:
         for key, value in entry.items():
             if key in values:
                 raise ConfigurationError(
-                    f"[settings] {key} is already set in {origin[key]}",
-                    path=path,
-                    line=locator.key_line("settings", 0, key),
+                    f"[settings] {key} is already set in {origin[key]}", path=where.path, line=lines.get(key)
                 )
-            values[key], origin[key] = value, path
+            values[key], origin[key] = value, where.path
     return Settings(
         root_packages=tuple(values["root_packages"]) if "root_packages" in values else None,
         exclude=tuple(values.get("exclude", ())),

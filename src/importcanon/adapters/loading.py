@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,16 @@ from importcanon.adapters.sources import (
     locate_packages,
 )
 from importcanon.application.project import Project, RawImport
-from importcanon.domain.facts import ImportKind, ImportStatement, ParsedModule, SourceModule, SyntaxProblem
+from importcanon.domain.facts import (
+    Binding,
+    BindingKind,
+    Call,
+    ImportKind,
+    ImportStatement,
+    ParsedModule,
+    SourceModule,
+    SyntaxProblem,
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,12 @@ def _scan_key(files: Sequence[SourceFile], packages: dict[str, str], options: Sc
 
 
 class FactStore:
-    """Content-addressed facts for the files of one run; parses on demand (the ParsedFacts port)."""
+    """Content-addressed facts for the files of one run (the application's FactSource port).
+
+    Bytes are read only for files whose stat changed; while they are in memory the cheap text
+    facts (could it be a shim, which needles does it contain) are computed, so a warm run answers
+    "which modules mention SessionManager" from the cache without opening a file.
+    """
 
     def __init__(self, cache: FactCache, files: Sequence[SourceFile]) -> None:
         self.cache = cache
@@ -125,29 +140,35 @@ class FactStore:
         """The file's content digest, reading it only when its stat changed since the last run."""
         if source.module not in self._digests:
             digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
-            if digest is None:
-                try:
-                    data = Path(source.path).read_bytes()
-                except OSError:
+            if digest is None or digest not in self.cache.textfacts:
+                data = self._read(source)
+                if data is None:
                     self._digests[source.module] = None
                     return None
                 digest = content_digest(data)
-                self._raw[source.module] = data
                 self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
+                if digest not in self.cache.textfacts:
+                    self.cache.remember_textfacts(digest, (_may_be_shim(data), (), ()))
             self._digests[source.module] = digest
         return self._digests[source.module]
+
+    def _read(self, source: SourceFile) -> bytes | None:
+        if source.module not in self._raw:
+            try:
+                self._raw[source.module] = Path(source.path).read_bytes()
+            except OSError:
+                return None
+        return self._raw[source.module]
 
     def load_text(self, source: SourceFile) -> tuple[int | None, str] | None:
         """Decode the file into ``texts``; returns (line, message) when that is impossible."""
         if source.module in self.texts:
             return None
-        data = self._raw.pop(source.module, None)
+        data = self._read(source)
+        if data is None:
+            return None, "cannot read the file"
         try:
-            if data is None:
-                data = Path(source.path).read_bytes()
             self.texts[source.module] = decode_source(data)
-        except OSError as error:
-            return None, f"cannot read the file: {error.strerror}"
         except UndecodableSource as error:
             return error.line, error.message
         return None
@@ -176,6 +197,32 @@ class FactStore:
         self._parsed[module] = result
         return result
 
+    def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {needle: set() for needle in needles}
+        for module, source in self._files.items():
+            digest = self.digest(source)
+            if digest is None:
+                continue
+            may_be_shim, searched, hits = self.cache.textfacts[digest]
+            missing = needles.difference(searched)
+            if missing:
+                data = self._read(source)
+                if data is None:
+                    continue
+                new_hits = {needle for needle in missing if needle.encode() in data}
+                searched, hits = tuple(sorted({*searched, *missing})), tuple(sorted({*hits, *new_hits}))
+                self.cache.remember_textfacts(digest, (may_be_shim, searched, hits))
+            for needle in needles.intersection(hits):
+                found[needle].add(module)
+        return found
+
+    def shim_candidates(self) -> set[str]:
+        return {
+            module
+            for module, source in self._files.items()
+            if (digest := self.digest(source)) is not None and self.cache.textfacts[digest][0]
+        }
+
     def save(self) -> None:
         self.cache.save(
             live_paths={source.relpath for source in self._files.values()},
@@ -183,17 +230,52 @@ class FactStore:
         )
 
 
+#: A statement that can never appear at the top level of a shim, in column 0.
+_CODE_AT_TOP = re.compile(rb"^(?:async[ \t]+def|def|class|for|while|with|@)\b", re.MULTILINE)
+
+
+def _may_be_shim(data: bytes) -> bool:
+    """False only when the file certainly has top-level code beyond imports and re-bindings.
+
+    A column-0 ``def``/``class``/loop proves it, unless the line sits inside a triple-quoted
+    string, which an odd number of triple quotes before it betrays; such files are parsed.
+    """
+    if not data.strip():
+        return False
+    for match in _CODE_AT_TOP.finditer(data):
+        quotes = data.count(b'"""', 0, match.start()) + data.count(b"'''", 0, match.start())
+        if quotes % 2 == 0:
+            return False
+    return True
+
+
 def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
-    return [
-        (s.line, s.kind.value, s.level, s.module, [list(pair) for pair in s.names], s.scope)
-        for s in parsed.imports
-    ]
+    return (
+        [
+            (s.line, s.kind.value, s.level, s.module, [list(pair) for pair in s.names], s.scope, s.conditional)
+            for s in parsed.imports
+        ],
+        [(b.name, b.line, b.kind.value, b.source, b.conditional) for b in parsed.bindings],
+        list(parsed.all_names) if parsed.all_names is not None else None,
+        [(c.line, c.callee, c.scope) for c in parsed.calls],
+        [list(scope) for scope in parsed.scopes],
+        parsed.shim_shaped,
+    )
 
 
 def _parsed_from_primitive(data: Primitive) -> ParsedModule:
+    imports, bindings, all_names, calls, scopes, shim_shaped = data
     return ParsedModule(
         imports=tuple(
-            ImportStatement(line, ImportKind(kind), level, module, tuple(tuple(p) for p in names), scope)
-            for line, kind, level, module, names, scope in data
-        )
+            ImportStatement(line, ImportKind(kind), level, module, tuple(tuple(p) for p in names), scope, conditional)
+            for line, kind, level, module, names, scope, conditional in imports
+        ),
+        bindings=tuple(
+            Binding(name, line, BindingKind(kind), source, conditional)
+            for name, line, kind, source, conditional in bindings
+        ),
+        all_names=tuple(all_names) if all_names is not None else None,
+        calls=tuple(Call(line, callee, scope) for line, callee, scope in calls),
+        scopes=tuple(tuple(scope) for scope in scopes),
+        shim_shaped=shim_shaped,
     )

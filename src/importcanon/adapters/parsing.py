@@ -2,7 +2,9 @@
 
 ``ast.parse`` of a whole 1.4 M-line backend takes seconds, twelve times an import-linter run, so
 nothing here runs unless an analysis asks about a specific module, and results are cached by
-content hash.
+content hash. One pass over the statements collects everything any analysis wants of a file:
+imports with their kinds, module-level bindings, ``__all__``, calls of dotted names, scopes, and
+whether the top level has the shape of a compatibility shim.
 """
 
 from __future__ import annotations
@@ -11,9 +13,17 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from importcanon.domain.facts import ImportKind, ImportStatement, ParsedModule
+from importcanon.domain.facts import (
+    Binding,
+    BindingKind,
+    Call,
+    ImportKind,
+    ImportStatement,
+    ParsedModule,
+)
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
 def parse_module(text: str, filename: str) -> ParsedModule:
@@ -21,7 +31,14 @@ def parse_module(text: str, filename: str) -> ParsedModule:
     tree = ast.parse(text, filename=filename)
     collector = _Collector()
     collector.visit_body(tree.body, _Context())
-    return ParsedModule(imports=tuple(collector.imports))
+    return ParsedModule(
+        imports=tuple(collector.imports),
+        bindings=tuple(collector.bindings),
+        all_names=collector.all_names,
+        calls=tuple(collector.calls),
+        scopes=tuple(collector.scopes),
+        shim_shaped=_is_shim_shaped(tree.body),
+    )
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,7 @@ class _Context:
     in_function: bool = False
     type_checking: bool = False
     guarded: bool = False
+    conditional: bool = False
 
     @property
     def kind(self) -> ImportKind:
@@ -41,60 +59,139 @@ class _Context:
             return ImportKind.GUARDED
         return ImportKind.MODULE
 
+    @property
+    def module_level(self) -> bool:
+        return self.scope == 0
+
 
 class _Collector:
     def __init__(self) -> None:
         self.imports: list[ImportStatement] = []
-        self._scopes = 0
+        self.bindings: list[Binding] = []
+        self.calls: list[Call] = []
+        self.scopes: list[tuple[int, str, bool]] = [(0, "<module>", False)]
+        self.all_names: tuple[str, ...] | None = None
 
     def visit_body(self, body: list[ast.stmt], context: _Context) -> None:
         for statement in body:
             self.visit(statement, context)
 
     def visit(self, node: ast.stmt, context: _Context) -> None:
-        if isinstance(node, ast.Import):
-            self.imports.append(
-                ImportStatement(
-                    line=node.lineno,
-                    kind=context.kind,
-                    level=0,
-                    module=None,
-                    names=tuple((alias.name, alias.asname) for alias in node.names),
-                    scope=context.scope,
-                )
-            )
-        elif isinstance(node, ast.ImportFrom):
-            self.imports.append(
-                ImportStatement(
-                    line=node.lineno,
-                    kind=context.kind,
-                    level=node.level or 0,
-                    module=node.module,
-                    names=tuple((alias.name, alias.asname) for alias in node.names),
-                    scope=context.scope,
-                )
-            )
+        self._collect_calls(node, context)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, context)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._scopes += 1
-            inner = _Context(self._scopes, True, context.type_checking, context.guarded)
+            if context.module_level:
+                self._bind(node.name, node.lineno, BindingKind.FUNCTION, None, context)
+            self.visit_body(node.body, self._scope(node.name, context, is_class=False))
+        elif isinstance(node, ast.ClassDef):
+            if context.module_level:
+                self._bind(node.name, node.lineno, BindingKind.CLASS, None, context)
+            self.visit_body(node.body, self._scope(node.name, context, is_class=True))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            if context.module_level:
+                self._assignment(node, context)
+        elif isinstance(node, ast.Expr) and context.module_level:
+            self._all_extension(node.value)
+        elif isinstance(node, ast.If):
+            inner = replace(context, conditional=True)
+            if _is_type_checking(node.test):
+                inner = replace(inner, type_checking=True)
             self.visit_body(node.body, inner)
-        elif isinstance(node, ast.If) and _is_type_checking(node.test):
-            self.visit_body(node.body, replace(context, type_checking=True))
-            self.visit_body(node.orelse, context)
+            self.visit_body(node.orelse, replace(context, conditional=True))
         elif isinstance(node, (ast.Try, ast.TryStar)):
             guarded = context.guarded or any(_catches_import_error(h) for h in node.handlers)
             self.visit_body(node.body, replace(context, guarded=guarded))
             for handler in node.handlers:
-                self.visit_body(handler.body, context)
-            self.visit_body(node.orelse, context)
+                self.visit_body(handler.body, replace(context, conditional=True))
+            self.visit_body(node.orelse, replace(context, conditional=True))
             self.visit_body(node.finalbody, context)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.Match)):
+            for body in _nested_bodies(node):
+                self.visit_body(body, replace(context, conditional=True))
         else:
             for body in _nested_bodies(node):
                 self.visit_body(body, context)
 
+    def _import(self, node: ast.Import | ast.ImportFrom, context: _Context) -> None:
+        is_from = isinstance(node, ast.ImportFrom)
+        self.imports.append(
+            ImportStatement(
+                line=node.lineno,
+                kind=context.kind,
+                level=(node.level or 0) if is_from else 0,
+                module=node.module if is_from else None,  # type: ignore[union-attr]
+                names=tuple((alias.name, alias.asname) for alias in node.names),
+                scope=context.scope,
+                conditional=context.conditional,
+            )
+        )
+
+    def _scope(self, name: str, context: _Context, *, is_class: bool) -> _Context:
+        """Open the scope of a def or class body; a class body still runs at import time."""
+        outer = self.scopes[context.scope][1]
+        qualified = name if context.scope == 0 else f"{outer}.{name}"
+        self.scopes.append((context.scope, qualified, is_class))
+        return replace(context, scope=len(self.scopes) - 1, in_function=context.in_function or not is_class)
+
+    def _bind(self, name: str, line: int, kind: BindingKind, source: str | None, context: _Context) -> None:
+        self.bindings.append(Binding(name, line, kind, source, context.conditional))
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, context: _Context) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        value = node.value
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if target.id == "__all__":
+                names = _string_list(value)
+                if isinstance(node, ast.AugAssign):
+                    self.all_names = (*(self.all_names or ()), *(names or ()))
+                else:
+                    self.all_names = names
+            elif value is None or isinstance(node, ast.AugAssign):
+                continue  # a bare annotation binds nothing; += keeps the earlier binding
+            else:
+                source = _dotted(value)
+                kind = BindingKind.ALIAS if source else BindingKind.VALUE
+                self._bind(target.id, node.lineno, kind, source, context)
+
+    def _all_extension(self, value: ast.expr) -> None:
+        """``__all__.extend([...])`` and ``__all__.append("x")``."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+            return
+        owner = value.func.value
+        if not (isinstance(owner, ast.Name) and owner.id == "__all__" and value.args):
+            return
+        if value.func.attr == "extend":
+            extra = _string_list(value.args[0]) or ()
+        elif value.func.attr == "append" and isinstance(value.args[0], ast.Constant):
+            extra = (str(value.args[0].value),)
+        else:
+            return
+        self.all_names = (*(self.all_names or ()), *extra)
+
+    def _collect_calls(self, node: ast.stmt, context: _Context) -> None:
+        for expression in _own_expressions(node):
+            for inner in ast.walk(expression):
+                if isinstance(inner, ast.Call):
+                    callee = _dotted(inner.func)
+                    if callee:
+                        self.calls.append(Call(inner.lineno, callee, context.scope))
+
+
+def _own_expressions(node: ast.stmt) -> Iterator[ast.AST]:
+    """The expressions a statement evaluates itself, not those of the statements nested in it."""
+    for name, value in ast.iter_fields(node):
+        if name in _BODY_FIELDS:
+            continue
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from (item for item in value if isinstance(item, ast.AST))
+
 
 def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """Statement lists inside compound statements other than def/try/TYPE_CHECKING."""
     for name in ("body", "orelse", "finalbody"):
         body = getattr(node, name, None)
         if isinstance(body, list):
@@ -102,6 +199,26 @@ def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
     if isinstance(node, ast.Match):
         for case in node.cases:
             yield case.body
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name or a chain of Attributes on a Name; None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _string_list(node: ast.expr | None) -> tuple[str, ...] | None:
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in node.elts
+    ):
+        return tuple(item.value for item in node.elts)  # type: ignore[attr-defined]
+    return None
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -121,3 +238,50 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
         if name in _IMPORT_ERRORS:
             return True
     return False
+
+
+# The shape of a compatibility shim --------------------------------------------------------------
+
+
+def _is_shim_shaped(body: list[ast.stmt]) -> bool:
+    statements = body[1:] if body and _is_docstring(body[0]) else body
+    return bool(statements) and all(_shim_statement(statement) for statement in statements)
+
+
+def _shim_statement(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass, ast.Delete)):
+        return True
+    if isinstance(node, ast.Assign):
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if len(names) != len(node.targets):
+            return False
+        return "__all__" in names or _dotted(node.value) is not None or _is_none(node.value)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        return isinstance(node.target, ast.Name) and node.target.id == "__all__"
+    if isinstance(node, ast.Expr):
+        return _is_docstring(node) or _is_warning_or_all_call(node.value)
+    if isinstance(node, ast.If) and _is_type_checking(node.test):
+        return all(_shim_statement(inner) for inner in node.body + node.orelse)
+    if isinstance(node, (ast.Try, ast.TryStar)):
+        return (
+            bool(node.handlers)
+            and all(_catches_import_error(handler) for handler in node.handlers)
+            and all(_shim_statement(inner) for inner in node.body + node.orelse + node.finalbody)
+            and all(_shim_statement(inner) for h in node.handlers for inner in h.body)
+        )
+    return False
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_warning_or_all_call(node: ast.expr) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    callee = _dotted(node.func) or ""
+    return callee in {"warn", "warnings.warn", "__all__.extend", "__all__.append"}

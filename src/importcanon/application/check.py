@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from importcanon.application.analyses.canonical import check_canonical_homes
+from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
+from importcanon.application.analyses.legacy import find_legacy_imports
+from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
 from importcanon.application.project import Project
+from importcanon.application.queries import where
+from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.findings import Finding, Status
 
@@ -28,14 +34,43 @@ class CheckResult:
 
 
 def run_check(project: Project, import_linter: ImportLinterConfig | None, contracts: ContractSet) -> CheckResult:
+    resolver = Resolver(project)
     findings = find_syntax_errors(project)
     outcome = check_import_linter_contracts(project, import_linter)
     findings.extend(outcome.findings)
+    warnings = list(outcome.warnings)
+    findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
+    legacy_findings, legacy_warnings = find_legacy_imports(resolver, contracts)
+    deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
+    findings.extend(legacy_findings + deprecated_findings + find_shims(resolver))
+    warnings.extend(legacy_warnings + deprecated_warnings)
     findings.sort(key=lambda finding: finding.sort_key)
     metrics = {
         "modules": len(project.modules),
         "imports": project.import_count,
         "syntax_errors": len(project.problems),
         "import_linter_contracts": len(import_linter.contracts) if import_linter else 0,
+        "fragmentation": fragmentation_metrics(resolver, contracts, findings),
     }
-    return CheckResult(findings=findings, metrics=metrics, warnings=outcome.warnings)
+    return CheckResult(findings=findings, metrics=metrics, warnings=warnings)
+
+
+def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:
+    """The numbers a migration tracks: per contracted symbol, and per kind of fragmentation."""
+    symbols = {}
+    for contract in contracts.canonical:
+        report = where(resolver, contracts, contract.symbol)
+        symbols[contract.symbol] = {
+            "canonical": contract.module,
+            "binding_modules": list(report.binding_modules),
+            "implementations": report.implementations,
+            "import_paths": list(report.import_paths),
+        }
+    rules = [finding.rule for finding in findings]
+    return {
+        "symbols": symbols,
+        "shims": rules.count("shim-module"),
+        "legacy_imports": rules.count("legacy-import"),
+        "non_canonical_imports": rules.count("non-canonical-import"),
+        "deprecated_usages": rules.count("deprecated-usage"),
+    }

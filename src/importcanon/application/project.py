@@ -9,7 +9,7 @@ from pathlib import Path
 import grimp
 import networkx as nx
 
-from importcanon.application.ports import ParsedFacts
+from importcanon.application.ports import FactSource
 from importcanon.domain.facts import ImportKind, ImportSite, SourceModule, SyntaxProblem
 
 #: (imported module, line, statement text, kind when known without a full parse)
@@ -28,7 +28,7 @@ class Project:
         namespace_packages: Iterable[str],
         imports: Mapping[str, Sequence[RawImport]],
         problems: Sequence[SyntaxProblem],
-        facts: ParsedFacts,
+        facts: FactSource,
     ) -> None:
         self.root = root
         self.root_packages = tuple(root_packages)
@@ -36,7 +36,7 @@ class Project:
         self.problems = tuple(problems)
         self.facts = facts
         self._imports = imports
-        self._namespace_packages = tuple(namespace_packages)
+        self.namespace_packages = frozenset(namespace_packages)
         self._kinds: dict[str, dict[int, ImportKind]] = {}
 
     @cached_property
@@ -45,9 +45,9 @@ class Project:
         graph = grimp.ImportGraph()
         for module in self.modules:
             graph.add_module(module)
-        for module in self._namespace_packages:
+        for module in self.namespace_packages:
             graph.add_module(module)
-        known = set(self.modules).union(self._namespace_packages)
+        known = set(self.modules).union(self.namespace_packages)
         for importer, raw_imports in self._imports.items():
             for imported, line, statement, _ in raw_imports:
                 if imported not in known:

@@ -23,11 +23,52 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Canonical:
+    """``symbol`` has one home, ``module``: importing or binding it anywhere else is fragmentation."""
+
+    symbol: str
+    module: str
+    origin: Origin
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.module}.{self.symbol}"
+
+    @property
+    def statement(self) -> str:
+        return f"from {self.module} import {self.symbol}"
+
+
+@dataclass(frozen=True)
+class Legacy:
+    """``package`` and its descendants are compatibility shims for ``replacement``."""
+
+    package: str
+    replacement: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Deprecated:
+    """A fully qualified name that must no longer be imported or called."""
+
+    name: str
+    replacement: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class ContractSet:
     """Every importcanon contract of a project, merged from all its contract files."""
 
     settings: Settings = field(default_factory=Settings)
+    canonical: tuple[Canonical, ...] = ()
+    legacy: tuple[Legacy, ...] = ()
+    deprecated: tuple[Deprecated, ...] = ()
     files: tuple[str, ...] = ()
+
+    def canonical_home(self, symbol: str) -> Canonical | None:
+        return next((contract for contract in self.canonical if contract.symbol == symbol), None)
 
 
 @dataclass(frozen=True)

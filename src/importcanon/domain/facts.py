@@ -19,6 +19,11 @@ class ImportKind(str, Enum):
     GUARDED = "guarded"  # inside ``try`` with an ``except ImportError``: failure tolerated
 
 
+def describe_kind(kind: str) -> str:
+    """``module`` reads badly in prose ("a module import"); everything else reads as it is."""
+    return "module-level" if kind == ImportKind.MODULE.value else kind
+
+
 @dataclass(frozen=True, slots=True)
 class ImportSite:
     """One import statement behind an edge of the import graph."""
@@ -55,6 +60,8 @@ class ImportStatement:
 
     ``names`` pairs each imported name with its ``as`` alias: for ``from m import a as b`` that is
     ``(("a", "b"),)``; for ``import a.b as c`` it is ``(("a.b", "c"),)`` with ``module`` None.
+    ``conditional`` marks a module-level import that may not be the binding in force (inside an
+    ``if``, an ``except`` fallback, a loop).
     """
 
     line: int
@@ -62,14 +69,58 @@ class ImportStatement:
     level: int
     module: str | None
     names: tuple[tuple[str, str | None], ...]
-    scope: int  # 0 at module level, otherwise the id of the enclosing function
+    scope: int  # 0 at module level, otherwise the id of the enclosing def or class body
+    conditional: bool = False
+
+    @property
+    def is_star(self) -> bool:
+        return self.names == (("*", None),)
+
+
+class BindingKind(str, Enum):
+    """How a module-level name that is not an import gets its value."""
+
+    CLASS = "class"
+    FUNCTION = "function"
+    ALIAS = "alias"  # ``Name = other.name``: the value of another name
+    VALUE = "value"  # ``Name = <any other expression>``
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A module-level name bound by a class, a def or an assignment (imports are separate)."""
+
+    name: str
+    line: int
+    kind: BindingKind
+    source: str | None  # for ALIAS, the dotted name whose value is taken
+    conditional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of a plain or dotted name (``f()``, ``mod.f()``), in the scope it happens in."""
+
+    line: int
+    callee: str
+    scope: int
 
 
 @dataclass(frozen=True)
 class ParsedModule:
-    """What a full parse of one file yields; computed only for the files an analysis asks about."""
+    """What a full parse of one file yields; computed only for the files an analysis asks about.
+
+    ``scopes[i]`` is ``(parent scope, qualified name, is a class body)`` of scope ``i``; scope 0
+    is the module itself. ``shim_shaped`` is True when the top level holds nothing but imports,
+    re-bindings, ``__all__``, ``warnings.warn`` calls and ``try/except ImportError`` around those.
+    """
 
     imports: tuple[ImportStatement, ...]
+    bindings: tuple[Binding, ...] = ()
+    all_names: tuple[str, ...] | None = None
+    calls: tuple[Call, ...] = ()
+    scopes: tuple[tuple[int, str, bool], ...] = ((0, "<module>", False),)
+    shim_shaped: bool = False
 
     def kinds_by_line(self) -> dict[int, ImportKind]:
         """The kind of the import statement starting on each line (the most exposed one wins)."""

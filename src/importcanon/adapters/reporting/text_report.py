@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
 from importcanon.application.check import CheckResult
 from importcanon.domain.findings import Finding, Status
@@ -31,6 +32,7 @@ def render_text(result: CheckResult, elapsed: float | None = None) -> str:
         lines.append(f"fixed: {fixed.get('rule')} {fixed.get('description', '')}".rstrip())
     for warning in result.warnings:
         lines.append(f"warning: {warning}")
+    lines.extend(fragmentation_lines(result.metrics.get("fragmentation", {})))
     lines.append(summary_line(result, elapsed))
     return "\n".join(lines) + "\n"
 
@@ -45,3 +47,30 @@ def summary_line(result: CheckResult, elapsed: float | None = None) -> str:
     scope = f"{metrics.get('modules', 0)} modules, {metrics.get('imports', 0)} imports"
     timing = f" in {elapsed:.2f} s" if elapsed is not None else ""
     return f"importcanon: {', '.join(parts)} ({scope}{timing})"
+
+
+def fragmentation_lines(fragmentation: dict[str, Any]) -> list[str]:
+    """The counts a migration tracks by hand, from the same run ("from 6 duplicates to 1")."""
+    counts = [
+        (fragmentation.get("shims", 0), "shim"),
+        (fragmentation.get("legacy_imports", 0), "legacy import"),
+        (fragmentation.get("non_canonical_imports", 0), "non-canonical import"),
+        (fragmentation.get("deprecated_usages", 0), "deprecated usage"),
+    ]
+    symbols = fragmentation.get("symbols", {})
+    if not symbols and not any(count for count, _ in counts):
+        return []
+    lines = ["fragmentation:"]
+    for symbol, facts in symbols.items():
+        lines.append(
+            f"  {symbol}: bound in {plural(len(facts['binding_modules']), 'module')}, "
+            f"{plural(facts['implementations'], 'implementation')}, "
+            f"imported from {plural(len(facts['import_paths']), 'module')} "
+            f"(canonical: {facts['canonical']})"
+        )
+    lines.append("  " + ", ".join(plural(count, noun) for count, noun in counts))
+    return lines
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -1,0 +1,177 @@
+"""Canonical homes: a contracted symbol is imported and bound from its one home only.
+
+Rules: ``non-canonical-import`` (``from elsewhere import Symbol``), ``alias-divergence`` (the name
+bound to a different object: ``Symbol = Other``, ``from x import Other as Symbol``),
+``duplicate-definition`` (``class Symbol`` outside the home) and ``missing-canonical`` (the
+contract names a home that does not exist or does not bind the symbol).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from importcanon.application.symbols import NameBinding, Resolved, Resolver
+from importcanon.domain.contracts import Canonical, Legacy
+from importcanon.domain.findings import Finding
+from importcanon.domain.modules import is_within
+
+NON_CANONICAL = "non-canonical-import"
+DIVERGENCE = "alias-divergence"
+DUPLICATE = "duplicate-definition"
+MISSING = "missing-canonical"
+
+
+def check_canonical_homes(
+    resolver: Resolver, contracts: Sequence[Canonical], legacy: Sequence[Legacy]
+) -> list[Finding]:
+    findings: list[Finding] = []
+    if not contracts:
+        return findings
+    mentions = resolver.project.facts.modules_containing(frozenset(c.symbol for c in contracts))
+    legacy_packages = [contract.package for contract in legacy]
+    for contract in contracts:
+        canonical = _canonical_object(resolver, contract, findings)
+        if canonical is None:
+            continue
+        for module in sorted(mentions[contract.symbol]):
+            if module == contract.module:
+                continue
+            findings.extend(_imports(resolver, contract, canonical, module, legacy_packages))
+            findings.extend(_bindings(resolver, contract, canonical, module))
+    return findings
+
+
+def _canonical_object(resolver: Resolver, contract: Canonical, findings: list[Finding]) -> Resolved | None:
+    project = resolver.project
+    if contract.module not in project.modules:
+        reason = f"the module {contract.module} does not exist"
+    elif project.facts.parsed(contract.module) is None:
+        reason = f"{contract.module} does not parse, so its {contract.symbol} cannot be found"
+    else:
+        canonical = resolver.resolve(contract.module, contract.symbol)
+        if canonical is not None and not canonical.is_module:
+            return canonical
+        reason = f"{contract.module} does not define or bind {contract.symbol}"
+    findings.append(
+        Finding(
+            rule=MISSING,
+            path=contract.origin.path,
+            line=contract.origin.line,
+            module=None,
+            message=f"the canonical home of {contract.symbol} is missing: {reason}",
+            suggestion=(
+                f"Point the [[canonical]] contract for {contract.symbol} at the module that defines it, "
+                f"or create {contract.module} with {contract.symbol} in it."
+            ),
+            identity=(contract.symbol, contract.module),
+            details={"symbol": contract.symbol, "canonical": contract.module},
+        )
+    )
+    return None
+
+
+def _imports(
+    resolver: Resolver, contract: Canonical, canonical: Resolved, module: str, legacy_packages: Iterable[str]
+) -> Iterable[Finding]:
+    parsed = resolver.parsed(module)
+    if parsed is None:
+        return
+    for statement in parsed.imports:
+        if statement.module is None and statement.level == 0:
+            continue
+        source = resolver.import_source(module, statement)
+        if source is None or source == contract.module:
+            continue
+        if any(is_within(source, package) for package in legacy_packages):
+            continue  # a legacy-import finding covers it, with the same fix
+        for name, alias in statement.names:
+            if name != contract.symbol:
+                continue
+            resolved = resolver.resolve(source, name)
+            statement_text = contract.statement + (f" as {alias}" if alias else "")
+            message = f"imports {name} from {source}, not from its canonical home {contract.module}"
+            if resolved is not None and resolved.qualified != canonical.qualified:
+                message += (
+                    f"; there it is {resolved.qualified}, a different object than the canonical "
+                    f"{canonical.qualified}, so rewriting the import changes behaviour"
+                )
+                suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
+            else:
+                suggestion = f"Import it from its home: {statement_text}"
+            yield Finding(
+                rule=NON_CANONICAL,
+                path=resolver.project.path_of(module),
+                line=statement.line,
+                module=module,
+                message=message,
+                suggestion=suggestion,
+                identity=(module, resolver.scope_name(module, statement.scope), name, source),
+                details={
+                    "symbol": name,
+                    "canonical": contract.module,
+                    "imported_from": source,
+                    "resolves_to": resolved.qualified if resolved else None,
+                    "kind": statement.kind.value,
+                },
+            )
+
+
+def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, module: str) -> Iterable[Finding]:
+    for binding in resolver.namespace(module).get(contract.symbol, []):
+        if binding.form in ("class", "function"):
+            yield _duplicate(resolver, contract, canonical, binding)
+        elif binding.form == "import" and binding.source_name == contract.symbol:
+            continue  # an import under its own name: judged as an import above
+        else:
+            resolved = resolver.resolve_binding(binding)
+            if resolved is None or resolved.qualified != canonical.qualified:
+                yield _divergence(resolver, contract, canonical, binding, resolved)
+
+
+def _duplicate(resolver: Resolver, contract: Canonical, canonical: Resolved, binding: NameBinding) -> Finding:
+    what = "class" if binding.form == "class" else "function"
+    return Finding(
+        rule=DUPLICATE,
+        path=resolver.project.path_of(binding.module),
+        line=binding.line,
+        module=binding.module,
+        message=(
+            f"defines its own {what} {binding.name}, a second implementation besides the canonical "
+            f"{canonical.qualified}"
+        ),
+        suggestion=(
+            f"Delete it and use the canonical one ({contract.statement}), or give it a name of its "
+            "own if it is a different concept."
+        ),
+        identity=(binding.module, binding.name),
+        details={"symbol": binding.name, "canonical": contract.module},
+    )
+
+
+def _divergence(
+    resolver: Resolver, contract: Canonical, canonical: Resolved, binding: NameBinding, resolved: Resolved | None
+) -> Finding:
+    target = resolved.qualified if resolved else "something that cannot be resolved statically"
+    if binding.form == "alias":
+        how = f"{binding.name} = {binding.source_name}"
+    elif binding.form == "import":
+        how = f"from {binding.source_module} import {binding.source_name} as {binding.name}"
+    elif binding.form == "module-import":
+        how = f"import {binding.source_module} as {binding.name}"
+    else:
+        how = f"{binding.name} = <value>"
+    return Finding(
+        rule=DIVERGENCE,
+        path=resolver.project.path_of(binding.module),
+        line=binding.line,
+        module=binding.module,
+        message=(
+            f"binds {binding.name} to {target} ({how}), not to the canonical {canonical.qualified}"
+        ),
+        suggestion=(
+            f"Give the other object its own name, or bind the canonical one: {contract.statement}"
+        ),
+        identity=(binding.module, binding.name, resolved.qualified if resolved else "?"),
+        details={"symbol": binding.name, "canonical": contract.module, "resolves_to": resolved.qualified if resolved else None},
+    )
+

@@ -1,0 +1,120 @@
+"""Deprecated names: every import and every call, through any alias or re-export, anywhere.
+
+The deprecated object is resolved first; then the names it is re-exported under are discovered
+to a fixpoint (``from factory import get_x as make`` adds ``make``), so that
+``from shim import make; make()`` is found as surely as a direct call. Only files whose text
+mentions one of those names are ever parsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from importcanon.application.symbols import Resolver
+from importcanon.domain.contracts import Deprecated
+from importcanon.domain.facts import ParsedModule
+from importcanon.domain.findings import Finding
+from importcanon.domain.modules import leaf, split_qualified
+
+RULE = "deprecated-usage"
+
+
+def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) -> tuple[list[Finding], list[str]]:
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    for contract in contracts:
+        module, attribute = split_qualified(contract.name)
+        target = resolver.resolve(module, attribute) if module else None
+        if target is None or target.is_module:
+            warnings.append(
+                f"deprecated name {contract.name} is not defined in the project "
+                f"({contract.origin.path}:{contract.origin.line}): nothing uses it any more, or the name is wrong"
+            )
+            continue
+        names = aliases_of(resolver, target.qualified)
+        mentions = resolver.project.facts.modules_containing(frozenset(names))
+        for user in sorted(set().union(*mentions.values())):
+            parsed = resolver.parsed(user)
+            if parsed is not None:
+                findings.extend(_usages(resolver, contract, target.qualified, names, user, parsed))
+    return findings, warnings
+
+
+def aliases_of(resolver: Resolver, qualified: str) -> set[str]:
+    """Every name under which the object ``qualified`` is bound at module level somewhere."""
+    names = {leaf(qualified)}
+    searched: set[str] = set()
+    while pending := names - searched:
+        searched |= pending
+        mentions = resolver.project.facts.modules_containing(frozenset(pending))
+        for module in sorted(set().union(*mentions.values())):
+            for name, bindings in resolver.namespace(module).items():
+                if name in names:
+                    continue
+                for binding in bindings:
+                    source = binding.source_name or ""
+                    if not pending.intersection(source.split(".")):
+                        continue
+                    resolved = resolver.resolve_binding(binding)
+                    if resolved is not None and resolved.qualified == qualified:
+                        names.add(name)
+                        break
+    return names
+
+
+def _usages(
+    resolver: Resolver, contract: Deprecated, qualified: str, names: set[str], module: str, parsed: ParsedModule
+) -> Iterable[Finding]:
+    for statement in parsed.imports:
+        for binding in resolver.import_bindings(module, statement):
+            if binding.form != "import" or binding.source_name not in names:
+                continue
+            resolved = resolver.resolve_binding(binding)
+            if resolved is None or resolved.qualified != qualified:
+                continue
+            alias = f" as {binding.name}" if binding.name != binding.source_name else ""
+            through = f" (re-exported by {binding.source_module})" if f"{binding.source_module}.{binding.source_name}" != qualified else ""
+            yield _finding(
+                resolver, contract, qualified, module, statement.line, statement.scope, "import",
+                f"imports the deprecated {qualified}{alias}{through}",
+            )
+    for call in parsed.calls:
+        if not names.intersection(call.callee.split(".")):
+            continue
+        resolved = resolver.resolve_dotted(module, call.callee, call.scope)
+        if resolved is not None and resolved.qualified == qualified:
+            written = f" (as {call.callee})" if call.callee != leaf(qualified) else ""
+            yield _finding(
+                resolver, contract, qualified, module, call.line, call.scope, "call",
+                f"calls the deprecated {qualified}{written}",
+            )
+
+
+def _finding(
+    resolver: Resolver,
+    contract: Deprecated,
+    qualified: str,
+    module: str,
+    line: int,
+    scope: int,
+    usage: str,
+    message: str,
+) -> Finding:
+    if contract.replacement:
+        home, name = split_qualified(contract.replacement)
+        if usage == "import":
+            suggestion = f"Use {contract.replacement} instead: from {home} import {name}"
+        else:
+            suggestion = f"Call {name} (from {home} import {name}) instead"
+    else:
+        suggestion = f"Stop using it: it is deprecated ({contract.origin.path}:{contract.origin.line})"
+    return Finding(
+        rule=RULE,
+        path=resolver.project.path_of(module),
+        line=line,
+        module=module,
+        message=message,
+        suggestion=suggestion,
+        identity=(module, resolver.scope_name(module, scope), qualified, usage),
+        details={"deprecated": qualified, "usage": usage, "replacement": contract.replacement},
+    )

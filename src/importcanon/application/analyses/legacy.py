@@ -1,0 +1,157 @@
+"""Legacy packages: code outside a compatibility package must not import through it.
+
+Every import edge into a ``[[legacy]]`` package from outside it is a ``legacy-import`` finding at
+the statement's ``path:line``. The suggestion is the exact statement to write instead, found by
+resolving what each imported name really is through the shim's re-exports; where a name cannot
+be resolved, the corresponding module of the replacement package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from importcanon.application.symbols import Resolver
+from importcanon.domain.contracts import ContractSet, Legacy
+from importcanon.domain.facts import ImportStatement, describe_kind
+from importcanon.domain.findings import Finding
+from importcanon.domain.modules import is_within, leaf
+
+RULE = "legacy-import"
+
+
+def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> tuple[list[Finding], list[str]]:
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    project = resolver.project
+    for contract in contracts.legacy:
+        members = sorted(m for m in project.modules if is_within(m, contract.package))
+        if not members and contract.package not in project.namespace_packages:
+            warnings.append(
+                f"legacy package {contract.package} no longer exists ({contract.origin.path}:"
+                f"{contract.origin.line}): the migration is done, remove the contract"
+            )
+            continue
+        lines: dict[tuple[str, int], list[str]] = {}
+        for imported in members:
+            for importer in project.graph.find_modules_that_directly_import(imported):
+                if importer in project.modules and not is_within(importer, contract.package):
+                    for site in project.sites(importer, imported):
+                        lines.setdefault((importer, site.line), []).append(site.kind.value)
+        for (importer, line), kinds in sorted(lines.items()):
+            findings.extend(_statement_findings(resolver, contract, contracts, importer, line, kinds[0]))
+    return findings, warnings
+
+
+def _statement_findings(
+    resolver: Resolver, contract: Legacy, contracts: ContractSet, importer: str, line: int, kind: str
+) -> Iterable[Finding]:
+    parsed = resolver.parsed(importer)
+    statements = [
+        statement
+        for statement in (parsed.imports if parsed else ())
+        if statement.line == line and _legacy_target(resolver, importer, statement, contract.package)
+    ]
+    if not statements:  # a file grimp reads but Python cannot parse: say only where to go
+        instead = [f"import from {contract.replacement} instead"]
+        what = f"from {contract.package}"
+        yield _finding(resolver, contract, importer, line, kind, what, (contract.package,), instead)
+    for statement in statements:
+        target = _legacy_target(resolver, importer, statement, contract.package) or contract.package
+        names = sorted(name for name, _ in statement.names)
+        if statement.module is None and statement.level == 0:
+            what = f"the module {target}"
+        else:
+            what = f"{', '.join(names)} from {resolver.import_source(importer, statement)}"
+        identity = (target, resolver.scope_name(importer, statement.scope), *names)
+        instead = _replacement(resolver, contract, contracts, importer, statement)
+        yield _finding(resolver, contract, importer, line, kind, what, identity, instead)
+
+
+def _finding(
+    resolver: Resolver,
+    contract: Legacy,
+    importer: str,
+    line: int,
+    kind: str,
+    what: str,
+    identity: tuple[str, ...],
+    instead: list[str],
+) -> Finding:
+    return Finding(
+        rule=RULE,
+        path=resolver.project.path_of(importer),
+        line=line,
+        module=importer,
+        message=(
+            f"imports {what}, inside the legacy package {contract.package} ({describe_kind(kind)} import); "
+            f"its code lives in {contract.replacement} now"
+        ),
+        suggestion="Write instead: " + "; ".join(instead),
+        identity=(importer, *identity),
+        details={"legacy": contract.package, "replacement": contract.replacement, "kind": kind, "instead": instead},
+    )
+
+
+def _legacy_target(resolver: Resolver, importer: str, statement: ImportStatement, package: str) -> str | None:
+    """The legacy module a statement imports from or imports, if it touches ``package``."""
+    if statement.module is None and statement.level == 0:
+        hits = [name for name, _ in statement.names if is_within(name, package)]
+        return hits[0] if hits else None
+    source = resolver.import_source(importer, statement)
+    if source is None:
+        return None
+    if is_within(source, package):
+        return source
+    hits = [f"{source}.{name}" for name, _ in statement.names if is_within(f"{source}.{name}", package)]
+    return hits[0] if hits else None
+
+
+def _replacement(
+    resolver: Resolver, contract: Legacy, contracts: ContractSet, importer: str, statement: ImportStatement
+) -> list[str]:
+    if statement.module is None and statement.level == 0:
+        lines = []
+        for name, alias in statement.names:
+            target = _moved_module(resolver, contract, name) if is_within(name, contract.package) else name
+            lines.append(f"import {target}" + (f" as {alias}" if alias else ""))
+        return lines
+    source = resolver.import_source(importer, statement) or contract.package
+    by_home: dict[str, list[str]] = {}
+    for name, alias in statement.names:
+        bound = alias or name
+        home, attribute = _home_of(resolver, contract, contracts, source, name)
+        by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
+    return [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()]
+
+
+def _home_of(
+    resolver: Resolver, contract: Legacy, contracts: ContractSet, source: str, name: str
+) -> tuple[str, str]:
+    """Where the object ``from source import name`` gives really lives, outside the legacy package."""
+    fallback = (_moved_module(resolver, contract, source), name)
+    if name == "*":
+        return fallback
+    resolved = resolver.resolve(source, name)
+    if resolved is None or resolved.external:
+        return fallback
+    if resolved.is_module:
+        module = resolved.qualified
+        if is_within(module, contract.package):
+            module = _moved_module(resolver, contract, module)
+        parent, _, child = module.rpartition(".")
+        return (parent, child) if parent else fallback
+    canonical = contracts.canonical_home(leaf(resolved.qualified))
+    if canonical is not None and resolver.resolve(canonical.module, canonical.symbol) == resolved:
+        return canonical.module, canonical.symbol
+    home, _, attribute = resolved.qualified.rpartition(".")
+    if is_within(home, contract.package):
+        return fallback  # defined in the legacy package itself: it has to move first
+    return home, attribute
+
+
+def _moved_module(resolver: Resolver, contract: Legacy, module: str) -> str:
+    """``legacy.sub`` -> ``replacement.sub`` when that exists, else the replacement package."""
+    candidate = contract.replacement + module[len(contract.package) :]
+    known = resolver.project.modules
+    return candidate if candidate in known or candidate in resolver.project.namespace_packages else contract.replacement
+
