@@ -97,7 +97,8 @@ def test_a_project_that_is_not_installed_is_found_in_a_src_layout(project):
     run = run_cli("check", root, "--format", "json")
 
     assert run.exit_code == 0
-    assert run.json["metrics"] == {"modules": 3, "imports": 1, "syntax_errors": 0, "import_linter_contracts": 0}
+    metrics = run.json["metrics"]
+    assert (metrics["modules"], metrics["imports"], metrics["syntax_errors"]) == (3, 1, 0)
 
 
 def test_without_any_configuration_the_top_level_packages_are_discovered(project):
