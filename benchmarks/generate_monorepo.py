@@ -789,7 +789,7 @@ class Renderer:
                rng: random.Random, area: Area | None, *, test_file: bool = False,
                doc_subject: str = "") -> str:
         """Render a module; ``imports`` pairs each import with its style."""
-        if plan.empty:
+        if plan.empty and not imports:
             return ""
         if m is not None and m.is_package and not (plan.classes or plan.functions):
             return self.render_init(plan, imports, rng)

@@ -52,7 +52,7 @@ def _statement_findings(
         if statement.line == line and _legacy_target(resolver, importer, statement, contract.package)
     ]
     if not statements:  # a file grimp reads but Python cannot parse: say only where to go
-        instead = [f"import from {contract.replacement} instead"]
+        instead = [f"Import from {contract.replacement} instead."]
         what = f"from {contract.package}"
         yield _finding(resolver, contract, importer, line, kind, what, (contract.package,), instead)
     for statement in statements:
@@ -86,10 +86,16 @@ def _finding(
             f"imports {what}, inside the legacy package {contract.package} ({describe_kind(kind)} import); "
             f"its code lives in {contract.replacement} now"
         ),
-        suggestion="Write instead: " + "; ".join(instead),
+        suggestion=_suggestion(instead),
         identity=(importer, *identity),
         details={"legacy": contract.package, "replacement": contract.replacement, "kind": kind, "instead": instead},
     )
+
+
+def _suggestion(instead: list[str]) -> str:
+    statements = [line for line in instead if line.startswith(("from ", "import "))]
+    notes = [line for line in instead if line not in statements]
+    return " ".join(([f"Write instead: {'; '.join(statements)}"] if statements else []) + notes)
 
 
 def _legacy_target(resolver: Resolver, importer: str, statement: ImportStatement, package: str) -> str | None:
@@ -112,32 +118,41 @@ def _replacement(
     if statement.module is None and statement.level == 0:
         lines = []
         for name, alias in statement.names:
-            target = _moved_module(resolver, contract, name) if is_within(name, contract.package) else name
-            lines.append(f"import {target}" + (f" as {alias}" if alias else ""))
+            if not is_within(name, contract.package):
+                continue
+            moved = _moved_module(resolver, contract, name)
+            lines.append(f"import {moved}" + (f" as {alias}" if alias else "") if moved else _move_first(name, contract))
         return lines
     source = resolver.import_source(importer, statement) or contract.package
     by_home: dict[str, list[str]] = {}
+    notes: list[str] = []
     for name, alias in statement.names:
         bound = alias or name
-        home, attribute = _home_of(resolver, contract, contracts, source, name)
+        located = _home_of(resolver, contract, contracts, source, name)
+        if isinstance(located, str):
+            notes.append(located)
+            continue
+        home, attribute = located
         by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
-    return [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()]
+    return [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + notes
 
 
 def _home_of(
     resolver: Resolver, contract: Legacy, contracts: ContractSet, source: str, name: str
-) -> tuple[str, str]:
-    """Where the object ``from source import name`` gives really lives, outside the legacy package."""
-    fallback = (_moved_module(resolver, contract, source), name)
-    if name == "*":
-        return fallback
-    resolved = resolver.resolve(source, name)
+) -> tuple[str, str] | str:
+    """Where the object ``from source import name`` gives really lives, outside the legacy
+    package: (module, attribute), or a note saying what has to move first."""
+    fallback = (_moved_module(resolver, contract, source) or contract.replacement, name)
+    resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
         return fallback
     if resolved.is_module:
         module = resolved.qualified
         if is_within(module, contract.package):
-            module = _moved_module(resolver, contract, module)
+            moved = _moved_module(resolver, contract, module)
+            if moved is None:
+                return _move_first(module, contract)
+            module = moved
         parent, _, child = module.rpartition(".")
         return (parent, child) if parent else fallback
     canonical = contracts.canonical_home(leaf(resolved.qualified))
@@ -145,13 +160,16 @@ def _home_of(
         return canonical.module, canonical.symbol
     home, _, attribute = resolved.qualified.rpartition(".")
     if is_within(home, contract.package):
-        return fallback  # defined in the legacy package itself: it has to move first
+        return _move_first(resolved.qualified, contract)
     return home, attribute
 
 
-def _moved_module(resolver: Resolver, contract: Legacy, module: str) -> str:
-    """``legacy.sub`` -> ``replacement.sub`` when that exists, else the replacement package."""
+def _move_first(name: str, contract: Legacy) -> str:
+    return f"Move {name} into {contract.replacement} first: it has no counterpart there yet."
+
+
+def _moved_module(resolver: Resolver, contract: Legacy, module: str) -> str | None:
+    """``legacy.sub`` -> ``replacement.sub`` when that exists; None when it does not."""
     candidate = contract.replacement + module[len(contract.package) :]
     known = resolver.project.modules
-    return candidate if candidate in known or candidate in resolver.project.namespace_packages else contract.replacement
-
+    return candidate if candidate in known or candidate in resolver.project.namespace_packages else None

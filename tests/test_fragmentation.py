@@ -1,0 +1,297 @@
+"""Fragmentation: canonical homes, legacy shims, divergent aliases, deprecated names, where."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+
+#: A name defined once, aliased to a different class in a second module, re-exported by a
+#: package __init__, by a shim package and by a bridge module.
+WHERE = {
+    "pkg/__init__.py": "",
+    "pkg/core/__init__.py": '"""Facade."""\nfrom pkg.core.session import Manager\n',
+    "pkg/core/session.py": "class Manager:\n    pass\n",
+    "pkg/core/other.py": "class Other:\n    pass\n\n\nManager = Other\n",
+    "pkg/legacy/__init__.py": "from pkg.core.session import Manager\n\n__all__ = ['Manager']\n",
+    "pkg/bridge.py": "from pkg.core import Manager\n\n\ndef build():\n    return Manager()\n",
+    "pkg/consumer.py": "from pkg.bridge import Manager\n\n\ndef use():\n    return Manager()\n",
+    "pkg/plain_user.py": "from pkg.core.session import Manager\n\nINSTANCE = Manager()\n",
+}
+
+
+def test_where_lists_every_binding_with_what_it_resolves_to(project):
+    root = project(WHERE)
+
+    run = run_cli("where", "Manager", root, "--format", "json")
+
+    assert run.exit_code == 0
+    assert run.json == {
+        "symbol": "Manager",
+        "canonical": None,
+        "bindings": [
+            {"module": "pkg.bridge", "path": "pkg/bridge.py", "line": 1, "kind": "re-export",
+             "resolves_to": "pkg.core.session.Manager"},
+            {"module": "pkg.core", "path": "pkg/core/__init__.py", "line": 2, "kind": "re-export",
+             "resolves_to": "pkg.core.session.Manager"},
+            {"module": "pkg.core.other", "path": "pkg/core/other.py", "line": 5, "kind": "alias",
+             "resolves_to": "pkg.core.other.Other"},
+            {"module": "pkg.core.session", "path": "pkg/core/session.py", "line": 1, "kind": "definition",
+             "resolves_to": "pkg.core.session.Manager"},
+            {"module": "pkg.legacy", "path": "pkg/legacy/__init__.py", "line": 1, "kind": "re-export",
+             "resolves_to": "pkg.core.session.Manager"},
+        ],
+        "implementations": 2,
+        "import_paths": ["pkg.bridge", "pkg.core", "pkg.core.session"],
+    }
+
+
+def test_where_names_the_canonical_home_and_the_statement_to_use(project):
+    files = dict(WHERE)
+    files["contracts/c.toml"] = '[[canonical]]\nsymbol = "Manager"\nmodule = "pkg.core.session"\n'
+    root = project(files)
+
+    text = run_cli("where", "Manager", root).stdout
+    document = run_cli("where", "Manager", root, "--format", "json").json
+
+    assert document["canonical"] == {"module": "pkg.core.session", "import": "from pkg.core.session import Manager"}
+    assert text.splitlines()[:2] == [
+        "Manager: canonical home pkg.core.session",
+        "  import it as: from pkg.core.session import Manager",
+    ]
+    assert "pkg/core/other.py:5" in text and "alias" in text
+    assert text.splitlines()[-1] == "2 implementations in 5 modules"
+
+
+def test_where_exits_1_for_a_name_bound_nowhere(project):
+    root = project(WHERE)
+
+    run = run_cli("where", "Nothing", root)
+
+    assert run.exit_code == 1
+    assert "0 implementations" in run.stdout
+
+
+FRAGMENTED = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "from app.core.session import Manager\n",
+    "app/core/session.py": '"""Home."""\n\n\nclass Manager:\n    pass\n',
+    "app/core/broadcast.py": "class Broadcast:\n    pass\n\n\nManager = Broadcast\n",
+    "app/core/unified.py": "import os\n\n\nclass Manager:\n    root = os.sep\n",
+    "app/core/factory.py": (
+        "from app.core.session import Manager\n\n\ndef make_manager():\n    return Manager()\n"
+    ),
+    "app/old/__init__.py": '"""Legacy."""\nfrom app.core.session import Manager\n',
+    "app/old/compat.py": (
+        "import warnings\n"
+        "from app.core.broadcast import Broadcast as Manager\n"
+        "from app.core.factory import make_manager as build\n"
+        "warnings.warn('moved', DeprecationWarning)\n"
+    ),
+    "app/old/own.py": "class Info:\n    pass\n",
+    "app/old/inner.py": "from app.old import compat\n\n\ndef f():\n    return compat\n",
+    "app/api.py": (
+        "from app.old import Manager\n"
+        "from app.old.compat import Manager as Connection, build\n"
+        "from app.core import Manager as Facade\n"
+        "import app.old.own as own_module\n"
+        "from app.old import own\n"
+        "\n"
+        "\n"
+        "def endpoint():\n"
+        "    from app.core.factory import make_manager\n"
+        "\n"
+        "    first = make_manager()\n"
+        "    second = build()\n"
+        "    return first, second, Manager, Connection, Facade, own_module, own\n"
+        "\n"
+        "\n"
+        "def other():\n"
+        "    import app.core.factory as factories\n"
+        "\n"
+        "    return factories.make_manager()\n"
+    ),
+    "contracts/importcanon.toml": """
+        [[canonical]]
+        symbol = "Manager"
+        module = "app.core.session"
+
+        [[legacy]]
+        package = "app.old"
+        replacement = "app.core"
+
+        [[deprecated]]
+        name = "app.core.factory.make_manager"
+        replacement = "app.core.session.Manager"
+    """,
+}
+
+
+@pytest.fixture
+def fragmented(project):
+    run = run_cli("check", project(FRAGMENTED), "--format", "json")
+    assert run.exit_code == 1
+    return run
+
+
+def located(run, rule):
+    return [(f["path"], f["line"]) for f in run.findings(rule)]
+
+
+def test_legacy_imports_are_found_at_each_statement_with_the_resolved_replacement(fragmented):
+    findings = fragmented.findings("legacy-import")
+
+    assert located(fragmented, "legacy-import") == [
+        ("app/api.py", 1),
+        ("app/api.py", 2),
+        ("app/api.py", 4),
+        ("app/api.py", 5),
+    ]
+    instead = {f["line"]: f["instead"] for f in findings}
+    assert instead[1] == ["from app.core.session import Manager"]
+    # Resolved through the shim: Manager there is Broadcast, build is the deprecated factory.
+    assert instead[2] == [
+        "from app.core.broadcast import Broadcast as Connection",
+        "from app.core.factory import make_manager as build",
+    ]
+    # A module of the legacy package with no counterpart in the replacement: say so.
+    assert instead[4] == instead[5] == [
+        "Move app.old.own into app.core first: it has no counterpart there yet."
+    ]
+    assert findings[0]["suggestion"] == "Write instead: from app.core.session import Manager"
+    assert all(f["kind"] == "module" for f in findings)
+    assert "inside the legacy package app.old (module-level import)" in findings[0]["message"]
+
+
+def test_imports_inside_the_legacy_package_itself_are_not_legacy_imports(fragmented):
+    assert "app/old/inner.py" not in {path for path, _ in located(fragmented, "legacy-import")}
+
+
+def test_non_canonical_imports_name_the_home_and_skip_legacy_ones(fragmented):
+    (finding,) = fragmented.findings("non-canonical-import")
+
+    assert (finding["path"], finding["line"]) == ("app/api.py", 3)
+    assert finding["suggestion"] == "Import it from its home: from app.core.session import Manager as Facade"
+    assert finding["imported_from"] == "app.core"
+
+
+def test_a_non_canonical_import_of_a_different_object_warns_that_rewriting_changes_behaviour(project):
+    files = dict(FRAGMENTED)
+    files["app/user.py"] = "from app.core.broadcast import Manager\n\nX = Manager\n"
+    run = run_cli("check", project(files), "--format", "json")
+
+    finding = next(f for f in run.findings("non-canonical-import") if f["path"] == "app/user.py")
+
+    assert finding["line"] == 1
+    assert finding["resolves_to"] == "app.core.broadcast.Broadcast"
+    assert "changes behaviour" in finding["message"]
+
+
+def test_bindings_of_the_name_to_other_objects_are_divergent_aliases(fragmented):
+    findings = fragmented.findings("alias-divergence")
+
+    assert located(fragmented, "alias-divergence") == [("app/core/broadcast.py", 5), ("app/old/compat.py", 2)]
+    assert all(f["resolves_to"] == "app.core.broadcast.Broadcast" for f in findings)
+    assert "(Manager = Broadcast)" in findings[0]["message"]
+
+
+def test_a_second_class_of_the_name_is_a_duplicate_definition(fragmented):
+    assert located(fragmented, "duplicate-definition") == [("app/core/unified.py", 4)]
+
+
+def test_deprecated_names_are_found_through_aliases_re_exports_and_module_attributes(fragmented):
+    usages = {(f["line"], f["usage"]) for f in fragmented.findings("deprecated-usage") if f["path"] == "app/api.py"}
+    compat = {(f["line"], f["usage"]) for f in fragmented.findings("deprecated-usage") if f["path"] == "app/old/compat.py"}
+
+    assert usages == {(2, "import"), (9, "import"), (11, "call"), (12, "call"), (19, "call")}
+    assert compat == {(3, "import")}
+    call = next(f for f in fragmented.findings("deprecated-usage") if f["line"] == 19)
+    assert "as factories.make_manager" in call["message"]
+    assert call["suggestion"] == "Call Manager (from app.core.session import Manager) instead"
+
+
+def test_shim_modules_are_found_without_any_contract(fragmented):
+    findings = fragmented.findings("shim-module")
+
+    assert located(fragmented, "shim-module") == [("app/old/__init__.py", 2), ("app/old/compat.py", 2)]
+    assert findings[1]["reexports"] == [
+        {"name": "Manager", "source": "app.core.broadcast", "resolves_to": "app.core.broadcast.Broadcast"},
+        {"name": "build", "source": "app.core.factory", "resolves_to": "app.core.factory.make_manager"},
+    ]
+    assert findings[1]["importers"] == ["app.api", "app.old.inner"]
+
+
+def test_the_metrics_count_what_the_seeds_counted_by_hand(fragmented):
+    metrics = fragmented.json["metrics"]["fragmentation"]
+
+    assert metrics["symbols"]["Manager"] == {
+        "canonical": "app.core.session",
+        "binding_modules": ["app.core", "app.core.broadcast", "app.core.session", "app.core.unified", "app.old", "app.old.compat"],
+        "implementations": 3,
+        "import_paths": ["app.core", "app.core.session", "app.old", "app.old.compat"],
+    }
+    assert (metrics["shims"], metrics["legacy_imports"], metrics["non_canonical_imports"]) == (2, 4, 1)
+    assert metrics["deprecated_usages"] == 6
+
+
+def test_missing_canonical_homes_are_findings_at_the_contract(project):
+    files = dict(FRAGMENTED)
+    files["contracts/importcanon.toml"] = """
+        [[canonical]]
+        symbol = "Manager"
+        module = "app.core.gone"
+
+        [[canonical]]
+        symbol = "Broadcaster"
+        module = "app.core.broadcast"
+    """
+    run = run_cli("check", project(files), "--format", "json")
+
+    findings = run.findings("missing-canonical")
+
+    assert [(f["path"], f["line"]) for f in findings] == [
+        ("contracts/importcanon.toml", 1),
+        ("contracts/importcanon.toml", 5),
+    ]
+    assert "app.core.gone does not exist" in findings[0]["message"]
+    assert "app.core.broadcast does not define or bind Broadcaster" in findings[1]["message"]
+
+
+@pytest.mark.parametrize(
+    ("contracts", "expected"),
+    [
+        ('[[canonical]]\nsymbol = "Manager"\n', "contracts/c.toml:1: [canonical] is missing the required key 'module'"),
+        ('[[legacy]]\npackage = "app.old"\nreplacement = "app core"\n', "contracts/c.toml:3: [legacy] replacement must be a dotted Python name"),
+        ('[canonical]\nsymbol = "M"\nmodule = "m"\n', "contracts/c.toml:1: 'canonical' must be written as [[canonical]]"),
+        ('[[deprecated]]\nname = "a.b"\nreason = "x"\n', "contracts/c.toml:3: unknown key 'reason' in [deprecated]"),
+        (
+            '[[canonical]]\nsymbol = "M"\nmodule = "a"\n\n[[canonical]]\nsymbol = "M"\nmodule = "b"\n',
+            "contracts/c.toml:5: [[canonical]] M already has the home a (contracts/c.toml:1)",
+        ),
+    ],
+)
+def test_malformed_fragmentation_contracts_exit_2(project, contracts, expected):
+    root = project({"app/__init__.py": "", "contracts/c.toml": contracts})
+
+    run = run_cli("check", root)
+
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"importcanon: error: {expected}")
+
+
+def test_stale_legacy_and_deprecated_contracts_are_warnings(project):
+    root = project(
+        {
+            "app/__init__.py": "",
+            "contracts/c.toml": '[[legacy]]\npackage = "app.gone"\nreplacement = "app"\n\n'
+            '[[deprecated]]\nname = "app.nothing"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert run.exit_code == 0
+    assert [w.split(" (")[0] for w in run.json["warnings"]] == [
+        "legacy package app.gone no longer exists",
+        "deprecated name app.nothing is not defined in the project",
+    ]
