@@ -18,14 +18,16 @@ from typing import Annotated
 import typer
 
 from importcanon.adapters.files import write_atomically
+from importcanon.adapters.reporting.cycles_report import render_cycles
 from importcanon.adapters.reporting.json_report import render_json
 from importcanon.adapters.reporting.queries import render_where
 from importcanon.adapters.reporting.text_report import render_text
 from importcanon.adapters.workspace import open_workspace
 from importcanon.application.check import run_check
+from importcanon.application.cycles import project_cycles
 from importcanon.application.queries import where as where_symbol
 from importcanon.application.symbols import Resolver
-from importcanon.domain.errors import ImportcanonError
+from importcanon.domain.errors import ImportcanonError, UsageError
 
 app = typer.Typer(
     help="Import-graph architecture contracts for Python, checked statically in one pass.",
@@ -113,6 +115,56 @@ def where(
         workspace.close()
         sys.stdout.write(render_where(report, format.value))
         return 0 if report.bindings else 1
+
+    raise typer.Exit(guarded(run, debug))
+
+
+class CyclesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    mermaid = "mermaid"
+
+
+@app.command()
+def cycles(
+    project_dir: ProjectDir = Path("."),
+    package: Annotated[
+        list[str] | None,
+        typer.Option("--package", "-p", help="Analyse the cycles inside this package (repeatable) [default: the [cycles] contract's packages, else every root package]."),
+    ] = None,
+    import_time_only: Annotated[
+        bool, typer.Option("--import-time-only", help="Only imports that run unconditionally at module level.")
+    ] = False,
+    format: Annotated[
+        CyclesFormat, typer.Option("--format", "-f", help="text, json, or a mermaid flowchart with the break set highlighted.")
+    ] = CyclesFormat.text,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Show the import cycles of a package: each tangled component, the few imports whose removal
+    makes it acyclic, and a representative cycle through each of them.
+
+    Exits 0 when there is no cycle, 1 when there is one.
+    """
+
+    def run() -> int:
+        workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+        contract = workspace.contracts.cycles
+        packages = package or (contract.packages if contract and contract.packages else None)
+        project = workspace.project
+        for name in packages or ():
+            if name not in project.modules and name not in project.namespace_packages:
+                raise UsageError(f"{name} is not a module or package of the project")
+        components = project_cycles(
+            project,
+            packages or project.root_packages,
+            exclude_type_checking=contract.exclude_type_checking if contract else True,
+            import_time_only=import_time_only,
+        )
+        workspace.close()
+        sys.stdout.write(render_cycles(project, components, format.value))
+        return 1 if components else 0
 
     raise typer.Exit(guarded(run, debug))
 

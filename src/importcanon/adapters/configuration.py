@@ -18,6 +18,7 @@ from typing import Any
 from importcanon.domain.contracts import (
     Canonical,
     ContractSet,
+    CycleContract,
     Deprecated,
     ImportLinterConfig,
     Legacy,
@@ -94,6 +95,16 @@ def _string(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
 
 
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _list_of_dotted_names(value: Any) -> str | None:
+    if not isinstance(value, list) or any(_dotted_name(item) for item in value):
+        return "must be a list of dotted Python names"
+    return None
+
+
 def _dotted_name(value: Any) -> str | None:
     if isinstance(value, str) and value and all(part.isidentifier() for part in value.split(".")):
         return None
@@ -130,6 +141,7 @@ _SCHEMA: dict[str, _TableSchema] = {
         required=frozenset({"name"}),
         array=True,
     ),
+    "cycles": _TableSchema(keys={"packages": _list_of_dotted_names, "exclude_type_checking": _boolean}),
 }
 
 
@@ -181,8 +193,16 @@ def read_contracts(project_dir: Path) -> ContractSet:
                 line=contract.origin.line,
             )
         seen[contract.symbol] = contract
+    cycles = merged.get("cycles", [])
+    if len(cycles) > 1:
+        raise ConfigurationError(
+            f"[cycles] is declared again (first in {cycles[0][1].path}:{cycles[0][1].line}); declare it once",
+            path=cycles[1][1].path,
+            line=cycles[1][1].line,
+        )
     return ContractSet(
         settings=_settings(merged.get("settings", []), settings_lines),
+        cycles=_cycles(*cycles[0]) if cycles else None,
         canonical=canonical,
         legacy=tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", [])),
         deprecated=tuple(
@@ -232,6 +252,15 @@ def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[str, int
         root_packages=tuple(values["root_packages"]) if "root_packages" in values else None,
         exclude=tuple(values.get("exclude", ())),
         baseline=values.get("baseline", Settings.baseline),
+    )
+
+
+def _cycles(entry: dict[str, Any], origin: Origin) -> CycleContract:
+    packages = entry.get("packages")
+    return CycleContract(
+        packages=tuple(packages) if packages is not None else None,
+        exclude_type_checking=entry.get("exclude_type_checking", True),
+        origin=origin,
     )
 
 

@@ -134,7 +134,7 @@ class FactStore:
         self._files = {source.module: source for source in files}
         self._digests: dict[str, str | None] = {}
         self._raw: dict[str, bytes] = {}
-        self._parsed: dict[str, ParsedModule | None] = {}
+        self._parsed: dict[str, object] = {}
 
     def digest(self, source: SourceFile) -> str | None:
         """The file's content digest, reading it only when its stat changed since the last run."""
@@ -178,18 +178,19 @@ class FactStore:
         if digest is not None:
             self.cache.remember_scan(source.module, digest, scan_key, result)
 
-    def parsed(self, module: str) -> ParsedModule | None:
-        if module in self._parsed:
-            return self._parsed[module]
+    def parsed(self, module: str, *, with_calls: bool = False) -> ParsedModule | None:
+        known = self._parsed.get(module, _UNKNOWN)
+        if known is None or (isinstance(known, ParsedModule) and (known.calls is not None or not with_calls)):
+            return known
         source = self._files.get(module)
         result: ParsedModule | None = None
         if source is not None and (digest := self.digest(source)) is not None:
             cached = self.cache.parsed.get(digest)
-            if cached is not None:
+            if cached is not None and (cached[3] is not None or not with_calls):
                 result = _parsed_from_primitive(cached)
             elif self.load_text(source) is None:
                 try:
-                    result = parse_module(self.texts[module], source.path)
+                    result = parse_module(self.texts[module], source.path, with_calls=with_calls)
                 except (SyntaxError, ValueError):
                     result = None
                 else:
@@ -230,6 +231,8 @@ class FactStore:
         )
 
 
+_UNKNOWN = object()
+
 #: A statement that can never appear at the top level of a shim, in column 0.
 _CODE_AT_TOP = re.compile(rb"^(?:async[ \t]+def|def|class|for|while|with|@)\b", re.MULTILINE)
 
@@ -257,7 +260,7 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
         ],
         [(b.name, b.line, b.kind.value, b.source, b.conditional) for b in parsed.bindings],
         list(parsed.all_names) if parsed.all_names is not None else None,
-        [(c.line, c.callee, c.scope) for c in parsed.calls],
+        [(c.line, c.callee, c.scope) for c in parsed.calls] if parsed.calls is not None else None,
         [list(scope) for scope in parsed.scopes],
         parsed.shim_shaped,
     )
@@ -275,7 +278,7 @@ def _parsed_from_primitive(data: Primitive) -> ParsedModule:
             for name, line, kind, source, conditional in bindings
         ),
         all_names=tuple(all_names) if all_names is not None else None,
-        calls=tuple(Call(line, callee, scope) for line, callee, scope in calls),
+        calls=tuple(Call(line, callee, scope) for line, callee, scope in calls) if calls is not None else None,
         scopes=tuple(tuple(scope) for scope in scopes),
         shim_shaped=shim_shaped,
     )

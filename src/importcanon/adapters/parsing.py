@@ -26,16 +26,20 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
-def parse_module(text: str, filename: str) -> ParsedModule:
-    """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file."""
+def parse_module(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule:
+    """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file.
+
+    Collecting calls walks every expression, which costs twice the parse itself; it is done only
+    when asked for (``calls`` is None otherwise).
+    """
     tree = ast.parse(text, filename=filename)
-    collector = _Collector()
+    collector = _Collector(with_calls)
     collector.visit_body(tree.body, _Context())
     return ParsedModule(
         imports=tuple(collector.imports),
         bindings=tuple(collector.bindings),
         all_names=collector.all_names,
-        calls=tuple(collector.calls),
+        calls=tuple(collector.calls) if with_calls else None,
         scopes=tuple(collector.scopes),
         shim_shaped=_is_shim_shaped(tree.body),
     )
@@ -65,7 +69,8 @@ class _Context:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, with_calls: bool) -> None:
+        self.with_calls = with_calls
         self.imports: list[ImportStatement] = []
         self.bindings: list[Binding] = []
         self.calls: list[Call] = []
@@ -77,7 +82,8 @@ class _Collector:
             self.visit(statement, context)
 
     def visit(self, node: ast.stmt, context: _Context) -> None:
-        self._collect_calls(node, context)
+        if self.with_calls:
+            self._collect_calls(node, context)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node, context)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -7,6 +7,7 @@ from typing import Any
 
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
+from importcanon.application.analyses.import_cycles import find_import_cycles
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
@@ -44,6 +45,8 @@ def run_check(project: Project, import_linter: ImportLinterConfig | None, contra
     deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
     findings.extend(legacy_findings + deprecated_findings + find_shims(resolver))
     warnings.extend(legacy_warnings + deprecated_warnings)
+    cycle_findings, cycle_metrics = find_import_cycles(project, contracts.cycles)
+    findings.extend(cycle_findings)
     findings.sort(key=lambda finding: finding.sort_key)
     metrics = {
         "modules": len(project.modules),
@@ -51,6 +54,7 @@ def run_check(project: Project, import_linter: ImportLinterConfig | None, contra
         "syntax_errors": len(project.problems),
         "import_linter_contracts": len(import_linter.contracts) if import_linter else 0,
         "fragmentation": fragmentation_metrics(resolver, contracts, findings),
+        "cycles": cycle_metrics,
     }
     return CheckResult(findings=findings, metrics=metrics, warnings=warnings)
 

@@ -14,8 +14,9 @@ class FactSource(Protocol):
     which ones to ask about come from a scan of the raw bytes.
     """
 
-    def parsed(self, module: str) -> ParsedModule | None:
-        """The module's parse, or None when its file cannot be parsed."""
+    def parsed(self, module: str, *, with_calls: bool = False) -> ParsedModule | None:
+        """The module's parse, or None when its file cannot be parsed; its ``calls`` are
+        collected only when ``with_calls`` asks for them (they cost more than the parse)."""
         ...
 
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:

@@ -90,12 +90,27 @@ class Project:
         source = self.modules.get(module)
         return source.path if source else None
 
+    def import_time_hint(self, importer: str, imported: str) -> bool:
+        """True when a statement behind the edge is known, without parsing, to run at module level."""
+        return any(kind is ImportKind.MODULE for _, _, kind in self._sites_by_edge.get((importer, imported), ()))
+
+    def statement_count(self, importer: str, imported: str) -> int:
+        return len(self._sites_by_edge.get((importer, imported), ()))
+
     def sites(self, importer: str, imported: str) -> list[ImportSite]:
         """The import statements behind one edge, in line order, each with its kind."""
         return [
             ImportSite(importer, imported, line, statement, kind or self._kind_from_parse(importer, line))
             for line, statement, kind in self._sites_by_edge.get((importer, imported), ())
         ]
+
+    def describe_edge(self, importer: str, imported: str, lines: Sequence[int | None] | None = None) -> str:
+        """``a -> b (a.py: l.3 module, l.9 deferred)``: one hop of a chain or a cycle."""
+        sites = self.sites(importer, imported)
+        kinds = {site.line: site.kind.value for site in sites}
+        shown = [site.line for site in sites] if lines is None else list(lines)
+        listed = ", ".join(f"l.{line} {kinds.get(line, '?')}" if line is not None else "l.?" for line in shown)
+        return f"{importer} -> {imported} ({self.path_of(importer) or importer}: {listed or 'l.?'})"
 
     def _kind_from_parse(self, module: str, line: int) -> ImportKind:
         kinds = self._kinds.get(module)

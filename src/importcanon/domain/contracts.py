@@ -58,6 +58,15 @@ class Deprecated:
 
 
 @dataclass(frozen=True)
+class CycleContract:
+    """Import cycles among the modules of ``packages`` (default: every root package) are violations."""
+
+    packages: tuple[str, ...] | None = None
+    exclude_type_checking: bool = True
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
 class ContractSet:
     """Every importcanon contract of a project, merged from all its contract files."""
 
@@ -65,6 +74,7 @@ class ContractSet:
     canonical: tuple[Canonical, ...] = ()
     legacy: tuple[Legacy, ...] = ()
     deprecated: tuple[Deprecated, ...] = ()
+    cycles: CycleContract | None = None
     files: tuple[str, ...] = ()
 
     def canonical_home(self, symbol: str) -> Canonical | None:

@@ -118,7 +118,7 @@ class ParsedModule:
     imports: tuple[ImportStatement, ...]
     bindings: tuple[Binding, ...] = ()
     all_names: tuple[str, ...] | None = None
-    calls: tuple[Call, ...] = ()
+    calls: tuple[Call, ...] | None = None  # None: not collected (see FactSource.parsed)
     scopes: tuple[tuple[int, str, bool], ...] = ((0, "<module>", False),)
     shim_shaped: bool = False
 

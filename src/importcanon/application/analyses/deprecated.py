@@ -34,7 +34,7 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
         names = aliases_of(resolver, target.qualified)
         mentions = resolver.project.facts.modules_containing(frozenset(names))
         for user in sorted(set().union(*mentions.values())):
-            parsed = resolver.parsed(user)
+            parsed = resolver.project.facts.parsed(user, with_calls=True)
             if parsed is not None:
                 findings.extend(_usages(resolver, contract, target.qualified, names, user, parsed))
     return findings, warnings
@@ -78,7 +78,7 @@ def _usages(
                 resolver, contract, qualified, module, statement.line, statement.scope, "import",
                 f"imports the deprecated {qualified}{alias}{through}",
             )
-    for call in parsed.calls:
+    for call in parsed.calls or ():
         if not names.intersection(call.callee.split(".")):
             continue
         resolved = resolver.resolve_dotted(module, call.callee, call.scope)

@@ -215,12 +215,7 @@ class _Broken:
         )
 
     def _describe(self, hop: Hop) -> str:
-        kinds = self._kinds(hop)
-        where = self.project.path_of(hop.importer) or hop.importer
-        lines = ", ".join(
-            f"l.{line} {kinds.get(line, '?')}" if line is not None else "l.?" for line in hop.lines
-        )
-        return f"{hop.importer} -> {hop.imported} ({where}: {lines})"
+        return self.project.describe_edge(hop.importer, hop.imported, hop.lines)
 
     def _kinds(self, hop: Hop) -> dict[int, str]:
         return {site.line: site.kind.value for site in self.project.sites(hop.importer, hop.imported)}

@@ -1,0 +1,83 @@
+"""The ``[cycles]`` contract: import cycles among the modules of the given packages.
+
+One ``import-cycle`` finding per representative cycle (see :mod:`importcanon.application.cycles`),
+located at the import the break set nominates on it, every hop with ``path:line`` and kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from importcanon.application.cycles import Cycle, CycleComponent, project_cycles
+from importcanon.application.project import Project
+from importcanon.domain.contracts import CycleContract
+from importcanon.domain.errors import ConfigurationError
+from importcanon.domain.findings import Finding
+from importcanon.domain.modules import is_within
+
+RULE = "import-cycle"
+_LISTED = 5
+
+
+def find_import_cycles(project: Project, contract: CycleContract | None) -> tuple[list[Finding], dict[str, Any]]:
+    if contract is None:
+        return [], {}
+    packages = contract.packages or project.root_packages
+    for package in packages:
+        if not any(is_within(module, package) for module in project.modules):
+            origin = contract.origin
+            raise ConfigurationError(
+                f"[cycles] packages: {package} is not a package of the project",
+                path=origin.path if origin else None,
+                line=origin.line if origin else None,
+            )
+    components = project_cycles(project, packages, exclude_type_checking=contract.exclude_type_checking)
+    findings = [
+        _finding(project, component, cycle) for component in components for cycle in component.cycles
+    ]
+    return findings, cycle_metrics(components)
+
+
+def cycle_metrics(components: list[CycleComponent]) -> dict[str, Any]:
+    return {
+        "components": len(components),
+        "sizes": sorted((len(c.modules) for c in components), reverse=True),
+        "imports": sum(len(c.edges) for c in components),
+        "break_set": sum(len(c.break_set) for c in components),
+        "cycles": sum(len(c.cycles) for c in components),
+        "import_time_cycles": sum(1 for c in components for cycle in c.cycles if cycle.import_time),
+    }
+
+
+def _finding(project: Project, component: CycleComponent, cycle: Cycle) -> Finding:
+    breakers = [hop for hop in cycle.hops if hop in component.break_set]
+    importer, imported = breakers[0] if breakers else cycle.hops[0]
+    first_site = next(iter(project.sites(importer, imported)), None)
+    arrow = " -> ".join((*cycle.modules, cycle.modules[0]))
+    others = [edge for edge in component.break_set if edge != (importer, imported)]
+    shown = "; ".join(project.describe_edge(*edge) for edge in others[:_LISTED])
+    more = f" and {len(others) - _LISTED} more (see `importcanon cycles`)" if len(others) > _LISTED else ""
+    suggestion = f"Remove, defer or invert the import {project.describe_edge(importer, imported)}"
+    if others:
+        suggestion += (
+            f"; with {len(others)} other import{'s' if len(others) != 1 else ''} it makes this "
+            f"{len(component.modules)}-module component acyclic: {shown}{more}"
+        )
+    return Finding(
+        rule=RULE,
+        path=project.path_of(importer),
+        line=first_site.line if first_site else None,
+        module=importer,
+        message="\n".join(
+            [f"import cycle ({cycle.kind}) through {len(cycle.modules)} modules: {arrow}"]
+            + [f"  {project.describe_edge(u, v)}" for u, v in cycle.hops]
+        ),
+        suggestion=suggestion + ".",
+        identity=cycle.modules,
+        details={
+            "cycle": list(cycle.modules),
+            "kind": cycle.kind,
+            "break": [{"importer": u, "imported": v} for u, v in breakers],
+            "component_size": len(component.modules),
+        },
+    )

@@ -1,0 +1,153 @@
+"""The [cycles] contract and the cycles command on fixture projects."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+
+CYCLIC = {
+    "core/__init__.py": "",
+    "core/protocols.py": "from core import unified\n\n\nclass Protocol:\n    pass\n",
+    "core/unified.py": "from core.protocols import Protocol\nfrom core import manager\n\n\nclass Unified(Protocol):\n    pass\n",
+    "core/manager.py": (
+        "import typing\n"
+        "if typing.TYPE_CHECKING:\n"
+        "    from core import protocols\n"
+        "\n"
+        "\n"
+        "def build():\n"
+        "    from core.unified import Protocol\n"
+        "    return Protocol\n"
+    ),
+    "core/typed_a.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from core import typed_b\n",
+    "core/typed_b.py": "from core import typed_a\n\n\ndef name():\n    return typed_a.__name__\n",
+    "core/other/__init__.py": "",
+    "core/other/x.py": "from core.other import y\n\n\ndef g():\n    return y.f()\n",
+    "core/other/y.py": "def f():\n    from core.other import x\n    return x\n",
+    "contracts/importcanon.toml": "[cycles]\n",
+}
+
+
+def test_cycles_are_findings_with_hops_kinds_and_the_break_set(project):
+    root = project(CYCLIC)
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert run.exit_code == 1
+    findings = run.findings("import-cycle")
+    assert [(f["path"], f["cycle"], f["kind"]) for f in findings] == [
+        ("core/manager.py", ["core.manager", "core.unified"], "deferred"),
+        ("core/other/y.py", ["core.other.x", "core.other.y"], "deferred"),
+        ("core/protocols.py", ["core.protocols", "core.unified"], "import-time"),
+    ]
+    first = findings[2]
+    assert (first["path"], first["line"]) == ("core/protocols.py", 1)
+    assert first["message"].splitlines() == [
+        "import cycle (import-time) through 2 modules: core.protocols -> core.unified -> core.protocols",
+        "  core.protocols -> core.unified (core/protocols.py: l.1 module)",
+        "  core.unified -> core.protocols (core/unified.py: l.1 module)",
+    ]
+    # The deferred import is the one nominated for removal in the manager cycle.
+    deferred = findings[0]
+    assert (deferred["path"], deferred["line"]) == ("core/manager.py", 7)
+    assert deferred["break"] == [{"importer": "core.manager", "imported": "core.unified"}]
+    assert "core/manager.py: l.7 deferred" in deferred["suggestion"]
+
+
+def test_type_checking_imports_make_no_cycle_unless_asked(project):
+    files = dict(CYCLIC)
+    files["contracts/importcanon.toml"] = "[cycles]\nexclude_type_checking = false\n"
+    root = project(files)
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert ["core.typed_a", "core.typed_b"] in [f["cycle"] for f in run.findings("import-cycle")]
+    assert run.json["metrics"]["cycles"]["sizes"] == [3, 2, 2]  # manager joins protocols/unified
+
+
+def test_the_contract_can_limit_the_packages(project):
+    files = dict(CYCLIC)
+    files["contracts/importcanon.toml"] = '[cycles]\npackages = ["core.other"]\n'
+    root = project(files)
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert [f["cycle"] for f in run.findings("import-cycle")] == [["core.other.x", "core.other.y"]]
+    assert run.json["metrics"]["cycles"] == {
+        "components": 1,
+        "sizes": [2],
+        "imports": 2,
+        "break_set": 1,
+        "cycles": 1,
+        "import_time_cycles": 0,
+    }
+
+
+def test_a_cycles_package_that_does_not_exist_exits_2(project):
+    files = dict(CYCLIC)
+    files["contracts/importcanon.toml"] = '# cycles\n[cycles]\npackages = ["core.nowhere"]\n'
+
+    run = run_cli("check", project(files))
+
+    assert run.exit_code == 2
+    assert run.stderr.startswith("importcanon: error: contracts/importcanon.toml:2: [cycles] packages: core.nowhere")
+
+
+def test_without_a_cycles_contract_cycles_are_not_findings(project):
+    files = dict(CYCLIC)
+    del files["contracts/importcanon.toml"]
+
+    run = run_cli("check", project(files), "--format", "json")
+
+    assert run.findings("import-cycle") == []
+    assert run.exit_code == 0
+
+
+def test_cycle_fingerprints_survive_inserted_lines(project):
+    root = project(CYCLIC)
+    before = {f["fingerprint"] for f in run_cli("check", root, "--format", "json").findings("import-cycle")}
+    for name in ("protocols", "unified", "manager"):
+        path = root / "core" / f"{name}.py"
+        path.write_text("# a comment\n\n" + path.read_text())
+
+    after = run_cli("check", root, "--format", "json").findings("import-cycle")
+
+    assert {f["fingerprint"] for f in after} == before
+    assert [f["line"] for f in after] == [9, 2, 3]
+
+
+def test_the_cycles_command_answers_for_any_package_in_text_json_and_mermaid(project):
+    root = project(CYCLIC)
+
+    text = run_cli("cycles", root, "--package", "core.other")
+    document = run_cli("cycles", root, "--format", "json").json
+    import_time = run_cli("cycles", root, "--format", "json", "--import-time-only").json
+    mermaid = run_cli("cycles", root, "--format", "mermaid", "-p", "core.other").stdout
+    clean = run_cli("cycles", root, "--package", "core.typed_a")
+
+    assert text.exit_code == 1
+    assert text.stdout.splitlines()[0] == "component 1: 2 modules, 2 imports; removing 1 import makes it acyclic:"
+    assert "break core.other.y -> core.other.x (core/other/y.py: l.2 deferred)" in text.stdout
+    assert [c["modules"] for c in document["components"]] == [
+        ["core.manager", "core.protocols", "core.unified"],
+        ["core.other.x", "core.other.y"],
+    ]
+    assert document["metrics"]["import_time_cycles"] == 1
+    assert [c["modules"] for c in import_time["components"]] == [["core.protocols", "core.unified"]]
+    assert mermaid.splitlines() == [
+        "flowchart LR",
+        '  subgraph component1["component 1: 2 modules"]',
+        '    c1m0["core.other.x"]',
+        '    c1m1["core.other.y"]',
+        "  end",
+        "  c1m0 --> c1m1",
+        "  c1m1 ==> c1m0",
+        "  linkStyle 1 stroke:#d62728,stroke-width:3px",
+    ]
+    assert clean.exit_code == 0
+
+
+def test_the_cycles_command_rejects_an_unknown_package(project):
+    run = run_cli("cycles", project(CYCLIC), "--package", "nope")
+
+    assert run.exit_code == 2
+    assert "nope is not a module or package of the project" in run.stderr
