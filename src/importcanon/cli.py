@@ -17,16 +17,29 @@ from typing import Annotated
 
 import typer
 
+from importcanon.adapters.baseline_store import (
+    append_snapshot,
+    history_path,
+    locked,
+    read_baseline,
+    read_history,
+    write_baseline,
+)
+from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.files import write_atomically
+from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
 from importcanon.adapters.reporting.json_report import render_json
 from importcanon.adapters.reporting.queries import render_where
-from importcanon.adapters.reporting.text_report import render_text
-from importcanon.adapters.workspace import open_workspace
-from importcanon.application.check import run_check
+from importcanon.adapters.reporting.text_report import location, plural, render_text, summary_line
+from importcanon.adapters.reporting.trend_report import render_trend
+from importcanon.adapters.workspace import Workspace, open_workspace
+from importcanon.application.check import CheckResult, run_check
 from importcanon.application.cycles import project_cycles
 from importcanon.application.queries import where as where_symbol
+from importcanon.application.ratchet import snapshot
 from importcanon.application.symbols import Resolver
+from importcanon.domain.baseline import Baseline, baseline_of, compare, tallies, updated
 from importcanon.domain.errors import ImportcanonError, UsageError
 
 app = typer.Typer(
@@ -36,12 +49,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-
-@app.callback()
-def importcanon() -> None:
-    """Import-graph architecture contracts for Python, checked statically in one pass."""
+baseline_app = typer.Typer(
+    help="Record the known violations, and ratchet them down as they are fixed.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(baseline_app, name="baseline")
 
 
 class ReportFormat(str, Enum):
@@ -49,9 +62,21 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class CyclesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    mermaid = "mermaid"
+
+
+class TrendFormat(str, Enum):
+    text = "text"
+    json = "json"
+    svg = "svg"
+
+
 ProjectDir = Annotated[
     Path,
-    typer.Argument(help="The project to check: the directory holding its packages (or src/) and contracts/."),
+    typer.Argument(help="The project: the directory holding its packages (or src/) and contracts/."),
 ]
 CacheDir = Annotated[
     Path | None,
@@ -59,37 +84,53 @@ CacheDir = Annotated[
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Scan everything afresh and write no cache.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+BaselineFile = Annotated[
+    Path | None,
+    typer.Option("--baseline", help="The baseline file [default: [settings] baseline, else contracts/baseline.json]."),
+]
+Format = Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")]
+
+
+@app.callback()
+def importcanon() -> None:
+    """Import-graph architecture contracts for Python, checked statically in one pass."""
 
 
 @app.command()
 def check(
     project_dir: ProjectDir = Path("."),
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the report.")] = ReportFormat.text,
+    format: Format = ReportFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file and print only the summary.")
     ] = None,
+    baseline: BaselineFile = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore the baseline: every finding is new.")] = False,
+    fail_on_stale: Annotated[
+        bool, typer.Option("--fail-on-stale", help="Also fail when the baseline records violations that are fixed.")
+    ] = False,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     debug: Debug = False,
 ) -> None:
     """Check every contract of the project and report what is new.
 
-    Exits 0 when nothing is new, 1 when there are new findings, 2 on an error.
+    Exits 0 when nothing is new, 1 when there are new findings (or, with --fail-on-stale, fixed
+    ones still in the baseline), 2 on an error.
     """
 
     def run() -> int:
         started = time.perf_counter()
-        workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
-        result = run_check(workspace.project, workspace.import_linter, workspace.contracts)
-        workspace.close()
+        workspace = _open(project_dir, cache_dir, no_cache)
+        known = None if no_baseline else read_baseline(*_baseline_location(workspace, baseline))
+        result = _check(workspace, known)
         elapsed = time.perf_counter() - started
         report = render_json(result) if format is ReportFormat.json else render_text(result, elapsed)
         if output is None:
             sys.stdout.write(report)
         else:
-            write_atomically(output, report)
-            typer.echo(render_text(result, elapsed).splitlines()[-1])
-        return 1 if result.has_new else 0
+            write_atomically(output, report, shown=str(output))
+            typer.echo(summary_line(result, elapsed))
+        return 1 if result.has_new or (fail_on_stale and result.fixed) else 0
 
     raise typer.Exit(guarded(run, debug))
 
@@ -98,7 +139,7 @@ def check(
 def where(
     symbol: Annotated[str, typer.Argument(help="The name to look for, such as SessionManager.")],
     project_dir: ProjectDir = Path("."),
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="How to print the answer.")] = ReportFormat.text,
+    format: Format = ReportFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     debug: Debug = False,
@@ -110,7 +151,7 @@ def where(
     """
 
     def run() -> int:
-        workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache)
         report = where_symbol(Resolver(workspace.project), workspace.contracts, symbol)
         workspace.close()
         sys.stdout.write(render_where(report, format.value))
@@ -119,18 +160,17 @@ def where(
     raise typer.Exit(guarded(run, debug))
 
 
-class CyclesFormat(str, Enum):
-    text = "text"
-    json = "json"
-    mermaid = "mermaid"
-
-
 @app.command()
 def cycles(
     project_dir: ProjectDir = Path("."),
     package: Annotated[
         list[str] | None,
-        typer.Option("--package", "-p", help="Analyse the cycles inside this package (repeatable) [default: the [cycles] contract's packages, else every root package]."),
+        typer.Option(
+            "--package",
+            "-p",
+            help="Analyse the cycles inside this package (repeatable) [default: the [cycles] contract's "
+            "packages, else every root package].",
+        ),
     ] = None,
     import_time_only: Annotated[
         bool, typer.Option("--import-time-only", help="Only imports that run unconditionally at module level.")
@@ -149,7 +189,7 @@ def cycles(
     """
 
     def run() -> int:
-        workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache)
         contract = workspace.contracts.cycles
         packages = package or (contract.packages if contract and contract.packages else None)
         project = workspace.project
@@ -167,6 +207,158 @@ def cycles(
         return 1 if components else 0
 
     raise typer.Exit(guarded(run, debug))
+
+
+@baseline_app.command("create")
+def baseline_create(
+    project_dir: ProjectDir = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline.")] = False,
+    baseline: BaselineFile = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Record every current finding as known, so that check fails only on new ones."""
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        path, shown = _baseline_location(workspace, baseline)
+        with locked(path, shown):
+            if path.exists() and not force:
+                raise UsageError(
+                    f"{shown} already exists: use --force to overwrite it, or `importcanon baseline update` "
+                    "to ratchet it down"
+                )
+            result = _check(workspace, None)
+            recorded = baseline_of(result.findings)
+            _write(path, shown, recorded, result)
+        typer.echo(f"wrote {shown}: {plural(recorded.total, 'known violation')} in {plural(len(recorded.entries), 'entry', 'entries')}")
+        return 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@baseline_app.command("update")
+def baseline_update(
+    project_dir: ProjectDir = Path("."),
+    allow_growth: Annotated[
+        bool, typer.Option("--allow-growth", help="Also record new violations (on purpose: the known set grows).")
+    ] = False,
+    baseline: BaselineFile = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Drop the fixed violations from the baseline; refuse to add new ones unless --allow-growth.
+
+    Exits 1, listing the new findings and leaving the file untouched, when it refuses.
+    """
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        path, shown = _baseline_location(workspace, baseline)
+        with locked(path, shown):
+            known = read_baseline(path, shown)
+            if known is None:
+                raise UsageError(f"there is no baseline at {shown}: run `importcanon baseline create` first")
+            result = _check(workspace, known)
+            recorded, refused = updated(known, result.findings, allow_growth=allow_growth)
+            if refused:
+                typer.echo(f"refusing to add {plural(len(refused), 'new finding')} to {shown} (use --allow-growth):")
+                for finding in refused:
+                    typer.echo(f"  {location(finding)}: {finding.rule} {finding.message.splitlines()[0]}")
+                return 1
+            _write(path, shown, recorded, result)
+        change = known.total - recorded.total
+        typer.echo(f"updated {shown}: {plural(recorded.total, 'known violation')} ({-change:+d})")
+        return 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@baseline_app.command("show")
+def baseline_show(
+    project_dir: ProjectDir = Path("."),
+    format: Format = ReportFormat.text,
+    baseline: BaselineFile = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Count the known violations per rule and per contract: recorded, found now, new, fixed."""
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        path, shown = _baseline_location(workspace, baseline)
+        known = read_baseline(path, shown) or Baseline()
+        result = _check(workspace, known)
+        by_rule, by_contract = tallies(known, compare(known, result.findings))
+        sys.stdout.write(render_baseline_show(shown, by_rule, by_contract, format.value))
+        return 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@app.command()
+def trend(
+    project_dir: ProjectDir = Path("."),
+    format: Annotated[TrendFormat, typer.Option("--format", "-f", help="text, json, or an svg chart.")] = TrendFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    baseline: BaselineFile = None,
+    debug: Debug = False,
+) -> None:
+    """Show the migration's progress: the snapshots that every baseline create and update record."""
+
+    def run() -> int:
+        root = project_dir.resolve()
+        if not root.is_dir():
+            raise UsageError(f"project directory {project_dir} does not exist")
+        path, shown = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
+        history = history_path(path)
+        text = render_trend(read_history(history, _shown(root, history)), format.value)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomically(output, text, shown=str(output))
+        return 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+# Shared wiring -------------------------------------------------------------------------------------
+
+
+def _open(project_dir: Path, cache_dir: Path | None, no_cache: bool) -> Workspace:
+    return open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+
+
+def _check(workspace: Workspace, known: Baseline | None) -> CheckResult:
+    result = run_check(workspace.project, workspace.import_linter, workspace.contracts, known)
+    workspace.close()
+    return result
+
+
+def _write(path: Path, shown: str, recorded: Baseline, result: CheckResult) -> None:
+    write_baseline(path, recorded, shown)
+    history = history_path(path)
+    append_snapshot(history, snapshot(recorded, result), shown + " history")
+
+
+def _baseline_location(workspace: Workspace, option: Path | None) -> tuple[Path, str]:
+    return _baseline_path(workspace.project.root, workspace.contracts.settings.baseline, option)
+
+
+def _baseline_path(root: Path, configured: str, option: Path | None) -> tuple[Path, str]:
+    path = option.resolve() if option is not None else (root / configured).resolve()
+    return path, _shown(root, path)
+
+
+def _shown(root: Path, path: Path) -> str:
+    """A path as the user thinks of it: relative to the project when it is inside."""
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def guarded(action: Callable[[], int], debug: bool) -> int:

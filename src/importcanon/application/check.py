@@ -15,6 +15,7 @@ from importcanon.application.analyses.syntax_errors import find_syntax_errors
 from importcanon.application.project import Project
 from importcanon.application.queries import where
 from importcanon.application.symbols import Resolver
+from importcanon.domain.baseline import Baseline, BaselineEntry, compare
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.findings import Finding, Status
 
@@ -22,7 +23,7 @@ from importcanon.domain.findings import Finding, Status
 @dataclass
 class CheckResult:
     findings: list[Finding]
-    fixed: list[dict[str, Any]] = field(default_factory=list)
+    fixed: list[BaselineEntry] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -33,8 +34,18 @@ class CheckResult:
     def has_new(self) -> bool:
         return self.count(Status.NEW) > 0
 
+    @property
+    def fixed_count(self) -> int:
+        return sum(entry.count for entry in self.fixed)
 
-def run_check(project: Project, import_linter: ImportLinterConfig | None, contracts: ContractSet) -> CheckResult:
+
+def run_check(
+    project: Project,
+    import_linter: ImportLinterConfig | None,
+    contracts: ContractSet,
+    baseline: Baseline | None = None,
+) -> CheckResult:
+    """Every analysis, then the baseline diff: findings marked new or baselined, plus the fixed."""
     resolver = Resolver(project)
     findings = find_syntax_errors(project)
     outcome = check_import_linter_contracts(project, import_linter)
@@ -56,7 +67,8 @@ def run_check(project: Project, import_linter: ImportLinterConfig | None, contra
         "fragmentation": fragmentation_metrics(resolver, contracts, findings),
         "cycles": cycle_metrics,
     }
-    return CheckResult(findings=findings, metrics=metrics, warnings=warnings)
+    diff = compare(baseline or Baseline(), findings)
+    return CheckResult(findings=diff.findings, fixed=diff.fixed, metrics=metrics, warnings=warnings)
 
 
 def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:

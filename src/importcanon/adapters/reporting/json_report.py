@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from importcanon.application.check import CheckResult
+from importcanon.domain.baseline import BaselineEntry
 from importcanon.domain.findings import Finding, Status
 
 SCHEMA = 1
@@ -27,16 +28,24 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def fixed_to_json(entry: BaselineEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"fingerprint": entry.fingerprint, "rule": entry.rule, "count": entry.count}
+    if entry.contract is not None:
+        data["contract"] = entry.contract
+    data["description"] = entry.description
+    return data
+
+
 def render_json(result: CheckResult) -> str:
     document = {
         "schema": SCHEMA,
         "summary": {
             "new": result.count(Status.NEW),
             "baselined": result.count(Status.BASELINED),
-            "fixed": len(result.fixed),
+            "fixed": result.fixed_count,
         },
         "findings": [finding_to_json(finding) for finding in result.findings],
-        "fixed": result.fixed,
+        "fixed": [fixed_to_json(entry) for entry in result.fixed],
         "metrics": result.metrics,
         "warnings": result.warnings,
     }

@@ -22,14 +22,24 @@ def render_text(result: CheckResult, elapsed: float | None = None) -> str:
         lines.append(f"{rule}: {len(findings)} finding{'s' if len(findings) != 1 else ''} ({new} new)")
         for finding in findings:
             first, *rest = finding.message.splitlines()
-            marker = "" if finding.status is Status.NEW else " [baselined]"
-            lines.append(f"{location(finding)}: {rule}{marker} {first}")
+            if finding.status is Status.BASELINED:  # known: one line, the details are old news
+                lines.append(f"{location(finding)}: {rule} [baselined] {first}")
+                continue
+            lines.append(f"{location(finding)}: {rule} {first}")
             lines.extend(f"    {line}" for line in rest)
             if finding.suggestion:
                 lines.append(f"    help: {finding.suggestion}")
         lines.append("")
-    for fixed in result.fixed:
-        lines.append(f"fixed: {fixed.get('rule')} {fixed.get('description', '')}".rstrip())
+    if result.fixed:
+        lines.append(
+            f"fixed: {plural(result.fixed_count, 'known violation')} no longer "
+            "found, still in the baseline (run `importcanon baseline update` to ratchet it down):"
+        )
+        lines.extend(
+            f"  {entry.rule}: {entry.description}" + (f" (x{entry.count})" if entry.count > 1 else "")
+            for entry in result.fixed
+        )
+        lines.append("")
     for warning in result.warnings:
         lines.append(f"warning: {warning}")
     lines.extend(fragmentation_lines(result.metrics.get("fragmentation", {})))
@@ -42,7 +52,7 @@ def summary_line(result: CheckResult, elapsed: float | None = None) -> str:
     parts = [
         f"{result.count(Status.NEW)} new",
         f"{result.count(Status.BASELINED)} baselined",
-        f"{len(result.fixed)} fixed",
+        f"{result.fixed_count} fixed",
     ]
     scope = f"{metrics.get('modules', 0)} modules, {metrics.get('imports', 0)} imports"
     timing = f" in {elapsed:.2f} s" if elapsed is not None else ""
@@ -72,5 +82,5 @@ def fragmentation_lines(fragmentation: dict[str, Any]) -> list[str]:
     return lines
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -1,0 +1,144 @@
+"""The baseline: the violations everyone already knows about, so that CI fails only on new ones.
+
+Matching is by fingerprint, which holds no line number: lines inserted above a known violation
+change nothing, a violation moved to another file is one new and one fixed, and a fingerprint
+that occurs more often than recorded is new for the extra occurrences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from importcanon.domain.findings import Finding, Status
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    fingerprint: str
+    rule: str
+    count: int
+    description: str
+    contract: str | None = None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    entries: Mapping[str, BaselineEntry] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(entry.count for entry in self.entries.values())
+
+
+@dataclass(frozen=True)
+class BaselineDiff:
+    findings: list[Finding]  # every current finding, each marked new or baselined
+    fixed: list[BaselineEntry]  # recorded violations that are gone (count = how many are gone)
+
+    @property
+    def new(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.status is Status.NEW]
+
+
+def describe(finding: Finding) -> str:
+    """A readable, line-free description: stable bytes in the baseline when lines move."""
+    where = finding.path or finding.module or "<project>"
+    return f"{where}: {finding.message.splitlines()[0]}"
+
+
+def entry_for(finding: Finding, count: int) -> BaselineEntry:
+    contract = finding.details.get("contract")
+    return BaselineEntry(finding.fingerprint, finding.rule, count, describe(finding), contract)
+
+
+def baseline_of(findings: Iterable[Finding]) -> Baseline:
+    """The baseline that records exactly ``findings``."""
+    findings = list(findings)
+    counts = Counter(finding.fingerprint for finding in findings)
+    first = {}
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        first.setdefault(finding.fingerprint, finding)
+    return Baseline({fp: entry_for(first[fp], counts[fp]) for fp in sorted(counts)})
+
+
+def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
+    """Mark each finding new or baselined, and list what the baseline has that is gone.
+
+    Of several findings with one fingerprint, the first ones in file order are the baselined
+    ones; those beyond the recorded count are new.
+    """
+    remaining = {fp: entry.count for fp, entry in baseline.entries.items()}
+    marked = []
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        if remaining.get(finding.fingerprint, 0) > 0:
+            remaining[finding.fingerprint] -= 1
+            marked.append(finding.with_status(Status.BASELINED))
+        else:
+            marked.append(finding.with_status(Status.NEW))
+    fixed = [
+        BaselineEntry(fp, entry.rule, remaining[fp], entry.description, entry.contract)
+        for fp, entry in sorted(baseline.entries.items(), key=lambda item: (item[1].rule, item[0]))
+        if remaining[fp] > 0
+    ]
+    return BaselineDiff(marked, fixed)
+
+
+def updated(baseline: Baseline, findings: Iterable[Finding], *, allow_growth: bool) -> tuple[Baseline, list[Finding]]:
+    """The ratchet: fixed entries drop out and counts only shrink.
+
+    Returns the new baseline and the findings it refused to add (empty with ``allow_growth``,
+    in which case they are recorded).
+    """
+    findings = list(findings)
+    diff = compare(baseline, findings)
+    now = baseline_of(findings)
+    entries: dict[str, BaselineEntry] = {}
+    for fp, entry in baseline.entries.items():
+        current = now.entries.get(fp)
+        if current is not None:
+            count = current.count if allow_growth else min(entry.count, current.count)
+            entries[fp] = BaselineEntry(fp, entry.rule, count, current.description, current.contract)
+    if allow_growth:
+        for fp, entry in now.entries.items():
+            entries.setdefault(fp, entry)
+    refused = [] if allow_growth else diff.new
+    return Baseline({fp: entries[fp] for fp in sorted(entries)}), refused
+
+
+@dataclass(frozen=True)
+class Tally:
+    baseline: int = 0
+    now: int = 0
+    new: int = 0
+    fixed: int = 0
+
+
+def tallies(baseline: Baseline, diff: BaselineDiff) -> tuple[dict[str, Tally], dict[str, Tally]]:
+    """Counts per rule and per contract: recorded, found now, new, fixed."""
+    rows: dict[tuple[str, str], dict[str, int]] = {}
+
+    def bump(group: str, key: str | None, column: str, amount: int = 1) -> None:
+        if key is not None:
+            row = rows.setdefault((group, key), {"baseline": 0, "now": 0, "new": 0, "fixed": 0})
+            row[column] += amount
+
+    for entry in baseline.entries.values():
+        bump("rule", entry.rule, "baseline", entry.count)
+        bump("contract", entry.contract, "baseline", entry.count)
+    for finding in diff.findings:
+        contract = finding.details.get("contract")
+        bump("rule", finding.rule, "now")
+        bump("contract", contract, "now")
+        if finding.status is Status.NEW:
+            bump("rule", finding.rule, "new")
+            bump("contract", contract, "new")
+    for entry in diff.fixed:
+        bump("rule", entry.rule, "fixed", entry.count)
+        bump("contract", entry.contract, "fixed", entry.count)
+    by_rule = {key: Tally(**row) for (group, key), row in sorted(rows.items()) if group == "rule"}
+    by_contract = {key: Tally(**row) for (group, key), row in sorted(rows.items()) if group == "contract"}
+    return by_rule, by_contract
