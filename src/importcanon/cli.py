@@ -30,13 +30,16 @@ from importcanon.adapters.files import write_atomically
 from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
 from importcanon.adapters.reporting.json_report import render_json
-from importcanon.adapters.reporting.queries import render_where
+from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
 from importcanon.adapters.reporting.text_report import location, plural, render_text, summary_line
 from importcanon.adapters.reporting.trend_report import render_trend
 from importcanon.adapters.workspace import Workspace, open_workspace
 from importcanon.application.check import CheckResult, run_check
 from importcanon.application.cycles import project_cycles
+from importcanon.application.queries import can_import as may_import
+from importcanon.application.queries import explain as explain_module
 from importcanon.application.queries import where as where_symbol
+from importcanon.application.queries import why as why_chains
 from importcanon.application.ratchet import snapshot
 from importcanon.application.symbols import Resolver
 from importcanon.domain.baseline import Baseline, baseline_of, compare, tallies, updated
@@ -156,6 +159,91 @@ def where(
         workspace.close()
         sys.stdout.write(render_where(report, format.value))
         return 0 if report.bindings else 1
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@app.command()
+def why(
+    importer: Annotated[str, typer.Argument(help="The module or package that does the importing.")],
+    imported: Annotated[str, typer.Argument(help="The module or package it reaches.")],
+    project_dir: ProjectDir = Path("."),
+    max_chains: Annotated[int, typer.Option("--max", min=1, help="How many chains to show, shortest first.")] = 3,
+    format: Format = ReportFormat.text,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Show why IMPORTER depends on IMPORTED: the shortest import chains, every hop with its
+    path:line, its kind (module, deferred, type-checking, guarded) and the statement.
+
+    Exits 0 when a chain exists, 1 when none does.
+    """
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        chains = why_chains(workspace.project, importer, imported, max_chains)
+        workspace.close()
+        sys.stdout.write(render_why(importer, imported, chains, format.value))
+        return 0 if chains else 1
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@app.command("can-import")
+def can_import(
+    importer: Annotated[str, typer.Argument(help="The module that would import (it may not exist yet).")],
+    imported: Annotated[str, typer.Argument(help="The module it would import.")],
+    project_dir: ProjectDir = Path("."),
+    format: Format = ReportFormat.text,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Ask whether a new module-level import IMPORTER -> IMPORTED would be accepted by every
+    contract: import-linter's, the legacy packages, the canonical homes and the cycle contract.
+
+    Exits 0 when it would be, 1 when some contract objects.
+    """
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        objections = may_import(
+            workspace.project,
+            Resolver(workspace.project),
+            workspace.import_linter,
+            workspace.contracts,
+            importer,
+            imported,
+        )
+        workspace.close()
+        sys.stdout.write(render_can_import(importer, imported, objections, format.value))
+        return 1 if objections else 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@app.command()
+def explain(
+    module: Annotated[str, typer.Argument(help="The module or package to explain.")],
+    project_dir: ProjectDir = Path("."),
+    format: Format = ReportFormat.text,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Explain what the contracts say about a module: its layer and what it may import, every
+    contract that mentions it, the symbols it is the home of, whether it is legacy or a shim, the
+    cycles it is on, and how many modules import it and it imports."""
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        explanation = explain_module(
+            workspace.project, Resolver(workspace.project), workspace.import_linter, workspace.contracts, module
+        )
+        workspace.close()
+        sys.stdout.write(render_explain(explanation, format.value))
+        return 0
 
     raise typer.Exit(guarded(run, debug))
 

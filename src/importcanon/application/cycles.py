@@ -25,7 +25,6 @@ import grimp
 import networkx as nx
 
 from importcanon.application.project import Project
-from importcanon.domain.facts import ImportKind
 from importcanon.domain.modules import is_within
 
 Edge = tuple[str, str]
@@ -279,21 +278,12 @@ def project_cycles(
     cache: dict[Edge, EdgeFacts] = {}
 
     def facts(u: str, v: str) -> EdgeFacts:
-        # A module-level statement seen by the line scan settles it; only otherwise parse.
         if (u, v) not in cache:
-            import_time = project.import_time_hint(u, v) or any(
-                site.kind is ImportKind.MODULE for site in project.sites(u, v)
-            )
-            cache[(u, v)] = EdgeFacts(project.statement_count(u, v), import_time)
+            cache[(u, v)] = EdgeFacts(project.statement_count(u, v), project.runs_at_import(u, v))
         return cache[(u, v)]
-
-    def typing_only(edge: Edge) -> bool:
-        if project.import_time_hint(*edge):
-            return False
-        return all(site.kind is ImportKind.TYPE_CHECKING for site in project.sites(*edge))
 
     if exclude_type_checking:
         # Only edges inside a component can be on a cycle: only their files are ever parsed.
         inside = [(u, v) for nodes in cyclic_components(graph) for u, v in graph.subgraph(nodes).edges]
-        graph.remove_edges_from([edge for edge in inside if typing_only(edge)])
+        graph.remove_edges_from([edge for edge in inside if project.typing_only(*edge)])
     return analyse_cycles(graph, facts, import_time_only=import_time_only)

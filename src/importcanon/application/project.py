@@ -60,14 +60,11 @@ class Project:
 
     @cached_property
     def digraph(self) -> nx.DiGraph:
-        """Module-to-module edges between the target's own modules, for networkx algorithms."""
+        """Module-to-module edges for networkx algorithms (external packages, when the graph has
+        them, are nodes without imports of their own)."""
         digraph: nx.DiGraph = nx.DiGraph()
-        digraph.add_nodes_from(self.modules)
-        digraph.add_edges_from(
-            (importer, imported)
-            for importer, imported, _ in self._edge_records()
-            if imported in self.modules
-        )
+        digraph.add_nodes_from(sorted(self.modules))
+        digraph.add_edges_from(sorted({(importer, imported) for importer, imported, _ in self._edge_records()}))
         return digraph
 
     @cached_property
@@ -90,9 +87,20 @@ class Project:
         source = self.modules.get(module)
         return source.path if source else None
 
-    def import_time_hint(self, importer: str, imported: str) -> bool:
-        """True when a statement behind the edge is known, without parsing, to run at module level."""
-        return any(kind is ImportKind.MODULE for _, _, kind in self._sites_by_edge.get((importer, imported), ()))
+    def runs_at_import(self, importer: str, imported: str) -> bool:
+        """Whether any statement behind the edge runs unconditionally at module level. A line the
+        scan already proved module-level settles it without parsing the importer."""
+        raw = self._sites_by_edge.get((importer, imported), ())
+        if any(kind is ImportKind.MODULE for _, _, kind in raw):
+            return True
+        return any(site.kind is ImportKind.MODULE for site in self.sites(importer, imported))
+
+    def typing_only(self, importer: str, imported: str) -> bool:
+        """Whether every statement behind the edge sits under ``if TYPE_CHECKING:``."""
+        raw = self._sites_by_edge.get((importer, imported), ())
+        if any(kind is ImportKind.MODULE for _, _, kind in raw):
+            return False
+        return all(site.kind is ImportKind.TYPE_CHECKING for site in self.sites(importer, imported))
 
     def statement_count(self, importer: str, imported: str) -> int:
         return len(self._sites_by_edge.get((importer, imported), ()))

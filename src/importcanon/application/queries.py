@@ -1,11 +1,35 @@
-"""Questions developers ask of the contracts, answered from the same scan, graph and resolution."""
+"""Questions developers ask of the contracts, answered from the same scan, graph and analyses.
+
+``where`` (where does a name live), ``why`` (how does this module reach that one), ``can_import``
+(would a new import be accepted) and ``explain`` (what do the contracts say about a module) share
+this one layer over the project, the resolver and the analyses; no command has graph logic of
+its own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+import networkx as nx
+from importlinter.contracts.layers import LayersContract
+from importlinter.domain.contract import InvalidContractOptions
+from importlinter.domain.helpers import module_expressions_to_modules
+
+from importcanon.application.analyses.import_linter import check_import_linter_contracts
+from importcanon.application.analyses.shims import re_exports
+from importcanon.application.cycles import Cycle, project_cycles
+from importcanon.application.project import Project
 from importcanon.application.symbols import NameBinding, Resolver
-from importcanon.domain.contracts import Canonical, ContractSet
+from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig
+from importcanon.domain.errors import UsageError
+from importcanon.domain.facts import ImportKind
+from importcanon.domain.modules import is_within, parent
+
+# where ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -54,7 +78,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     bindings = []
     for module in mentioning:
         for binding in resolver.namespace(module).get(symbol, []):
-            kind = _kind(resolver, binding, imported_from)
+            kind = _binding_kind(resolver, binding, imported_from)
             if kind is None:
                 continue
             resolved = resolver.resolve_binding(binding)
@@ -71,7 +95,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     return WhereReport(symbol, contracts.canonical_home(symbol), tuple(bindings), tuple(sorted(imported_from)))
 
 
-def _kind(resolver: Resolver, binding: NameBinding, imported_from: set[str]) -> str | None:
+def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str]) -> str | None:
     if binding.is_definition:
         return "definition"
     if binding.form == "alias":
@@ -86,3 +110,317 @@ def _kind(resolver: Resolver, binding: NameBinding, imported_from: set[str]) -> 
         or (parsed is not None and (parsed.shim_shaped or binding.name in (parsed.all_names or ())))
     )
     return "re-export" if is_reexport else None
+
+
+# why ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hop:
+    importer: str
+    imported: str
+    path: str | None
+    line: int | None
+    kind: str | None
+    statement: str | None
+    more: int = 0  # further statements behind the same edge
+
+
+def why(project: Project, importer: str, imported: str, limit: int) -> list[list[Hop]]:
+    """The shortest import chains from ``importer`` to ``imported`` (modules or packages), shortest
+    first, at most ``limit``; chains that pass through either end's own modules are left out,
+    since a shorter one starts or ends there."""
+    for name in (importer, imported):
+        _require_module(project, name)
+    if is_within(importer, imported) or is_within(imported, importer):
+        raise UsageError(f"{importer} and {imported} contain one another: ask about two separate modules")
+    graph = project.digraph.copy()
+    source, target = ("__why_source__", "__why_target__")
+    graph.add_edges_from((source, m) for m in list(graph.nodes) if is_within(m, importer))
+    graph.add_edges_from((m, target) for m in list(graph.nodes) if is_within(m, imported))
+    chains: list[list[Hop]] = []
+    if not nx.has_path(graph, source, target):
+        return chains
+    for path in nx.shortest_simple_paths(graph, source, target):
+        middle = path[2:-2]
+        if any(is_within(m, importer) or is_within(m, imported) for m in middle):
+            continue
+        chains.append([_hop(project, u, v) for u, v in itertools.pairwise(path[1:-1])])
+        if len(chains) >= limit:
+            break
+    return chains
+
+
+def _hop(project: Project, importer: str, imported: str) -> Hop:
+    sites = project.sites(importer, imported)
+    if not sites:
+        return Hop(importer, imported, project.path_of(importer), None, None, None)
+    chosen = min(sites, key=lambda site: (site.kind is not ImportKind.MODULE, site.line))
+    return Hop(importer, imported, project.path_of(importer), chosen.line, chosen.kind.value, chosen.statement, len(sites) - 1)
+
+
+def _require_module(project: Project, name: str) -> None:
+    if name in project.modules or name in project.namespace_packages or name in project.graph.modules:
+        return
+    raise UsageError(f"{name} is not a module or package of the project (nor an external package it imports)")
+
+
+# can-import -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Objection:
+    contract: str
+    reason: str
+    instead: str | None = None
+
+
+def can_import(
+    project: Project,
+    resolver: Resolver,
+    import_linter: ImportLinterConfig | None,
+    contracts: ContractSet,
+    importer: str,
+    imported: str,
+) -> list[Objection]:
+    """What every contract would say of a new module-level ``import imported`` in ``importer``.
+
+    Checked for real: the import is added to a copy of the graph and import-linter's contracts
+    run on both; every finding the copy has and the real graph has not is an objection. Then the
+    legacy packages, the canonical homes and the cycle contract.
+    """
+    exists = imported in project.modules or imported in project.namespace_packages
+    if not exists and any(is_within(imported, package) for package in project.root_packages):
+        raise UsageError(f"{imported} does not exist in the project")
+    if importer not in project.modules and not any(is_within(importer, p) for p in project.root_packages):
+        raise UsageError(f"{importer} is not (and cannot become) a module of the project's root packages")
+    if importer == imported:
+        raise UsageError("a module does not import itself")
+    objections = _import_linter_objections(project, import_linter, importer, imported)
+    objections += _legacy_objections(project, contracts, importer, imported)
+    objections += _canonical_objections(resolver, contracts, imported)
+    objections += _cycle_objections(project, contracts, importer, imported)
+    return objections
+
+
+def _import_linter_objections(
+    project: Project, config: ImportLinterConfig | None, importer: str, imported: str
+) -> list[Objection]:
+    if config is None:
+        return []
+    before = {f.fingerprint for f in check_import_linter_contracts(project, config).findings}
+    graph = copy.deepcopy(project.graph)
+    if imported not in graph.modules:
+        graph.add_module(imported, is_squashed=True)
+    graph.add_import(importer=importer, imported=imported)
+    objections = []
+    for finding in check_import_linter_contracts(project, config, graph).findings:
+        if finding.fingerprint not in before:
+            name = str(finding.details.get("contract", "?"))
+            summary = _CONTRACT_SUFFIX.sub("", finding.message.splitlines()[0])
+            objections.append(Objection(f"import-linter contract '{name}'", summary))
+    return objections
+
+
+_CONTRACT_SUFFIX = re.compile(r" \(contract '.*'\):?$")
+
+
+def _legacy_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
+    objections = []
+    for contract in contracts.legacy:
+        if is_within(imported, contract.package) and not is_within(importer, contract.package):
+            counterpart = contract.replacement + imported[len(contract.package) :]
+            instead = counterpart if counterpart in project.modules else contract.replacement
+            objections.append(
+                Objection(
+                    f"legacy {contract.package}",
+                    f"{imported} is part of the legacy package {contract.package}, kept only for old imports",
+                    instead,
+                )
+            )
+    return objections
+
+
+def _canonical_objections(resolver: Resolver, contracts: ContractSet, imported: str) -> list[Objection]:
+    objections = []
+    for contract in contracts.canonical:
+        if imported == contract.module or contract.symbol not in resolver.namespace(imported):
+            continue
+        if imported not in where(resolver, contracts, contract.symbol).binding_modules:
+            continue  # it imports the symbol for its own use: not a home of it
+        objections.append(
+            Objection(
+                f"canonical {contract.symbol}",
+                f"{imported} is not the canonical home of the {contract.symbol} it provides; for "
+                f"{contract.symbol}, {contract.statement}",
+                contract.module,
+            )
+        )
+    return objections
+
+
+def _cycle_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
+    contract = contracts.cycles
+    graph = project.digraph
+    if contract is None or importer not in graph or imported not in graph or graph.has_edge(importer, imported):
+        return []
+    packages = contract.packages or project.root_packages
+    if not all(any(is_within(m, p) for p in packages) for m in (importer, imported)):
+        return []
+    # Only modules on a path back from imported to importer can close a cycle: classify just those.
+    region = (nx.descendants(graph, imported) | {imported}) & (nx.ancestors(graph, importer) | {importer})
+    if importer not in region:
+        return []
+    edges = [
+        edge
+        for edge in graph.subgraph(region).edges
+        if not (contract.exclude_type_checking and project.typing_only(*edge))
+    ]
+    for import_time in (True, False):
+        usable = nx.DiGraph([edge for edge in edges if not import_time or project.runs_at_import(*edge)])
+        if imported in usable and importer in usable and nx.has_path(usable, imported, importer):
+            path = nx.shortest_path(usable, imported, importer)
+            kind = "import-time" if import_time else "deferred"
+            return [Objection("cycles", f"it would close a new {kind} import cycle: {' -> '.join([importer, *path])}")]
+    return []
+
+
+# explain --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerPlace:
+    contract: str
+    layer: str
+    may_import: tuple[str, ...]
+    may_not_import: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    module: str
+    path: str | None
+    layers: tuple[LayerPlace, ...]
+    contracts: tuple[str, ...]  # every contract that mentions the module or a package around it
+    canonical_for: tuple[str, ...]
+    legacy: str | None  # the legacy package it belongs to
+    shim_of: tuple[str, ...]  # what it re-exports, when it is a shim
+    cycles: tuple[Cycle, ...]
+    imported_by: tuple[str, ...] = field(default=())
+    imports: tuple[str, ...] = field(default=())
+
+
+def explain(
+    project: Project,
+    resolver: Resolver,
+    import_linter: ImportLinterConfig | None,
+    contracts: ContractSet,
+    module: str,
+) -> Explanation:
+    if module not in project.modules and module not in project.namespace_packages:
+        raise UsageError(f"{module} is not a module or package of the project")
+    shim: tuple[str, ...] = ()
+    parsed = resolver.parsed(module)
+    if parsed is not None and parsed.shim_shaped:
+        shim = tuple(f"{r.name} from {r.source}" for r in re_exports(resolver, module))
+    cycle_packages = (contracts.cycles.packages if contracts.cycles else None) or project.root_packages
+    exclude_typing = contracts.cycles.exclude_type_checking if contracts.cycles else True
+    around = [c for c in project_cycles(project, cycle_packages, exclude_type_checking=exclude_typing) if module in c.modules]
+    graph = project.digraph
+    return Explanation(
+        module=module,
+        path=project.path_of(module),
+        layers=tuple(_layer_places(project, import_linter, module)),
+        contracts=tuple(_mentions(import_linter, contracts, module)),
+        canonical_for=tuple(c.symbol for c in contracts.canonical if c.module == module),
+        legacy=next((c.package for c in contracts.legacy if is_within(module, c.package)), None),
+        shim_of=shim,
+        cycles=tuple(cycle for component in around for cycle in component.cycles if module in cycle.modules),
+        imported_by=tuple(sorted(graph.predecessors(module))) if module in graph else (),
+        imports=tuple(sorted(graph.successors(module))) if module in graph else (),
+    )
+
+
+def _layer_places(project: Project, config: ImportLinterConfig | None, module: str) -> Iterator[LayerPlace]:
+    if config is None:
+        return
+    session = dict(config.session_options, root_packages=list(project.root_packages))
+    for options in config.contracts:
+        if options.get("type") != "layers":
+            continue
+        name = str(options.get("name", "?"))
+        try:
+            contract = LayersContract(name=name, session_options=session, contract_options=options)
+            containers = (
+                sorted(m.name for m in module_expressions_to_modules(project.graph, contract.containers))  # type: ignore[arg-type]
+                if contract.containers
+                else [""]
+            )
+        except (InvalidContractOptions, ValueError):
+            continue
+        layers = [sorted(tail.name for tail in layer.module_tails) for layer in contract.layers]  # type: ignore[attr-defined]
+        for container in containers:
+            full = [[f"{container}.{tail}" if container else tail for tail in layer] for layer in layers]
+            for index, layer in enumerate(full):
+                own = next((m for m in layer if is_within(module, m)), None)
+                if own is None:
+                    continue
+                independent = contract.layers[index].is_independent  # type: ignore[index]
+                siblings = [m for m in layer if m != own]
+                below = [m for lower in full[index + 1 :] for m in lower]
+                above = [m for higher in full[:index] for m in higher]
+                yield LayerPlace(
+                    contract=name,
+                    layer=own,
+                    may_import=tuple(below if independent else siblings + below),
+                    may_not_import=tuple(above + siblings if independent else above),
+                )
+
+
+_MODULE_TOKEN = re.compile(r"[A-Za-z_*][\w.*]*")
+
+
+def _mentions(config: ImportLinterConfig | None, contracts: ContractSet, module: str) -> Iterator[str]:
+    for options in config.contracts if config else ():
+        if any(_matches(module, token) for token in _tokens(options)):
+            yield f"import-linter contract '{options.get('name', '?')}' ({options.get('type', '?')})"
+    for canonical in contracts.canonical:
+        if canonical.module == module:
+            yield f"[[canonical]] {canonical.symbol} lives here"
+    for legacy in contracts.legacy:
+        if is_within(module, legacy.package):
+            yield f"[[legacy]] {legacy.package}: this module is legacy; use {legacy.replacement}"
+        elif is_within(module, legacy.replacement):
+            yield f"[[legacy]] {legacy.package}: this module is part of its replacement"
+    for deprecated in contracts.deprecated:
+        if parent(deprecated.name) == module:
+            yield f"[[deprecated]] {deprecated.name} is defined here"
+    if contracts.cycles is not None:
+        packages = contracts.cycles.packages or ()
+        if not packages or any(is_within(module, p) for p in packages):
+            yield "[cycles] no import cycles may run through this module"
+
+
+def _tokens(options: dict[str, object]) -> Iterable[str]:
+    for key, value in options.items():
+        if key in ("name", "type", "id", "broken_contract_guidance"):
+            continue
+        for item in value if isinstance(value, (list, tuple, set)) else [value]:
+            yield from _MODULE_TOKEN.findall(str(item))
+
+
+def _matches(module: str, token: str) -> bool:
+    """A module expression names the module or a package around it (``*`` is one level,
+    ``**`` any number)."""
+    if "*" not in token:
+        return is_within(module, token)
+    pattern = re.escape(token).replace(r"\*\*", ".+").replace(r"\*", r"[^.]+")
+    return any(re.fullmatch(pattern, candidate) for candidate in _self_and_ancestors(module))
+
+
+def _self_and_ancestors(module: str) -> Iterator[str]:
+    current: str | None = module
+    while current:
+        yield current
+        current = parent(current)
+

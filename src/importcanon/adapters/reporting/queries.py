@@ -1,4 +1,4 @@
-"""Text and JSON answers to the query commands (where, and later why, can-import, explain)."""
+"""Text and JSON answers to the query commands: where, why, can-import, explain."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from importcanon.adapters.reporting.text_report import plural
-from importcanon.application.queries import WhereReport
+from importcanon.application.queries import Explanation, Hop, Objection, WhereReport
 
 
 def where_to_json(report: WhereReport) -> dict[str, Any]:
@@ -49,3 +49,107 @@ def render_where(report: WhereReport, format: str) -> str:
         f"{plural(len(report.binding_modules), 'module')}"
     )
     return "\n".join(lines) + "\n"
+
+
+def render_why(importer: str, imported: str, chains: list[list[Hop]], format: str) -> str:
+    if format == "json":
+        document = {
+            "chains": [
+                [
+                    {
+                        "importer": hop.importer,
+                        "imported": hop.imported,
+                        "path": hop.path,
+                        "line": hop.line,
+                        "kind": hop.kind,
+                        "statement": hop.statement,
+                    }
+                    for hop in chain
+                ]
+                for chain in chains
+            ]
+        }
+        return json.dumps(document, indent=2) + "\n"
+    if not chains:
+        return f"{importer} does not import {imported}, directly or indirectly\n"
+    lines = [f"{importer} reaches {imported} through {plural(len(chains), 'chain')} (shortest first):"]
+    for number, chain in enumerate(chains, 1):
+        lines.append(f"chain {number} ({plural(len(chain), 'import')}):")
+        for hop in chain:
+            where = f"{hop.path}:{hop.line}" if hop.line is not None else (hop.path or hop.importer)
+            more = f" (+{hop.more} more)" if hop.more else ""
+            lines.append(f"  {where}: {hop.importer} -> {hop.imported} [{hop.kind or '?'}] {hop.statement or ''}{more}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def render_can_import(importer: str, imported: str, objections: list[Objection], format: str) -> str:
+    if format == "json":
+        document = {
+            "allowed": not objections,
+            "objections": [{"contract": o.contract, "reason": o.reason, "instead": o.instead} for o in objections],
+        }
+        return json.dumps(document, indent=2) + "\n"
+    if not objections:
+        return f"yes: {importer} may import {imported}; no contract objects\n"
+    lines = [f"no: {importer} may not import {imported}:"]
+    for objection in objections:
+        instead = f" (import from {objection.instead} instead)" if objection.instead else ""
+        lines.append(f"  {objection.contract}: {objection.reason}{instead}")
+    return "\n".join(lines) + "\n"
+
+
+def explanation_to_json(explanation: Explanation) -> dict[str, Any]:
+    return {
+        "module": explanation.module,
+        "path": explanation.path,
+        "layers": [
+            {
+                "contract": place.contract,
+                "layer": place.layer,
+                "may_import": list(place.may_import),
+                "may_not_import": list(place.may_not_import),
+            }
+            for place in explanation.layers
+        ],
+        "contracts": list(explanation.contracts),
+        "canonical_for": list(explanation.canonical_for),
+        "legacy": explanation.legacy,
+        "shim_of": list(explanation.shim_of),
+        "cycles": [{"cycle": list(cycle.modules), "kind": cycle.kind} for cycle in explanation.cycles],
+        "imported_by": list(explanation.imported_by),
+        "imports": list(explanation.imports),
+    }
+
+
+def render_explain(explanation: Explanation, format: str) -> str:
+    if format == "json":
+        return json.dumps(explanation_to_json(explanation), indent=2) + "\n"
+    e = explanation
+    lines = [f"{e.module}" + (f" ({e.path})" if e.path else " (namespace package)")]
+    for place in e.layers:
+        lines.append(f"layer {place.layer} in contract '{place.contract}'")
+        lines.append(f"  may import:     {', '.join(place.may_import) or '(no layer below)'}")
+        lines.append(f"  may not import: {', '.join(place.may_not_import) or '(nothing above)'}")
+    if not e.layers:
+        lines.append("layers: not in any layers contract")
+    lines.append("contracts that mention it:" if e.contracts else "contracts that mention it: none")
+    lines.extend(f"  {contract}" for contract in e.contracts)
+    if e.canonical_for:
+        lines.append(f"canonical home of: {', '.join(e.canonical_for)}")
+    if e.legacy:
+        lines.append(f"legacy: part of the legacy package {e.legacy}")
+    if e.shim_of:
+        lines.append(f"shim: only re-exports {', '.join(e.shim_of)}")
+    lines.append(f"cycles through it: {len(e.cycles)}" if e.cycles else "cycles through it: none")
+    for cycle in e.cycles:
+        lines.append(f"  ({cycle.kind}) {' -> '.join((*cycle.modules, cycle.modules[0]))}")
+    lines.append(f"imported by {plural(len(e.imported_by), 'module')}" + _listing(e.imported_by))
+    lines.append(f"imports {plural(len(e.imports), 'module')}" + _listing(e.imports))
+    return "\n".join(lines) + "\n"
+
+
+def _listing(modules: tuple[str, ...], shown: int = 8) -> str:
+    if not modules:
+        return ""
+    more = f", and {len(modules) - shown} more" if len(modules) > shown else ""
+    return ": " + ", ".join(modules[:shown]) + more

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import grimp
 from importlinter.application.output import console
 from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
 from importlinter.contracts.forbidden import ForbiddenContract
@@ -50,10 +51,15 @@ class ContractOutcome:
     checked: int = 0
 
 
-def check_import_linter_contracts(project: Project, config: ImportLinterConfig | None) -> ContractOutcome:
+def check_import_linter_contracts(
+    project: Project, config: ImportLinterConfig | None, graph: grimp.ImportGraph | None = None
+) -> ContractOutcome:
+    """Run every contract on ``graph`` (default: the project's graph; can-import passes a copy
+    with one more import)."""
     outcome = ContractOutcome()
     if config is None:
         return outcome
+    graph = graph if graph is not None else project.graph
     session = dict(config.session_options, root_packages=list(project.root_packages))
     types = dict(BUILT_IN_TYPES)
     type_errors = _plugin_types(session.get("contract_types", ()), project.root, types)
@@ -75,7 +81,7 @@ def check_import_linter_contracts(project: Project, config: ImportLinterConfig |
             outcome.findings.append(broken.unusable(f"invalid options: {problems}"))
             continue
         try:
-            check = contract.check(copy.deepcopy(project.graph), verbose=False)
+            check = contract.check(copy.deepcopy(graph), verbose=False)
         except Exception as error:  # import-linter signals unusable contracts with plain exceptions
             outcome.findings.append(broken.unusable(str(error) or type(error).__name__))
             continue
