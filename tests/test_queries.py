@@ -1,0 +1,239 @@
+"""why, can-import and explain: answers from the same scan, graph and contracts as check."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+
+SHOP = {
+    "shop/__init__.py": "",
+    "shop/api/__init__.py": "",
+    "shop/api/views.py": (
+        "from shop.services import orders\n"
+        "\n"
+        "\n"
+        "def render():\n"
+        "    from shop.services import billing\n"
+        "    return orders, billing\n"
+    ),
+    "shop/api/admin.py": "import typing\nif typing.TYPE_CHECKING:\n    from shop.db import models\n",
+    "shop/services/__init__.py": "",
+    "shop/services/orders.py": "from shop.db import models\n\n\ndef place():\n    return models\n",
+    "shop/services/billing.py": (
+        "try:\n    from shop.db import models\nexcept ImportError:\n    models = None\n\n\ndef charge():\n    return models\n"
+    ),
+    "shop/db/__init__.py": "",
+    "shop/db/models.py": "from shop.db import session\n\n\nclass Order:\n    pass\n",
+    "shop/db/session.py": "import shop.db.models\n\n\ndef connect():\n    return shop.db.models\n",
+    "shop/legacy/__init__.py": "from shop.db.models import Order\n",
+    ".importlinter": """
+        [importlinter]
+        root_package = shop
+
+        [importlinter:contract:layers]
+        name = API above services above the database
+        type = layers
+        layers =
+            shop.api
+            shop.services
+            shop.db
+
+        [importlinter:contract:admin]
+        name = Admin stays away from billing
+        type = forbidden
+        source_modules =
+            shop.api.admin
+        forbidden_modules =
+            shop.services.billing
+    """,
+    "contracts/importcanon.toml": """
+        [[canonical]]
+        symbol = "Order"
+        module = "shop.db.models"
+
+        [[legacy]]
+        package = "shop.legacy"
+        replacement = "shop.db"
+
+        [cycles]
+    """,
+}
+
+
+def test_why_lists_the_shortest_chains_with_path_line_kind_and_statement(project):
+    root = project(SHOP)
+
+    run = run_cli("why", "shop.api", "shop.db", root, "--format", "json")
+
+    assert run.exit_code == 0
+    chains = run.json["chains"]
+    assert [[(h["importer"], h["imported"]) for h in chain] for chain in chains] == [
+        [("shop.api.admin", "shop.db.models")],
+        [("shop.api.views", "shop.services.billing"), ("shop.services.billing", "shop.db.models")],
+        [("shop.api.views", "shop.services.orders"), ("shop.services.orders", "shop.db.models")],
+    ]
+    assert chains[0][0] == {
+        "importer": "shop.api.admin",
+        "imported": "shop.db.models",
+        "path": "shop/api/admin.py",
+        "line": 3,
+        "kind": "type-checking",
+        "statement": "from shop.db import models",
+    }
+    assert [(h["line"], h["kind"]) for h in chains[1]] == [(5, "deferred"), (2, "guarded")]
+
+
+def test_why_respects_max_and_exits_1_when_there_is_no_chain(project):
+    root = project(SHOP)
+
+    limited = run_cli("why", "shop.api", "shop.db", root, "--max", "1", "--format", "json")
+    none = run_cli("why", "shop.db", "shop.api", root)
+    text = run_cli("why", "shop.api.views", "shop.db.models", root)
+
+    assert len(limited.json["chains"]) == 1
+    assert none.exit_code == 1
+    assert none.stdout == "shop.db does not import shop.api, directly or indirectly\n"
+    assert text.stdout.splitlines()[:3] == [
+        "shop.api.views reaches shop.db.models through 2 chains (shortest first):",
+        "chain 1 (2 imports):",
+        "  shop/api/views.py:5: shop.api.views -> shop.services.billing [deferred] from shop.services import billing",
+    ]
+
+
+def test_why_rejects_unknown_and_nested_modules(project):
+    root = project(SHOP)
+
+    assert run_cli("why", "shop.nope", "shop.db", root).exit_code == 2
+    nested = run_cli("why", "shop.db", "shop.db.models", root)
+    assert nested.exit_code == 2
+    assert "contain one another" in nested.stderr
+
+
+def test_can_import_runs_the_import_linter_contracts_on_a_copy_of_the_graph(project):
+    root = project(SHOP)
+
+    upward = run_cli("can-import", "shop.db.session", "shop.api.views", root, "--format", "json")
+    forbidden = run_cli("can-import", "shop.api.admin", "shop.services.billing", root, "--format", "json")
+    fine = run_cli("can-import", "shop.api.views", "shop.db.session", root, "--format", "json")
+
+    assert upward.exit_code == 1
+    assert upward.json["allowed"] is False
+    assert {"contract": "import-linter contract 'API above services above the database'",
+            "reason": "shop.db is not allowed to import shop.api", "instead": None} in upward.json["objections"]
+    assert [o["contract"] for o in forbidden.json["objections"]] == [
+        "import-linter contract 'Admin stays away from billing'"
+    ]
+    assert fine.exit_code == 0
+    assert fine.json == {"allowed": True, "objections": []}
+
+
+def test_can_import_objects_to_legacy_packages_and_non_canonical_homes(project):
+    root = project(SHOP)
+
+    legacy = run_cli("can-import", "shop.services.orders", "shop.legacy", root, "--format", "json")
+
+    assert legacy.json["objections"] == [
+        {
+            "contract": "legacy shop.legacy",
+            "reason": "shop.legacy is part of the legacy package shop.legacy, kept only for old imports",
+            "instead": "shop.db",
+        },
+        {
+            "contract": "canonical Order",
+            "reason": "shop.legacy is not the canonical home of the Order it provides; for Order, "
+            "from shop.db.models import Order",
+            "instead": "shop.db.models",
+        },
+    ]
+
+
+def test_can_import_names_the_import_time_cycle_a_new_import_would_close(project):
+    root = project(SHOP)
+
+    run = run_cli("can-import", "shop.db.models", "shop.services.orders", root, "--format", "json")
+    deferred = run_cli("can-import", "shop.db.session", "shop.services.billing", root, "--format", "json")
+
+    assert {
+        "contract": "cycles",
+        "reason": "it would close a new import-time import cycle: shop.db.models -> shop.services.orders -> shop.db.models",
+        "instead": None,
+    } in run.json["objections"]
+    # billing imports models only inside try/except ImportError: a cycle, but not an import-time one.
+    assert any(
+        o["reason"] == "it would close a new deferred import cycle: shop.db.session -> shop.services.billing "
+        "-> shop.db.models -> shop.db.session"
+        for o in deferred.json["objections"]
+    )
+
+
+def test_can_import_accepts_a_module_that_does_not_exist_yet(project):
+    run = run_cli("can-import", "shop.api.reports", "shop.services.orders", project(SHOP))
+
+    assert run.exit_code == 0
+    assert run.stdout == "yes: shop.api.reports may import shop.services.orders; no contract objects\n"
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "message"),
+    [
+        ("shop.api.views", "shop.nope", "shop.nope does not exist in the project"),
+        ("elsewhere.x", "shop.db", "elsewhere.x is not (and cannot become) a module"),
+        ("shop.db", "shop.db", "a module does not import itself"),
+    ],
+)
+def test_can_import_rejects_impossible_questions(project, importer, imported, message):
+    run = run_cli("can-import", importer, imported, project(SHOP))
+
+    assert run.exit_code == 2
+    assert message in run.stderr
+
+
+def test_explain_tells_layer_contracts_homes_legacy_cycles_and_fan_in_out(project):
+    root = project(SHOP)
+
+    models = run_cli("explain", "shop.db.models", root, "--format", "json").json
+    legacy = run_cli("explain", "shop.legacy", root, "--format", "json").json
+
+    assert models["layers"] == [
+        {
+            "contract": "API above services above the database",
+            "layer": "shop.db",
+            "may_import": [],
+            "may_not_import": ["shop.api", "shop.services"],
+        }
+    ]
+    assert models["contracts"] == [
+        "import-linter contract 'API above services above the database' (layers)",
+        "[[canonical]] Order lives here",
+        "[[legacy]] shop.legacy: this module is part of its replacement",
+        "[cycles] no import cycles may run through this module",
+    ]
+    assert models["canonical_for"] == ["Order"]
+    assert models["cycles"] == [{"cycle": ["shop.db.models", "shop.db.session"], "kind": "import-time"}]
+    assert models["imported_by"] == [
+        "shop.api.admin", "shop.db.session", "shop.legacy", "shop.services.billing", "shop.services.orders",
+    ]
+    assert models["imports"] == ["shop.db.session"]
+    assert legacy["legacy"] == "shop.legacy"
+    assert legacy["shim_of"] == ["Order from shop.db.models"]
+    assert legacy["layers"] == []
+
+
+def test_explain_in_text_reads_as_a_summary(project):
+    run = run_cli("explain", "shop.api.admin", project(SHOP))
+
+    assert run.exit_code == 0
+    assert run.stdout.splitlines() == [
+        "shop.api.admin (shop/api/admin.py)",
+        "layer shop.api in contract 'API above services above the database'",
+        "  may import:     shop.services, shop.db",
+        "  may not import: (nothing above)",
+        "contracts that mention it:",
+        "  import-linter contract 'API above services above the database' (layers)",
+        "  import-linter contract 'Admin stays away from billing' (forbidden)",
+        "  [cycles] no import cycles may run through this module",
+        "cycles through it: none",
+        "imported by 0 modules",
+        "imports 1 module: shop.db.models",
+    ]
