@@ -112,6 +112,9 @@ class Project:
         env = dict(os.environ)
         env["PYTHONPATH"] = str(self.pythonpath)
         env.pop("PYTHONSTARTUP", None)
+        # Both tools must run from byte-compiled modules, as installed tools do; with this set,
+        # an editable install would recompile its own source on every run.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
 
 

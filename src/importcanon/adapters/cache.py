@@ -13,6 +13,9 @@ rebuilt, never an error. Three sections:
 - ``parsed``: digest -> full-parse facts, independent of everything but the content.
 - ``textfacts``: digest -> (may be a shim, needles searched for, needles found): what a glance at
   the raw bytes tells, so that a warm run knows which files mention a name without reading them.
+- ``kinds``: digest -> (line, kind) of every import statement, from the text scan (or a parse).
+- ``results``: analysis name -> (content key, result): whole-analysis results (the cycle analysis)
+  reused while nothing they depend on has changed.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from importcanon.adapters.files import write_atomically
 from importcanon.domain.errors import ImportcanonError
 
 CACHE_FILENAME = "facts.marshal"
-_FORMAT = 2
+_FORMAT = 4
 _VERSION = (_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])
 
 _TAG = (
@@ -48,6 +51,8 @@ class FactCache:
         self.scans: dict[str, tuple[str, Primitive]] = {}
         self.parsed: dict[str, Primitive] = {}
         self.textfacts: dict[str, Primitive] = {}
+        self.results: dict[str, tuple[str, Primitive]] = {}
+        self.kinds: dict[str, Primitive] = {}
         self._dirty = False
 
     @classmethod
@@ -64,12 +69,12 @@ class FactCache:
             data = marshal.loads(self.path.read_bytes())
             if data["version"] != _VERSION:
                 return
-            sections = [data[name] for name in ("files", "scans", "parsed", "textfacts")]
+            sections = [data[name] for name in ("files", "scans", "parsed", "textfacts", "results", "kinds")]
             if not all(isinstance(section, dict) for section in sections) or not isinstance(data["scan_key"], str):
                 return
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return  # missing or unreadable: start afresh
-        self.files, self.scans, self.parsed, self.textfacts = sections
+        self.files, self.scans, self.parsed, self.textfacts, self.results, self.kinds = sections
         self.scan_key = data["scan_key"]
 
     def digest_for(self, relpath: str, mtime_ns: int, size: int) -> str | None:
@@ -105,6 +110,14 @@ class FactCache:
         self.textfacts[digest] = result
         self._dirty = True
 
+    def remember_kinds(self, digest: str, kinds: Primitive) -> None:
+        self.kinds[digest] = kinds
+        self._dirty = True
+
+    def remember_result(self, name: str, key: str, value: Primitive) -> None:
+        self.results[name] = (key, value)
+        self._dirty = True
+
     def save(self, live_paths: set[str], live_modules: set[str]) -> None:
         """Write the cache, keeping only entries for files that still exist."""
         if self.path is None or not self._dirty and len(self.files) == len(live_paths):
@@ -118,6 +131,8 @@ class FactCache:
             "scans": {m: entry for m, entry in self.scans.items() if m in live_modules},
             "parsed": {d: entry for d, entry in self.parsed.items() if d in digests},
             "textfacts": {d: entry for d, entry in self.textfacts.items() if d in digests},
+            "results": self.results,
+            "kinds": {d: entry for d, entry in self.kinds.items() if d in digests},
         }
         try:
             _mark_cache_directory(self.path.parent)

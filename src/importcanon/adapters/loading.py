@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
+from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.parsing import parse_module
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
@@ -48,8 +49,8 @@ def load_project(
 ) -> tuple[Project, FactStore]:
     """Scan the target once and return its project plus the store to save when the run ends."""
     listing = list_sources(project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude))
-    store = FactStore(FactCache.open(cache_dir), listing.files)
     scan_key = _scan_key(listing.files, listing.packages, options)
+    store = FactStore(FactCache.open(cache_dir), listing.files, scan_key)
 
     imports: dict[str, list[RawImport]] = {}
     problems: dict[str, tuple[int | None, str]] = {}
@@ -128,8 +129,9 @@ class FactStore:
     "which modules mention SessionManager" from the cache without opening a file.
     """
 
-    def __init__(self, cache: FactCache, files: Sequence[SourceFile]) -> None:
+    def __init__(self, cache: FactCache, files: Sequence[SourceFile], scan_key: str) -> None:
         self.cache = cache
+        self.scan_key = scan_key
         self.texts: dict[str, str] = {}
         self._files = {source.module: source for source in files}
         self._digests: dict[str, str | None] = {}
@@ -155,7 +157,8 @@ class FactStore:
     def _read(self, source: SourceFile) -> bytes | None:
         if source.module not in self._raw:
             try:
-                self._raw[source.module] = Path(source.path).read_bytes()
+                with open(source.path, "rb") as stream:
+                    self._raw[source.module] = stream.read()
             except OSError:
                 return None
         return self._raw[source.module]
@@ -198,6 +201,23 @@ class FactStore:
         self._parsed[module] = result
         return result
 
+    def import_kinds(self, module: str) -> dict[int, ImportKind]:
+        source = self._files.get(module)
+        digest = self.digest(source) if source is not None else None
+        if digest is None:
+            return {}
+        cached = self.cache.kinds.get(digest)
+        if cached is not None:
+            return {line: ImportKind(kind) for line, kind in cached}
+        kinds = None
+        if digest not in self.cache.parsed and self.load_text(source) is None:
+            kinds = import_kinds(self.texts[module])
+        if kinds is None:  # the text scan was unsure: ask the parser
+            parsed = self.parsed(module)
+            kinds = parsed.kinds_by_line() if parsed is not None else {}
+        self.cache.remember_kinds(digest, [(line, kind.value) for line, kind in sorted(kinds.items())])
+        return kinds
+
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {needle: set() for needle in needles}
         for module, source in self._files.items():
@@ -223,6 +243,22 @@ class FactStore:
             for module, source in self._files.items()
             if (digest := self.digest(source)) is not None and self.cache.textfacts[digest][0]
         }
+
+    def content_key(self, modules: Iterable[str], extra: Iterable[object] = ()) -> str:
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(f"{self.scan_key}|{list(extra)!r}".encode())
+        for module in modules:
+            source = self._files.get(module)
+            digest = self.digest(source) if source is not None else None
+            hasher.update(f"\n{module}:{digest}".encode())
+        return hasher.hexdigest()
+
+    def recall(self, name: str, key: str) -> Primitive | None:
+        remembered = self.cache.results.get(name)
+        return remembered[1] if remembered is not None and remembered[0] == key else None
+
+    def memorize(self, name: str, key: str, value: Primitive) -> None:
+        self.cache.remember_result(name, key, value)
 
     def save(self) -> None:
         self.cache.save(

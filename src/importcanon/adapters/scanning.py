@@ -1,8 +1,8 @@
 """Import scanning with grimp's Rust scanner, one broken file at a time rather than all or nothing.
 
 grimp (and so import-linter) aborts the whole scan on the first file that does not parse. Here
-the files are scanned in chunks; a file that fails is recorded as a problem and only its chunk is
-scanned again without it, so two broken files in 3,800 cost two small rescans, not a failed run.
+a failed scan records the broken file as a problem and scans the rest again, split into chunks,
+so that a second broken file costs the rescan of one chunk, not of everything.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
 from importcanon.domain.facts import ImportKind
 
-#: Files per call into the Rust scanner: large enough to keep both cores busy, small enough that a
-#: broken file costs little to rescan.
+#: Files per call into the Rust scanner once a broken file has been met: large enough to keep both
+#: cores busy, small enough that a further broken file costs little to rescan.
 CHUNK_SIZE = 1024
 
-#: A statement starting in column 0 with ``import``/``from`` is module level and unconditional.
-_TOP_LEVEL_IMPORT = re.compile(r"(?:import|from)[\s\\(.]")
+#: A statement starting in column 0 with ``import``/``from`` is module level and unconditional
+#: (unless the line before ends with a backslash, which makes it a continuation).
+_TOP_LEVEL_IMPORT = re.compile(r"^(?:import|from)[ \t\\(.]", re.MULTILINE)
 
 
 
@@ -63,7 +64,6 @@ def scan_sources(
     """Scan ``sources`` (whose decoded texts are in ``texts``, keyed by module)."""
     outcome = ScanOutcome()
     found_packages = build_found_packages(listing)
-    by_path = {os.path.realpath(source.path): source for source in sources}
 
     def scan(batch: list[SourceFile]) -> None:
         pending = list(batch)
@@ -76,13 +76,18 @@ def scan_sources(
                     exclude_type_checking_imports=exclude_type_checking_imports,
                 )
             except SourceSyntaxError as error:
-                broken = by_path.get(os.path.realpath(error.filename))
-                if broken is None or broken not in pending:
+                failed = os.path.realpath(error.filename)
+                broken = next((s for s in pending if os.path.realpath(s.path) == failed), None)
+                if broken is None:
                     raise
                 outcome.problems[broken.module] = _syntax_problem(
                     texts[broken.module], broken.path, error.lineno, error.text
                 )
                 pending.remove(broken)
+                if len(pending) > CHUNK_SIZE:  # one broken file may have company: rescan in parts
+                    for start in range(0, len(pending), CHUNK_SIZE):
+                        scan(pending[start : start + CHUNK_SIZE])
+                    return
                 continue
             except BaseException as error:  # pyo3 panics derive from BaseException
                 if isinstance(error, (KeyboardInterrupt, SystemExit)):
@@ -99,22 +104,33 @@ def scan_sources(
                 outcome.imports[name] = _with_kind_hints(texts[name], direct_imports)
             return
 
-    for start in range(0, len(sources), CHUNK_SIZE):
-        scan(list(sources[start : start + CHUNK_SIZE]))
+    scan(list(sources))
     return outcome
 
 
 def _with_kind_hints(text: str, direct_imports: object) -> list[RawImport]:
-    lines = text.split("\n")
-    raw: list[RawImport] = []
-    for direct_import in sorted(direct_imports, key=lambda d: (d.line_number, d.imported.name)):  # type: ignore[attr-defined]
-        number = direct_import.line_number
-        line = lines[number - 1] if 0 < number <= len(lines) else ""
-        continued = number >= 2 and lines[number - 2].rstrip().endswith("\\")
-        # The line alone proves a module-level import; anything indented needs a parse to tell.
-        hint = ImportKind.MODULE if _TOP_LEVEL_IMPORT.match(line) and not continued else None
-        raw.append((direct_import.imported.name, number, direct_import.line_contents, hint))
-    return raw
+    module_level = _top_level_import_lines(text)
+    return [
+        (
+            direct_import.imported.name,
+            direct_import.line_number,
+            direct_import.line_contents,
+            # The line alone proves a module-level import; anything indented needs a parse to tell.
+            ImportKind.MODULE if direct_import.line_number in module_level else None,
+        )
+        for direct_import in sorted(direct_imports, key=lambda d: (d.line_number, d.imported.name))  # type: ignore[attr-defined]
+    ]
+
+
+def _top_level_import_lines(text: str) -> set[int]:
+    lines: set[int] = set()
+    line, offset = 1, 0
+    for match in _TOP_LEVEL_IMPORT.finditer(text):
+        line += text.count("\n", offset, match.start())
+        offset = match.start()
+        if not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\"):
+            lines.add(line)
+    return lines
 
 
 def _syntax_problem(

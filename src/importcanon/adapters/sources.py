@@ -137,9 +137,11 @@ class _PackageWalker:
         self.exclude = exclude
         self.files: list[SourceFile] = []
         self.namespace_packages: list[str] = []
+        self._visited: set[tuple[int, int]] = set()  # (device, inode): a symlink loop ends here
 
     def _relpath(self, path: str) -> str:
-        return os.path.relpath(path, self.root).replace(os.sep, "/")
+        # Every path here lies under the root: slicing is exact and far cheaper than relpath.
+        return path[len(self.root) + 1 :].replace(os.sep, "/")
 
     def _excluded(self, relpath: str) -> bool:
         return self.exclude is not None and self.exclude.fullmatch(relpath) is not None
@@ -147,6 +149,10 @@ class _PackageWalker:
     def walk(self, directory: str, module: str, in_regular_package: bool) -> bool:
         """Collect modules below ``directory``; True when any Python file was found."""
         try:
+            identity = os.stat(directory)
+            if (identity.st_dev, identity.st_ino) in self._visited:
+                return False
+            self._visited.add((identity.st_dev, identity.st_ino))
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError:
             return False

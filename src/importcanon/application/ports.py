@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
-from importcanon.domain.facts import ParsedModule
+from importcanon.domain.facts import ImportKind, ParsedModule
 
 
 class FactSource(Protocol):
@@ -19,10 +20,28 @@ class FactSource(Protocol):
         collected only when ``with_calls`` asks for them (they cost more than the parse)."""
         ...
 
+    def import_kinds(self, module: str) -> Mapping[int, ImportKind]:
+        """The kind of the import statement starting on each line of the module (empty when its
+        file cannot be read): from a scan of the text where that is unambiguous, else a parse."""
+        ...
+
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         """For each needle, the modules whose source contains it as text (a superset of users)."""
         ...
 
     def shim_candidates(self) -> set[str]:
         """Modules with no top-level def, class or loop: the only ones that can be shims."""
+        ...
+
+    def content_key(self, modules: Iterable[str], extra: Iterable[object] = ()) -> str:
+        """A digest of the module set, these modules' contents and ``extra``: equal keys mean
+        that an analysis of these modules would give the same answer again."""
+        ...
+
+    def recall(self, name: str, key: str) -> Any | None:
+        """The result last memorised for analysis ``name`` under ``key``, if the key still matches."""
+        ...
+
+    def memorize(self, name: str, key: str, value: Any) -> None:
+        """Keep ``value`` (plain data) for the next run; only the latest key per name is kept."""
         ...

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grimp
-import networkx as nx
 
 from importcanon.application.ports import FactSource
 from importcanon.domain.facts import ImportKind, ImportSite, SourceModule, SyntaxProblem
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: (imported module, line, statement text, kind when known without a full parse)
 RawImport = tuple[str, int, str, ImportKind | None]
@@ -37,7 +40,6 @@ class Project:
         self.facts = facts
         self._imports = imports
         self.namespace_packages = frozenset(namespace_packages)
-        self._kinds: dict[str, dict[int, ImportKind]] = {}
 
     @cached_property
     def graph(self) -> grimp.ImportGraph:
@@ -62,6 +64,8 @@ class Project:
     def digraph(self) -> nx.DiGraph:
         """Module-to-module edges for networkx algorithms (external packages, when the graph has
         them, are nodes without imports of their own)."""
+        import networkx as nx  # only the analyses that need it pay for networkx's slow import
+
         digraph: nx.DiGraph = nx.DiGraph()
         digraph.add_nodes_from(sorted(self.modules))
         digraph.add_edges_from(sorted({(importer, imported) for importer, imported, _ in self._edge_records()}))
@@ -121,10 +125,5 @@ class Project:
         return f"{importer} -> {imported} ({self.path_of(importer) or importer}: {listed or 'l.?'})"
 
     def _kind_from_parse(self, module: str, line: int) -> ImportKind:
-        kinds = self._kinds.get(module)
-        if kinds is None:
-            parsed = self.facts.parsed(module)
-            kinds = parsed.kinds_by_line() if parsed else {}
-            self._kinds[module] = kinds
-        # An import grimp found but the parse did not place is assumed to run at import time.
-        return kinds.get(line, ImportKind.MODULE)
+        # An import grimp found but the facts do not place is assumed to run at import time.
+        return self.facts.import_kinds(module).get(line, ImportKind.MODULE)

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import networkx as nx
 from importlinter.contracts.layers import LayersContract
 from importlinter.domain.contract import InvalidContractOptions
 from importlinter.domain.helpers import module_expressions_to_modules
@@ -134,6 +133,8 @@ def why(project: Project, importer: str, imported: str, limit: int) -> list[list
         _require_module(project, name)
     if is_within(importer, imported) or is_within(imported, importer):
         raise UsageError(f"{importer} and {imported} contain one another: ask about two separate modules")
+    import networkx as nx  # only the queries that walk the graph pay for networkx's import
+
     graph = project.digraph.copy()
     source, target = ("__why_source__", "__why_target__")
     graph.add_edges_from((source, m) for m in list(graph.nodes) if is_within(m, importer))
@@ -260,6 +261,8 @@ def _canonical_objections(resolver: Resolver, contracts: ContractSet, imported: 
 
 
 def _cycle_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
+    import networkx as nx  # only the queries that walk the graph pay for networkx's import
+
     contract = contracts.cycles
     graph = project.digraph
     if contract is None or importer not in graph or imported not in graph or graph.has_edge(importer, imported):
@@ -326,7 +329,7 @@ def explain(
     cycle_packages = (contracts.cycles.packages if contracts.cycles else None) or project.root_packages
     exclude_typing = contracts.cycles.exclude_type_checking if contracts.cycles else True
     around = [c for c in project_cycles(project, cycle_packages, exclude_type_checking=exclude_typing) if module in c.modules]
-    graph = project.digraph
+    graph = project.graph
     return Explanation(
         module=module,
         path=project.path_of(module),
@@ -336,8 +339,8 @@ def explain(
         legacy=next((c.package for c in contracts.legacy if is_within(module, c.package)), None),
         shim_of=shim,
         cycles=tuple(cycle for component in around for cycle in component.cycles if module in cycle.modules),
-        imported_by=tuple(sorted(graph.predecessors(module))) if module in graph else (),
-        imports=tuple(sorted(graph.successors(module))) if module in graph else (),
+        imported_by=tuple(sorted(graph.find_modules_that_directly_import(module))),
+        imports=tuple(sorted(graph.find_modules_directly_imported_by(module))),
     )
 
 

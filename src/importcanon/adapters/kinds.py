@@ -1,0 +1,161 @@
+"""Import kinds from the text alone: five times cheaper than ``ast.parse``, or no answer at all.
+
+Python's block structure is the indentation of its *logical* lines. One regex pass finds which
+physical lines start a logical line (not inside a string, a bracket or after a backslash); then
+the blocks around an import are the nearest less-indented logical lines above it, read by their
+keyword: ``def`` makes it deferred, ``if TYPE_CHECKING:`` type-checking, a ``try`` whose handlers
+catch ``ImportError`` guarded. Whenever the text is not plainly of that shape (an unterminated
+string, an inline ``if x: import y``, a test that mentions ``TYPE_CHECKING`` in some other way, a
+less-indented line that is no block header), the answer is None and the caller parses the file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from importcanon.domain.facts import ImportKind
+
+#: A string literal or a comment: what may contain brackets, quotes and newlines that are not
+#: code. A string's prefix (``rb``, ``f``...) is left behind as harmless letters; starting the
+#: pattern with a quote or ``#`` lets the regex engine skip ahead to candidates quickly.
+_NOT_CODE = re.compile(  # "unrolled" loops: a run of plain characters at a time, not one by one
+    r'(?:"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_NOT_STRUCTURE = re.compile(r"[^()\[\]{}\n\\\x01]+")
+#: A line that starts with an import statement; group 1 is its indentation.
+_IMPORT_LINE = re.compile(r"^([ \t\f]*)(?:import|from)[ \t\\(.]", re.MULTILINE)
+_KEYWORD = re.compile(r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b")
+_TYPE_CHECKING_TEST = re.compile(r"(?:el)?if\s+(?:[A-Za-z_]\w*\.)?TYPE_CHECKING\s*:\s*(?:#.*)?$")
+_HANDLER = re.compile(r"except\*?\s*(?::|(?P<types>[^:]+?)\s*(?:\bas\s+\w+\s*)?:)")
+_GUARDING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def import_kinds(text: str) -> dict[int, ImportKind] | None:
+    """The kind of every import statement starting a line, or None when unsure of any."""
+    starts = _logical_starts(text)
+    if starts is None:
+        return None
+    lines = text.split("\n")
+    reader = _Blocks(lines, starts)
+    is_start = set(starts)
+    kinds: dict[int, ImportKind] = {}
+    line = 1
+    offset = 0
+    for match in _IMPORT_LINE.finditer(text):
+        line += text.count("\n", offset, match.start())
+        offset = match.start()
+        if line not in is_start:
+            continue  # an import-looking line inside a bracket or after a backslash
+        kind = reader.classify(line) if match.group(1) else ImportKind.MODULE
+        if kind is None:
+            return None
+        kinds[line] = kind
+    return kinds
+
+
+def _logical_starts(text: str) -> list[int] | None:
+    """The physical lines (1-based) that begin a logical line; None for text that does not
+    tokenize plainly (an unterminated string or bracket)."""
+    # Blank out strings and comments; a newline inside a string becomes "\n\x01", marking the
+    # next line as the continuation it is. Then keep only what decides logical lines: brackets,
+    # newlines, backslashes and those marks.
+    skeleton = _NOT_CODE.sub(lambda match: "\n\x01" * match.group().count("\n"), text)
+    if '"' in skeleton or "'" in skeleton:
+        return None
+    structure = _NOT_STRUCTURE.sub("", skeleton)
+    starts = []
+    depth = 0
+    continued = False
+    for number, line in enumerate(structure.split("\n"), 1):
+        if not line:
+            if depth == 0 and not continued:
+                starts.append(number)
+            continued = False
+            continue
+        if depth == 0 and not continued and line[0] != "\x01":
+            starts.append(number)
+        depth += line.count("(") + line.count("[") + line.count("{")
+        depth -= line.count(")") + line.count("]") + line.count("}")
+        if depth < 0:
+            return None
+        continued = line[-1] == "\\"
+    return None if depth else starts
+
+
+class _Blocks:
+    """Reads the blocks around a line from the indentation of the logical lines above it."""
+
+    def __init__(self, lines: list[str], starts: list[int]) -> None:
+        self.lines = lines
+        self.starts = starts
+        self.position = {number: index for index, number in enumerate(starts)}
+        self._indents: dict[int, int | None] = {}
+
+    def indent(self, number: int) -> int | None:
+        """The indentation of a logical line, None for a blank or comment-only one."""
+        if number not in self._indents:
+            line = self.lines[number - 1]
+            stripped = line.lstrip(" \t\f")
+            code = bool(stripped) and not stripped.startswith("#") and stripped != "\r"
+            self._indents[number] = len(line[: len(line) - len(stripped)].expandtabs(8)) if code else None
+        return self._indents[number]
+
+    def classify(self, number: int) -> ImportKind | None:
+        in_function = type_checking = guarded = False
+        bound = self.indent(number)
+        index = self.position[number] - 1
+        while bound and index >= 0:
+            header_line = self.starts[index]
+            index -= 1
+            indent = self.indent(header_line)
+            if indent is None or indent >= bound:
+                continue
+            bound = indent
+            header = self.lines[header_line - 1].strip()
+            keyword = _KEYWORD.match(header)
+            if keyword is None:
+                return None  # a less-indented line that opens no block: not the shape we read
+            word = keyword.group().split()[-1]
+            if word == "def":
+                in_function = True
+            elif word in ("if", "elif") and "TYPE_CHECKING" in header:
+                if not _TYPE_CHECKING_TEST.match(header):
+                    return None
+                type_checking = True
+            elif word == "try":
+                handlers = self.catches_import_error(header_line, indent)
+                if handlers is None:
+                    return None
+                guarded = guarded or handlers
+        if bound:
+            return None
+        if type_checking:
+            return ImportKind.TYPE_CHECKING
+        if in_function:
+            return ImportKind.DEFERRED
+        return ImportKind.GUARDED if guarded else ImportKind.MODULE
+
+    def catches_import_error(self, try_line: int, indent: int) -> bool | None:
+        """Whether the ``try`` at ``try_line`` has a handler that catches ImportError (or wider)."""
+        for following in self.starts[self.position[try_line] + 1 :]:
+            level = self.indent(following)
+            if level is None or level > indent:
+                continue
+            if level < indent:
+                return False
+            header = self.lines[following - 1].strip()
+            if header.startswith("except"):
+                handler = _HANDLER.match(header)
+                if handler is None:
+                    return None
+                types = handler.group("types")
+                if types is None or _GUARDING.intersection(re.findall(r"\w+", types.split(" as ")[0])):
+                    return True
+            elif not header.startswith(("else", "finally")):
+                return False
+        return False

@@ -1,0 +1,213 @@
+"""The cycle-breaking algorithms, on networkx graphs.
+
+Imported only when a cycle analysis has to be computed (see :mod:`importcanon.application.cycles`):
+networkx takes longer to import than a warm importcanon run spends on everything else.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable
+from math import comb
+
+import grimp
+import networkx as nx
+
+from importcanon.application.cycles import Cycle, CycleComponent, Edge, EdgeFacts, canonical_rotation, hops
+
+#: The exhaustive search for a smaller break set stops before this many edge visits (candidate
+#: sets times edges): it settles small components exactly and leaves large ones to the heuristics.
+_EXACT_SEARCH_BUDGET = 60_000
+
+
+def analyse_cycles(
+    graph: nx.DiGraph, facts: Callable[[str, str], EdgeFacts], *, import_time_only: bool = False
+) -> list[CycleComponent]:
+    """Every component of ``graph`` that has a cycle, with its break set and representatives."""
+    if import_time_only:
+        graph = restricted(graph, [e for e in graph.edges if facts(*e).import_time])
+    return [_component(graph, nodes, facts) for nodes in cyclic_components(graph)]
+
+
+def cyclic_components(graph: nx.DiGraph) -> list[tuple[str, ...]]:
+    """Strongly connected components that contain a cycle, each sorted, ordered by first name."""
+    components = []
+    for nodes in nx.strongly_connected_components(graph):
+        if len(nodes) > 1 or any(graph.has_edge(node, node) for node in nodes):
+            components.append(tuple(sorted(nodes)))
+    return sorted(components)
+
+
+def _component(graph: nx.DiGraph, nodes: tuple[str, ...], facts: Callable[[str, str], EdgeFacts]) -> CycleComponent:
+    component = restricted(graph.subgraph(nodes), sorted(graph.subgraph(nodes).edges))
+
+    def preference(edge: Edge) -> tuple[int, int, str, str]:
+        """Smaller is removed first: deferred imports, then edges with fewer statements."""
+        edge_facts = facts(*edge)
+        return (int(edge_facts.import_time), edge_facts.statements, *edge)
+
+    breakers = break_set(component, preference)
+    cycles: dict[tuple[str, ...], Cycle] = {}
+    for edge in sorted(breakers, key=preference):
+        modules = shortest_cycle_through(component, edge)
+        cycles.setdefault(modules, Cycle(modules, all(facts(*hop).import_time for hop in hops(modules))))
+    import_time = restricted(component, [e for e in component.edges if facts(*e).import_time])
+    for sub_nodes in cyclic_components(import_time):
+        sub = restricted(import_time.subgraph(sub_nodes), sorted(import_time.subgraph(sub_nodes).edges))
+        for edge in sorted(break_set(sub, preference), key=preference):
+            modules = shortest_cycle_through(sub, edge)
+            cycles.setdefault(modules, Cycle(modules, True))
+    limit = component.number_of_edges()
+    ordered = sorted(cycles.values(), key=lambda c: (not c.import_time, len(c.modules), c.modules))[:limit]
+    return CycleComponent(
+        modules=nodes,
+        edges=tuple(sorted(component.edges)),
+        break_set=tuple(sorted(breakers)),
+        cycles=tuple(ordered),
+    )
+
+
+def break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
+    """A small set of edges whose removal leaves ``graph`` acyclic (a feedback arc set).
+
+    The smallest of a greedy ordering heuristic (Eades, Lin and Smyth) and grimp's own
+    ``nominate_cycle_breakers``, made minimal (no edge in it can be put back), then, for small
+    components, improved by an exhaustive search for a smaller one.
+    """
+    candidates = [_greedy_break_set(graph, preference), _grimp_break_set(graph)]
+    best = min((_minimal(graph, c, preference) for c in candidates), key=lambda s: (len(s), sorted(map(preference, s))))
+    return _exhaustive(graph, best, preference)
+
+
+def _greedy_break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
+    """Order the nodes so that few edges point backwards; those edges break every cycle.
+
+    The Eades-Lin-Smyth greedy order: sinks go last, sources first, otherwise the node with the
+    largest out-minus-in weight goes first. Edges preferred for removal weigh a little less, so
+    among orders with as many backward edges the one whose backward edges are deferred or backed
+    by fewer statements wins. O(m log n) with a lazy heap.
+    """
+    ranked = {edge: rank for rank, edge in enumerate(sorted(graph.edges, key=preference))}
+    scale = float(len(ranked) + 1) ** 2
+
+    def weight(edge: Edge) -> float:
+        return 1.0 + ranked[edge] / scale
+
+    proper = [(u, v) for u, v in graph.edges if u != v]
+    out_degree = dict.fromkeys(graph.nodes, 0)
+    in_degree = dict.fromkeys(graph.nodes, 0)
+    delta = dict.fromkeys(graph.nodes, 0.0)
+    for u, v in proper:
+        out_degree[u] += 1
+        in_degree[v] += 1
+        delta[u] += weight((u, v))
+        delta[v] -= weight((u, v))
+    remaining = set(graph.nodes)
+    sinks = deque(n for n in sorted(remaining) if out_degree[n] == 0)
+    sources = deque(n for n in sorted(remaining) if in_degree[n] == 0 and out_degree[n] > 0)
+    heap = [(-delta[n], n) for n in sorted(remaining)]
+    heapq.heapify(heap)
+    head: list[str] = []
+    tail: list[str] = []
+
+    def drop(node: str) -> None:
+        remaining.discard(node)
+        for succ in graph.successors(node):
+            if succ in remaining and succ != node:
+                in_degree[succ] -= 1
+                delta[succ] += weight((node, succ))
+                heapq.heappush(heap, (-delta[succ], succ))
+                if in_degree[succ] == 0 and out_degree[succ] > 0:
+                    sources.append(succ)
+        for pred in graph.predecessors(node):
+            if pred in remaining and pred != node:
+                out_degree[pred] -= 1
+                delta[pred] -= weight((pred, node))
+                heapq.heappush(heap, (-delta[pred], pred))
+                if out_degree[pred] == 0:
+                    sinks.append(pred)
+
+    while remaining:
+        while sinks or sources:
+            while sinks:
+                node = sinks.popleft()
+                if node in remaining:
+                    tail.append(node)
+                    drop(node)
+            while sources:
+                node = sources.popleft()
+                if node in remaining:
+                    head.append(node)
+                    drop(node)
+        while heap:
+            score, node = heapq.heappop(heap)
+            if node in remaining and -score == delta[node]:
+                head.append(node)
+                drop(node)
+                break
+    order = {node: position for position, node in enumerate(head + tail[::-1])}
+    return {(u, v) for u, v in graph.edges if order[u] >= order[v]}
+
+
+def _grimp_break_set(graph: nx.DiGraph) -> set[Edge]:
+    """grimp's answer for the same component, every module made a child of one package."""
+    names = {node: f"__component__.m{index}" for index, node in enumerate(sorted(graph.nodes))}
+    back = {name: node for node, name in names.items()}
+    synthetic = grimp.ImportGraph()
+    synthetic.add_module("__component__")
+    for name in names.values():
+        synthetic.add_module(name)
+    for u, v in graph.edges:
+        if u != v:
+            synthetic.add_import(importer=names[u], imported=names[v])
+    breakers = {(back[u], back[v]) for u, v in synthetic.nominate_cycle_breakers("__component__")}
+    return breakers | {(u, v) for u, v in graph.edges if u == v}
+
+
+def _minimal(graph: nx.DiGraph, removed: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
+    """Put back every removed edge that closes no cycle, the least preferred to remove first."""
+    kept = graph.copy()
+    kept.remove_edges_from(removed)
+    result = set(removed)
+    for u, v in sorted(removed, key=preference, reverse=True):
+        if u != v and not nx.has_path(kept, v, u):
+            kept.add_edge(u, v)
+            result.discard((u, v))
+    return result
+
+
+def _exhaustive(graph: nx.DiGraph, best: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
+    """Look for a strictly smaller break set while that takes few acyclicity checks."""
+    edges = sorted(graph.edges, key=preference)
+    budget = _EXACT_SEARCH_BUDGET
+    trial = graph.copy()
+    for size in range(1, len(best)):
+        budget -= comb(len(edges), size) * len(edges)
+        if budget < 0:
+            break
+        for chosen in itertools.combinations(edges, size):
+            trial.remove_edges_from(chosen)
+            acyclic = nx.is_directed_acyclic_graph(trial)
+            trial.add_edges_from(chosen)
+            if acyclic:
+                return set(chosen)
+    return best
+
+
+def shortest_cycle_through(graph: nx.DiGraph, edge: Edge) -> tuple[str, ...]:
+    """The shortest cycle that uses ``edge``, in canonical rotation."""
+    u, v = edge
+    if u == v:
+        return (u,)
+    path = nx.shortest_path(graph, v, u)  # v ... u; the edge u -> v closes it
+    return canonical_rotation((u, *path[:-1]))
+
+
+def restricted(graph: nx.DiGraph, edges: Iterable[Edge]) -> nx.DiGraph:
+    """A fresh graph with all of ``graph``'s nodes (sorted) and only ``edges``, in that order."""
+    restricted: nx.DiGraph = nx.DiGraph()
+    restricted.add_nodes_from(sorted(graph.nodes))
+    restricted.add_edges_from(edges)
+    return restricted
