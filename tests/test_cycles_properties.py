@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importcanon.application.cycle_breaking import _grimp_break_set, analyse_cycles, cyclic_components
-from importcanon.application.cycles import EdgeFacts
+from importcanon.domain.cycles import EdgeFacts
 
 NODES = [f"pkg.m{i}" for i in range(9)]
 
@@ -100,7 +100,7 @@ SCRIPT = textwrap.dedent(
     import json, random
     import networkx as nx
     from importcanon.application.cycle_breaking import analyse_cycles
-    from importcanon.application.cycles import EdgeFacts
+    from importcanon.domain.cycles import EdgeFacts
     rng = random.Random(11)
     nodes = [f"pkg.m{i}" for i in range(60)]
     graph = nx.DiGraph()

@@ -15,7 +15,7 @@ from math import comb
 import grimp
 import networkx as nx
 
-from importcanon.application.cycles import Cycle, CycleComponent, Edge, EdgeFacts, canonical_rotation, hops
+from importcanon.domain.cycles import Cycle, CycleComponent, Edge, EdgeFacts, canonical_rotation, hops
 
 #: The exhaustive search for a smaller break set stops before this many edge visits (candidate
 #: sets times edges): it settles small components exactly and leaves large ones to the heuristics.

@@ -18,52 +18,11 @@ results and the entry point, which reuses the last analysis when no file in scop
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from importcanon.application.project import Project
+from importcanon.domain.cycles import Cycle, CycleComponent, Edge, EdgeFacts
 from importcanon.domain.modules import is_within
-
-Edge = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class EdgeFacts:
-    statements: int  # import statements behind the edge
-    import_time: bool  # at least one of them runs unconditionally at module level
-
-
-@dataclass(frozen=True)
-class Cycle:
-    modules: tuple[str, ...]  # canonical rotation: starts at the smallest name, not repeated at the end
-    import_time: bool
-
-    @property
-    def hops(self) -> list[Edge]:
-        return hops(self.modules)
-
-    @property
-    def kind(self) -> str:
-        return "import-time" if self.import_time else "deferred"
-
-
-@dataclass(frozen=True)
-class CycleComponent:
-    modules: tuple[str, ...]
-    edges: tuple[Edge, ...]
-    break_set: tuple[Edge, ...]
-    cycles: tuple[Cycle, ...]
-
-
-def hops(modules: tuple[str, ...]) -> list[Edge]:
-    """The imports of a cycle, the closing one included."""
-    return list(zip(modules, modules[1:] + modules[:1]))
-
-
-def canonical_rotation(modules: tuple[str, ...]) -> tuple[str, ...]:
-    start = modules.index(min(modules))
-    return modules[start:] + modules[:start]
-
 
 def project_cycles(
     project: Project,

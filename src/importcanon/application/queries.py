@@ -20,7 +20,8 @@ from importlinter.domain.helpers import module_expressions_to_modules
 
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
 from importcanon.application.analyses.shims import re_exports
-from importcanon.application.cycles import Cycle, project_cycles
+from importcanon.application.cycles import project_cycles
+from importcanon.domain.cycles import Cycle
 from importcanon.application.project import Project
 from importcanon.application.symbols import NameBinding, Resolver
 from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig

@@ -7,7 +7,7 @@ from typing import Any
 
 from importcanon.adapters.reporting.text_report import plural
 from importcanon.application.analyses.import_cycles import cycle_metrics
-from importcanon.application.cycles import CycleComponent, Edge
+from importcanon.domain.cycles import CycleComponent, Edge
 from importcanon.application.project import Project
 
 

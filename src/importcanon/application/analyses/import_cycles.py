@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from importcanon.application.cycles import Cycle, CycleComponent, project_cycles
+from importcanon.application.cycles import project_cycles
+from importcanon.domain.cycles import Cycle, CycleComponent
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract
 from importcanon.domain.errors import ConfigurationError
