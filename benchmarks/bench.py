@@ -44,9 +44,9 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 GENERATOR = HERE / "generate_monorepo.py"
@@ -86,15 +86,22 @@ class Series:
         return statistics.median(r.wall for r in self.runs)
 
     def summary(self) -> dict[str, object]:
-        data: dict[str, object] = {"label": self.label, "command": self.command, "error": self.error,
-                                   "runs": [asdict(r) for r in self.runs]}
+        data: dict[str, object] = {
+            "label": self.label,
+            "command": self.command,
+            "error": self.error,
+            "runs": [asdict(r) for r in self.runs],
+        }
         if self.runs:
             rss = [r.peak_rss_kib for r in self.runs if r.peak_rss_kib is not None]
-            data.update(median_s=self.median, min_s=min(r.wall for r in self.runs),
-                        max_s=max(r.wall for r in self.runs),
-                        median_cpu_s=statistics.median(r.cpu for r in self.runs),
-                        peak_rss_mib=round(max(rss) / 1024, 1) if rss else None,
-                        exit_codes=sorted({r.exit_code for r in self.runs}))
+            data.update(
+                median_s=self.median,
+                min_s=min(r.wall for r in self.runs),
+                max_s=max(r.wall for r in self.runs),
+                median_cpu_s=statistics.median(r.cpu for r in self.runs),
+                peak_rss_mib=round(max(rss) / 1024, 1) if rss else None,
+                exit_codes=sorted({r.exit_code for r in self.runs}),
+            )
         return data
 
 
@@ -131,8 +138,7 @@ def run_once(command: list[str], project: Project) -> tuple[Run, str]:
     """
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=project.path, env=project.env(), stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=project.path, env=project.env(), stdout=out, stderr=subprocess.STDOUT)
         if hasattr(os, "wait4"):
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
@@ -146,10 +152,15 @@ def run_once(command: list[str], project: Project) -> tuple[Run, str]:
     return Run(wall, cpu, rss, code), tail
 
 
-def measure(label: str, command: list[str], project: Project, runs: int,
-            prepare: Callable[[], None] | None = None,
-            before_each: Callable[[int], None] | None = None,
-            expect_output: str | None = None) -> Series:
+def measure(
+    label: str,
+    command: list[str],
+    project: Project,
+    runs: int,
+    prepare: Callable[[], None] | None = None,
+    before_each: Callable[[int], None] | None = None,
+    expect_output: str | None = None,
+) -> Series:
     """Time ``runs`` runs of ``command`` after ``prepare`` and one untimed warm-up run.
 
     ``expect_output`` guards against fast failures that share the "findings" exit code:
@@ -178,6 +189,7 @@ def measure(label: str, command: list[str], project: Project, runs: int,
 def remove_cache(project: Project, name: str) -> Callable[[], None]:
     def prepare() -> None:
         shutil.rmtree(project.path / name, ignore_errors=True)
+
     return prepare
 
 
@@ -187,14 +199,31 @@ def ensure_generated(path: Path, modules: int) -> None:
     meta_file = path / ".generated.json"
     if meta_file.is_file():
         meta = json.loads(meta_file.read_text())
-        if (meta.get("modules") == modules and meta.get("seed") == DEFAULT_SEED
-                and meta.get("syntax_errors") == 0 and not meta.get("src_layout")
-                and meta.get("generator_version") == _generator_version()):
+        if (
+            meta.get("modules") == modules
+            and meta.get("seed") == DEFAULT_SEED
+            and meta.get("syntax_errors") == 0
+            and not meta.get("src_layout")
+            and meta.get("generator_version") == _generator_version()
+        ):
             return
     log(f"generating a {modules}-module monorepo into {path} ...")
-    subprocess.run([sys.executable, str(GENERATOR), str(path), "--modules", str(modules),
-                    "--seed", str(DEFAULT_SEED), "--syntax-errors", "0", "--force"],
-                   check=True, stdout=sys.stderr)
+    subprocess.run(
+        [
+            sys.executable,
+            str(GENERATOR),
+            str(path),
+            "--modules",
+            str(modules),
+            "--seed",
+            str(DEFAULT_SEED),
+            "--syntax-errors",
+            "0",
+            "--force",
+        ],
+        check=True,
+        stdout=sys.stderr,
+    )
 
 
 def _generator_version() -> int | None:
@@ -243,8 +272,7 @@ def describe(path: Path) -> Project:
 
 def file_to_touch(project: Project) -> Path:
     """A typical module of the root package: the middle one of its non-__init__ files."""
-    candidates = sorted(p for p in (project.pythonpath / project.root_package).rglob("*.py")
-                        if p.name != "__init__.py")
+    candidates = sorted(p for p in (project.pythonpath / project.root_package).rglob("*.py") if p.name != "__init__.py")
     return candidates[len(candidates) // 2]
 
 
@@ -268,10 +296,13 @@ def ratio(numerator: Series | None, denominator: Series | None) -> float | None:
     return numerator.median / denominator.median
 
 
-def print_table(project: Project, runs: int, series: list[Series], ratios: dict[str, dict[str, object]],
-                touched: Path | None) -> None:
-    print(f"project: {project.path} (root package {project.root_package}: {project.modules} modules; "
-          f"{project.files} .py files, {project.lines:,} lines)")
+def print_table(
+    project: Project, runs: int, series: list[Series], ratios: dict[str, dict[str, object]], touched: Path | None
+) -> None:
+    print(
+        f"project: {project.path} (root package {project.root_package}: {project.modules} modules; "
+        f"{project.files} .py files, {project.lines:,} lines)"
+    )
     print(f"runs: median of {runs} after one warm-up run; {os.cpu_count()} CPUs")
     header = f"{'command':<44} {'median':>8} {'min':>8} {'max':>8} {'CPU':>8} {'peak RSS':>10}  exit"
     print(header)
@@ -283,12 +314,14 @@ def print_table(project: Project, runs: int, series: list[Series], ratios: dict[
         d = s.summary()
         rss = f"{d['peak_rss_mib']:.0f} MiB" if d["peak_rss_mib"] is not None else "?"
         codes = ",".join(str(c) for c in d["exit_codes"])  # type: ignore[union-attr]
-        print(f"{s.label:<44} {d['median_s']:>7.2f}s {d['min_s']:>7.2f}s {d['max_s']:>7.2f}s "
-              f"{d['median_cpu_s']:>7.2f}s {rss:>10}  {codes}{'  FAILED' if s.error else ''}")
+        print(
+            f"{s.label:<44} {d['median_s']:>7.2f}s {d['min_s']:>7.2f}s {d['max_s']:>7.2f}s "
+            f"{d['median_cpu_s']:>7.2f}s {rss:>10}  {codes}{'  FAILED' if s.error else ''}"
+        )
     if touched is not None:
         print(f"(touched file: {touched.relative_to(project.path)})")
     print()
-    for name, r in ratios.items():
+    for r in ratios.values():
         value = r["ratio"]
         if value is None:
             print(f"{r['description']}: n/a (a command failed)")
@@ -302,15 +335,19 @@ def print_table(project: Project, runs: int, series: list[Series], ratios: dict[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--modules", type=int, default=3400,
-                        help="size of the generated monorepo (default 3400; ignored with --project)")
+    parser.add_argument(
+        "--modules",
+        type=int,
+        default=3400,
+        help="size of the generated monorepo (default 3400; ignored with --project)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
     parser.add_argument("--project", type=Path, help="benchmark this existing project instead")
     parser.add_argument("--importcanon", help="importcanon executable (default: next to this Python)")
-    parser.add_argument("--lint-imports", dest="lint_imports",
-                        help="lint-imports executable (default: next to this Python)")
-    parser.add_argument("--no-touch", action="store_true",
-                        help="skip the incremental run that modifies one file")
+    parser.add_argument(
+        "--lint-imports", dest="lint_imports", help="lint-imports executable (default: next to this Python)"
+    )
+    parser.add_argument("--no-touch", action="store_true", help="skip the incremental run that modifies one file")
     parser.add_argument("--json", action="store_true", help="print machine-readable results only")
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -327,14 +364,36 @@ def main(argv: list[str] | None = None) -> int:
     target = str(project.path)
     log(f"benchmarking {project.path} ({project.modules} modules) ...")
 
-    li_cold = measure("lint-imports --no-cache (cold)", [lint_imports, "--no-cache"], project,
-                      args.runs, prepare=remove_cache(project, LINT_CACHE), expect_output=LINT_SUMMARY)
-    li_warm = measure("lint-imports (warm cache)", [lint_imports], project, args.runs,
-                      prepare=remove_cache(project, LINT_CACHE), expect_output=LINT_SUMMARY)
-    ic_cold = measure("importcanon check --no-cache (cold)", [importcanon, "check", target, "--no-cache"],
-                      project, args.runs, prepare=remove_cache(project, CANON_CACHE))
-    ic_warm = measure("importcanon check (warm cache)", [importcanon, "check", target], project,
-                      args.runs, prepare=remove_cache(project, CANON_CACHE))
+    li_cold = measure(
+        "lint-imports --no-cache (cold)",
+        [lint_imports, "--no-cache"],
+        project,
+        args.runs,
+        prepare=remove_cache(project, LINT_CACHE),
+        expect_output=LINT_SUMMARY,
+    )
+    li_warm = measure(
+        "lint-imports (warm cache)",
+        [lint_imports],
+        project,
+        args.runs,
+        prepare=remove_cache(project, LINT_CACHE),
+        expect_output=LINT_SUMMARY,
+    )
+    ic_cold = measure(
+        "importcanon check --no-cache (cold)",
+        [importcanon, "check", target, "--no-cache"],
+        project,
+        args.runs,
+        prepare=remove_cache(project, CANON_CACHE),
+    )
+    ic_warm = measure(
+        "importcanon check (warm cache)",
+        [importcanon, "check", target],
+        project,
+        args.runs,
+        prepare=remove_cache(project, CANON_CACHE),
+    )
     series = [li_cold, li_warm, ic_cold, ic_warm]
 
     touched: Path | None = None
@@ -347,29 +406,47 @@ def main(argv: list[str] | None = None) -> int:
             touched.write_bytes(original + f"# benchmark edit {i}\n".encode())
 
         try:
-            series.append(measure("importcanon check (1 file changed)", [importcanon, "check", target],
-                                  project, args.runs, before_each=touch))
+            series.append(
+                measure(
+                    "importcanon check (1 file changed)",
+                    [importcanon, "check", target],
+                    project,
+                    args.runs,
+                    before_each=touch,
+                )
+            )
         finally:
             touched.write_bytes(original)
             os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
     ratios: dict[str, dict[str, object]] = {}
     for name, num, den, goal, text in (
-            ("cold", ic_cold, li_cold, COLD_TARGET, "importcanon cold / lint-imports cold"),
-            ("warm", ic_warm, li_warm, WARM_TARGET, "importcanon warm / lint-imports warm")):
+        ("cold", ic_cold, li_cold, COLD_TARGET, "importcanon cold / lint-imports cold"),
+        ("warm", ic_warm, li_warm, WARM_TARGET, "importcanon warm / lint-imports warm"),
+    ):
         value = ratio(num, den)
-        ratios[name] = {"description": text, "ratio": value, "target": goal,
-                        "met": value is not None and value <= goal}
+        ratios[name] = {"description": text, "ratio": value, "target": goal, "met": value is not None and value <= goal}
 
     if args.json:
-        print(json.dumps({
-            "project": {"path": str(project.path), "root_package": project.root_package,
-                        "modules": project.modules, "files": project.files, "lines": project.lines},
-            "runs": args.runs, "cpus": os.cpu_count(),
-            "touched_file": str(touched) if touched else None,
-            "results": [s.summary() for s in series],
-            "ratios": ratios,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "project": {
+                        "path": str(project.path),
+                        "root_package": project.root_package,
+                        "modules": project.modules,
+                        "files": project.files,
+                        "lines": project.lines,
+                    },
+                    "runs": args.runs,
+                    "cpus": os.cpu_count(),
+                    "touched_file": str(touched) if touched else None,
+                    "results": [s.summary() for s in series],
+                    "ratios": ratios,
+                },
+                indent=2,
+            )
+        )
     else:
         print_table(project, args.runs, series, ratios, touched)
 

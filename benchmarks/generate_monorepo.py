@@ -63,49 +63,294 @@ FORBIDDEN_CHAINS = 2
 PLAN_CALIBRATION = 0.89
 
 # --- Vocabulary --------------------------------------------------------------------------
-DOMAINS = (
-    "accounts auth billing payments subscriptions invoices chat messaging channels "
-    "notifications presence search analytics reporting media uploads moderation audit teams "
-    "organizations permissions webhooks exports imports feeds comments reactions threads "
-    "attachments emails calendars projects workspaces invitations onboarding preferences plans "
-    "coupons refunds ledger taxes contacts campaigns experiments feature_flags metrics quotas "
-    "rate_limits api_keys devices translations templates documents bookmarks ratings tickets "
-    "support announcements polls surveys scheduling geolocation recommendations payouts "
-    "identity admin compliance data_retention catalog orders shipping inventory pricing"
-).split()
-VENDORS = (
-    "stripe slack twilio sendgrid s3 openai google github zoom hubspot salesforce segment "
-    "sentry intercom mailchimp firebase apns zendesk okta auth0 paypal adyen algolia datadog"
-).split()
-NESTED = (
-    "handlers providers adapters tasks v1 v2 internal backends strategies pipelines "
-    "serializers schemas repositories events consumers jobs reports legacy contrib plugins "
-    "rules steps helpers validators"
-).split()
-NOUNS = (
-    "user account invoice payment subscription message channel thread notification session "
-    "token team member role permission webhook event upload attachment report metric plan "
-    "coupon refund ledger_entry tax_rate contact campaign experiment flag quota device "
-    "template document comment reaction ticket poll survey schedule address currency price "
-    "order cart product workspace project invitation preference profile avatar audit_log "
-    "export job batch cursor page query tag label folder file room presence_state receipt "
-    "payout balance charge dispute mandate customer tenant region locale"
-).split()
-VERBS = (
-    "get build create update delete sync load fetch resolve render validate normalize "
-    "compute apply publish dispatch schedule collect merge archive restore refresh enqueue "
-    "handle parse serialize format notify reconcile expire rotate list find count ensure "
-    "prepare mark record emit"
-).split()
-VARS = (
-    "result payload items record response entry context values summary rows batch state "
-    "options data message event key token snapshot changes pending totals candidates"
-).split()
-ATTRS = "client cache repository session settings timeout registry queue metrics lock".split()
-METHOD_CALLS = (
-    "get fetch send publish execute refresh load save flush commit lookup dispatch "
-    "render validate serialize"
-).split()
+DOMAINS = [
+    "accounts",
+    "auth",
+    "billing",
+    "payments",
+    "subscriptions",
+    "invoices",
+    "chat",
+    "messaging",
+    "channels",
+    "notifications",
+    "presence",
+    "search",
+    "analytics",
+    "reporting",
+    "media",
+    "uploads",
+    "moderation",
+    "audit",
+    "teams",
+    "organizations",
+    "permissions",
+    "webhooks",
+    "exports",
+    "imports",
+    "feeds",
+    "comments",
+    "reactions",
+    "threads",
+    "attachments",
+    "emails",
+    "calendars",
+    "projects",
+    "workspaces",
+    "invitations",
+    "onboarding",
+    "preferences",
+    "plans",
+    "coupons",
+    "refunds",
+    "ledger",
+    "taxes",
+    "contacts",
+    "campaigns",
+    "experiments",
+    "feature_flags",
+    "metrics",
+    "quotas",
+    "rate_limits",
+    "api_keys",
+    "devices",
+    "translations",
+    "templates",
+    "documents",
+    "bookmarks",
+    "ratings",
+    "tickets",
+    "support",
+    "announcements",
+    "polls",
+    "surveys",
+    "scheduling",
+    "geolocation",
+    "recommendations",
+    "payouts",
+    "identity",
+    "admin",
+    "compliance",
+    "data_retention",
+    "catalog",
+    "orders",
+    "shipping",
+    "inventory",
+    "pricing",
+]
+VENDORS = [
+    "stripe",
+    "slack",
+    "twilio",
+    "sendgrid",
+    "s3",
+    "openai",
+    "google",
+    "github",
+    "zoom",
+    "hubspot",
+    "salesforce",
+    "segment",
+    "sentry",
+    "intercom",
+    "mailchimp",
+    "firebase",
+    "apns",
+    "zendesk",
+    "okta",
+    "auth0",
+    "paypal",
+    "adyen",
+    "algolia",
+    "datadog",
+]
+NESTED = [
+    "handlers",
+    "providers",
+    "adapters",
+    "tasks",
+    "v1",
+    "v2",
+    "internal",
+    "backends",
+    "strategies",
+    "pipelines",
+    "serializers",
+    "schemas",
+    "repositories",
+    "events",
+    "consumers",
+    "jobs",
+    "reports",
+    "legacy",
+    "contrib",
+    "plugins",
+    "rules",
+    "steps",
+    "helpers",
+    "validators",
+]
+NOUNS = [
+    "user",
+    "account",
+    "invoice",
+    "payment",
+    "subscription",
+    "message",
+    "channel",
+    "thread",
+    "notification",
+    "session",
+    "token",
+    "team",
+    "member",
+    "role",
+    "permission",
+    "webhook",
+    "event",
+    "upload",
+    "attachment",
+    "report",
+    "metric",
+    "plan",
+    "coupon",
+    "refund",
+    "ledger_entry",
+    "tax_rate",
+    "contact",
+    "campaign",
+    "experiment",
+    "flag",
+    "quota",
+    "device",
+    "template",
+    "document",
+    "comment",
+    "reaction",
+    "ticket",
+    "poll",
+    "survey",
+    "schedule",
+    "address",
+    "currency",
+    "price",
+    "order",
+    "cart",
+    "product",
+    "workspace",
+    "project",
+    "invitation",
+    "preference",
+    "profile",
+    "avatar",
+    "audit_log",
+    "export",
+    "job",
+    "batch",
+    "cursor",
+    "page",
+    "query",
+    "tag",
+    "label",
+    "folder",
+    "file",
+    "room",
+    "presence_state",
+    "receipt",
+    "payout",
+    "balance",
+    "charge",
+    "dispute",
+    "mandate",
+    "customer",
+    "tenant",
+    "region",
+    "locale",
+]
+VERBS = [
+    "get",
+    "build",
+    "create",
+    "update",
+    "delete",
+    "sync",
+    "load",
+    "fetch",
+    "resolve",
+    "render",
+    "validate",
+    "normalize",
+    "compute",
+    "apply",
+    "publish",
+    "dispatch",
+    "schedule",
+    "collect",
+    "merge",
+    "archive",
+    "restore",
+    "refresh",
+    "enqueue",
+    "handle",
+    "parse",
+    "serialize",
+    "format",
+    "notify",
+    "reconcile",
+    "expire",
+    "rotate",
+    "list",
+    "find",
+    "count",
+    "ensure",
+    "prepare",
+    "mark",
+    "record",
+    "emit",
+]
+VARS = [
+    "result",
+    "payload",
+    "items",
+    "record",
+    "response",
+    "entry",
+    "context",
+    "values",
+    "summary",
+    "rows",
+    "batch",
+    "state",
+    "options",
+    "data",
+    "message",
+    "event",
+    "key",
+    "token",
+    "snapshot",
+    "changes",
+    "pending",
+    "totals",
+    "candidates",
+]
+ATTRS = ["client", "cache", "repository", "session", "settings", "timeout", "registry", "queue", "metrics", "lock"]
+METHOD_CALLS = [
+    "get",
+    "fetch",
+    "send",
+    "publish",
+    "execute",
+    "refresh",
+    "load",
+    "save",
+    "flush",
+    "commit",
+    "lookup",
+    "dispatch",
+    "render",
+    "validate",
+    "serialize",
+]
 PARAMS = (
     ("payload", "dict[str, Any]"),
     ("user_id", "int"),
@@ -134,20 +379,46 @@ KW_PARAMS = (
     ("now", "datetime | None", "None"),
 )
 RETURNS = (
-    "None", "dict[str, Any]", "bool", "list[str]", "int", "str | None", "list[dict[str, Any]]",
+    "None",
+    "dict[str, Any]",
+    "bool",
+    "list[str]",
+    "int",
+    "str | None",
+    "list[dict[str, Any]]",
 )
-STATUSES = "pending active archived failed succeeded cancelled expired draft".split()
-GERUNDS = (
-    "persisting publishing returning caching validating sending retrying scheduling "
-    "rendering exporting"
-).split()
-ADJECTIVES = "stale pending duplicate partial expired unknown cached remote".split()
+STATUSES = ["pending", "active", "archived", "failed", "succeeded", "cancelled", "expired", "draft"]
+GERUNDS = [
+    "persisting",
+    "publishing",
+    "returning",
+    "caching",
+    "validating",
+    "sending",
+    "retrying",
+    "scheduling",
+    "rendering",
+    "exporting",
+]
+ADJECTIVES = ["stale", "pending", "duplicate", "partial", "expired", "unknown", "cached", "remote"]
 STDLIB = (
-    "import asyncio", "import json", "import os", "import re", "import time", "import uuid",
-    "import functools", "import itertools", "import hashlib", "import contextlib",
-    "from collections import defaultdict", "from collections.abc import Iterable, Mapping",
-    "from datetime import datetime, timedelta, timezone", "from decimal import Decimal",
-    "from enum import Enum", "from pathlib import Path", "from dataclasses import dataclass, field",
+    "import asyncio",
+    "import json",
+    "import os",
+    "import re",
+    "import time",
+    "import uuid",
+    "import functools",
+    "import itertools",
+    "import hashlib",
+    "import contextlib",
+    "from collections import defaultdict",
+    "from collections.abc import Iterable, Mapping",
+    "from datetime import datetime, timedelta, timezone",
+    "from decimal import Decimal",
+    "from enum import Enum",
+    "from pathlib import Path",
+    "from dataclasses import dataclass, field",
 )
 
 
@@ -173,60 +444,177 @@ def _w(text: str) -> tuple[str, ...]:
 
 
 AREAS = (
-    Area("utils", 5, 0.04, _w("text dates collections validation io"),
-         _w("dates strings text numbers collections hashing retry pagination validation money "
+    Area(
+        "utils",
+        5,
+        0.04,
+        _w("text dates collections validation io"),
+        _w(
+            "dates strings text numbers collections hashing retry pagination validation money "
             "timezones urls files images crypto async_tools iterators decorators formatting "
-            "slugs emails phone csv_tools json_tools"), 10, 0.6, 0.1, 0.3, 2.0),
-    Area("core", 10, 0.055, _w("config security observability cache events http di storage"),
-         _w("config settings security logging exceptions cache events http clock ids tracing "
-            "metrics constants context signals registry permissions errors types base"),
-         14, 0.4, 0.2, 0.5, 2.5, ("import structlog", "from pydantic_settings import BaseSettings")),
-    Area("db", 30, 0.15, _w("models repositories migrations queries seeds views schemas events"),
-         _w("models repository queries mixins types columns indexes constraints fixtures seeds "
-            "tables views triggers dao migration"), 55, 0.05, 0.4, 0.9, 1.4,
-         ("from sqlalchemy import ForeignKey, String, select",
-          "from sqlalchemy.orm import Mapped, Session, mapped_column, relationship")),
-    Area("domain", 40, 0.14, DOMAINS,
-         _w("entities value_objects events policies specifications exceptions factories "
-            "aggregates rules commands queries protocols enums invariants services types"),
-         30, 0.03, 0.35, 0.8, 1.2),
-    Area("realtime_core", 50, 0.045,
-         _w("connections broadcast presence sessions transport protocols rooms delivery codecs routing"),
-         _w("manager registry protocol transport heartbeat backpressure fanout subscriptions "
-            "rooms delivery acks codec frames router factory session buffer dispatcher gateway state"),
-         20, 0.15, 0.3, 1.3, 1.0,
-         ("from redis.asyncio import Redis", "from starlette.websockets import WebSocket")),
-    Area("realtime", 52, 0.015, (),
-         _w("connection_manager connection_info compat shims broadcast presence session events"),
-         10, 1.0, 0.0, 1.0, 0.4),
-    Area("integrations", 55, 0.06, VENDORS,
-         _w("client webhooks schemas errors mappers auth retries rate_limit signatures sync "
-            "models settings events"), 12, 0.05, 0.2, 0.9, 0.7,
-         ("import httpx", "from tenacity import retry, stop_after_attempt")),
-    Area("services", 60, 0.25, DOMAINS,
-         _w("service manager handlers workflows tasks validators notifier calculator policies "
+            "slugs emails phone csv_tools json_tools"
+        ),
+        10,
+        0.6,
+        0.1,
+        0.3,
+        2.0,
+    ),
+    Area(
+        "core",
+        10,
+        0.055,
+        _w("config security observability cache events http di storage"),
+        _w(
+            "config settings security logging exceptions cache events http clock ids tracing "
+            "metrics constants context signals registry permissions errors types base"
+        ),
+        14,
+        0.4,
+        0.2,
+        0.5,
+        2.5,
+        ("import structlog", "from pydantic_settings import BaseSettings"),
+    ),
+    Area(
+        "db",
+        30,
+        0.15,
+        _w("models repositories migrations queries seeds views schemas events"),
+        _w(
+            "models repository queries mixins types columns indexes constraints fixtures seeds "
+            "tables views triggers dao migration"
+        ),
+        55,
+        0.05,
+        0.4,
+        0.9,
+        1.4,
+        (
+            "from sqlalchemy import ForeignKey, String, select",
+            "from sqlalchemy.orm import Mapped, Session, mapped_column, relationship",
+        ),
+    ),
+    Area(
+        "domain",
+        40,
+        0.14,
+        DOMAINS,
+        _w(
+            "entities value_objects events policies specifications exceptions factories "
+            "aggregates rules commands queries protocols enums invariants services types"
+        ),
+        30,
+        0.03,
+        0.35,
+        0.8,
+        1.2,
+    ),
+    Area(
+        "realtime_core",
+        50,
+        0.045,
+        _w("connections broadcast presence sessions transport protocols rooms delivery codecs routing"),
+        _w(
+            "manager registry protocol transport heartbeat backpressure fanout subscriptions "
+            "rooms delivery acks codec frames router factory session buffer dispatcher gateway state"
+        ),
+        20,
+        0.15,
+        0.3,
+        1.3,
+        1.0,
+        ("from redis.asyncio import Redis", "from starlette.websockets import WebSocket"),
+    ),
+    Area(
+        "realtime",
+        52,
+        0.015,
+        (),
+        _w("connection_manager connection_info compat shims broadcast presence session events"),
+        10,
+        1.0,
+        0.0,
+        1.0,
+        0.4,
+    ),
+    Area(
+        "integrations",
+        55,
+        0.06,
+        VENDORS,
+        _w("client webhooks schemas errors mappers auth retries rate_limit signatures sync models settings events"),
+        12,
+        0.05,
+        0.2,
+        0.9,
+        0.7,
+        ("import httpx", "from tenacity import retry, stop_after_attempt"),
+    ),
+    Area(
+        "services",
+        60,
+        0.25,
+        DOMAINS,
+        _w(
+            "service manager handlers workflows tasks validators notifier calculator policies "
             "events listeners commands queries exceptions constants utils cache mappers builders "
             "scheduler dispatcher sync importer exporter aggregator resolver registry "
-            "orchestrator pipeline"), 35, 0.02, 0.5, 1.5, 1.0,
-         ("from sqlalchemy.orm import Session",)),
-    Area("workers", 65, 0.05, _w("tasks schedules consumers jobs periodic queues"),
-         _w("tasks jobs consumer worker scheduler retry handlers beat"), 30, 0.1, 0.3, 1.3, 0.3,
-         ("from celery import shared_task",)),
-    Area("api", 70, 0.13,
-         _w("routes schemas dependencies middleware websockets v1 v2 admin internal graphql "
-            "webhooks serializers"),
-         _w("routes views endpoints deps schemas serializers filters pagination permissions "
-            "responses errors forms params validators"), 40, 0.05, 0.5, 1.4, 0.4,
-         ("from fastapi import APIRouter, Depends, HTTPException, status",
-          "from pydantic import BaseModel, Field")),
-    Area("management", 75, 0.015, _w("commands"),
-         _w("command seed backfill cleanup export reindex"), 20, 0.2, 0.0, 1.2, 0.2,
-         ("import click",)),
+            "orchestrator pipeline"
+        ),
+        35,
+        0.02,
+        0.5,
+        1.5,
+        1.0,
+        ("from sqlalchemy.orm import Session",),
+    ),
+    Area(
+        "workers",
+        65,
+        0.05,
+        _w("tasks schedules consumers jobs periodic queues"),
+        _w("tasks jobs consumer worker scheduler retry handlers beat"),
+        30,
+        0.1,
+        0.3,
+        1.3,
+        0.3,
+        ("from celery import shared_task",),
+    ),
+    Area(
+        "api",
+        70,
+        0.13,
+        _w("routes schemas dependencies middleware websockets v1 v2 admin internal graphql webhooks serializers"),
+        _w(
+            "routes views endpoints deps schemas serializers filters pagination permissions "
+            "responses errors forms params validators"
+        ),
+        40,
+        0.05,
+        0.5,
+        1.4,
+        0.4,
+        ("from fastapi import APIRouter, Depends, HTTPException, status", "from pydantic import BaseModel, Field"),
+    ),
+    Area(
+        "management",
+        75,
+        0.015,
+        _w("commands"),
+        _w("command seed backfill cleanup export reindex"),
+        20,
+        0.2,
+        0.0,
+        1.2,
+        0.2,
+        ("import click",),
+    ),
 )
 AREA_BY_NAME = {a.name: a for a in AREAS}
 # Where each strongly connected component lives: (area, preferred second-level package).
-SCC_HOMES = (("services", ""), ("realtime_core", ""), ("db", "models"), ("api", "routes"),
-             ("domain", ""))
+SCC_HOMES = (("services", ""), ("realtime_core", ""), ("db", "models"), ("api", "routes"), ("domain", ""))
 
 
 # --- Data model --------------------------------------------------------------------------
@@ -518,13 +906,16 @@ def build_graph(ordered: list[Module], rng: random.Random) -> Graph:
                 area_mods = preferred
         if len(area_mods) < size:
             area_mods = [m for m in ordered if m.area in AREA_BY_NAME]
-        free = [i for i in range(len(area_mods) - size + 1)
-                if not any(m.name in taken for m in area_mods[i:i + size])
-                and area_mods[i + size - 1].order - area_mods[i].order == size - 1]
+        free = [
+            i
+            for i in range(len(area_mods) - size + 1)
+            if not any(m.name in taken for m in area_mods[i : i + size])
+            and area_mods[i + size - 1].order - area_mods[i].order == size - 1
+        ]
         if not free:
             continue
         start = rng.choice(free)
-        block = [m.name for m in area_mods[start:start + size]]
+        block = [m.name for m in area_mods[start : start + size]]
         taken.update(block)
         blocks.append(block)
         ring = block[:]
@@ -550,8 +941,10 @@ def build_graph(ordered: list[Module], rng: random.Random) -> Graph:
     api_leaves = [m for m in ordered if m.area == "api" and not m.is_package and m.name not in taken]
     db_leaves = [m for m in ordered if m.area == "db" and not m.is_package and m.name not in taken]
     if api_leaves and db_leaves:
-        for api_mod, db_mod in zip(rng.sample(api_leaves, min(FORBIDDEN_CHAINS, len(api_leaves))),
-                                   rng.sample(db_leaves, min(FORBIDDEN_CHAINS, len(db_leaves)))):
+        for api_mod, db_mod in zip(
+            rng.sample(api_leaves, min(FORBIDDEN_CHAINS, len(api_leaves))),
+            rng.sample(db_leaves, min(FORBIDDEN_CHAINS, len(db_leaves))),
+        ):
             restricted[api_mod.name] = db_floor
             add(db_mod.name, api_mod.name)
             forbidden.append((db_mod.name, api_mod.name))
@@ -595,8 +988,10 @@ def build_graph(ordered: list[Module], rng: random.Random) -> Graph:
         return False
 
     importers = [m for m in ordered if not m.is_package]
-    weights = [(AREA_BY_NAME[m.area].out_factor if m.area in AREA_BY_NAME else 2.0)
-               * rng.lognormvariate(0, 0.8) for m in importers]
+    weights = [
+        (AREA_BY_NAME[m.area].out_factor if m.area in AREA_BY_NAME else 2.0) * rng.lognormvariate(0, 0.8)
+        for m in importers
+    ]
     remaining = total_target - len(seen)
     degrees = largest_remainder(max(0, remaining), weights)
     for m, d in zip(importers, degrees):
@@ -613,8 +1008,7 @@ def build_graph(ordered: list[Module], rng: random.Random) -> Graph:
 
 def _children(by_name: dict[str, Module], package: str) -> list[str]:
     prefix = package + "."
-    return [name[len(prefix):] for name in by_name
-            if name.startswith(prefix) and "." not in name[len(prefix):]]
+    return [name[len(prefix) :] for name in by_name if name.startswith(prefix) and "." not in name[len(prefix) :]]
 
 
 # --- 3. Module plans (names and sizes) -----------------------------------------------------
@@ -640,8 +1034,10 @@ def assign_sizes(modules: list[Module], extra_files: int, rng: random.Random) ->
 
 
 CLASS_KINDS = (("service", 0.5), ("dataclass", 0.2), ("enum", 0.1), ("error", 0.1), ("protocol", 0.1))
-SERVICE_SUFFIXES = _w("Service Manager Handler Repository Client Builder Registry Processor Resolver "
-                      "Dispatcher Adapter Gateway Coordinator Store Policy Serializer")
+SERVICE_SUFFIXES = _w(
+    "Service Manager Handler Repository Client Builder Registry Processor Resolver "
+    "Dispatcher Adapter Gateway Coordinator Store Policy Serializer"
+)
 
 
 def plan_module(m: Module, rng: random.Random, prefix_tests: bool = False) -> ModulePlan:
@@ -668,20 +1064,25 @@ def plan_module(m: Module, rng: random.Random, prefix_tests: bool = False) -> Mo
         else:
             private = "_" if rng.random() < (0.3 if is_method else 0.15) else ""
             name = unique(f"{private}{rng.choice(VERBS)}_{rng.choice([noun] + list(NOUNS))}")
-        return FuncPlan(name, max(3, round(rng.lognormvariate(2.4, 0.6))),
-                        is_async=rng.random() < 0.2, is_method=is_method)
+        return FuncPlan(
+            name, max(3, round(rng.lognormvariate(2.4, 0.6))), is_async=rng.random() < 0.2, is_method=is_method
+        )
 
     constants = []
     for _ in range(rng.randint(0, 3)):
-        constants.append(unique(f"{rng.choice(['DEFAULT', 'MAX', 'MIN', 'CACHE'])}_"
-                                f"{rng.choice(NOUNS).upper()}_{rng.choice(['TTL', 'LIMIT', 'SIZE', 'RETRIES'])}"))
+        constants.append(
+            unique(
+                f"{rng.choice(['DEFAULT', 'MAX', 'MIN', 'CACHE'])}_"
+                f"{rng.choice(NOUNS).upper()}_{rng.choice(['TTL', 'LIMIT', 'SIZE', 'RETRIES'])}"
+            )
+        )
     budget = round(m.lines_target * PLAN_CALIBRATION) - 30
     classes: list[ClassPlan] = []
     functions: list[FuncPlan] = []
     if m.is_package:
         budget = m.lines_target - 6
     while budget > 0 or not (classes or functions):
-        if budget > 40 and rng.random() < 0.55 and not prefix_tests or (prefix_tests and rng.random() < 0.3):
+        if (budget > 40 and rng.random() < 0.55 and not prefix_tests) or (prefix_tests and rng.random() < 0.3):
             r, acc = rng.random(), 0.0
             kind = "service"
             for k, p in CLASS_KINDS:
@@ -703,8 +1104,13 @@ def plan_module(m: Module, rng: random.Random, prefix_tests: bool = False) -> Mo
                 cname = unique(f"{base}{rng.choice(['Summary', 'Snapshot', 'Payload', 'Record', 'Options', 'Result'])}")
             else:
                 cname = unique(f"{base}{rng.choice(SERVICE_SUFFIXES)}")
-            n_methods = {"service": rng.randint(2, 10), "dataclass": rng.randint(0, 2), "enum": 0,
-                         "error": rng.randint(0, 1), "protocol": rng.randint(1, 4)}[kind]
+            n_methods = {
+                "service": rng.randint(2, 10),
+                "dataclass": rng.randint(0, 2),
+                "enum": 0,
+                "error": rng.randint(0, 1),
+                "protocol": rng.randint(1, 4),
+            }[kind]
             methods = [func(True) for _ in range(n_methods)]
             if kind == "protocol":
                 for f in methods:
@@ -729,16 +1135,20 @@ def sentence(rng: random.Random) -> str:
     k = rng.randrange(5)
     noun = rng.choice(NOUNS).replace("_", " ")
     if k == 0:
-        return (f"{rng.choice(VERBS).capitalize()} the {noun} before {rng.choice(GERUNDS)} the "
-                f"{rng.choice(NOUNS).replace('_', ' ')}.")
+        return (
+            f"{rng.choice(VERBS).capitalize()} the {noun} before {rng.choice(GERUNDS)} the "
+            f"{rng.choice(NOUNS).replace('_', ' ')}."
+        )
     if k == 1:
         return f"Keep {rng.choice(ADJECTIVES)} {plural(noun)} out of the {rng.choice(NOUNS).replace('_', ' ')} cache."
     if k == 2:
         return f"The {noun} may be {rng.choice(ADJECTIVES)} here; {rng.choice(VERBS)} it first."
     if k == 3:
         return f"Callers rely on this being idempotent for {rng.choice(STATUSES)} {plural(noun)}."
-    return (f"TODO: {rng.choice(VERBS)} {plural(noun)} in bulk once the "
-            f"{rng.choice(DOMAINS).replace('_', ' ')} migration lands.")
+    return (
+        f"TODO: {rng.choice(VERBS)} {plural(noun)} in bulk once the "
+        f"{rng.choice(DOMAINS).replace('_', ' ')} migration lands."
+    )
 
 
 # --- 4. Rendering --------------------------------------------------------------------------
@@ -786,16 +1196,24 @@ class Renderer:
         anchor = importer.current_package
         for level in (1, 2):
             if target.name.startswith(anchor + "."):
-                return "." * level + target.name[len(anchor) + 1:]
+                return "." * level + target.name[len(anchor) + 1 :]
             anchor = anchor.rpartition(".")[0]
             if not anchor:
                 break
         return None
 
     # -- module --
-    def render(self, m: Module | None, plan: ModulePlan, imports: list[tuple[Import, str]],
-               rng: random.Random, area: Area | None, *, test_file: bool = False,
-               doc_subject: str = "") -> str:
+    def render(
+        self,
+        m: Module | None,
+        plan: ModulePlan,
+        imports: list[tuple[Import, str]],
+        rng: random.Random,
+        area: Area | None,
+        *,
+        test_file: bool = False,
+        doc_subject: str = "",
+    ) -> str:
         """Render a module; ``imports`` pairs each import with its style."""
         if plan.empty and not imports:
             return ""
@@ -803,8 +1221,12 @@ class Renderer:
             return self.render_init(plan, imports, rng)
         out: list[str] = []
         subject = doc_subject or (m.name if m else "module")
-        out += self.docstring(rng, 0, f"{camel(subject.rpartition('.')[2]).replace('_', ' ')}: "
-                              f"{sentence(rng).rstrip('.')}.", long=rng.random() < 0.7)
+        out += self.docstring(
+            rng,
+            0,
+            f"{camel(subject.rpartition('.')[2]).replace('_', ' ')}: {sentence(rng).rstrip('.')}.",
+            long=rng.random() < 0.7,
+        )
         out.append("")
         future = rng.random() < 0.6
         if future:
@@ -830,8 +1252,12 @@ class Renderer:
             out.append("")
             out += top
         for imp in by_style["try"]:
-            out += ["", "try:", f"    {imp.text}",
-                    f"except ImportError:  # {rng.choice(['optional dependency', 'optional integration', 'not installed in slim images'])}"]
+            out += [
+                "",
+                "try:",
+                f"    {imp.text}",
+                f"except ImportError:  # {rng.choice(['optional dependency', 'optional integration', 'not installed in slim images'])}",
+            ]
             out += [f"    {n} = None  # type: ignore[assignment,misc]" for n in imp.names]
         if by_style["tc"]:
             out += ["", "if TYPE_CHECKING:"] + [f"    {i.text}" for i in by_style["tc"]]
@@ -851,8 +1277,15 @@ class Renderer:
             hosts = [f]
         for imp in by_style["deferred"]:
             host = rng.choice(hosts)
-            comment = rng.choice(["  # deferred: avoids a circular import", "  # noqa: PLC0415",
-                                  "", "", "  # imported lazily to keep startup fast"])
+            comment = rng.choice(
+                [
+                    "  # deferred: avoids a circular import",
+                    "  # noqa: PLC0415",
+                    "",
+                    "",
+                    "  # imported lazily to keep startup fast",
+                ]
+            )
             host.deferred.append(imp.text + comment)
             if rng.random() < 0.5:
                 host.deferred.append(f"{rng.choice(VARS)} = {imp.names[0]}({rng.choice(VARS)})")
@@ -876,8 +1309,15 @@ class Renderer:
         return "\n".join(out) + "\n"
 
     # -- pieces --
-    def docstring(self, rng: random.Random, indent: int, summary: str, long: bool,
-                  params: list[str] | None = None, returns: str = "") -> list[str]:
+    def docstring(
+        self,
+        rng: random.Random,
+        indent: int,
+        summary: str,
+        long: bool,
+        params: list[str] | None = None,
+        returns: str = "",
+    ) -> list[str]:
         pad = " " * indent
         if not long:
             return [f'{pad}"""{summary}"""']
@@ -887,7 +1327,11 @@ class Renderer:
             lines += ["", f"{pad}Args:"]
             lines += [f"{pad}    {p}: The {p.replace('_', ' ')} to {rng.choice(VERBS)}." for p in params]
         if returns and returns != "None":
-            lines += ["", f"{pad}Returns:", f"{pad}    The {rng.choice(ADJECTIVES)} {rng.choice(NOUNS).replace('_', ' ')}."]
+            lines += [
+                "",
+                f"{pad}Returns:",
+                f"{pad}    The {rng.choice(ADJECTIVES)} {rng.choice(NOUNS).replace('_', ' ')}.",
+            ]
         lines.append(f'{pad}"""')
         return lines
 
@@ -902,9 +1346,13 @@ class Renderer:
         if c.kind == "error":
             out += [f"class {c.name}({rng.choice(['Exception', 'ValueError', 'LookupError', 'RuntimeError'])}):"]
             out += self.docstring(rng, 4, summary, rng.random() < 0.3)
-            for f in c.methods:
-                out += ["", "    def __init__(self, message: str, *, code: str | None = None) -> None:",
-                        "        super().__init__(message)", "        self.code = code"]
+            for _ in c.methods:
+                out += [
+                    "",
+                    "    def __init__(self, message: str, *, code: str | None = None) -> None:",
+                    "        super().__init__(message)",
+                    "        self.code = code",
+                ]
             return out
         if c.kind == "protocol":
             out += [f"class {c.name}(Protocol):"] + self.docstring(rng, 4, summary, False)
@@ -913,8 +1361,14 @@ class Renderer:
                 out += ["", f"    {'async ' if f.is_async else ''}def {f.name}({params}) -> {rng.choice(RETURNS)}: ..."]
             return out
         if c.kind == "dataclass":
-            out += [f"@dataclass({rng.choice(['frozen=True', 'slots=True', 'frozen=True, slots=True', 'kw_only=True'])})",
-                    f"class {c.name}:"] + self.docstring(rng, 4, summary, rng.random() < 0.5) + [""]
+            out += (
+                [
+                    f"@dataclass({rng.choice(['frozen=True', 'slots=True', 'frozen=True, slots=True', 'kw_only=True'])})",
+                    f"class {c.name}:",
+                ]
+                + self.docstring(rng, 4, summary, rng.random() < 0.5)
+                + [""]
+            )
             for p, ann in rng.sample(PARAMS, rng.randint(2, 6)):
                 out.append(f"    {p}: {ann}")
             for p, ann, default in rng.sample(KW_PARAMS, rng.randint(0, 3)):
@@ -941,8 +1395,15 @@ class Renderer:
             ps += [f"{p}: {a} = {d}" for p, a, d in rng.sample(KW_PARAMS, rng.randint(1, 2))]
         return ", ".join((["self"] if is_method else []) + ps)
 
-    def function(self, f: FuncPlan, rng: random.Random, indent: int, used_names: list[str],
-                 attrs: list[str] | None = None, prop: bool = False) -> list[str]:
+    def function(
+        self,
+        f: FuncPlan,
+        rng: random.Random,
+        indent: int,
+        used_names: list[str],
+        attrs: list[str] | None = None,
+        prop: bool = False,
+    ) -> list[str]:
         pad = " " * indent
         ret = rng.choice(RETURNS)
         out: list[str] = []
@@ -963,13 +1424,11 @@ class Renderer:
         out.append(f"{pad}{'async ' if f.is_async else ''}def {f.name}({params}) -> {ret}:")
         arg_names = [n for n in re.findall(r"(?:^|, )(\w+)(?=:)", params)]
         body_pad = indent + 4
-        out += self.docstring(rng, body_pad, sentence(rng), rng.random() < 0.35,
-                              arg_names, ret)
+        out += self.docstring(rng, body_pad, sentence(rng), rng.random() < 0.35, arg_names, ret)
         if f.deferred:
             out += [" " * body_pad + line for line in f.deferred]
             out.append("")
-        ctx = BodyContext(arg_names or ["payload"], attrs or [], used_names, f.is_async,
-                          f.name.startswith("test_"))
+        ctx = BodyContext(arg_names or ["payload"], attrs or [], used_names, f.is_async, f.name.startswith("test_"))
         out += [(" " * body_pad + line) if line else "" for line in self.body(rng, ctx, f.lines)]
         if ret != "None":
             out.append(" " * body_pad + f"return {rng.choice(ctx.assigned or ['None'])}")
@@ -1013,8 +1472,10 @@ class BodyContext:
 
 
 def _s_log(rng: random.Random, c: BodyContext) -> list[str]:
-    return [f'logger.{rng.choice(["debug", "info", "warning", "debug"])}("{rng.choice(VERBS).capitalize()} '
-            f'{rng.choice(NOUNS).replace("_", " ")} %s", {c.src(rng)})']
+    return [
+        f'logger.{rng.choice(["debug", "info", "warning", "debug"])}("{rng.choice(VERBS).capitalize()} '
+        f'{rng.choice(NOUNS).replace("_", " ")} %s", {c.src(rng)})'
+    ]
 
 
 def _s_guard(rng: random.Random, c: BodyContext) -> list[str]:
@@ -1027,9 +1488,13 @@ def _s_loop(rng: random.Random, c: BodyContext) -> list[str]:
     src = c.src(rng)
     acc = c.var(rng)
     fld = rng.choice(["status", "state", "kind", "owner_id", "deleted_at"])
-    return [f"{acc}: list[dict[str, Any]] = []", f"for item in {src}:",
-            f'    if item.get("{fld}") in {{"{rng.choice(STATUSES)}", "{rng.choice(STATUSES)}"}}:',
-            "        continue", f'    {acc}.append({{"id": item["id"], "{fld}": item.get("{fld}")}})']
+    return [
+        f"{acc}: list[dict[str, Any]] = []",
+        f"for item in {src}:",
+        f'    if item.get("{fld}") in {{"{rng.choice(STATUSES)}", "{rng.choice(STATUSES)}"}}:',
+        "        continue",
+        f'    {acc}.append({{"id": item["id"], "{fld}": item.get("{fld}")}})',
+    ]
 
 
 def _s_try(rng: random.Random, c: BodyContext) -> list[str]:
@@ -1037,10 +1502,13 @@ def _s_try(rng: random.Random, c: BodyContext) -> list[str]:
     obj = c.obj(rng)
     res = c.var(rng)
     aw = "await " if c.is_async else ""
-    return ["try:", f"    {res} = {aw}{obj}.{rng.choice(METHOD_CALLS)}({src}, timeout={rng.choice(['5', '10', '30', '2.5'])})",
-            f"except {rng.choice(['TimeoutError', 'KeyError', 'ConnectionError', 'OSError'])} as exc:",
-            f'    logger.warning("{rng.choice(VERBS).capitalize()} failed for %s: %s", {src}, exc)',
-            f"    {res} = None"]
+    return [
+        "try:",
+        f"    {res} = {aw}{obj}.{rng.choice(METHOD_CALLS)}({src}, timeout={rng.choice(['5', '10', '30', '2.5'])})",
+        f"except {rng.choice(['TimeoutError', 'KeyError', 'ConnectionError', 'OSError'])} as exc:",
+        f'    logger.warning("{rng.choice(VERBS).capitalize()} failed for %s: %s", {src}, exc)',
+        f"    {res} = None",
+    ]
 
 
 def _s_comp(rng: random.Random, c: BodyContext) -> list[str]:
@@ -1048,15 +1516,16 @@ def _s_comp(rng: random.Random, c: BodyContext) -> list[str]:
     res = c.var(rng)
     if rng.random() < 0.5:
         return [f"{res} = {{key: value for key, value in dict({src}).items() if value is not None}}"]
-    return [f"{res} = [entry for entry in {src} if entry and not entry.get(\"{rng.choice(['hidden', 'deleted', 'muted'])}\")]"]
+    return [
+        f'{res} = [entry for entry in {src} if entry and not entry.get("{rng.choice(["hidden", "deleted", "muted"])}")]'
+    ]
 
 
 def _s_with(rng: random.Random, c: BodyContext) -> list[str]:
     if rng.random() < 0.3:
         return ["with contextlib.suppress(KeyError):", f"    {c.src(rng)}.{rng.choice(METHOD_CALLS)}()"]
     handle = rng.choice(["conn", "tx", "span", "lock", "handle"])
-    manager = rng.choice(["tracer.start_as_current_span(__name__)", "open_connection()",
-                          f"{c.obj(rng)}.transaction()"])
+    manager = rng.choice(["tracer.start_as_current_span(__name__)", "open_connection()", f"{c.obj(rng)}.transaction()"])
     keyword_ = "async with" if c.is_async and rng.random() < 0.5 else "with"
     return [f"{keyword_} {manager} as {handle}:", f"    {handle}.{rng.choice(METHOD_CALLS)}({c.src(rng)})"]
 
@@ -1077,20 +1546,33 @@ def _s_call(rng: random.Random, c: BodyContext) -> list[str]:
 def _s_if_else(rng: random.Random, c: BodyContext) -> list[str]:
     src = c.src(rng)
     res = c.var(rng)
-    return [f"if {src} and len({src}) > {rng.choice(['1', '10', 'MAX_BATCH', '100'])}:",
-            f"    {res} = {c.obj(rng)}.{rng.choice(METHOD_CALLS)}({src})",
-            f"elif {src}:", f"    {res} = [{src}]", "else:",
-            f'    logger.debug("Nothing to {rng.choice(VERBS)} for %s", {src})', f"    {res} = []"]
+    return [
+        f"if {src} and len({src}) > {rng.choice(['1', '10', 'MAX_BATCH', '100'])}:",
+        f"    {res} = {c.obj(rng)}.{rng.choice(METHOD_CALLS)}({src})",
+        f"elif {src}:",
+        f"    {res} = [{src}]",
+        "else:",
+        f'    logger.debug("Nothing to {rng.choice(VERBS)} for %s", {src})',
+        f"    {res} = []",
+    ]
 
 
 def _s_dict(rng: random.Random, c: BodyContext) -> list[str]:
     res = c.var(rng)
-    keys = rng.sample(["id", "status", "owner", "created_at", "updated_at", "kind", "version", "tenant"],
-                      rng.randint(2, 5))
+    keys = rng.sample(
+        ["id", "status", "owner", "created_at", "updated_at", "kind", "version", "tenant"], rng.randint(2, 5)
+    )
     lines = [f"{res} = {{"]
     for k in keys:
-        val = rng.choice([c.src(rng), f'"{rng.choice(STATUSES)}"', "datetime.now(tz=timezone.utc).isoformat()",
-                          "None", str(rng.randint(0, 500))])
+        val = rng.choice(
+            [
+                c.src(rng),
+                f'"{rng.choice(STATUSES)}"',
+                "datetime.now(tz=timezone.utc).isoformat()",
+                "None",
+                str(rng.randint(0, 500)),
+            ]
+        )
         lines.append(f'    "{k}": {val},')
     return lines + ["}"]
 
@@ -1114,18 +1596,29 @@ def _s_fstring(rng: random.Random, c: BodyContext) -> list[str]:
 
 
 def _s_retry(rng: random.Random, c: BodyContext) -> list[str]:
-    return ["attempt = 0", f"while attempt < {rng.choice(['3', '5', 'retries' if 'retries' in c.args else '3'])}:",
-            "    attempt += 1", f"    if {c.obj(rng)}.{rng.choice(METHOD_CALLS)}({c.src(rng)}):", "        break",
-            "    time.sleep(0.1 * attempt)"]
+    return [
+        "attempt = 0",
+        f"while attempt < {rng.choice(['3', '5', 'retries' if 'retries' in c.args else '3'])}:",
+        "    attempt += 1",
+        f"    if {c.obj(rng)}.{rng.choice(METHOD_CALLS)}({c.src(rng)}):",
+        "        break",
+        "    time.sleep(0.1 * attempt)",
+    ]
 
 
 def _s_match(rng: random.Random, c: BodyContext) -> list[str]:
     src = c.src(rng)
     res = c.var(rng)
     s1, s2 = rng.sample(STATUSES, 2)
-    return [f"match {src}:", f'    case "{s1}":', f"        {res} = {rng.randint(0, 9)}",
-            f'    case "{s2}" | None:', f"        {res} = {rng.randint(10, 99)}", "    case _:",
-            f"        {res} = -1"]
+    return [
+        f"match {src}:",
+        f'    case "{s1}":',
+        f"        {res} = {rng.randint(0, 9)}",
+        f'    case "{s2}" | None:',
+        f"        {res} = {rng.randint(10, 99)}",
+        "    case _:",
+        f"        {res} = -1",
+    ]
 
 
 def _s_assert(rng: random.Random, c: BodyContext) -> list[str]:
@@ -1134,9 +1627,26 @@ def _s_assert(rng: random.Random, c: BodyContext) -> list[str]:
     return [f"assert {c.src(rng)} {rng.choice(['is not None', '== expected', '!= []', 'in allowed'])}"]
 
 
-SNIPPETS = (_s_log, _s_guard, _s_loop, _s_try, _s_comp, _s_with, _s_comment, _s_comment,
-            _s_call, _s_call, _s_if_else, _s_dict, _s_use_import, _s_await, _s_fstring,
-            _s_retry, _s_match, _s_assert)
+SNIPPETS = (
+    _s_log,
+    _s_guard,
+    _s_loop,
+    _s_try,
+    _s_comp,
+    _s_with,
+    _s_comment,
+    _s_comment,
+    _s_call,
+    _s_call,
+    _s_if_else,
+    _s_dict,
+    _s_use_import,
+    _s_await,
+    _s_fstring,
+    _s_retry,
+    _s_match,
+    _s_assert,
+)
 
 
 # --- 5. Putting it together --------------------------------------------------------------
@@ -1167,7 +1677,7 @@ def assign_styles(ordered: list[Module], graph: Graph, rng: random.Random) -> di
     n_tc = round(TYPE_CHECKING_SHARE * total)
     for e in rest[:n_try]:
         styles[e] = "try"
-    for e in rest[n_try:n_try + n_tc]:
+    for e in rest[n_try : n_try + n_tc]:
         styles[e] = "tc"
     return styles
 
@@ -1184,8 +1694,11 @@ def inject_indentation_error(source: str, rng: random.Random) -> str | None:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for stmt in node.body[1:]:
-                if (isinstance(stmt, (ast.Assign, ast.Expr, ast.AnnAssign)) and stmt.col_offset >= 4
-                        and stmt.end_lineno == stmt.lineno):
+                if (
+                    isinstance(stmt, (ast.Assign, ast.Expr, ast.AnnAssign))
+                    and stmt.col_offset >= 4
+                    and stmt.end_lineno == stmt.lineno
+                ):
                     candidates.append(stmt)
     if not candidates:
         return None
@@ -1216,8 +1729,9 @@ def _import_statements(body: list[ast.stmt]) -> list[ast.Import | ast.ImportFrom
     return found
 
 
-def static_edges(path_by_module: dict[str, Path], modules: set[str], package_names: set[str],
-                 skip: set[str]) -> tuple[set[tuple[str, str]], int]:
+def static_edges(
+    path_by_module: dict[str, Path], modules: set[str], package_names: set[str], skip: set[str]
+) -> tuple[set[tuple[str, str]], int]:
     """Parse every module and resolve its internal imports the way static analysers do."""
     edges: set[tuple[str, str]] = set()
     for name, path in path_by_module.items():
@@ -1246,8 +1760,9 @@ def static_edges(path_by_module: dict[str, Path], modules: set[str], package_nam
     return edges, len(path_by_module) - len(skip)
 
 
-def generate(out_dir: Path, modules_n: int, seed: int, syntax_errors: int, src_layout: bool,
-             extra_files: int) -> dict[str, object]:
+def generate(
+    out_dir: Path, modules_n: int, seed: int, syntax_errors: int, src_layout: bool, extra_files: int
+) -> dict[str, object]:
     rng = random.Random(seed)
     tree = TreeBuilder(modules_n, rng)
     modules = tree.build()
@@ -1272,15 +1787,17 @@ def generate(out_dir: Path, modules_n: int, seed: int, syntax_errors: int, src_l
     total_lines = 0
     for m in modules:
         mrng = random.Random(f"{seed}:render:{m.name}")
-        imports = [(renderer.import_of(m, by_name[t], mrng), styles[(m.name, t)])
-                   for t in graph.edges[m.name]]
+        imports = [(renderer.import_of(m, by_name[t], mrng), styles[(m.name, t)]) for t in graph.edges[m.name]]
         if m.name == ROOT:
             assert m.plan is not None
             m.plan.empty = False
         source = renderer.render(m, m.plan, imports, mrng, AREA_BY_NAME.get(m.area))  # type: ignore[arg-type]
         if m.name == ROOT:
-            source = source.replace("logger = logging.getLogger(__name__)",
-                                    'logger = logging.getLogger(__name__)\n\n__version__ = "4.12.0"', 1)
+            source = source.replace(
+                "logger = logging.getLogger(__name__)",
+                'logger = logging.getLogger(__name__)\n\n__version__ = "4.12.0"',
+                1,
+            )
         if m.name in broken:
             damaged = inject_indentation_error(source, mrng)
             if damaged is not None:
@@ -1303,14 +1820,14 @@ def generate(out_dir: Path, modules_n: int, seed: int, syntax_errors: int, src_l
             path = out_dir / "scripts" / f"{xrng.choice(VERBS)}_{xrng.choice(NOUNS)}s_{i}.py"
         else:
             kind = "unit" if xrng.random() < 0.75 else "integration"
-            path = (out_dir / "tests" / kind / subject.area /
-                    f"test_{subject.last}_{i}.py")
+            path = out_dir / "tests" / kind / subject.area / f"test_{subject.last}_{i}.py"
         fake = Module(f"tests.{path.stem}", False, subject.area, "tests", 0, lines_target=size)
         plan = plan_module(fake, xrng, prefix_tests=path.name.startswith("test_"))
         targets = xrng.sample(leaves, xrng.randint(1, 4))
         imports = [(renderer.import_of(None, t, xrng), "top") for t in targets]
-        source = renderer.render(None, plan, imports, xrng, AREA_BY_NAME.get(subject.area),
-                                 test_file=True, doc_subject=subject.name)
+        source = renderer.render(
+            None, plan, imports, xrng, AREA_BY_NAME.get(subject.area), test_file=True, doc_subject=subject.name
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source)
         extra_paths.append(path)
@@ -1337,8 +1854,9 @@ def generate(out_dir: Path, modules_n: int, seed: int, syntax_errors: int, src_l
         missing, unexpected = sorted(planned - found)[:5], sorted(found - planned)[:5]
         raise AssertionError(f"rendered imports differ from the plan: missing {missing}, unexpected {unexpected}")
     succ = {m.name: graph.edges[m.name] for m in ordered}
-    sccs = sorted((len(c) for c in strongly_connected_components([m.name for m in ordered], succ)
-                   if len(c) > 1), reverse=True)
+    sccs = sorted(
+        (len(c) for c in strongly_connected_components([m.name for m in ordered], succ) if len(c) > 1), reverse=True
+    )
     expected = sorted((len(b) for b in graph.blocks), reverse=True)
     if sccs != expected:
         raise AssertionError(f"SCC sizes {sccs} differ from the intended {expected}")
@@ -1380,10 +1898,12 @@ name = No dependency cycles between sibling packages
 type = acyclic_siblings
 ancestors =
     {ROOT}
-""")
+"""
+    )
     (out_dir / "contracts").mkdir(exist_ok=True)
     (out_dir / "contracts" / "importcanon.toml").write_text(
-        f'# Generated by benchmarks/generate_monorepo.py\n\n[settings]\nroot_packages = ["{ROOT}"]\n')
+        f'# Generated by benchmarks/generate_monorepo.py\n\n[settings]\nroot_packages = ["{ROOT}"]\n'
+    )
 
 
 def _fail(message: str) -> None:
@@ -1400,26 +1920,42 @@ def prepare_out_dir(out_dir: Path, force: bool) -> None:
             _fail(f"{out_dir} is not empty; pass --force to replace it")
         resolved = out_dir.resolve()
         here = Path(__file__).resolve()
-        if resolved == Path(resolved.anchor) or resolved == Path.home() or here.is_relative_to(resolved) \
-                or Path.cwd().resolve().is_relative_to(resolved):
+        if (
+            resolved == Path(resolved.anchor)
+            or resolved == Path.home()
+            or here.is_relative_to(resolved)
+            or Path.cwd().resolve().is_relative_to(resolved)
+        ):
             _fail(f"refusing to delete {out_dir}")
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out_dir", type=Path, help="directory to write the project into")
-    parser.add_argument("--modules", type=int, default=3400,
-                        help="modules under the root package, __init__ included (default 3400)")
+    parser.add_argument(
+        "--modules", type=int, default=3400, help="modules under the root package, __init__ included (default 3400)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--syntax-errors", type=int, default=0, metavar="N",
-                        help="files that raise IndentationError (default 0; the field project has 2)")
+    parser.add_argument(
+        "--syntax-errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="files that raise IndentationError (default 0; the field project has 2)",
+    )
     parser.add_argument("--src-layout", action="store_true", help="put the package under src/")
-    parser.add_argument("--extra-files", type=int, default=None, metavar="N",
-                        help="test/script files outside the package "
-                             f"(default: modules x {FIELD_FILES - FIELD_MODULES}/{FIELD_MODULES})")
+    parser.add_argument(
+        "--extra-files",
+        type=int,
+        default=None,
+        metavar="N",
+        help="test/script files outside the package "
+        f"(default: modules x {FIELD_FILES - FIELD_MODULES}/{FIELD_MODULES})",
+    )
     parser.add_argument("--force", action="store_true", help="replace a non-empty OUT_DIR")
     args = parser.parse_args(argv)
     if args.modules < 60:
@@ -1430,9 +1966,11 @@ def main(argv: list[str] | None = None) -> int:
     prepare_out_dir(args.out_dir, args.force)
     stats = generate(args.out_dir, args.modules, args.seed, args.syntax_errors, args.src_layout, extra)
     sccs = ", ".join(str(s) for s in stats["scc_sizes"])  # type: ignore[attr-defined]
-    print(f"{args.out_dir}: {stats['files']} files, {stats['lines']:,} lines, {stats['modules']} modules "
-          f"under {ROOT} ({stats['edges']:,} internal import edges; cycles of {sccs}; "
-          f"{stats['syntax_errors']} files with syntax errors)")
+    print(
+        f"{args.out_dir}: {stats['files']} files, {stats['lines']:,} lines, {stats['modules']} modules "
+        f"under {ROOT} ({stats['edges']:,} internal import edges; cycles of {sccs}; "
+        f"{stats['syntax_errors']} files with syntax errors)"
+    )
     return 0
 
 

@@ -10,20 +10,14 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from importcanon.adapters.baseline_store import locked
 
 PROJECT = {
     "app/__init__.py": "",
     "app/factory.py": "def make():\n    return 1\n",
-    "app/users.py": (
-        "from app.factory import make\n"
-        "\n"
-        "\n"
-        "def first():\n"
-        "    return make() + make()\n"
-    ),
+    "app/users.py": ("from app.factory import make\n\n\ndef first():\n    return make() + make()\n"),
     "app/orders.py": "from app import factory\n\n\ndef total():\n    return factory.make()\n",
     "contracts/importcanon.toml": '[[deprecated]]\nname = "app.factory.make"\n',
 }
@@ -188,12 +182,19 @@ def test_update_without_a_baseline_exits_2(project):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"schema": 1,\n "entries": [\n  {"rule": "x",}\n]}', "contracts/baseline.json:3: the baseline is not valid JSON"),
-        ('{"schema": 2, "entries": []}', "contracts/baseline.json: baseline schema 2 is written by a newer importcanon"),
+        (
+            '{"schema": 1,\n "entries": [\n  {"rule": "x",}\n]}',
+            "contracts/baseline.json:3: the baseline is not valid JSON",
+        ),
+        (
+            '{"schema": 2, "entries": []}',
+            "contracts/baseline.json: baseline schema 2 is written by a newer importcanon",
+        ),
         ('{"schema": "one", "entries": []}', "contracts/baseline.json: baseline schema 'one' is unknown"),
         ('["not", "a", "baseline"]', "contracts/baseline.json: the baseline has no 'schema'"),
         (
-            '{"schema": 1, "entries": [\n{"rule": "r", "fingerprint": "0123456789abcdef", "count": 0, "description": "d"}]}',
+            '{"schema": 1, "entries": [\n'
+            '{"rule": "r", "fingerprint": "0123456789abcdef", "count": 0, "description": "d"}]}',
             "contracts/baseline.json:2: baseline entry 1 is malformed",
         ),
     ],
@@ -245,7 +246,7 @@ def test_concurrent_updates_wait_for_each_other(project):
         waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)
         assert waiting.poll() is None  # blocked on the lock we hold
-    out, err = waiting.communicate(timeout=60)
+    _, err = waiting.communicate(timeout=60)
 
     assert waiting.returncode == 0, err
     parallel = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
@@ -310,7 +311,9 @@ def test_a_corrupt_history_exits_2_with_its_line(project):
     run = run_cli("trend", root)
 
     assert run.exit_code == 2
-    assert run.stderr.startswith("importcanon: error: contracts/baseline.history.jsonl:2: history line is not valid JSON")
+    assert run.stderr.startswith(
+        "importcanon: error: contracts/baseline.history.jsonl:2: history line is not valid JSON"
+    )
 
 
 def test_two_branches_fixing_different_violations_merge_without_conflict(project, tmp_path):

@@ -21,7 +21,9 @@ def findings(draw):
     result = []
     for rule, identity, line in draw(st.lists(st.tuples(rules, identities, st.integers(1, 500)), max_size=25)):
         result.append(
-            Finding(rule, f"{identity[0].replace('.', '/')}.py", line, identity[0], f"{rule} {identity}", "fix it", identity)
+            Finding(
+                rule, f"{identity[0].replace('.', '/')}.py", line, identity[0], f"{rule} {identity}", "fix it", identity
+            )
         )
     return result
 
@@ -71,8 +73,13 @@ def test_update_with_growth_records_exactly_the_current_findings(before, now):
 def test_line_shifts_never_change_a_fingerprint(finding, shift):
     original = finding[0]
     moved = Finding(
-        original.rule, original.path, max(1, (original.line or 1) + shift), original.module,
-        original.message, original.suggestion, original.identity,
+        original.rule,
+        original.path,
+        max(1, (original.line or 1) + shift),
+        original.module,
+        original.message,
+        original.suggestion,
+        original.identity,
     )
     assert moved.fingerprint == original.fingerprint
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import LAYERED, run_cli, write_project
+
 from importcanon.adapters import scanning
 
 
@@ -148,7 +148,10 @@ def test_odd_encodings_are_decoded_like_python_or_reported(project):
     ("contracts", "expected"),
     [
         ("[settings\nroot_packages = 1\n", "contracts/importcanon.toml:1: invalid TOML"),
-        ("[settings]\nroot_packages = 'app'\n", "contracts/importcanon.toml:2: [settings] root_packages must be a list"),
+        (
+            "[settings]\nroot_packages = 'app'\n",
+            "contracts/importcanon.toml:2: [settings] root_packages must be a list",
+        ),
         ("[settings]\nbaseline = 'b.json'\nroots = ['app']\n", "contracts/importcanon.toml:3: unknown key 'roots'"),
         ("# header\n\n[setings]\nexclude = []\n", "contracts/importcanon.toml:3: unknown table [setings]"),
         ("[[settings]]\nexclude = []\n", "contracts/importcanon.toml:1: 'settings' must be written as [settings]"),
@@ -212,7 +215,14 @@ def test_the_json_report_has_the_documented_shape(project):
     assert document["fixed"] == []
     for finding in document["findings"]:
         assert list(finding)[:8] == [
-            "rule", "fingerprint", "path", "line", "module", "message", "suggestion", "status",
+            "rule",
+            "fingerprint",
+            "path",
+            "line",
+            "module",
+            "message",
+            "suggestion",
+            "status",
         ]
         assert finding["status"] == "new"
         assert isinstance(finding["line"], int)

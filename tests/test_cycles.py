@@ -7,7 +7,9 @@ from conftest import run_cli
 CYCLIC = {
     "core/__init__.py": "",
     "core/protocols.py": "from core import unified\n\n\nclass Protocol:\n    pass\n",
-    "core/unified.py": "from core.protocols import Protocol\nfrom core import manager\n\n\nclass Unified(Protocol):\n    pass\n",
+    "core/unified.py": (
+        "from core.protocols import Protocol\nfrom core import manager\n\n\nclass Unified(Protocol):\n    pass\n"
+    ),
     "core/manager.py": (
         "import typing\n"
         "if typing.TYPE_CHECKING:\n"

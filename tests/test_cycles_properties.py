@@ -88,9 +88,7 @@ def test_cycles_are_bounded_and_every_import_time_tangle_gets_an_import_time_cyc
     graph, facts = case
     for component in analyse_cycles(graph, lambda u, v: facts[(u, v)]):
         assert len(component.cycles) <= len(component.edges)
-        import_time = nx.DiGraph(
-            [edge for edge in graph.subgraph(component.modules).edges if facts[edge].import_time]
-        )
+        import_time = nx.DiGraph([edge for edge in graph.subgraph(component.modules).edges if facts[edge].import_time])
         for nodes in cyclic_components(import_time):
             assert any(cycle.import_time and set(cycle.modules) <= set(nodes) for cycle in component.cycles)
 

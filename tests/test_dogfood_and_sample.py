@@ -55,7 +55,9 @@ def test_the_sample_ships_a_baseline_so_its_check_passes_until_something_new_app
     shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns(".importcanon_cache"))
 
     clean = run_cli("check", project, "--format", "json")
-    (project / "app/services/presence.py").write_text("from app.realtime import SessionManager\n\nUSERS = [SessionManager]\n")
+    (project / "app/services/presence.py").write_text(
+        "from app.realtime import SessionManager\n\nUSERS = [SessionManager]\n"
+    )
     dirty = run_cli("check", project, "--format", "json")
 
     assert clean.exit_code == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
 
 #: A name defined once, aliased to a different class in a second module, re-exported by a
@@ -30,16 +29,41 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
         "symbol": "Manager",
         "canonical": None,
         "bindings": [
-            {"module": "pkg.bridge", "path": "pkg/bridge.py", "line": 1, "kind": "re-export",
-             "resolves_to": "pkg.core.session.Manager"},
-            {"module": "pkg.core", "path": "pkg/core/__init__.py", "line": 2, "kind": "re-export",
-             "resolves_to": "pkg.core.session.Manager"},
-            {"module": "pkg.core.other", "path": "pkg/core/other.py", "line": 5, "kind": "alias",
-             "resolves_to": "pkg.core.other.Other"},
-            {"module": "pkg.core.session", "path": "pkg/core/session.py", "line": 1, "kind": "definition",
-             "resolves_to": "pkg.core.session.Manager"},
-            {"module": "pkg.legacy", "path": "pkg/legacy/__init__.py", "line": 1, "kind": "re-export",
-             "resolves_to": "pkg.core.session.Manager"},
+            {
+                "module": "pkg.bridge",
+                "path": "pkg/bridge.py",
+                "line": 1,
+                "kind": "re-export",
+                "resolves_to": "pkg.core.session.Manager",
+            },
+            {
+                "module": "pkg.core",
+                "path": "pkg/core/__init__.py",
+                "line": 2,
+                "kind": "re-export",
+                "resolves_to": "pkg.core.session.Manager",
+            },
+            {
+                "module": "pkg.core.other",
+                "path": "pkg/core/other.py",
+                "line": 5,
+                "kind": "alias",
+                "resolves_to": "pkg.core.other.Other",
+            },
+            {
+                "module": "pkg.core.session",
+                "path": "pkg/core/session.py",
+                "line": 1,
+                "kind": "definition",
+                "resolves_to": "pkg.core.session.Manager",
+            },
+            {
+                "module": "pkg.legacy",
+                "path": "pkg/legacy/__init__.py",
+                "line": 1,
+                "kind": "re-export",
+                "resolves_to": "pkg.core.session.Manager",
+            },
         ],
         "implementations": 2,
         "import_paths": ["pkg.bridge", "pkg.core", "pkg.core.session"],
@@ -78,9 +102,7 @@ FRAGMENTED = {
     "app/core/session.py": '"""Home."""\n\n\nclass Manager:\n    pass\n',
     "app/core/broadcast.py": "class Broadcast:\n    pass\n\n\nManager = Broadcast\n",
     "app/core/unified.py": "import os\n\n\nclass Manager:\n    root = os.sep\n",
-    "app/core/factory.py": (
-        "from app.core.session import Manager\n\n\ndef make_manager():\n    return Manager()\n"
-    ),
+    "app/core/factory.py": ("from app.core.session import Manager\n\n\ndef make_manager():\n    return Manager()\n"),
     "app/old/__init__.py": '"""Legacy."""\nfrom app.core.session import Manager\n',
     "app/old/compat.py": (
         "import warnings\n"
@@ -155,9 +177,7 @@ def test_legacy_imports_are_found_at_each_statement_with_the_resolved_replacemen
         "from app.core.factory import make_manager as build",
     ]
     # A module of the legacy package with no counterpart in the replacement: say so.
-    assert instead[4] == instead[5] == [
-        "Move app.old.own into app.core first: it has no counterpart there yet."
-    ]
+    assert instead[4] == instead[5] == ["Move app.old.own into app.core first: it has no counterpart there yet."]
     assert findings[0]["suggestion"] == "Write instead: from app.core.session import Manager"
     assert all(f["kind"] == "module" for f in findings)
     assert "inside the legacy package app.old (module-level import)" in findings[0]["message"]
@@ -201,7 +221,9 @@ def test_a_second_class_of_the_name_is_a_duplicate_definition(fragmented):
 
 def test_deprecated_names_are_found_through_aliases_re_exports_and_module_attributes(fragmented):
     usages = {(f["line"], f["usage"]) for f in fragmented.findings("deprecated-usage") if f["path"] == "app/api.py"}
-    compat = {(f["line"], f["usage"]) for f in fragmented.findings("deprecated-usage") if f["path"] == "app/old/compat.py"}
+    compat = {
+        (f["line"], f["usage"]) for f in fragmented.findings("deprecated-usage") if f["path"] == "app/old/compat.py"
+    }
 
     assert usages == {(2, "import"), (9, "import"), (11, "call"), (12, "call"), (19, "call")}
     assert compat == {(3, "import")}
@@ -226,7 +248,14 @@ def test_the_metrics_count_what_the_seeds_counted_by_hand(fragmented):
 
     assert metrics["symbols"]["Manager"] == {
         "canonical": "app.core.session",
-        "binding_modules": ["app.core", "app.core.broadcast", "app.core.session", "app.core.unified", "app.old", "app.old.compat"],
+        "binding_modules": [
+            "app.core",
+            "app.core.broadcast",
+            "app.core.session",
+            "app.core.unified",
+            "app.old",
+            "app.old.compat",
+        ],
         "implementations": 3,
         "import_paths": ["app.core", "app.core.session", "app.old", "app.old.compat"],
     }
@@ -261,8 +290,14 @@ def test_missing_canonical_homes_are_findings_at_the_contract(project):
     ("contracts", "expected"),
     [
         ('[[canonical]]\nsymbol = "Manager"\n', "contracts/c.toml:1: [canonical] is missing the required key 'module'"),
-        ('[[legacy]]\npackage = "app.old"\nreplacement = "app core"\n', "contracts/c.toml:3: [legacy] replacement must be a dotted Python name"),
-        ('[canonical]\nsymbol = "M"\nmodule = "m"\n', "contracts/c.toml:1: 'canonical' must be written as [[canonical]]"),
+        (
+            '[[legacy]]\npackage = "app.old"\nreplacement = "app core"\n',
+            "contracts/c.toml:3: [legacy] replacement must be a dotted Python name",
+        ),
+        (
+            '[canonical]\nsymbol = "M"\nmodule = "m"\n',
+            "contracts/c.toml:1: 'canonical' must be written as [[canonical]]",
+        ),
         ('[[deprecated]]\nname = "a.b"\nreason = "x"\n', "contracts/c.toml:3: unknown key 'reason' in [deprecated]"),
         (
             '[[canonical]]\nsymbol = "M"\nmodule = "a"\n\n[[canonical]]\nsymbol = "M"\nmodule = "b"\n',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from conftest import run_cli
+
 from importcanon.adapters.parsing import parse_module
 from importcanon.domain.facts import ImportKind
 

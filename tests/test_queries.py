@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
 
 SHOP = {
@@ -21,7 +20,8 @@ SHOP = {
     "shop/services/__init__.py": "",
     "shop/services/orders.py": "from shop.db import models\n\n\ndef place():\n    return models\n",
     "shop/services/billing.py": (
-        "try:\n    from shop.db import models\nexcept ImportError:\n    models = None\n\n\ndef charge():\n    return models\n"
+        "try:\n    from shop.db import models\nexcept ImportError:\n    models = None\n"
+        "\n\ndef charge():\n    return models\n"
     ),
     "shop/db/__init__.py": "",
     "shop/db/models.py": "from shop.db import session\n\n\nclass Order:\n    pass\n",
@@ -119,8 +119,11 @@ def test_can_import_runs_the_import_linter_contracts_on_a_copy_of_the_graph(proj
 
     assert upward.exit_code == 1
     assert upward.json["allowed"] is False
-    assert {"contract": "import-linter contract 'API above services above the database'",
-            "reason": "shop.db is not allowed to import shop.api", "instead": None} in upward.json["objections"]
+    assert {
+        "contract": "import-linter contract 'API above services above the database'",
+        "reason": "shop.db is not allowed to import shop.api",
+        "instead": None,
+    } in upward.json["objections"]
     assert [o["contract"] for o in forbidden.json["objections"]] == [
         "import-linter contract 'Admin stays away from billing'"
     ]
@@ -156,7 +159,8 @@ def test_can_import_names_the_import_time_cycle_a_new_import_would_close(project
 
     assert {
         "contract": "cycles",
-        "reason": "it would close a new import-time import cycle: shop.db.models -> shop.services.orders -> shop.db.models",
+        "reason": "it would close a new import-time import cycle: "
+        "shop.db.models -> shop.services.orders -> shop.db.models",
         "instead": None,
     } in run.json["objections"]
     # billing imports models only inside try/except ImportError: a cycle, but not an import-time one.
@@ -212,7 +216,11 @@ def test_explain_tells_layer_contracts_homes_legacy_cycles_and_fan_in_out(projec
     assert models["canonical_for"] == ["Order"]
     assert models["cycles"] == [{"cycle": ["shop.db.models", "shop.db.session"], "kind": "import-time"}]
     assert models["imported_by"] == [
-        "shop.api.admin", "shop.db.session", "shop.legacy", "shop.services.billing", "shop.services.orders",
+        "shop.api.admin",
+        "shop.db.session",
+        "shop.legacy",
+        "shop.services.billing",
+        "shop.services.orders",
     ]
     assert models["imports"] == ["shop.db.session"]
     assert legacy["legacy"] == "shop.legacy"

@@ -8,10 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from conftest import run_cli, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli, write_project
 from importcanon.adapters.workspace import open_workspace
 from importcanon.application.symbols import Resolver
 
@@ -48,7 +48,9 @@ def test_resolution_agrees_with_what_python_binds_at_run_time(plan):
         root = Path(directory)
         files = {f"{package}/__init__.py": ""}
         for index, (form, source) in enumerate(plan):
-            files[f"{package}/m{index}.py"] = _module_source(index, form, source % max(index, 1)).replace("PKG", package)
+            files[f"{package}/m{index}.py"] = _module_source(index, form, source % max(index, 1)).replace(
+                "PKG", package
+            )
         write_project(root, files)
         workspace = open_workspace(root, cache_dir=None, use_cache=False)
         resolver = Resolver(workspace.project)
@@ -124,7 +126,9 @@ def test_a_try_except_fallback_does_not_hide_the_primary_binding(project):
             "pkg/__init__.py": "",
             "pkg/fast.py": "class Parser:\n    pass\n",
             "pkg/slow.py": "class Parser:\n    pass\n",
-            "pkg/api.py": "try:\n    from pkg.fast import Parser\nexcept ImportError:\n    from pkg.slow import Parser\n",
+            "pkg/api.py": (
+                "try:\n    from pkg.fast import Parser\nexcept ImportError:\n    from pkg.slow import Parser\n"
+            ),
         }
     )
     resolver = Resolver(open_workspace(root, cache_dir=None, use_cache=False).project)
@@ -143,7 +147,9 @@ SHIM_CASES = {
         '"""Moved."""\nimport warnings\n\ntry:\n    from pkg.real import Thing\nexcept ImportError:\n'
         "    Thing = None\n__all__ = ['Thing']\nwarnings.warn('moved', DeprecationWarning)\n"
     ),
-    "pkg/doc_with_code_lines.py": '"""Old home.\n\nclass Thing:\n    was defined here\n"""\nfrom pkg.real import Thing\n',
+    "pkg/doc_with_code_lines.py": (
+        '"""Old home.\n\nclass Thing:\n    was defined here\n"""\nfrom pkg.real import Thing\n'
+    ),
     "pkg/third_party.py": "try:\n    import ujson as json\nexcept ImportError:\n    import json\n",
 }
 

@@ -83,7 +83,9 @@ ProjectDir = Annotated[
 ]
 CacheDir = Annotated[
     Path | None,
-    typer.Option("--cache-dir", help="Where to keep per-file facts between runs [default: PROJECT_DIR/.importcanon_cache]."),
+    typer.Option(
+        "--cache-dir", help="Where to keep per-file facts between runs [default: PROJECT_DIR/.importcanon_cache]."
+    ),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Scan everything afresh and write no cache.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
@@ -107,7 +109,9 @@ def check(
         Path | None, typer.Option("--output", "-o", help="Write the report to this file and print only the summary.")
     ] = None,
     baseline: BaselineFile = None,
-    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Ignore the baseline: every finding is new.")] = False,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Ignore the baseline: every finding is new.")
+    ] = False,
     fail_on_stale: Annotated[
         bool, typer.Option("--fail-on-stale", help="Also fail when the baseline records violations that are fixed.")
     ] = False,
@@ -264,7 +268,8 @@ def cycles(
         bool, typer.Option("--import-time-only", help="Only imports that run unconditionally at module level.")
     ] = False,
     format: Annotated[
-        CyclesFormat, typer.Option("--format", "-f", help="text, json, or a mermaid flowchart with the break set highlighted.")
+        CyclesFormat,
+        typer.Option("--format", "-f", help="text, json, or a mermaid flowchart with the break set highlighted."),
     ] = CyclesFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
@@ -320,7 +325,8 @@ def baseline_create(
             result = _check(workspace, None)
             recorded = baseline_of(result.findings)
             _write(path, shown, recorded, result)
-        typer.echo(f"wrote {shown}: {plural(recorded.total, 'known violation')} in {plural(len(recorded.entries), 'entry', 'entries')}")
+        entries = plural(len(recorded.entries), "entry", "entries")
+        typer.echo(f"wrote {shown}: {plural(recorded.total, 'known violation')} in {entries}")
         return 0
 
     raise typer.Exit(guarded(run, debug))
@@ -390,7 +396,9 @@ def baseline_show(
 @app.command()
 def trend(
     project_dir: ProjectDir = Path("."),
-    format: Annotated[TrendFormat, typer.Option("--format", "-f", help="text, json, or an svg chart.")] = TrendFormat.text,
+    format: Annotated[
+        TrendFormat, typer.Option("--format", "-f", help="text, json, or an svg chart.")
+    ] = TrendFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     baseline: BaselineFile = None,
     debug: Debug = False,
@@ -401,7 +409,7 @@ def trend(
         root = project_dir.resolve()
         if not root.is_dir():
             raise UsageError(f"project directory {project_dir} does not exist")
-        path, shown = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
+        path, _ = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
         history = history_path(path)
         text = render_trend(read_history(history, _shown(root, history)), format.value)
         if output is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +51,9 @@ def read_baseline(path: Path, shown: str) -> Baseline | None:
             if isinstance(schema, int) and schema > SCHEMA
             else "unknown"
         )
-        raise BaselineError(f"baseline schema {schema!r} is {detail} (this importcanon reads schema {SCHEMA})", path=shown)
+        raise BaselineError(
+            f"baseline schema {schema!r} is {detail} (this importcanon reads schema {SCHEMA})", path=shown
+        )
     entries = document.get("entries")
     if not isinstance(entries, list):
         raise BaselineError("the baseline's 'entries' must be a list", path=shown)
@@ -65,7 +68,9 @@ def read_baseline(path: Path, shown: str) -> Baseline | None:
                 line=_line_of_entry(text, index),
             )
         if entry.fingerprint in parsed:
-            raise BaselineError(f"fingerprint {entry.fingerprint} appears twice", path=shown, line=_line_of_entry(text, index))
+            raise BaselineError(
+                f"fingerprint {entry.fingerprint} appears twice", path=shown, line=_line_of_entry(text, index)
+            )
         parsed[entry.fingerprint] = entry
     return Baseline(parsed)
 
@@ -93,7 +98,8 @@ def render_baseline(baseline: Baseline) -> str:
     entries = sorted(baseline.entries.values(), key=lambda e: (e.rule, e.fingerprint))
     lines = [_render_entry(entry) for entry in entries]
     body = ",\n".join(f"    {line}" for line in lines)
-    return '{\n  "schema": %d,\n  "entries": [%s]\n}\n' % (SCHEMA, f"\n{body}\n  " if lines else "")
+    entries_text = f"\n{body}\n  " if lines else ""
+    return f'{{\n  "schema": {SCHEMA},\n  "entries": [{entries_text}]\n}}\n'
 
 
 def _render_entry(entry: BaselineEntry) -> str:
@@ -130,7 +136,11 @@ def read_history(path: Path, shown: str) -> list[dict[str, Any]]:
             snapshot = json.loads(line)
         except json.JSONDecodeError as error:
             raise BaselineError(f"history line is not valid JSON: {error.msg}", path=shown, line=number) from None
-        if not (isinstance(snapshot, dict) and isinstance(snapshot.get("date"), str) and isinstance(snapshot.get("rules"), dict)):
+        if not (
+            isinstance(snapshot, dict)
+            and isinstance(snapshot.get("date"), str)
+            and isinstance(snapshot.get("rules"), dict)
+        ):
             raise BaselineError("history line is not an importcanon snapshot", path=shown, line=number)
         snapshots.append(snapshot)
     return snapshots
@@ -185,9 +195,7 @@ def locked(baseline_path: Path, shown: str, timeout: float = 60.0) -> Iterator[N
 
 
 def _lock(handle: int, deadline: float, shown: str) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows: msvcrt locks a byte range instead
+    if sys.platform == "win32":  # msvcrt locks a byte range instead
         import msvcrt
 
         while True:
@@ -198,6 +206,8 @@ def _lock(handle: int, deadline: float, shown: str) -> None:
                 if time.monotonic() > deadline:
                     raise BaselineError("another importcanon holds the baseline lock", path=shown) from None
                 time.sleep(0.05)
+    import fcntl
+
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

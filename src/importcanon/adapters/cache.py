@@ -35,10 +35,7 @@ CACHE_FILENAME = "facts.marshal"
 _FORMAT = 4
 _VERSION = (_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])
 
-_TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n"
-    "# This file is a cache directory tag created by importcanon.\n"
-)
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by importcanon.\n"
 
 Primitive = Any  # nested tuples/lists/dicts of str, int, None: what marshal stores
 
@@ -120,7 +117,7 @@ class FactCache:
 
     def save(self, live_paths: set[str], live_modules: set[str]) -> None:
         """Write the cache, keeping only entries for files that still exist."""
-        if self.path is None or not self._dirty and len(self.files) == len(live_paths):
+        if self.path is None or (not self._dirty and len(self.files) == len(live_paths)):
             return
         files = {path: entry for path, entry in self.files.items() if path in live_paths}
         digests = {entry[2] for entry in files.values()}

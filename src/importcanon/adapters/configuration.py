@@ -205,16 +205,12 @@ def read_contracts(project_dir: Path) -> ContractSet:
         cycles=_cycles(*cycles[0]) if cycles else None,
         canonical=canonical,
         legacy=tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", [])),
-        deprecated=tuple(
-            Deprecated(e["name"], e.get("replacement"), o) for e, o in merged.get("deprecated", [])
-        ),
+        deprecated=tuple(Deprecated(e["name"], e.get("replacement"), o) for e, o in merged.get("deprecated", [])),
         files=tuple(f"{CONTRACTS_DIR}/{path.name}" for path in files),
     )
 
 
-def _validate_entry(
-    table: str, index: int, entry: Any, schema: _TableSchema, path: str, locator: _Locator
-) -> None:
+def _validate_entry(table: str, index: int, entry: Any, schema: _TableSchema, path: str, locator: _Locator) -> None:
     if not isinstance(entry, dict):
         raise ConfigurationError(f"[{table}] must be a table", path=path, line=locator.table_line(table, index))
     for key, value in entry.items():
@@ -319,4 +315,3 @@ def _toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
 
 def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid configuration"
-

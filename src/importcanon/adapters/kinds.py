@@ -29,7 +29,9 @@ _NOT_CODE = re.compile(  # "unrolled" loops: a run of plain characters at a time
 _NOT_STRUCTURE = re.compile(r"[^()\[\]{}\n\\\x01]+")
 #: A line that starts with an import statement; group 1 is its indentation.
 _IMPORT_LINE = re.compile(r"^([ \t\f]*)(?:import|from)[ \t\\(.]", re.MULTILINE)
-_KEYWORD = re.compile(r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b")
+_KEYWORD = re.compile(
+    r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b"
+)
 _TYPE_CHECKING_TEST = re.compile(r"(?:el)?if\s+(?:[A-Za-z_]\w*\.)?TYPE_CHECKING\s*:\s*(?:#.*)?$")
 _HANDLER = re.compile(r"except\*?\s*(?::|(?P<types>[^:]+?)\s*(?:\bas\s+\w+\s*)?:)")
 _GUARDING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})

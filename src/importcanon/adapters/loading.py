@@ -91,8 +91,7 @@ def load_project(
             store.remember_scan(source, scan_key, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
 
     modules = {
-        source.module: SourceModule(source.module, source.relpath, source.is_package)
-        for source in listing.files
+        source.module: SourceModule(source.module, source.relpath, source.is_package) for source in listing.files
     }
     project = Project(
         root=project_dir,
@@ -204,7 +203,7 @@ class FactStore:
     def import_kinds(self, module: str) -> dict[int, ImportKind]:
         source = self._files.get(module)
         digest = self.digest(source) if source is not None else None
-        if digest is None:
+        if source is None or digest is None:
             return {}
         cached = self.cache.kinds.get(digest)
         if cached is not None:

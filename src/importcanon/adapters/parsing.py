@@ -120,13 +120,13 @@ class _Collector:
                 self.visit_body(body, context)
 
     def _import(self, node: ast.Import | ast.ImportFrom, context: _Context) -> None:
-        is_from = isinstance(node, ast.ImportFrom)
+        level, module = (node.level or 0, node.module) if isinstance(node, ast.ImportFrom) else (0, None)
         self.imports.append(
             ImportStatement(
                 line=node.lineno,
                 kind=context.kind,
-                level=(node.level or 0) if is_from else 0,
-                module=node.module if is_from else None,  # type: ignore[union-attr]
+                level=level,
+                module=module,
                 names=tuple((alias.name, alias.asname) for alias in node.names),
                 scope=context.scope,
                 conditional=context.conditional,

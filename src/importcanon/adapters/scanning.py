@@ -10,12 +10,12 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
 from grimp.application.scanning import scan_imports as grimp_scan_imports
-from grimp.domain.valueobjects import Module
+from grimp.domain.valueobjects import DirectImport, Module
 from grimp.exceptions import SourceSyntaxError
 
 from importcanon.adapters.sources import SourceFile, SourceListing
@@ -29,7 +29,6 @@ CHUNK_SIZE = 1024
 #: A statement starting in column 0 with ``import``/``from`` is module level and unconditional
 #: (unless the line before ends with a backslash, which makes it a continuation).
 _TOP_LEVEL_IMPORT = re.compile(r"^(?:import|from)[ \t\\(.]", re.MULTILINE)
-
 
 
 @dataclass
@@ -108,7 +107,7 @@ def scan_sources(
     return outcome
 
 
-def _with_kind_hints(text: str, direct_imports: object) -> list[RawImport]:
+def _with_kind_hints(text: str, direct_imports: Iterable[DirectImport]) -> list[RawImport]:
     module_level = _top_level_import_lines(text)
     return [
         (
@@ -118,7 +117,7 @@ def _with_kind_hints(text: str, direct_imports: object) -> list[RawImport]:
             # The line alone proves a module-level import; anything indented needs a parse to tell.
             ImportKind.MODULE if direct_import.line_number in module_level else None,
         )
-        for direct_import in sorted(direct_imports, key=lambda d: (d.line_number, d.imported.name))  # type: ignore[attr-defined]
+        for direct_import in sorted(direct_imports, key=lambda d: (d.line_number, d.imported.name))
     ]
 
 
@@ -133,9 +132,7 @@ def _top_level_import_lines(text: str) -> set[int]:
     return lines
 
 
-def _syntax_problem(
-    text: str, path: str, grimp_line: int | None, grimp_text: str | None
-) -> tuple[int | None, str]:
+def _syntax_problem(text: str, path: str, grimp_line: int | None, grimp_text: str | None) -> tuple[int | None, str]:
     """Python's own message for a file grimp could not parse (grimp only gives the line text)."""
     try:
         compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)

@@ -72,9 +72,7 @@ def discover_packages(project_dir: Path) -> list[str]:
         found = sorted(
             entry.name
             for entry in os.scandir(directory)
-            if entry.is_dir()
-            and entry.name.isidentifier()
-            and os.path.isfile(os.path.join(entry.path, "__init__.py"))
+            if entry.is_dir() and entry.name.isidentifier() and os.path.isfile(os.path.join(entry.path, "__init__.py"))
         )
         if found:
             return found
@@ -114,9 +112,7 @@ def _glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
-def list_sources(
-    project_dir: Path, packages: dict[str, str], exclude: re.Pattern[str] | None
-) -> SourceListing:
+def list_sources(project_dir: Path, packages: dict[str, str], exclude: re.Pattern[str] | None) -> SourceListing:
     """Every module file of the root packages, with the stat data the cache keys on."""
     root = str(project_dir.resolve())
     files: list[SourceFile] = []

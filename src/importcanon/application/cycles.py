@@ -24,6 +24,7 @@ from importcanon.application.project import Project
 from importcanon.domain.cycles import Cycle, CycleComponent, Edge, EdgeFacts
 from importcanon.domain.modules import is_within
 
+
 def project_cycles(
     project: Project,
     packages: Iterable[str],

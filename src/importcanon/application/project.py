@@ -55,9 +55,7 @@ class Project:
                 if imported not in known:
                     known.add(imported)
                     graph.add_module(imported, is_squashed=True)  # an external package
-                graph.add_import(
-                    importer=importer, imported=imported, line_number=line, line_contents=statement
-                )
+                graph.add_import(importer=importer, imported=imported, line_number=line, line_contents=statement)
         return graph
 
     @cached_property

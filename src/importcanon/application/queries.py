@@ -21,10 +21,10 @@ from importlinter.domain.helpers import module_expressions_to_modules
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
 from importcanon.application.analyses.shims import re_exports
 from importcanon.application.cycles import project_cycles
-from importcanon.domain.cycles import Cycle
 from importcanon.application.project import Project
 from importcanon.application.symbols import NameBinding, Resolver
 from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig
+from importcanon.domain.cycles import Cycle
 from importcanon.domain.errors import UsageError
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.modules import is_within, parent
@@ -158,7 +158,9 @@ def _hop(project: Project, importer: str, imported: str) -> Hop:
     if not sites:
         return Hop(importer, imported, project.path_of(importer), None, None, None)
     chosen = min(sites, key=lambda site: (site.kind is not ImportKind.MODULE, site.line))
-    return Hop(importer, imported, project.path_of(importer), chosen.line, chosen.kind.value, chosen.statement, len(sites) - 1)
+    return Hop(
+        importer, imported, project.path_of(importer), chosen.line, chosen.kind.value, chosen.statement, len(sites) - 1
+    )
 
 
 def _require_module(project: Project, name: str) -> None:
@@ -329,7 +331,9 @@ def explain(
         shim = tuple(f"{r.name} from {r.source}" for r in re_exports(resolver, module))
     cycle_packages = (contracts.cycles.packages if contracts.cycles else None) or project.root_packages
     exclude_typing = contracts.cycles.exclude_type_checking if contracts.cycles else True
-    around = [c for c in project_cycles(project, cycle_packages, exclude_type_checking=exclude_typing) if module in c.modules]
+    around = [
+        c for c in project_cycles(project, cycle_packages, exclude_type_checking=exclude_typing) if module in c.modules
+    ]
     graph = project.graph
     return Explanation(
         module=module,
@@ -427,4 +431,3 @@ def _self_and_ancestors(module: str) -> Iterator[str]:
     while current:
         yield current
         current = parent(current)
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from importcanon.application.check import CheckResult
@@ -23,7 +23,7 @@ def snapshot(baseline: Baseline, result: CheckResult, now: datetime | None = Non
         }
         for symbol, facts in fragmentation.get("symbols", {}).items()
     }
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     return {
         "date": moment.isoformat().replace("+00:00", "Z"),
         "total": baseline.total,

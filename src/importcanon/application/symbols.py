@@ -89,10 +89,10 @@ class Resolver:
                     stars.append(source)
                 continue
             bindings.extend(self.import_bindings(module, statement))
-        for binding in parsed.bindings:
-            form = "alias" if binding.kind is BindingKind.ALIAS else binding.kind.value
+        for written in parsed.bindings:
+            form = "alias" if written.kind is BindingKind.ALIAS else written.kind.value
             bindings.append(
-                NameBinding(module, binding.name, binding.line, form, None, binding.source, binding.conditional)
+                NameBinding(module, written.name, written.line, form, None, written.source, written.conditional)
             )
         for binding in sorted(bindings, key=lambda b: b.line):
             names.setdefault(binding.name, []).append(binding)
@@ -109,9 +109,7 @@ class Resolver:
         if statement.module is None and statement.level == 0:  # import a.b [as c]
             for name, alias in statement.names:
                 bound, target = (alias, name) if alias else (name.split(".")[0], name.split(".")[0])
-                yield NameBinding(
-                    module, bound, statement.line, "module-import", target, None, statement.conditional
-                )
+                yield NameBinding(module, bound, statement.line, "module-import", target, None, statement.conditional)
             return
         source = self.import_source(module, statement)
         for name, alias in statement.names:

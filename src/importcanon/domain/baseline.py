@@ -59,7 +59,7 @@ def baseline_of(findings: Iterable[Finding]) -> Baseline:
     """The baseline that records exactly ``findings``."""
     findings = list(findings)
     counts = Counter(finding.fingerprint for finding in findings)
-    first = {}
+    first: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: f.sort_key):
         first.setdefault(finding.fingerprint, finding)
     return Baseline({fp: entry_for(first[fp], counts[fp]) for fp in sorted(counts)})

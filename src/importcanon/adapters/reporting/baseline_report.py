@@ -20,7 +20,7 @@ def render_baseline_show(shown: str, by_rule: dict[str, Tally], by_contract: dic
             "total": asdict(total),
         }
         return json.dumps(document, indent=2) + "\n"
-    rows = [("rule", *_COLUMNS)]
+    rows: list[tuple[str, ...]] = [("rule", *_COLUMNS)]
     rows += [(rule, *(str(getattr(t, c)) for c in _COLUMNS)) for rule, t in by_rule.items()]
     rows.append(("total", *(str(getattr(total, c)) for c in _COLUMNS)))
     if by_contract:

@@ -7,8 +7,8 @@ from typing import Any
 
 from importcanon.adapters.reporting.text_report import plural
 from importcanon.application.analyses.import_cycles import cycle_metrics
-from importcanon.domain.cycles import CycleComponent, Edge
 from importcanon.application.project import Project
+from importcanon.domain.cycles import CycleComponent, Edge
 
 
 def render_cycles(project: Project, components: list[CycleComponent], format: str) -> str:
@@ -39,7 +39,11 @@ def _document(project: Project, components: list[CycleComponent]) -> dict[str, A
                 "imports": len(component.edges),
                 "break_set": [_hop(project, edge) for edge in component.break_set],
                 "cycles": [
-                    {"cycle": list(cycle.modules), "kind": cycle.kind, "hops": [_hop(project, hop) for hop in cycle.hops]}
+                    {
+                        "cycle": list(cycle.modules),
+                        "kind": cycle.kind,
+                        "hops": [_hop(project, hop) for hop in cycle.hops],
+                    }
                     for cycle in component.cycles
                 ],
             }

@@ -45,8 +45,7 @@ def render_where(report: WhereReport, format: str) -> str:
     if report.import_paths:
         lines.append(f"imported from: {', '.join(report.import_paths)}")
     lines.append(
-        f"{plural(report.implementations, 'implementation')} in "
-        f"{plural(len(report.binding_modules), 'module')}"
+        f"{plural(report.implementations, 'implementation')} in {plural(len(report.binding_modules), 'module')}"
     )
     return "\n".join(lines) + "\n"
 
@@ -78,7 +77,9 @@ def render_why(importer: str, imported: str, chains: list[list[Hop]], format: st
         for hop in chain:
             where = f"{hop.path}:{hop.line}" if hop.line is not None else (hop.path or hop.importer)
             more = f" (+{hop.more} more)" if hop.more else ""
-            lines.append(f"  {where}: {hop.importer} -> {hop.imported} [{hop.kind or '?'}] {hop.statement or ''}{more}".rstrip())
+            lines.append(
+                f"  {where}: {hop.importer} -> {hop.imported} [{hop.kind or '?'}] {hop.statement or ''}{more}".rstrip()
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -5,9 +5,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from html import escape
+from itertools import pairwise
 from typing import Any
 
-_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+_PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
 
 
 def render_trend(snapshots: list[dict[str, Any]], format: str) -> str:
@@ -33,7 +45,10 @@ def _text(snapshots: list[dict[str, Any]]) -> str:
         for snapshot in snapshots
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))) for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths)))
+        for row in [header, *rows]
+    ]
     first, last = snapshots[0].get("total", 0), snapshots[-1].get("total", 0)
     lines.append(f"known violations: {first} -> {last} ({last - first:+d}) over {len(snapshots)} snapshots")
     return "\n".join(lines) + "\n"
@@ -65,7 +80,8 @@ def render_svg(snapshots: list[dict[str, Any]]) -> str:
     ]
     if snapshots:
         first, last = snapshots[0].get("total", 0), snapshots[-1].get("total", 0)
-        subtitle = f"{_day(snapshots[0])} to {_day(snapshots[-1])}: {first} to {last} ({last - first:+d}), {len(snapshots)} snapshots"
+        span = f"{_day(snapshots[0])} to {_day(snapshots[-1])}"
+        subtitle = f"{span}: {first} to {last} ({last - first:+d}), {len(snapshots)} snapshots"
     else:
         subtitle = "no snapshots yet: importcanon baseline create records the first one"
     parts.append(f'<text x="{left}" y="42" fill="#555555">{escape(subtitle)}</text>')
@@ -76,12 +92,14 @@ def render_svg(snapshots: list[dict[str, Any]]) -> str:
     parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#999999"/>')
     for index in _label_indexes(len(snapshots)):
         x = left + xs[index]
-        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 20}" text-anchor="middle" fill="#555555">{escape(_day(snapshots[index]))}</text>')
+        day = escape(_day(snapshots[index]))
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 20}" text-anchor="middle" fill="#555555">{day}</text>')
     labels: list[tuple[float, str, str]] = []
     for name, values, colour, stroke in series:
         points = " ".join(f"{left + x:.1f},{y(v):.1f}" for x, v in zip(xs, values))
         if len(values) > 1:
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="{stroke}" stroke-linejoin="round"/>')
+            style = f'fill="none" stroke="{colour}" stroke-width="{stroke}" stroke-linejoin="round"'
+            parts.append(f'<polyline points="{points}" {style}/>')
         for x, value, snapshot in zip(xs, values, snapshots):
             parts.append(
                 f'<circle cx="{left + x:.1f}" cy="{y(value):.1f}" r="{stroke + 0.8:.1f}" fill="{colour}">'
@@ -108,7 +126,7 @@ def _x_positions(snapshots: list[dict[str, Any]], plot_w: int) -> list[float]:
         return [plot_w / 2] * len(snapshots)
     times = [_time(s) for s in snapshots]
     span = (times[-1] - times[0]) if all(times) else 0
-    if span and all(b >= a for a, b in zip(times, times[1:])):
+    if span and all(b >= a for a, b in pairwise(times)):
         return [plot_w * (t - times[0]) / span for t in times]
     return [plot_w * i / (len(snapshots) - 1) for i in range(len(snapshots))]
 

@@ -165,13 +165,12 @@ def _divergence(
         path=resolver.project.path_of(binding.module),
         line=binding.line,
         module=binding.module,
-        message=(
-            f"binds {binding.name} to {target} ({how}), not to the canonical {canonical.qualified}"
-        ),
-        suggestion=(
-            f"Give the other object its own name, or bind the canonical one: {contract.statement}"
-        ),
+        message=(f"binds {binding.name} to {target} ({how}), not to the canonical {canonical.qualified}"),
+        suggestion=(f"Give the other object its own name, or bind the canonical one: {contract.statement}"),
         identity=(binding.module, binding.name, resolved.qualified if resolved else "?"),
-        details={"symbol": binding.name, "canonical": contract.module, "resolves_to": resolved.qualified if resolved else None},
+        details={
+            "symbol": binding.name,
+            "canonical": contract.module,
+            "resolves_to": resolved.qualified if resolved else None,
+        },
     )
-

@@ -73,9 +73,19 @@ def _usages(
             if resolved is None or resolved.qualified != qualified:
                 continue
             alias = f" as {binding.name}" if binding.name != binding.source_name else ""
-            through = f" (re-exported by {binding.source_module})" if f"{binding.source_module}.{binding.source_name}" != qualified else ""
+            through = (
+                f" (re-exported by {binding.source_module})"
+                if f"{binding.source_module}.{binding.source_name}" != qualified
+                else ""
+            )
             yield _finding(
-                resolver, contract, qualified, module, statement.line, statement.scope, "import",
+                resolver,
+                contract,
+                qualified,
+                module,
+                statement.line,
+                statement.scope,
+                "import",
                 f"imports the deprecated {qualified}{alias}{through}",
             )
     for call in parsed.calls or ():
@@ -85,7 +95,13 @@ def _usages(
         if resolved is not None and resolved.qualified == qualified:
             written = f" (as {call.callee})" if call.callee != leaf(qualified) else ""
             yield _finding(
-                resolver, contract, qualified, module, call.line, call.scope, "call",
+                resolver,
+                contract,
+                qualified,
+                module,
+                call.line,
+                call.scope,
+                "call",
                 f"calls the deprecated {qualified}{written}",
             )
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from importcanon.application.cycles import project_cycles
-from importcanon.domain.cycles import Cycle, CycleComponent
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract
+from importcanon.domain.cycles import Cycle, CycleComponent
 from importcanon.domain.errors import ConfigurationError
 from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within
@@ -33,9 +33,7 @@ def find_import_cycles(project: Project, contract: CycleContract | None) -> tupl
                 line=origin.line if origin else None,
             )
     components = project_cycles(project, packages, exclude_type_checking=contract.exclude_type_checking)
-    findings = [
-        _finding(project, component, cycle) for component in components for cycle in component.cycles
-    ]
+    findings = [_finding(project, component, cycle) for component in components for cycle in component.cycles]
     return findings, cycle_metrics(components)
 
 

@@ -160,8 +160,7 @@ class _Broken:
             for dependency in metadata["invalid_chains"]:
                 for chain in dependency["chains"]:
                     yield self._chain(
-                        f"{dependency['downstream_module']} is not allowed to import "
-                        f"{dependency['upstream_module']}",
+                        f"{dependency['downstream_module']} is not allowed to import {dependency['upstream_module']}",
                         _hops(chain),
                         [],
                         guidance,
@@ -170,8 +169,7 @@ class _Broken:
             for broken in metadata["illegal_imports"]:
                 for link in broken.illegal_links:
                     yield self._chain(
-                        f"{link['importer']} is not allowed to import the protected module "
-                        f"{broken.top_level_module}",
+                        f"{link['importer']} is not allowed to import the protected module {broken.top_level_module}",
                         _hops([link]),
                         [],
                         guidance,

@@ -121,7 +121,9 @@ def _replacement(
             if not is_within(name, contract.package):
                 continue
             moved = _moved_module(resolver, contract, name)
-            lines.append(f"import {moved}" + (f" as {alias}" if alias else "") if moved else _move_first(name, contract))
+            lines.append(
+                f"import {moved}" + (f" as {alias}" if alias else "") if moved else _move_first(name, contract)
+            )
         return lines
     source = resolver.import_source(importer, statement) or contract.package
     by_home: dict[str, list[str]] = {}

@@ -46,7 +46,11 @@ def find_shims(resolver: Resolver) -> list[Finding]:
         first = reexports[0]
         real = first.resolves_to or f"{first.source}.{first.name}"
         home, _, attribute = real.rpartition(".")
-        still = f"{len(importers)} module{'s' if len(importers) != 1 else ''} still import{'s' if len(importers) == 1 else ''} it"
+        still = (
+            f"{len(importers)} module still imports it"
+            if len(importers) == 1
+            else f"{len(importers)} modules still import it"
+        )
         findings.append(
             Finding(
                 rule=RULE,
@@ -96,4 +100,3 @@ def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
             if source and within_any(source, resolver.project.root_packages) and not is_descendant(source, module):
                 found.append(ReExport("*", source, statement.line, None))
     return sorted(found, key=lambda r: (r.line, r.name))
-
