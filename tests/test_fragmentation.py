@@ -301,7 +301,7 @@ def test_missing_canonical_homes_are_findings_at_the_contract(project):
         ('[[deprecated]]\nname = "a.b"\nreason = "x"\n', "contracts/c.toml:3: unknown key 'reason' in [deprecated]"),
         (
             '[[canonical]]\nsymbol = "M"\nmodule = "a"\n\n[[canonical]]\nsymbol = "M"\nmodule = "b"\n',
-            "contracts/c.toml:5: [[canonical]] M already has the home a (contracts/c.toml:1)",
+            "contracts/c.toml:5: [[canonical]] M is already declared at contracts/c.toml:1",
         ),
     ],
 )
@@ -330,3 +330,73 @@ def test_stale_legacy_and_deprecated_contracts_are_warnings(project):
         "legacy package app.gone no longer exists",
         "deprecated name app.nothing is not defined in the project",
     ]
+
+
+def test_the_canonical_definition_is_no_duplicate_even_behind_a_facade_or_overloads(project):
+    overloads = (
+        "from typing import overload\n\n\n@overload\ndef make(x: int) -> int: ...\n"
+        "@overload\ndef make(x: str) -> str: ...\ndef make(x):\n    return x\n"
+    )
+    root = project(
+        {
+            "app/__init__.py": "from app.impl import make\n\n__all__ = ['make']\n",
+            "app/impl.py": overloads,
+            "app/other.py": overloads,
+            "contracts/c.toml": '[[canonical]]\nsymbol = "make"\nmodule = "app"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert [(f["path"], f["line"]) for f in run.findings("duplicate-definition")] == [("app/other.py", 5)]
+
+
+def test_a_qualified_name_is_resolved_then_its_name_looked_up(project):
+    run = run_cli("where", "pkg.bridge.Manager", project(WHERE), "--format", "json")
+
+    assert run.exit_code == 0
+    assert run.json["asked"] == "pkg.bridge.Manager"
+    assert run.json["asked_resolves_to"] == "pkg.core.session.Manager"
+    assert run.json["implementations"] == 2
+
+
+def test_a_suggested_canonical_import_never_makes_a_circular_import(project):
+    root = project(
+        {
+            "lib/__init__.py": "from lib.core.things import Thing\nfrom lib import expression\n",
+            "lib/core/__init__.py": "",
+            "lib/core/things.py": "class Thing:\n    pass\n",
+            "lib/expression.py": "from lib.core.things import Thing\n\n\ndef build():\n    return Thing()\n",
+            "lib/later.py": "def use():\n    from lib.core.things import Thing\n    return Thing\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Thing"\nmodule = "lib"\n',
+        }
+    )
+
+    findings = {
+        f["path"]: f["suggestion"] for f in run_cli("check", root, "--format", "json").findings("non-canonical-import")
+    }
+
+    # lib imports lib.expression while it starts up: "from lib import Thing" there would be circular.
+    assert findings["lib/expression.py"].startswith(
+        "Import it from the module that defines it: from lib.core.things import Thing"
+    )
+    assert "imports lib.expression while it starts up" in findings["lib/expression.py"]
+    # A function-local import runs after start-up: the home is fine there.
+    assert findings["lib/later.py"] == "Import it from its home: from lib import Thing"
+
+
+def test_a_legacy_package_moving_up_into_its_parent_gets_an_exact_replacement(project):
+    root = project(
+        {
+            "lib/__init__.py": "",
+            "lib/future/__init__.py": "from lib.engine import Engine\n",
+            "lib/engine.py": "class Engine:\n    pass\n",
+            "lib/orm.py": "from lib import future, engine\n\n\ndef f():\n    return future.Engine, engine\n",
+            "contracts/c.toml": '[[legacy]]\npackage = "lib.future"\nreplacement = "lib"\n',
+        }
+    )
+
+    (finding,) = run_cli("check", root, "--format", "json").findings("legacy-import")
+
+    assert finding["message"].startswith("imports future from lib, inside the legacy package lib.future")
+    assert finding["instead"] == ["import lib as future"]

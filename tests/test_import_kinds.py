@@ -87,6 +87,8 @@ def test_kinds_reach_the_report_through_the_line_scan_and_the_parse(project):
                 def f():
                     import pkg.high
                 x = 1; import pkg.high
+                if typing.TYPE_CHECKING: import pkg.high
+                def g(): import pkg.high
             """,
             "pkg/high.py": "",
             ".importlinter": """
@@ -106,5 +108,6 @@ def test_kinds_reach_the_report_through_the_line_scan_and_the_parse(project):
     (finding,) = run_cli("check", root, "--format", "json").findings("contract")
 
     assert finding["message"].splitlines()[1] == (
-        "  pkg.low -> pkg.high (pkg/low.py: l.2 module, l.4 type-checking, l.6 deferred, l.7 module)"
+        "  pkg.low -> pkg.high (pkg/low.py: l.2 module, l.4 type-checking, l.6 deferred, l.7 module, "
+        "l.8 type-checking, l.9 deferred)"
     )

@@ -34,6 +34,8 @@ HEADERS = [
     ("if TYPE_CHECKING:", "else:"),
     ("if typing.TYPE_CHECKING:", None),
     ("if flag:", "elif TYPE_CHECKING:"),
+    ("if (\n    TYPE_CHECKING\n):", None),
+    ("try:", "except (\n    ValueError,\n    ImportError,\n):"),
     ("try:", "except ImportError:"),
     ("try:", "except (ValueError, ModuleNotFoundError) as error:"),
     ("try:", "except ValueError:"),

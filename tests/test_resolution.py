@@ -161,3 +161,40 @@ def test_shims_are_told_from_facades_empty_modules_and_real_code(project):
         "pkg.guarded": 5,
         "pkg.doc_with_code_lines": 6,
     }
+
+
+FACADES = {
+    "app/__init__.py": "from . import helpers\nfrom app.models import Model\nfrom app.outside import util\n",
+    "app/helpers.py": "def h():\n    return 1\n",
+    "app/models.py": "class Model:\n    pass\n",
+    "app/outside.py": "def util():\n    return 2\n",
+    "app/series/__init__.py": "from app.models import Model\nfrom app.outside import util\n\n__all__ = ['util']\n",
+    "app/only_private/__init__.py": "from app.models import Model\n\n__all__ = []\n",
+    "app/api.py": "from app.models import Model\nfrom app.outside import *\n",
+    "contracts/c.toml": '[[canonical]]\nsymbol = "Model"\nmodule = "app.api"\n',
+}
+
+
+def test_facades_interfaces_and_declared_homes_are_not_shims(project):
+    run = run_cli("check", project(FACADES), "--format", "json")
+
+    shims = {f["module"]: f["reexports"] for f in run.findings("shim-module")}
+    # app: gathers its own submodules; app.only_private: declares none of its imports;
+    # app.api: the declared canonical home of Model. app.series passes on util only.
+    assert shims == {"app.series": [{"name": "util", "source": "app.outside", "resolves_to": "app.outside.util"}]}
+
+
+def test_names_are_found_as_whole_words_only(project):
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/settings.py": "Settings = dict\n_S = 1\n",
+            "pkg/singleton.py": "S = object()\n",
+            "pkg/user.py": "from pkg.singleton import S\n",
+        }
+    )
+    workspace = open_workspace(root, cache_dir=None, use_cache=False)
+
+    found = workspace.project.facts.modules_containing(frozenset({"S"}))
+
+    assert found == {"S": {"pkg.singleton", "pkg.user"}}

@@ -408,7 +408,7 @@ def trend(
     def run() -> int:
         root = project_dir.resolve()
         if not root.is_dir():
-            raise UsageError(f"project directory {project_dir} does not exist")
+            raise UsageError(f"project directory {project_dir} does not exist or is not a directory")
         path, _ = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
         history = history_path(path)
         text = render_trend(read_history(history, _shown(root, history)), format.value)

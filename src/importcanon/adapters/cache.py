@@ -32,7 +32,7 @@ from importcanon.adapters.files import write_atomically
 from importcanon.domain.errors import ImportcanonError
 
 CACHE_FILENAME = "facts.marshal"
-_FORMAT = 4
+_FORMAT = 5
 _VERSION = (_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])
 
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by importcanon.\n"

@@ -10,10 +10,13 @@ from __future__ import annotations
 import configparser
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from importlinter.adapters.user_options import IniFileUserOptionReader, TomlFileUserOptionReader
+from importlinter.configuration import configure as configure_import_linter
 
 from importcanon.domain.contracts import (
     Canonical,
@@ -26,6 +29,7 @@ from importcanon.domain.contracts import (
     Settings,
 )
 from importcanon.domain.errors import ConfigurationError
+from importcanon.domain.modules import is_within
 
 CONTRACTS_DIR = "contracts"
 IMPORT_LINTER_FILES = (".importlinter", "setup.cfg", "pyproject.toml")
@@ -36,8 +40,7 @@ IMPORT_LINTER_FILES = (".importlinter", "setup.cfg", "pyproject.toml")
 
 def read_import_linter_config(project_dir: Path) -> ImportLinterConfig | None:
     """The first of ``.importlinter``, ``setup.cfg``, ``pyproject.toml`` that configures it."""
-    from importlinter.api import read_configuration  # configures import-linter's settings
-
+    configure_import_linter()
     for name in IMPORT_LINTER_FILES:
         path = project_dir / name
         if not path.is_file():
@@ -45,19 +48,23 @@ def read_import_linter_config(project_dir: Path) -> ImportLinterConfig | None:
         text = _read_text(path, name)
         if not _mentions_import_linter(name, text):
             continue
+        reader = TomlFileUserOptionReader() if name == "pyproject.toml" else IniFileUserOptionReader()
         try:
-            options = read_configuration(str(path.resolve()))
+            options = reader.read_options(config_filename=str(path.resolve()))
         except configparser.Error as error:
             raise ConfigurationError(_first_line(str(error)), path=name, line=getattr(error, "lineno", None)) from None
         except tomllib.TOMLDecodeError as error:
             message, line = _toml_error(error)
             raise ConfigurationError(message, path=name, line=line) from None
-        except FileNotFoundError:
+        if options is None:
             continue  # e.g. setup.cfg without an [importlinter] section
-        contracts = tuple(options["contracts_options"])
+        session = dict(options.session_options)
+        if "root_packages" not in session and "root_package" in session:
+            session["root_packages"] = [session.pop("root_package")]
+        contracts = tuple(options.contracts_options)
         return ImportLinterConfig(
             path=name,
-            session_options=dict(options["session_options"]),
+            session_options=session,
             contracts=contracts,
             contract_lines=tuple(_contract_line(text, name, contract) for contract in contracts),
         )
@@ -182,17 +189,19 @@ def read_contracts(project_dir: Path) -> ContractSet:
                 if table == "settings":
                     settings_lines.update({key: locator.key_line(table, index, key) for key in entry})
     canonical = tuple(Canonical(e["symbol"], e["module"], o) for e, o in merged.get("canonical", []))
-    seen: dict[str, Canonical] = {}
-    for contract in canonical:
-        if contract.symbol in seen and seen[contract.symbol].module != contract.module:
-            first = seen[contract.symbol]
+    legacy = tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", []))
+    deprecated = tuple(Deprecated(e["name"], e.get("replacement"), o) for e, o in merged.get("deprecated", []))
+    _once(canonical, lambda c: c.symbol, "[[canonical]]", "a symbol has one canonical home")
+    _once(legacy, lambda c: c.package, "[[legacy]]", "declare each legacy package once")
+    _once(deprecated, lambda c: c.name, "[[deprecated]]", "declare each deprecated name once")
+    for contract in legacy:
+        if is_within(contract.replacement, contract.package):
             raise ConfigurationError(
-                f"[[canonical]] {contract.symbol} already has the home {first.module} "
-                f"({first.origin.path}:{first.origin.line}); a symbol has one canonical home",
+                f"[[legacy]] the replacement {contract.replacement} lies inside the legacy package "
+                f"{contract.package}: code cannot move out of a package into itself",
                 path=contract.origin.path,
                 line=contract.origin.line,
             )
-        seen[contract.symbol] = contract
     cycles = merged.get("cycles", [])
     if len(cycles) > 1:
         raise ConfigurationError(
@@ -204,8 +213,8 @@ def read_contracts(project_dir: Path) -> ContractSet:
         settings=_settings(merged.get("settings", []), settings_lines),
         cycles=_cycles(*cycles[0]) if cycles else None,
         canonical=canonical,
-        legacy=tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", [])),
-        deprecated=tuple(Deprecated(e["name"], e.get("replacement"), o) for e, o in merged.get("deprecated", [])),
+        legacy=legacy,
+        deprecated=deprecated,
         files=tuple(f"{CONTRACTS_DIR}/{path.name}" for path in files),
     )
 
@@ -251,6 +260,20 @@ def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[str, int
     )
 
 
+def _once(contracts: Iterable[Any], key: Callable[[Any], str], table: str, rule: str) -> None:
+    """Each symbol, package or name is declared by one entry: a second one is a mistake."""
+    first: dict[str, Any] = {}
+    for contract in contracts:
+        if key(contract) in first:
+            earlier = first[key(contract)].origin
+            raise ConfigurationError(
+                f"{table} {key(contract)} is already declared at {earlier.path}:{earlier.line}; {rule}",
+                path=contract.origin.path,
+                line=contract.origin.line,
+            )
+        first[key(contract)] = contract
+
+
 def _cycles(entry: dict[str, Any], origin: Origin) -> CycleContract:
     packages = entry.get("packages")
     return CycleContract(
@@ -269,6 +292,7 @@ class _Locator:
     def __init__(self, text: str) -> None:
         self._headers: list[tuple[str, int]] = []  # (table, line) in order
         self._keys: dict[tuple[str, int, str], int] = {}
+        self._top_level: dict[str, int] = {}  # keys before any header, such as ``settings = 3``
         seen: dict[str, int] = {}
         current: tuple[str, int] | None = None
         for number, line in enumerate(text.splitlines(), 1):
@@ -283,10 +307,12 @@ class _Locator:
             key = self._KEY.match(line)
             if key and current is not None:
                 self._keys.setdefault((*current, key.group(1).strip("\"'")), number)
+            elif key:
+                self._top_level.setdefault(key.group(1).strip("\"'"), number)
 
     def table_line(self, table: str, index: int) -> int | None:
         matches = [line for name, line in self._headers if name == table]
-        return matches[index] if index < len(matches) else None
+        return matches[index] if index < len(matches) else self._top_level.get(table)
 
     def key_line(self, table: str, index: int, key: str) -> int | None:
         return self._keys.get((table, index, key), self.table_line(table, index))

@@ -25,11 +25,16 @@ def decode_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        raise UndecodableSource(error.lineno, str(error.msg)) from None
+        encoding = "utf-8"  # what detection found invalid in the first two lines: say where
+        if error.lineno is not None:
+            raise UndecodableSource(error.lineno, str(error.msg)) from None
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
         start = getattr(error, "start", 0)
         line = data.count(b"\n", 0, start) + 1
         raise UndecodableSource(line, f"cannot decode the file as {encoding}: {error}") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UndecodableSource(line, "the file contains a NUL byte, which Python does not accept in source")
     return text[1:] if text.startswith("\ufeff") else text

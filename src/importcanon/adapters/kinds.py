@@ -32,7 +32,7 @@ _IMPORT_LINE = re.compile(r"^([ \t\f]*)(?:import|from)[ \t\\(.]", re.MULTILINE)
 _KEYWORD = re.compile(
     r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b"
 )
-_TYPE_CHECKING_TEST = re.compile(r"(?:el)?if\s+(?:[A-Za-z_]\w*\.)?TYPE_CHECKING\s*:\s*(?:#.*)?$")
+_TYPE_CHECKING_TEST = re.compile(r"(?:el)?if\s*(\(\s*)?(?:[A-Za-z_]\w*\.)?TYPE_CHECKING\s*(?(1)\))\s*:\s*(?:#.*)?$")
 _HANDLER = re.compile(r"except\*?\s*(?::|(?P<types>[^:]+?)\s*(?:\bas\s+\w+\s*)?:)")
 _GUARDING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
@@ -107,6 +107,12 @@ class _Blocks:
             self._indents[number] = len(line[: len(line) - len(stripped)].expandtabs(8)) if code else None
         return self._indents[number]
 
+    def logical_text(self, number: int) -> str:
+        """The whole logical line starting at ``number``, its physical lines joined."""
+        index = self.position[number] + 1
+        end = self.starts[index] if index < len(self.starts) else len(self.lines) + 1
+        return " ".join(line.strip() for line in self.lines[number - 1 : end - 1])
+
     def classify(self, number: int) -> ImportKind | None:
         in_function = type_checking = guarded = False
         bound = self.indent(number)
@@ -118,11 +124,11 @@ class _Blocks:
             if indent is None or indent >= bound:
                 continue
             bound = indent
-            header = self.lines[header_line - 1].strip()
-            keyword = _KEYWORD.match(header)
+            keyword = _KEYWORD.match(self.lines[header_line - 1].strip())
             if keyword is None:
                 return None  # a less-indented line that opens no block: not the shape we read
             word = keyword.group().split()[-1]
+            header = self.logical_text(header_line) if word in ("if", "elif") else ""
             if word == "def":
                 in_function = True
             elif word in ("if", "elif") and "TYPE_CHECKING" in header:
@@ -150,7 +156,7 @@ class _Blocks:
                 continue
             if level < indent:
                 return False
-            header = self.lines[following - 1].strip()
+            header = self.logical_text(following)
             if header.startswith("except"):
                 handler = _HANDLER.match(header)
                 if handler is None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from importcanon.adapters.cache import FactCache, Primitive
@@ -54,6 +55,7 @@ def load_project(
 
     imports: dict[str, list[RawImport]] = {}
     problems: dict[str, tuple[int | None, str]] = {}
+    unreadable: dict[str, str] = {}
     to_scan: list[SourceFile] = []
     for source in listing.files:
         digest = store.digest(source)
@@ -70,6 +72,8 @@ def load_project(
         failure = store.load_text(source)
         if failure is None:
             scannable.append(source)
+        elif store.digest(source) is None:  # not even readable: nothing to remember by content
+            unreadable[source.module] = failure[1]
         else:
             problems[source.module] = failure
             store.remember_scan(source, scan_key, ("problem", *failure))
@@ -99,10 +103,12 @@ def load_project(
         modules=modules,
         namespace_packages=sorted(set().union(*listing.namespace_packages.values())),
         imports=imports,
-        problems=[
-            SyntaxProblem(module, modules[module].path, line, message)
-            for module, (line, message) in sorted(problems.items())
-        ],
+        problems=sorted(
+            [SyntaxProblem(module, modules[module].path, line, message) for module, (line, message) in problems.items()]
+            + [SyntaxProblem(module, modules[module].path, None, why, False) for module, why in unreadable.items()]
+            + [SyntaxProblem(module, relpath, None, why, False) for module, relpath, why in listing.unreadable],
+            key=lambda problem: problem.path,
+        ),
         facts=store,
     )
     return project, store
@@ -135,6 +141,9 @@ class FactStore:
         self._files = {source.module: source for source in files}
         self._digests: dict[str, str | None] = {}
         self._raw: dict[str, bytes] = {}
+        self._read_errors: dict[str, str] = {}
+        self._kinds: dict[str, Mapping[int, ImportKind]] = {}
+        self._parse_failures: dict[str, tuple[int | None, str]] = {}
         self._parsed: dict[str, object] = {}
 
     def digest(self, source: SourceFile) -> str | None:
@@ -158,7 +167,8 @@ class FactStore:
             try:
                 with open(source.path, "rb") as stream:
                     self._raw[source.module] = stream.read()
-            except OSError:
+            except OSError as error:
+                self._read_errors[source.module] = error.strerror or str(error)
                 return None
         return self._raw[source.module]
 
@@ -168,7 +178,7 @@ class FactStore:
             return None
         data = self._read(source)
         if data is None:
-            return None, "cannot read the file"
+            return None, self._read_errors.get(source.module, "cannot read the file")
         try:
             self.texts[source.module] = decode_source(data)
         except UndecodableSource as error:
@@ -193,29 +203,42 @@ class FactStore:
             elif self.load_text(source) is None:
                 try:
                     result = parse_module(self.texts[module], source.path, with_calls=with_calls)
-                except (SyntaxError, ValueError):
+                except SyntaxError as error:
+                    self._parse_failures[module] = (error.lineno, error.msg)
+                    result = None
+                except ValueError as error:
+                    self._parse_failures[module] = (None, str(error))
                     result = None
                 else:
                     self.cache.remember_parsed(digest, _parsed_to_primitive(result))
         self._parsed[module] = result
         return result
 
-    def import_kinds(self, module: str) -> dict[int, ImportKind]:
+    def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
+        known = self._kinds.get(module)
+        if known is not None and line in known:
+            return known
         source = self._files.get(module)
         digest = self.digest(source) if source is not None else None
         if source is None or digest is None:
             return {}
         cached = self.cache.kinds.get(digest)
+        kinds: dict[int, ImportKind] | None = None
         if cached is not None:
-            return {line: ImportKind(kind) for line, kind in cached}
-        kinds = None
-        if digest not in self.cache.parsed and self.load_text(source) is None:
+            kinds = {number: ImportKind(kind) for number, kind in cached}
+        elif digest not in self.cache.parsed and self.load_text(source) is None:
             kinds = import_kinds(self.texts[module])
-        if kinds is None:  # the text scan was unsure: ask the parser
+        if kinds is None or line not in kinds:
+            # The text scan was unsure, or the import does not start its line (``if x: import y``).
             parsed = self.parsed(module)
             kinds = parsed.kinds_by_line() if parsed is not None else {}
-        self.cache.remember_kinds(digest, [(line, kind.value) for line, kind in sorted(kinds.items())])
+        self._kinds[module] = kinds
+        if cached is None or len(cached) != len(kinds):
+            self.cache.remember_kinds(digest, [(number, kind.value) for number, kind in sorted(kinds.items())])
         return kinds
+
+    def parse_failures(self) -> Mapping[str, tuple[int | None, str]]:
+        return self._parse_failures
 
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {needle: set() for needle in needles}
@@ -229,7 +252,7 @@ class FactStore:
                 data = self._read(source)
                 if data is None:
                     continue
-                new_hits = {needle for needle in missing if needle.encode() in data}
+                new_hits = {needle for needle in missing if _word(needle).search(data)}
                 searched, hits = tuple(sorted({*searched, *missing})), tuple(sorted({*hits, *new_hits}))
                 self.cache.remember_textfacts(digest, (may_be_shim, searched, hits))
             for needle in needles.intersection(hits):
@@ -267,6 +290,13 @@ class FactStore:
 
 
 _UNKNOWN = object()
+
+
+@lru_cache(maxsize=256)
+def _word(needle: str) -> re.Pattern[bytes]:
+    """``needle`` as a whole identifier: ``S`` must not match in ``Set`` or ``_S``."""
+    return re.compile(rb"(?<![\w])" + re.escape(needle.encode()) + rb"(?![\w])")
+
 
 #: A statement that can never appear at the top level of a shim, in column 0.
 _CODE_AT_TOP = re.compile(rb"^(?:async[ \t]+def|def|class|for|while|with|@)\b", re.MULTILINE)

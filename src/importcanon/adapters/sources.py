@@ -36,6 +36,7 @@ class SourceListing:
     packages: dict[str, str]  # root package -> absolute directory
     files: tuple[SourceFile, ...]  # sorted by module name
     namespace_packages: dict[str, frozenset[str]]  # root package -> namespace modules in it
+    unreadable: tuple[tuple[str, str, str], ...] = ()  # (module, relpath, why) of unreadable directories
 
 
 def locate_packages(project_dir: Path, names: Sequence[str]) -> dict[str, str]:
@@ -48,7 +49,8 @@ def locate_packages(project_dir: Path, names: Sequence[str]) -> dict[str, str]:
         for base in PACKAGE_BASES:
             candidate = project_dir.joinpath(base, *parts)
             if candidate.is_dir():
-                located[name] = str(candidate.resolve())
+                # Not resolved: a symlinked package keeps its path inside the project.
+                located[name] = str(candidate.absolute())
                 break
             if candidate.with_suffix(".py").is_file():
                 raise ConfigurationError(
@@ -117,13 +119,17 @@ def list_sources(project_dir: Path, packages: dict[str, str], exclude: re.Patter
     root = str(project_dir.resolve())
     files: list[SourceFile] = []
     namespaces: dict[str, frozenset[str]] = {}
+    unreadable: list[tuple[str, str, str]] = []
     for package, directory in packages.items():
         walker = _PackageWalker(root, package, exclude)
         walker.walk(directory, package, in_regular_package=False)
         files.extend(walker.files)
         namespaces[package] = frozenset(walker.namespace_packages)
+        unreadable.extend(walker.unreadable)
     files.sort(key=lambda source: source.module)
-    return SourceListing(packages=dict(packages), files=tuple(files), namespace_packages=namespaces)
+    return SourceListing(
+        packages=dict(packages), files=tuple(files), namespace_packages=namespaces, unreadable=tuple(unreadable)
+    )
 
 
 class _PackageWalker:
@@ -134,6 +140,7 @@ class _PackageWalker:
         self.files: list[SourceFile] = []
         self.namespace_packages: list[str] = []
         self._visited: set[tuple[int, int]] = set()  # (device, inode): a symlink loop ends here
+        self.unreadable: list[tuple[str, str, str]] = []
 
     def _relpath(self, path: str) -> str:
         # Every path here lies under the root: slicing is exact and far cheaper than relpath.
@@ -150,7 +157,8 @@ class _PackageWalker:
                 return False
             self._visited.add((identity.st_dev, identity.st_ino))
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            self.unreadable.append((module, self._relpath(directory), error.strerror or str(error)))
             return False
         names = {entry.name for entry in entries}
         is_regular = "__init__.py" in names
@@ -167,7 +175,11 @@ class _PackageWalker:
                 relpath = self._relpath(entry.path)
                 if self._excluded(relpath):
                     continue
-                stat = entry.stat()
+                try:
+                    stat = entry.stat()
+                    mtime_ns, size = stat.st_mtime_ns, stat.st_size
+                except OSError:  # a dangling symlink: still a module, reported unreadable later
+                    mtime_ns, size = -1, -1
                 is_init = name == "__init__.py"
                 self.files.append(
                     SourceFile(
@@ -176,8 +188,8 @@ class _PackageWalker:
                         relpath=relpath,
                         is_package=is_init,
                         package=self.package,
-                        mtime_ns=stat.st_mtime_ns,
-                        size=stat.st_size,
+                        mtime_ns=mtime_ns,
+                        size=size,
                     )
                 )
                 found_any = True

@@ -29,8 +29,10 @@ class Workspace:
 
 
 def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool = True) -> Workspace:
-    if not project_dir.is_dir():
+    if not project_dir.exists():
         raise UsageError(f"project directory {project_dir} does not exist")
+    if not project_dir.is_dir():
+        raise UsageError(f"{project_dir} is a file: give the directory that holds the project's packages")
     project_dir = project_dir.resolve()
     contracts = read_contracts(project_dir)
     import_linter = read_import_linter_config(project_dir)
@@ -52,4 +54,10 @@ def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool
     )
     cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR).resolve() if use_cache else None
     project, store = load_project(project_dir, packages, contracts.settings.exclude, options, cache)
+    if not project.modules and not project.problems:
+        raise ConfigurationError(
+            f"no Python modules found in the root packages {', '.join(packages)} "
+            "(is [settings] exclude leaving everything out?): a check of nothing would pass",
+            path=str(project_dir),
+        )
     return Workspace(project, import_linter, contracts, store, packages_from)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,24 +52,37 @@ def run_check(
     outcome = check_import_linter_contracts(project, import_linter)
     findings.extend(outcome.findings)
     warnings = list(outcome.warnings)
+    # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
+    deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
     findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
     legacy_findings, legacy_warnings = find_legacy_imports(resolver, contracts)
-    deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
-    findings.extend(legacy_findings + deprecated_findings + find_shims(resolver))
+    homes = {contract.module for contract in contracts.canonical}
+    findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, homes))
     warnings.extend(legacy_warnings + deprecated_warnings)
     cycle_findings, cycle_metrics = find_import_cycles(project, contracts.cycles)
     findings.extend(cycle_findings)
     findings.sort(key=lambda finding: finding.sort_key)
+    warnings.extend(_unparsable(project))
     metrics = {
         "modules": len(project.modules),
         "imports": project.import_count,
-        "syntax_errors": len(project.problems),
+        "syntax_errors": sum(1 for problem in project.problems if problem.readable),
+        "unreadable": sum(1 for problem in project.problems if not problem.readable),
         "import_linter_contracts": len(import_linter.contracts) if import_linter else 0,
         "fragmentation": fragmentation_metrics(resolver, contracts, findings),
         "cycles": cycle_metrics,
     }
     diff = compare(baseline or Baseline(), findings)
     return CheckResult(findings=diff.findings, fixed=diff.fixed, metrics=metrics, warnings=warnings)
+
+
+def _unparsable(project: Project) -> list[str]:
+    version = ".".join(map(str, sys.version_info[:2]))
+    return [
+        f"{project.path_of(module)}:{line or '?'}: Python {version}, which runs importcanon, cannot parse "
+        f"this file ({message}); the analyses that need a parse skip it (run importcanon on a newer Python)"
+        for module, (line, message) in sorted(project.facts.parse_failures().items())
+    ]
 
 
 def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:

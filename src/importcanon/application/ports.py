@@ -20,13 +20,20 @@ class FactSource(Protocol):
         collected only when ``with_calls`` asks for them (they cost more than the parse)."""
         ...
 
-    def import_kinds(self, module: str) -> Mapping[int, ImportKind]:
-        """The kind of the import statement starting on each line of the module (empty when its
-        file cannot be read): from a scan of the text where that is unambiguous, else a parse."""
+    def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
+        """The kind of the import statements starting on each line of the module, ``line``
+        among them when the file can be read: from a scan of the text where that is unambiguous,
+        else from a parse."""
+        ...
+
+    def parse_failures(self) -> Mapping[str, tuple[int | None, str]]:
+        """Modules grimp could scan but the Python running importcanon could not parse (newer
+        syntax), with the line and message: analyses that need a parse skip them."""
         ...
 
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
-        """For each needle, the modules whose source contains it as text (a superset of users)."""
+        """For each needle, the modules whose source contains it as a whole word (a superset of
+        the modules that bind, import or call it)."""
         ...
 
     def shim_candidates(self) -> set[str]:

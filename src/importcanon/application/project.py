@@ -124,4 +124,4 @@ class Project:
 
     def _kind_from_parse(self, module: str, line: int) -> ImportKind:
         # An import grimp found but the facts do not place is assumed to run at import time.
-        return self.facts.import_kinds(module).get(line, ImportKind.MODULE)
+        return self.facts.import_kinds(module, line).get(line, ImportKind.MODULE)

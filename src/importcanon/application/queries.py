@@ -19,7 +19,7 @@ from importlinter.domain.contract import InvalidContractOptions
 from importlinter.domain.helpers import module_expressions_to_modules
 
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
-from importcanon.application.analyses.shims import re_exports
+from importcanon.application.analyses.shims import shim_re_exports
 from importcanon.application.cycles import project_cycles
 from importcanon.application.project import Project
 from importcanon.application.symbols import NameBinding, Resolver
@@ -47,6 +47,8 @@ class WhereReport:
     canonical: Canonical | None
     bindings: tuple[SymbolBinding, ...]
     import_paths: tuple[str, ...]  # every module the name is imported from, anywhere
+    asked: str | None = None  # a qualified name, when that is what was asked about
+    asked_resolves_to: str | None = None
 
     @property
     def implementations(self) -> int:
@@ -65,6 +67,12 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     same-name import counts as a re-export when the module is a package ``__init__``, a shim, lists
     the name in ``__all__``, or is itself imported from for that name.
     """
+    if "." in symbol:  # ``app.core.Thing``: what it is, and where its name lives
+        module, _, name = symbol.rpartition(".")
+        resolved = resolver.resolve(module, name) if module in resolver.project.modules else None
+        report = where(resolver, contracts, name)
+        answer = resolved.qualified if resolved else None
+        return WhereReport(report.symbol, report.canonical, report.bindings, report.import_paths, symbol, answer)
     project = resolver.project
     mentioning = sorted(project.facts.modules_containing(frozenset({symbol}))[symbol])
     imported_from: set[str] = set()
@@ -328,7 +336,7 @@ def explain(
     shim: tuple[str, ...] = ()
     parsed = resolver.parsed(module)
     if parsed is not None and parsed.shim_shaped:
-        shim = tuple(f"{r.name} from {r.source}" for r in re_exports(resolver, module))
+        shim = tuple(f"{r.name} from {r.source}" for r in shim_re_exports(resolver, module))
     cycle_packages = (contracts.cycles.packages if contracts.cycles else None) or project.root_packages
     exclude_typing = contracts.cycles.exclude_type_checking if contracts.cycles else True
     around = [

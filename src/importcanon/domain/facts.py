@@ -46,12 +46,14 @@ class SourceModule:
 
 @dataclass(frozen=True, slots=True)
 class SyntaxProblem:
-    """A file that could not be read or parsed; it still counts as a module of the graph."""
+    """A file that could not be parsed (or, when ``readable`` is False, read at all: a file or a
+    whole directory); the rest of the project is checked without it."""
 
     module: str
     path: str
     line: int | None
     message: str
+    readable: bool = True
 
 
 @dataclass(frozen=True, slots=True)

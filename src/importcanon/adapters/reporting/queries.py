@@ -26,6 +26,7 @@ def where_to_json(report: WhereReport) -> dict[str, Any]:
         ],
         "implementations": report.implementations,
         "import_paths": list(report.import_paths),
+        **({"asked": report.asked, "asked_resolves_to": report.asked_resolves_to} if report.asked else {}),
     }
 
 
@@ -33,6 +34,8 @@ def render_where(report: WhereReport, format: str) -> str:
     if format == "json":
         return json.dumps(where_to_json(report), indent=2) + "\n"
     lines = []
+    if report.asked:
+        lines.append(f"{report.asked} is {report.asked_resolves_to or 'not a name of the project'}")
     if report.canonical:
         lines.append(f"{report.symbol}: canonical home {report.canonical.module}")
         lines.append(f"  import it as: {report.canonical.statement}")

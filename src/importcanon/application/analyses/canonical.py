@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from importcanon.application.project import Project
 from importcanon.application.symbols import NameBinding, Resolved, Resolver
 from importcanon.domain.contracts import Canonical, Legacy
+from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within
 
@@ -29,6 +31,7 @@ def check_canonical_homes(
         return findings
     mentions = resolver.project.facts.modules_containing(frozenset(c.symbol for c in contracts))
     legacy_packages = [contract.package for contract in legacy]
+    start_up = _StartUp(resolver.project)
     for contract in contracts:
         canonical = _canonical_object(resolver, contract, findings)
         if canonical is None:
@@ -36,9 +39,35 @@ def check_canonical_homes(
         for module in sorted(mentions[contract.symbol]):
             if module == contract.module:
                 continue
-            findings.extend(_imports(resolver, contract, canonical, module, legacy_packages))
+            findings.extend(_imports(resolver, contract, canonical, module, legacy_packages, start_up))
             findings.extend(_bindings(resolver, contract, canonical, module))
     return findings
+
+
+class _StartUp:
+    """Which modules a module imports while it is being imported, directly or not.
+
+    ``from home import X`` at the top of a module that ``home`` itself imports at start-up is a
+    circular import that fails with a partially initialised module: never suggest that.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._reached: dict[str, set[str]] = {}
+
+    def imports(self, home: str, module: str) -> bool:
+        if not self.project.graph.chain_exists(importer=home, imported=module):
+            return False  # the cheap answer, from grimp, for most pairs
+        if home not in self._reached:
+            reached, frontier = {home}, [home]
+            while frontier:
+                current = frontier.pop()
+                for imported in self.project.graph.find_modules_directly_imported_by(current):
+                    if imported not in reached and self.project.runs_at_import(current, imported):
+                        reached.add(imported)
+                        frontier.append(imported)
+            self._reached[home] = reached
+        return module in self._reached[home]
 
 
 def _canonical_object(resolver: Resolver, contract: Canonical, findings: list[Finding]) -> Resolved | None:
@@ -46,7 +75,9 @@ def _canonical_object(resolver: Resolver, contract: Canonical, findings: list[Fi
     if contract.module not in project.modules:
         reason = f"the module {contract.module} does not exist"
     elif project.facts.parsed(contract.module) is None:
-        reason = f"{contract.module} does not parse, so its {contract.symbol} cannot be found"
+        line, why = project.facts.parse_failures().get(contract.module, (None, "it cannot be parsed"))
+        where = f"{project.path_of(contract.module)}:{line or '?'}"
+        reason = f"{contract.module} does not parse ({where}: {why}), so its {contract.symbol} cannot be found"
     else:
         canonical = resolver.resolve(contract.module, contract.symbol)
         if canonical is not None and not canonical.is_module:
@@ -71,7 +102,12 @@ def _canonical_object(resolver: Resolver, contract: Canonical, findings: list[Fi
 
 
 def _imports(
-    resolver: Resolver, contract: Canonical, canonical: Resolved, module: str, legacy_packages: Iterable[str]
+    resolver: Resolver,
+    contract: Canonical,
+    canonical: Resolved,
+    module: str,
+    legacy_packages: Iterable[str],
+    start_up: _StartUp,
 ) -> Iterable[Finding]:
     parsed = resolver.parsed(module)
     if parsed is None:
@@ -96,6 +132,8 @@ def _imports(
                     f"{canonical.qualified}, so rewriting the import changes behaviour"
                 )
                 suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
+            elif statement.kind is ImportKind.MODULE and start_up.imports(contract.module, module):
+                suggestion = _without_cycle(contract, canonical, module, alias, start_up)
             else:
                 suggestion = f"Import it from its home: {statement_text}"
             yield Finding(
@@ -116,9 +154,23 @@ def _imports(
             )
 
 
+def _without_cycle(contract: Canonical, canonical: Resolved, module: str, alias: str | None, start_up: _StartUp) -> str:
+    """Advice for a module that the canonical home itself imports at start-up."""
+    why = f"{contract.module} imports {module} while it starts up: importing from it at module level is circular"
+    definer, _, attribute = canonical.qualified.rpartition(".")
+    if definer != contract.module and not start_up.imports(definer, module):
+        statement = f"from {definer} import {attribute}" + (f" as {alias}" if alias else "")
+        return f"Import it from the module that defines it: {statement} ({why})."
+    return f"Import it from {contract.module} inside the function that needs it ({why})."
+
+
 def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, module: str) -> Iterable[Finding]:
+    defined = False
     for binding in resolver.namespace(module).get(contract.symbol, []):
         if binding.form in ("class", "function"):
+            if f"{module}.{binding.name}" == canonical.qualified or defined:
+                continue  # the canonical object itself, or another @overload of one definition
+            defined = True
             yield _duplicate(resolver, contract, canonical, binding)
         elif binding.form == "import" and binding.source_name == contract.symbol:
             continue  # an import under its own name: judged as an import above

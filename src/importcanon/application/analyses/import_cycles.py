@@ -17,7 +17,6 @@ from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within
 
 RULE = "import-cycle"
-_LISTED = 5
 
 
 def find_import_cycles(project: Project, contract: CycleContract | None) -> tuple[list[Finding], dict[str, Any]]:
@@ -53,14 +52,21 @@ def _finding(project: Project, component: CycleComponent, cycle: Cycle) -> Findi
     importer, imported = breakers[0] if breakers else cycle.hops[0]
     first_site = next(iter(project.sites(importer, imported)), None)
     arrow = " -> ".join((*cycle.modules, cycle.modules[0]))
-    others = [edge for edge in component.break_set if edge != (importer, imported)]
-    shown = "; ".join(project.describe_edge(*edge) for edge in others[:_LISTED])
-    more = f" and {len(others) - _LISTED} more (see `importcanon cycles`)" if len(others) > _LISTED else ""
-    suggestion = f"Remove, defer or invert the import {project.describe_edge(importer, imported)}"
-    if others:
+    nominated = project.describe_edge(importer, imported)
+    if project.runs_at_import(importer, imported):
+        suggestion = f"Remove, defer (into the function that needs it) or invert the import {nominated}"
+    else:
+        suggestion = (
+            f"Remove or invert the import {nominated}; it is already deferred, so this cycle cannot "
+            "break start-up, but it still ties the modules together"
+        )
+    size = len(component.break_set)
+    if size > 1:
+        packages = sorted({m.rpartition(".")[0] or m for m in component.modules})
+        where = f" --package {packages[0]}" if len(packages) == 1 else ""
         suggestion += (
-            f"; with {len(others)} other import{'s' if len(others) != 1 else ''} it makes this "
-            f"{len(component.modules)}-module component acyclic: {shown}{more}"
+            f". It is one of the {size} imports whose removal makes this {len(component.modules)}-module "
+            f"component acyclic (all of them: importcanon cycles{where})"
         )
     return Finding(
         rule=RULE,

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import copy
 import importlib
-import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import grimp
@@ -28,6 +26,7 @@ from importlinter.domain.contract import Contract, ContractCheck, InvalidContrac
 from importcanon.application.project import Project
 from importcanon.domain.contracts import ImportLinterConfig
 from importcanon.domain.findings import Finding
+from importcanon.domain.modules import is_within
 
 RULE = "contract"
 
@@ -62,7 +61,7 @@ def check_import_linter_contracts(
     graph = graph if graph is not None else project.graph
     session = dict(config.session_options, root_packages=list(project.root_packages))
     types = dict(BUILT_IN_TYPES)
-    type_errors = _plugin_types(session.get("contract_types", ()), project.root, types)
+    type_errors = _plugin_types(session.get("contract_types", ()), project.root_packages, types)
     for options, line in zip(config.contracts, config.contract_lines):
         name = str(options.get("name") or options.get("id") or "(unnamed)")
         broken = _Broken(project, config.path, line, name)
@@ -93,29 +92,28 @@ def check_import_linter_contracts(
     return outcome
 
 
-def _plugin_types(entries: Any, project_root: Path, types: dict[str, type[Contract]]) -> dict[str, str]:
-    """Register ``contract_types`` plugins; one that lives in the target itself is refused."""
+def _plugin_types(entries: Any, root_packages: Sequence[str], types: dict[str, type[Contract]]) -> dict[str, str]:
+    """Register ``contract_types`` plugins; one that is part of the checked code is refused."""
     errors: dict[str, str] = {}
     for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
         name, _, dotted = str(entry).partition(":")
         name, dotted = name.strip(), dotted.strip()
         module_name, _, class_name = dotted.rpartition(".")
-        # Only the top-level name is looked up: finding a submodule would import its parents.
-        spec = importlib.util.find_spec(module_name.split(".")[0]) if module_name else None
-        locations = [] if spec is None else list(spec.submodule_search_locations or [spec.origin or ""])
-        if spec is None:
-            errors[name] = f"contract type '{dotted}' is not importable by importcanon"
-        elif any(Path(location).resolve().is_relative_to(project_root.resolve()) for location in locations):
+        if any(is_within(module_name, package) for package in root_packages):
             errors[name] = (
-                f"contract type '{dotted}' is defined inside the checked project; importcanon never "
-                "imports the code it checks (install the plugin as a package instead)"
+                f"contract type '{dotted}' is part of the code being checked; importcanon never imports "
+                "that code (install the plugin as a package of its own instead)"
             )
+            continue
+        try:
+            plugin = getattr(importlib.import_module(module_name), class_name, None) if module_name else None
+        except Exception as error:  # a plugin's import can fail in any way
+            errors[name] = f"contract type '{dotted}' cannot be imported: {type(error).__name__}: {error}"
+            continue
+        if isinstance(plugin, type) and issubclass(plugin, Contract):
+            types[name] = plugin
         else:
-            plugin = getattr(importlib.import_module(module_name), class_name, None)
-            if isinstance(plugin, type) and issubclass(plugin, Contract):
-                types[name] = plugin
-            else:
-                errors[name] = f"'{dotted}' is not an import-linter Contract class"
+            errors[name] = f"'{dotted}' is not an import-linter Contract class"
     return errors
 
 

@@ -49,21 +49,22 @@ def _statement_findings(
     statements = [
         statement
         for statement in (parsed.imports if parsed else ())
-        if statement.line == line and _legacy_target(resolver, importer, statement, contract.package)
+        if statement.line == line and _legacy_names(resolver, importer, statement, contract.package)
     ]
     if not statements:  # a file grimp reads but Python cannot parse: say only where to go
         instead = [f"Import from {contract.replacement} instead."]
         what = f"from {contract.package}"
         yield _finding(resolver, contract, importer, line, kind, what, (contract.package,), instead)
     for statement in statements:
-        target = _legacy_target(resolver, importer, statement, contract.package) or contract.package
-        names = sorted(name for name, _ in statement.names)
+        names = _legacy_names(resolver, importer, statement, contract.package)
         if statement.module is None and statement.level == 0:
-            what = f"the module {target}"
+            what = "the module " + ", ".join(name for name, _ in names)
+            target = names[0][0]
         else:
-            what = f"{', '.join(names)} from {resolver.import_source(importer, statement)}"
-        identity = (target, resolver.scope_name(importer, statement.scope), *names)
-        instead = _replacement(resolver, contract, contracts, importer, statement)
+            target = resolver.import_source(importer, statement) or contract.package
+            what = f"{', '.join(name for name, _ in names)} from {target}"
+        identity = (target, resolver.scope_name(importer, statement.scope), *sorted(name for name, _ in names))
+        instead = _replacement(resolver, contract, contracts, importer, statement, names)
         yield _finding(resolver, contract, importer, line, kind, what, identity, instead)
 
 
@@ -98,53 +99,63 @@ def _suggestion(instead: list[str]) -> str:
     return " ".join(([f"Write instead: {'; '.join(statements)}"] if statements else []) + notes)
 
 
-def _legacy_target(resolver: Resolver, importer: str, statement: ImportStatement, package: str) -> str | None:
-    """The legacy module a statement imports from or imports, if it touches ``package``."""
+def _legacy_names(
+    resolver: Resolver, importer: str, statement: ImportStatement, package: str
+) -> list[tuple[str, str | None]]:
+    """The (name, alias) pairs of a statement that reach into ``package``."""
     if statement.module is None and statement.level == 0:
-        hits = [name for name, _ in statement.names if is_within(name, package)]
-        return hits[0] if hits else None
+        return [(name, alias) for name, alias in statement.names if is_within(name, package)]
     source = resolver.import_source(importer, statement)
     if source is None:
-        return None
+        return []
     if is_within(source, package):
-        return source
-    hits = [f"{source}.{name}" for name, _ in statement.names if is_within(f"{source}.{name}", package)]
-    return hits[0] if hits else None
+        return list(statement.names)
+    return [(name, alias) for name, alias in statement.names if is_within(f"{source}.{name}", package)]
 
 
 def _replacement(
-    resolver: Resolver, contract: Legacy, contracts: ContractSet, importer: str, statement: ImportStatement
+    resolver: Resolver,
+    contract: Legacy,
+    contracts: ContractSet,
+    importer: str,
+    statement: ImportStatement,
+    names: list[tuple[str, str | None]],
 ) -> list[str]:
+    """The statements to write instead of the legacy part of ``statement``."""
     if statement.module is None and statement.level == 0:
         lines = []
-        for name, alias in statement.names:
-            if not is_within(name, contract.package):
-                continue
+        for name, alias in names:
             moved = _moved_module(resolver, contract, name)
-            lines.append(
-                f"import {moved}" + (f" as {alias}" if alias else "") if moved else _move_first(name, contract)
-            )
+            if moved is None:
+                lines.append(_move_first(name, contract))
+            else:
+                lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
         return lines
     source = resolver.import_source(importer, statement) or contract.package
     by_home: dict[str, list[str]] = {}
+    modules: list[str] = []
     notes: list[str] = []
-    for name, alias in statement.names:
+    for name, alias in names:
         bound = alias or name
         located = _home_of(resolver, contract, contracts, source, name)
         if isinstance(located, str):
             notes.append(located)
-            continue
-        home, attribute = located
-        by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
-    return [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + notes
+        elif not located[0]:  # a top-level module: only ``import x as bound`` binds it
+            modules.append(f"import {located[1]}" + (f" as {bound}" if bound != located[1] else ""))
+        else:
+            home, attribute = located
+            by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
+    return [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + modules + notes
 
 
 def _home_of(
     resolver: Resolver, contract: Legacy, contracts: ContractSet, source: str, name: str
 ) -> tuple[str, str] | str:
     """Where the object ``from source import name`` gives really lives, outside the legacy
-    package: (module, attribute), or a note saying what has to move first."""
-    fallback = (_moved_module(resolver, contract, source) or contract.replacement, name)
+    package: (module, attribute), ("", module) for a top-level module, or a note saying what has
+    to move first."""
+    moved_source = _moved_module(resolver, contract, source) if is_within(source, contract.package) else None
+    fallback = (moved_source or contract.replacement, name)
     resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
         return fallback
@@ -156,7 +167,7 @@ def _home_of(
                 return _move_first(module, contract)
             module = moved
         parent, _, child = module.rpartition(".")
-        return (parent, child) if parent else fallback
+        return parent, child
     canonical = contracts.canonical_home(leaf(resolved.qualified))
     if canonical is not None and resolver.resolve(canonical.module, canonical.symbol) == resolved:
         return canonical.module, canonical.symbol

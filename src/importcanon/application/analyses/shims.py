@@ -2,19 +2,25 @@
 
 A shim's top level holds nothing but imports and re-bindings (plus a docstring, ``__all__``,
 ``warnings.warn`` and ``try/except ImportError`` around imports) and re-exports at least one name
-from a project module that is not its own descendant. A package ``__init__`` gathering its own
-submodules is a facade, not a shim; an empty module is neither; re-exports of third-party names
-(``try: import ujson as json``) are left alone, since they are not a second home of project code.
+from a project module that is not its own descendant. Not shims:
+
+- a package ``__init__`` that gathers its own submodules (a facade), even if it also passes on a
+  name or two from elsewhere, and the modules a package ``__init__`` imports just to load them;
+- names a module imports for itself while declaring its interface in ``__all__`` without them;
+- re-exports of third-party names (``try: import ujson as json``): no second home of project code;
+- a module that a ``[[canonical]]`` contract names as the home of a symbol: that is its purpose;
+- an empty module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from importcanon.application.symbols import Resolver, within_any
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_descendant
+from importcanon.domain.modules import is_within
 
 RULE = "shim-module"
 _LISTED = 3
@@ -26,16 +32,17 @@ class ReExport:
     source: str
     line: int
     resolves_to: str | None
+    is_module: bool = False
 
 
-def find_shims(resolver: Resolver) -> list[Finding]:
+def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> list[Finding]:
     project = resolver.project
     findings = []
     for module in sorted(project.facts.shim_candidates()):
         parsed = project.facts.parsed(module)
-        if parsed is None or not parsed.shim_shaped:
+        if parsed is None or not parsed.shim_shaped or module in canonical_homes:
             continue
-        reexports = re_exports(resolver, module)
+        reexports = shim_re_exports(resolver, module)
         if not reexports:
             continue
         importers = sorted(
@@ -43,24 +50,18 @@ def find_shims(resolver: Resolver) -> list[Finding]:
         )
         shown = ", ".join(f"{r.name} from {r.source}" for r in reexports[:_LISTED])
         more = f" and {len(reexports) - _LISTED} more" if len(reexports) > _LISTED else ""
-        first = reexports[0]
-        real = first.resolves_to or f"{first.source}.{first.name}"
-        home, _, attribute = real.rpartition(".")
-        still = (
-            f"{len(importers)} module still imports it"
-            if len(importers) == 1
-            else f"{len(importers)} modules still import it"
-        )
+        still = "1 module still imports it" if len(importers) == 1 else f"{len(importers)} modules still import it"
         findings.append(
             Finding(
                 rule=RULE,
                 path=project.path_of(module),
-                line=first.line,
+                line=reexports[0].line,
                 module=module,
-                message=f"{module} is a compatibility shim: it only re-exports {shown}{more}",
+                message=f"{module} only re-exports code that lives elsewhere ({shown}{more}): a second import path",
                 suggestion=(
-                    f"Import from where the code lives (for example: from {home} import {attribute}) "
-                    f"and delete the shim once nothing imports it; {still}."
+                    f"If it is a compatibility shim, import from where the code lives ({_example(reexports)}) "
+                    f"and delete it once nothing imports it ({still}); if it is a deliberate public "
+                    "interface, name it the [[canonical]] home of its symbols."
                 ),
                 identity=(module,),
                 details={
@@ -74,29 +75,67 @@ def find_shims(resolver: Resolver) -> list[Finding]:
     return findings
 
 
+def shim_re_exports(resolver: Resolver, module: str) -> list[ReExport]:
+    """The re-exports that make ``module`` a shim; empty when it is a facade or has none."""
+    source_module = resolver.project.modules.get(module)
+    parsed = resolver.parsed(module)
+    if source_module is None or parsed is None:
+        return []
+    everything = re_exports(resolver, module)
+    if source_module.is_package:
+        if any(is_within(r.source, module) or _inside(r, module) for r in everything):
+            return []  # a facade: it gathers its own submodules
+        everything = [r for r in everything if not r.is_module]  # submodules loaded, not passed on
+    if parsed.all_names is not None:
+        declared = set(parsed.all_names)
+        everything = [r for r in everything if r.name in declared or r.name == "*"]
+    return everything
+
+
 def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
     """Names ``module`` binds at run time by importing them from another project module."""
     parsed = resolver.parsed(module)
-    source_module = resolver.project.modules.get(module)
-    if parsed is None or source_module is None:
+    if parsed is None:
         return []
+    packages = resolver.project.root_packages
     found = []
     for statement in parsed.imports:
         if statement.scope != 0 or statement.kind is ImportKind.TYPE_CHECKING:
             continue
+        if statement.is_star:
+            source = resolver.import_source(module, statement)
+            if source and within_any(source, packages) and source != module:
+                found.append(ReExport("*", source, statement.line, None))
+            continue
         for binding in resolver.import_bindings(module, statement):
             source = binding.source_module
-            if source is None or source == "__future__" or not within_any(source, resolver.project.root_packages):
+            if source is None or source == "__future__" or not within_any(source, packages):
                 continue
             if binding.form == "module-import" and binding.name == binding.source_module:
                 continue  # plain ``import x``: a module used, not a name passed along
-            if source_module.is_package and is_descendant(source, module):
-                continue  # a facade gathering its own submodules
             resolved = resolver.resolve_binding(binding)
-            found.append(ReExport(binding.name, source, binding.line, resolved.qualified if resolved else None))
-    for statement in parsed.imports:
-        if statement.scope == 0 and statement.is_star:
-            source = resolver.import_source(module, statement)
-            if source and within_any(source, resolver.project.root_packages) and not is_descendant(source, module):
-                found.append(ReExport("*", source, statement.line, None))
+            found.append(
+                ReExport(
+                    binding.name,
+                    source,
+                    binding.line,
+                    resolved.qualified if resolved else None,
+                    is_module=bool(resolved and resolved.is_module),
+                )
+            )
     return sorted(found, key=lambda r: (r.line, r.name))
+
+
+def _inside(reexport: ReExport, module: str) -> bool:
+    return reexport.resolves_to is not None and is_within(reexport.resolves_to, module)
+
+
+def _example(reexports: list[ReExport]) -> str:
+    """One import statement to write instead, for a name whose real home is known."""
+    for reexport in reexports:
+        if reexport.resolves_to and not reexport.is_module and reexport.name != "*":
+            home, _, attribute = reexport.resolves_to.rpartition(".")
+            alias = f" as {reexport.name}" if attribute != reexport.name else ""
+            return f"for example: from {home} import {attribute}{alias}"
+    first = reexports[0]
+    return f"{first.source}, for example"
