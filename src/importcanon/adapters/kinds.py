@@ -28,7 +28,7 @@ _NOT_CODE = re.compile(  # "unrolled" loops: a run of plain characters at a time
 )
 _NOT_STRUCTURE = re.compile(r"[^()\[\]{}\n\\\x01]+")
 #: A line that starts with an import statement; group 1 is its indentation.
-_IMPORT_LINE = re.compile(r"^([ \t\f]*)(?:import|from)[ \t\\(.]", re.MULTILINE)
+_IMPORT_LINE = re.compile(r"\n([ \t\f]*)(?:import|from)[ \t\\(.]")  # a literal start: the fast search
 _KEYWORD = re.compile(
     r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b"
 )
@@ -46,11 +46,12 @@ def import_kinds(text: str) -> dict[int, ImportKind] | None:
     reader = _Blocks(lines, starts)
     is_start = set(starts)
     kinds: dict[int, ImportKind] = {}
-    line = 1
+    line = 0  # the text is searched with a newline in front, so that line 1 matches too
     offset = 0
+    text = "\n" + text
     for match in _IMPORT_LINE.finditer(text):
-        line += text.count("\n", offset, match.start())
-        offset = match.start()
+        line += text.count("\n", offset, match.start() + 1)
+        offset = match.start() + 1
         if line not in is_start:
             continue  # an import-looking line inside a bracket or after a backslash
         kind = reader.classify(line) if match.group(1) else ImportKind.MODULE
@@ -70,22 +71,29 @@ def _logical_starts(text: str) -> list[int] | None:
     if '"' in skeleton or "'" in skeleton:
         return None
     structure = _NOT_STRUCTURE.sub("", skeleton)
-    starts = []
+    starts = [1]
+    line = 1
     depth = 0
-    continued = False
-    for number, line in enumerate(structure.split("\n"), 1):
-        if not line:
-            if depth == 0 and not continued:
-                starts.append(number)
-            continued = False
-            continue
-        if depth == 0 and not continued and line[0] != "\x01":
-            starts.append(number)
-        depth += line.count("(") + line.count("[") + line.count("{")
-        depth -= line.count(")") + line.count("]") + line.count("}")
-        if depth < 0:
-            return None
-        continued = line[-1] == "\\"
+    after_backslash = False
+    for char in structure:  # only brackets, newlines, backslashes and marks are left: a short walk
+        if char == "\n":
+            line += 1
+            if depth == 0 and not after_backslash:
+                starts.append(line)
+            after_backslash = False
+        elif char == "\x01":  # this line continues a string that began above: not a start
+            if starts[-1] == line:
+                starts.pop()
+        elif char == "\\":
+            after_backslash = True
+        else:
+            after_backslash = False
+            if char in "([{":
+                depth += 1
+            else:
+                depth -= 1
+                if depth < 0:
+                    return None
     return None if depth else starts
 
 

@@ -155,7 +155,8 @@ class FactStore:
                 if data is None:
                     self._digests[source.module] = None
                     return None
-                digest = content_digest(data)
+                # Without a cache nothing outlives the run: the path is key enough, and free.
+                digest = content_digest(data) if self.cache.path is not None else f"run:{source.relpath}"
                 self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
                 if digest not in self.cache.textfacts:
                     self.cache.remember_textfacts(digest, (_may_be_shim(data), (), ()))
@@ -299,7 +300,7 @@ def _word(needle: str) -> re.Pattern[bytes]:
 
 
 #: A statement that can never appear at the top level of a shim, in column 0.
-_CODE_AT_TOP = re.compile(rb"^(?:async[ \t]+def|def|class|for|while|with|@)\b", re.MULTILINE)
+_CODE_AT_TOP = re.compile(rb"\n(?:async[ \t]+def|def|class|for|while|with|@)\b")  # literal start: fast
 
 
 def _may_be_shim(data: bytes) -> bool:
@@ -310,6 +311,7 @@ def _may_be_shim(data: bytes) -> bool:
     """
     if not data.strip():
         return False
+    data = b"\n" + data  # so that the first line is searched too
     for match in _CODE_AT_TOP.finditer(data):
         quotes = data.count(b'"""', 0, match.start()) + data.count(b"'''", 0, match.start())
         if quotes % 2 == 0:

@@ -28,7 +28,7 @@ CHUNK_SIZE = 1024
 
 #: A statement starting in column 0 with ``import``/``from`` is module level and unconditional
 #: (unless the line before ends with a backslash, which makes it a continuation).
-_TOP_LEVEL_IMPORT = re.compile(r"^(?:import|from)[ \t\\(.]", re.MULTILINE)
+_TOP_LEVEL_IMPORT = re.compile(r"\n(?:import|from)[ \t\\(.]")  # a literal start: the fast search
 
 
 @dataclass
@@ -122,11 +122,11 @@ def _with_kind_hints(text: str, direct_imports: Iterable[DirectImport]) -> list[
 
 
 def _top_level_import_lines(text: str) -> set[int]:
-    lines: set[int] = set()
+    lines: set[int] = {1} if _TOP_LEVEL_IMPORT.match("\n" + text[:8]) else set()
     line, offset = 1, 0
     for match in _TOP_LEVEL_IMPORT.finditer(text):
-        line += text.count("\n", offset, match.start())
-        offset = match.start()
+        line += text.count("\n", offset, match.start() + 1)
+        offset = match.start() + 1
         if not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\"):
             lines.add(line)
     return lines
