@@ -157,14 +157,11 @@ def where(
     Exits 0 when the name is bound somewhere, 1 when it is not.
     """
 
-    def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+    def answer(workspace: Workspace) -> tuple[str, int]:
         report = where_symbol(Resolver(workspace.project), workspace.contracts, symbol)
-        workspace.close()
-        sys.stdout.write(render_where(report, format.value))
-        return 0 if report.bindings else 1
+        return render_where(report, format.value), 0 if report.bindings else 1
 
-    raise typer.Exit(guarded(run, debug))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
 @app.command()
@@ -184,14 +181,11 @@ def why(
     Exits 0 when a chain exists, 1 when none does.
     """
 
-    def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+    def answer(workspace: Workspace) -> tuple[str, int]:
         chains = why_chains(workspace.project, importer, imported, max_chains)
-        workspace.close()
-        sys.stdout.write(render_why(importer, imported, chains, format.value))
-        return 0 if chains else 1
+        return render_why(importer, imported, chains, format.value), 0 if chains else 1
 
-    raise typer.Exit(guarded(run, debug))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
 @app.command("can-import")
@@ -210,21 +204,14 @@ def can_import(
     Exits 0 when it would be, 1 when some contract objects.
     """
 
-    def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+    def answer(workspace: Workspace) -> tuple[str, int]:
+        project = workspace.project
         objections = may_import(
-            workspace.project,
-            Resolver(workspace.project),
-            workspace.import_linter,
-            workspace.contracts,
-            importer,
-            imported,
+            project, Resolver(project), workspace.import_linter, workspace.contracts, importer, imported
         )
-        workspace.close()
-        sys.stdout.write(render_can_import(importer, imported, objections, format.value))
-        return 1 if objections else 0
+        return render_can_import(importer, imported, objections, format.value), 1 if objections else 0
 
-    raise typer.Exit(guarded(run, debug))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
 @app.command()
@@ -240,16 +227,12 @@ def explain(
     contract that mentions it, the symbols it is the home of, whether it is legacy or a shim, the
     cycles it is on, and how many modules import it and it imports."""
 
-    def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
-        explanation = explain_module(
-            workspace.project, Resolver(workspace.project), workspace.import_linter, workspace.contracts, module
-        )
-        workspace.close()
-        sys.stdout.write(render_explain(explanation, format.value))
-        return 0
+    def answer(workspace: Workspace) -> tuple[str, int]:
+        project = workspace.project
+        explanation = explain_module(project, Resolver(project), workspace.import_linter, workspace.contracts, module)
+        return render_explain(explanation, format.value), 0
 
-    raise typer.Exit(guarded(run, debug))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
 @app.command()
@@ -281,8 +264,7 @@ def cycles(
     Exits 0 when there is no cycle, 1 when there is one.
     """
 
-    def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+    def answer(workspace: Workspace) -> tuple[str, int]:
         contract = workspace.contracts.cycles
         packages = package or (contract.packages if contract and contract.packages else None)
         project = workspace.project
@@ -295,11 +277,9 @@ def cycles(
             exclude_type_checking=contract.exclude_type_checking if contract else True,
             import_time_only=import_time_only,
         )
-        workspace.close()
-        sys.stdout.write(render_cycles(project, components, format.value))
-        return 1 if components else 0
+        return render_cycles(project, components, format.value), 1 if components else 0
 
-    raise typer.Exit(guarded(run, debug))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
 @baseline_app.command("create")
@@ -426,6 +406,25 @@ def trend(
 
 def _open(project_dir: Path, cache_dir: Path | None, no_cache: bool) -> Workspace:
     return open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+
+
+def _answer(
+    project_dir: Path,
+    cache_dir: Path | None,
+    no_cache: bool,
+    debug: bool,
+    answer: Callable[[Workspace], tuple[str, int]],
+) -> int:
+    """A query command: open the project, answer, print, keep what was learnt; the exit code."""
+
+    def run() -> int:
+        workspace = _open(project_dir, cache_dir, no_cache)
+        text, code = answer(workspace)
+        workspace.close()
+        sys.stdout.write(text)
+        return code
+
+    return guarded(run, debug)
 
 
 def _check(workspace: Workspace, known: Baseline | None) -> CheckResult:
