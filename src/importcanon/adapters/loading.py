@@ -253,7 +253,7 @@ class FactStore:
                 data = self._read(source)
                 if data is None:
                     continue
-                new_hits = {needle for needle in missing if _word(needle).search(data)}
+                new_hits = {needle for needle in missing if _contains_word(data, needle)}
                 searched, hits = tuple(sorted({*searched, *missing})), tuple(sorted({*hits, *new_hits}))
                 self.cache.remember_textfacts(digest, (may_be_shim, searched, hits))
             for needle in needles.intersection(hits):
@@ -295,8 +295,20 @@ _UNKNOWN = object()
 
 @lru_cache(maxsize=256)
 def _word(needle: str) -> re.Pattern[bytes]:
+    # A literal first, so the regex engine searches fast; the character before is checked apart.
+    return re.compile(re.escape(needle.encode()) + rb"(?![\w])")
+
+
+_WORD_CHAR = re.compile(rb"\w")
+
+
+def _contains_word(data: bytes, needle: str) -> bool:
     """``needle`` as a whole identifier: ``S`` must not match in ``Set`` or ``_S``."""
-    return re.compile(rb"(?<![\w])" + re.escape(needle.encode()) + rb"(?![\w])")
+    for match in _word(needle).finditer(data):
+        start = match.start()
+        if start == 0 or not _WORD_CHAR.match(data, start - 1):
+            return True
+    return False
 
 
 #: A statement that can never appear at the top level of a shim, in column 0.
