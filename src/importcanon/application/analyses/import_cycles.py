@@ -17,6 +17,7 @@ from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within
 
 RULE = "import-cycle"
+_LISTED = 4
 
 
 def find_import_cycles(project: Project, contract: CycleContract | None) -> tuple[list[Finding], dict[str, Any]]:
@@ -60,13 +61,16 @@ def _finding(project: Project, component: CycleComponent, cycle: Cycle) -> Findi
             f"Remove or invert the import {nominated}; it is already deferred, so this cycle cannot "
             "break start-up, but it still ties the modules together"
         )
-    size = len(component.break_set)
-    if size > 1:
+    others = [edge for edge in component.break_set if edge != (importer, imported)]
+    if 0 < len(others) <= _LISTED:  # a small break set is named in full
+        listed = "; ".join(project.describe_edge(*edge) for edge in others)
+        suggestion += f". With it, removing {listed} makes this {len(component.modules)}-module component acyclic"
+    elif others:  # a large one would repeat itself in every finding of the component
         packages = sorted({m.rpartition(".")[0] or m for m in component.modules})
         where = f" --package {packages[0]}" if len(packages) == 1 else ""
         suggestion += (
-            f". It is one of the {size} imports whose removal makes this {len(component.modules)}-module "
-            f"component acyclic (all of them: importcanon cycles{where})"
+            f". It is one of the {len(others) + 1} imports whose removal makes this "
+            f"{len(component.modules)}-module component acyclic (all of them: importcanon cycles{where})"
         )
     return Finding(
         rule=RULE,
