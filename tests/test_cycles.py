@@ -57,6 +57,11 @@ def test_cycles_are_findings_with_hops_kinds_and_the_break_set(project):
         "deferred, so this cycle cannot break start-up"
     )
     assert first["suggestion"].startswith("Remove, defer (into the function that needs it) or invert the import")
+    # The component's whole break set is named: with this import, the deferred one.
+    assert first["suggestion"].endswith(
+        "With it, removing core.manager -> core.unified (core/manager.py: l.7 deferred) makes this "
+        "3-module component acyclic."
+    )
 
 
 def test_type_checking_imports_make_no_cycle_unless_asked(project):
