@@ -57,7 +57,7 @@ baseline_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(baseline_app, name="baseline")
+app.add_typer(baseline_app, name="baseline", short_help="Record known violations; ratchet them down.")
 
 
 class ReportFormat(str, Enum):
@@ -101,7 +101,7 @@ def importcanon() -> None:
     """Import-graph architecture contracts for Python, checked statically in one pass."""
 
 
-@app.command()
+@app.command(short_help="Check every contract; fail on what is new.")
 def check(
     project_dir: ProjectDir = Path("."),
     format: Format = ReportFormat.text,
@@ -142,7 +142,7 @@ def check(
     raise typer.Exit(guarded(run, debug))
 
 
-@app.command()
+@app.command(short_help="Where a name lives and what each binding is.")
 def where(
     symbol: Annotated[str, typer.Argument(help="The name to look for, such as SessionManager.")],
     project_dir: ProjectDir = Path("."),
@@ -164,7 +164,7 @@ def where(
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
-@app.command()
+@app.command(short_help="The import chains from one module to another.")
 def why(
     importer: Annotated[str, typer.Argument(help="The module or package that does the importing.")],
     imported: Annotated[str, typer.Argument(help="The module or package it reaches.")],
@@ -188,7 +188,7 @@ def why(
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
-@app.command("can-import")
+@app.command("can-import", short_help="Would a new import pass every contract?")
 def can_import(
     importer: Annotated[str, typer.Argument(help="The module that would import (it may not exist yet).")],
     imported: Annotated[str, typer.Argument(help="The module it would import.")],
@@ -214,7 +214,7 @@ def can_import(
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
-@app.command()
+@app.command(short_help="What the contracts say about a module.")
 def explain(
     module: Annotated[str, typer.Argument(help="The module or package to explain.")],
     project_dir: ProjectDir = Path("."),
@@ -235,7 +235,7 @@ def explain(
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
-@app.command()
+@app.command(short_help="Import cycles and the imports that break them.")
 def cycles(
     project_dir: ProjectDir = Path("."),
     package: Annotated[
@@ -282,7 +282,7 @@ def cycles(
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
 
 
-@baseline_app.command("create")
+@baseline_app.command("create", short_help="Record every current finding as known.")
 def baseline_create(
     project_dir: ProjectDir = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline.")] = False,
@@ -312,7 +312,7 @@ def baseline_create(
     raise typer.Exit(guarded(run, debug))
 
 
-@baseline_app.command("update")
+@baseline_app.command("update", short_help="Drop fixed violations; refuse new ones.")
 def baseline_update(
     project_dir: ProjectDir = Path("."),
     allow_growth: Annotated[
@@ -350,7 +350,7 @@ def baseline_update(
     raise typer.Exit(guarded(run, debug))
 
 
-@baseline_app.command("show")
+@baseline_app.command("show", short_help="Known violations per rule and contract.")
 def baseline_show(
     project_dir: ProjectDir = Path("."),
     format: Format = ReportFormat.text,
@@ -373,7 +373,7 @@ def baseline_show(
     raise typer.Exit(guarded(run, debug))
 
 
-@app.command()
+@app.command(short_help="The migration's progress over time.")
 def trend(
     project_dir: ProjectDir = Path("."),
     format: Annotated[
