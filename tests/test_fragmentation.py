@@ -327,6 +327,7 @@ def test_stale_legacy_and_deprecated_contracts_are_warnings(project):
 
     assert run.exit_code == 0
     assert [w.split(" (")[0] for w in run.json["warnings"]] == [
+        "no root packages are configured, so those found were checked: app",
         "legacy package app.gone no longer exists",
         "deprecated name app.nothing is not defined in the project",
     ]

@@ -430,6 +430,11 @@ def _answer(
 def _check(workspace: Workspace, known: Baseline | None) -> CheckResult:
     result = run_check(workspace.project, workspace.import_linter, workspace.contracts, known)
     workspace.close()
+    if workspace.packages_from == "discovered":
+        packages = ", ".join(workspace.project.root_packages)
+        result.warnings.insert(
+            0, f"no root packages are configured: checked the ones found, {packages} ([settings] root_packages)"
+        )
     return result
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from importcanon.application.project import Project
 from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule
-from importcanon.domain.modules import absolute_import_target, is_within, leaf
+from importcanon.domain.modules import absolute_import_target, is_within
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,3 @@ def _enclosing_scopes(parsed: ParsedModule, scope: int) -> Iterator[int]:
 
 def within_any(module: str, packages: Iterable[str]) -> bool:
     return any(is_within(module, package) for package in packages)
-
-
-def object_leaf(resolved: Resolved) -> str:
-    return leaf(resolved.qualified)

@@ -31,10 +31,6 @@ class Canonical:
     origin: Origin
 
     @property
-    def qualified(self) -> str:
-        return f"{self.module}.{self.symbol}"
-
-    @property
     def statement(self) -> str:
         return f"from {self.module} import {self.symbol}"
 

@@ -12,11 +12,6 @@ def is_within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-def is_descendant(module: str, package: str) -> bool:
-    """True when ``module`` lies strictly below ``package``."""
-    return module.startswith(package + ".")
-
-
 def parent(module: str) -> str | None:
     """The enclosing package, or None for a top-level name."""
     head, dot, _ = module.rpartition(".")
