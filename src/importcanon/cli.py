@@ -432,9 +432,7 @@ def _check(workspace: Workspace, known: Baseline | None) -> CheckResult:
     workspace.close()
     if workspace.packages_from == "discovered":
         packages = ", ".join(workspace.project.root_packages)
-        result.warnings.insert(
-            0, f"no root packages are configured: checked the ones found, {packages} ([settings] root_packages)"
-        )
+        result.warnings.insert(0, f"no root packages are configured, so those found were checked: {packages}")
     return result
 
 
