@@ -50,8 +50,11 @@ def load_project(
 ) -> tuple[Project, FactStore]:
     """Scan the target once and return its project plus the store to save when the run ends."""
     listing = list_sources(project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude))
-    scan_key = _scan_key(listing.files, listing.packages, options)
-    store = FactStore(FactCache.open(cache_dir), listing.files, scan_key)
+    cache = FactCache.open(cache_dir)
+    store = FactStore(cache, listing.files)
+    module_set = frozenset((source.module, source.is_package) for source in listing.files)
+    scanned_against = cache.use_scan_options(repr((sorted(listing.packages.items()), options)))
+    stale = _resolving_differently(store, scanned_against, module_set)
 
     imports: dict[str, list[RawImport]] = {}
     problems: dict[str, tuple[int | None, str]] = {}
@@ -59,7 +62,7 @@ def load_project(
     to_scan: list[SourceFile] = []
     for source in listing.files:
         digest = store.digest(source)
-        cached = store.cache.scan_for(source.module, digest, scan_key) if digest else None
+        cached = cache.scan_for(source.module, digest) if digest and source.module not in stale else None
         if cached is None:
             to_scan.append(source)
         elif cached[0] == "problem":
@@ -76,23 +79,25 @@ def load_project(
             unreadable[source.module] = failure[1]
         else:
             problems[source.module] = failure
-            store.remember_scan(source, scan_key, ("problem", *failure))
-    outcome = scan_sources(
-        listing,
-        scannable,
-        store.texts,
-        include_external_packages=options.include_external_packages,
-        exclude_type_checking_imports=options.exclude_type_checking_imports,
-    )
-    for source in scannable:
-        if source.module in outcome.problems:
-            failure = outcome.problems[source.module]
-            problems[source.module] = failure
-            store.remember_scan(source, scan_key, ("problem", *failure))
-        else:
-            raw = outcome.imports.get(source.module, [])
-            imports[source.module] = raw
-            store.remember_scan(source, scan_key, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
+            store.remember_scan(source, ("problem", *failure))
+    if scannable:
+        outcome = scan_sources(
+            listing,
+            scannable,
+            store.texts,
+            include_external_packages=options.include_external_packages,
+            exclude_type_checking_imports=options.exclude_type_checking_imports,
+        )
+        for source in scannable:
+            if source.module in outcome.problems:
+                failure = outcome.problems[source.module]
+                problems[source.module] = failure
+                store.remember_scan(source, ("problem", *failure))
+            else:
+                raw = outcome.imports.get(source.module, [])
+                imports[source.module] = raw
+                store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
+    cache.remember_scan_modules(module_set)
 
     modules = {
         source.module: SourceModule(source.module, source.relpath, source.is_package) for source in listing.files
@@ -111,19 +116,27 @@ def load_project(
         ),
         facts=store,
     )
+    store.skip(problems.keys() | unreadable.keys())
     return project, store
 
 
 _KINDS: dict[str | None, ImportKind | None] = {kind.value: kind for kind in ImportKind}
 
 
-def _scan_key(files: Sequence[SourceFile], packages: dict[str, str], options: ScanOptions) -> str:
-    """What grimp's answer for a file depends on besides its content: the module set and options."""
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(repr((sorted(packages.items()), options)).encode())
-    for source in files:
-        hasher.update(f"{source.module}:{source.is_package}\n".encode())
-    return hasher.hexdigest()
+def _resolving_differently(
+    store: FactStore, scanned_against: frozenset[tuple[str, bool]] | None, module_set: frozenset[tuple[str, bool]]
+) -> set[str]:
+    """The modules whose cached scans may resolve differently now that the module set changed.
+
+    grimp resolves an import against the modules that exist, so a module that came or went (or
+    became a package) changes only the imports that name it, and every such import mentions its
+    last name: ``from pkg import new``, ``import pkg.new``, ``from .new import x``. Those files
+    are scanned again; the rest of a warm cache stays warm.
+    """
+    if scanned_against is None or scanned_against == module_set:
+        return set()
+    leaves = frozenset(module.rpartition(".")[2] for module, _ in scanned_against ^ module_set)
+    return set().union(*store.modules_containing(leaves).values())
 
 
 class FactStore:
@@ -134,9 +147,8 @@ class FactStore:
     "which modules mention SessionManager" from the cache without opening a file.
     """
 
-    def __init__(self, cache: FactCache, files: Sequence[SourceFile], scan_key: str) -> None:
+    def __init__(self, cache: FactCache, files: Sequence[SourceFile]) -> None:
         self.cache = cache
-        self.scan_key = scan_key
         self.texts: dict[str, str] = {}
         self._files = {source.module: source for source in files}
         self._digests: dict[str, str | None] = {}
@@ -145,6 +157,10 @@ class FactStore:
         self._kinds: dict[str, Mapping[int, ImportKind]] = {}
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
         self._parsed: dict[str, object] = {}
+
+    def skip(self, modules: Iterable[str]) -> None:
+        """Modules already reported unparsable or unreadable: no analysis parses them again."""
+        self._parsed.update(dict.fromkeys(modules))
 
     def digest(self, source: SourceFile) -> str | None:
         """The file's content digest, reading it only when its stat changed since the last run."""
@@ -186,10 +202,10 @@ class FactStore:
             return error.line, error.message
         return None
 
-    def remember_scan(self, source: SourceFile, scan_key: str, result: Primitive) -> None:
+    def remember_scan(self, source: SourceFile, result: Primitive) -> None:
         digest = self.digest(source)
         if digest is not None:
-            self.cache.remember_scan(source.module, digest, scan_key, result)
+            self.cache.remember_scan(source.module, digest, result)
 
     def parsed(self, module: str, *, with_calls: bool = False) -> ParsedModule | None:
         known = self._parsed.get(module, _UNKNOWN)
@@ -199,17 +215,18 @@ class FactStore:
         result: ParsedModule | None = None
         if source is not None and (digest := self.digest(source)) is not None:
             cached = self.cache.parsed.get(digest)
-            if cached is not None and (cached[3] is not None or not with_calls):
+            if cached is not None and cached[0] == "failed":  # a newer syntax than this Python's
+                self._parse_failures[module] = (cached[1], cached[2])
+            elif cached is not None and (cached[3] is not None or not with_calls):
                 result = _parsed_from_primitive(cached)
             elif self.load_text(source) is None:
                 try:
                     result = parse_module(self.texts[module], source.path, with_calls=with_calls)
-                except SyntaxError as error:
-                    self._parse_failures[module] = (error.lineno, error.msg)
-                    result = None
-                except ValueError as error:
-                    self._parse_failures[module] = (None, str(error))
-                    result = None
+                except (SyntaxError, ValueError) as error:
+                    line = error.lineno if isinstance(error, SyntaxError) else None
+                    message = error.msg if isinstance(error, SyntaxError) else str(error)
+                    self._parse_failures[module] = (line, message)
+                    self.cache.remember_parsed(digest, ("failed", line, message))
                 else:
                     self.cache.remember_parsed(digest, _parsed_to_primitive(result))
         self._parsed[module] = result
@@ -269,7 +286,7 @@ class FactStore:
 
     def content_key(self, modules: Iterable[str], extra: Iterable[object] = ()) -> str:
         hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(f"{self.scan_key}|{list(extra)!r}".encode())
+        hasher.update(f"{self.cache.scan_options}|{list(extra)!r}".encode())
         for module in modules:
             source = self._files.get(module)
             digest = self.digest(source) if source is not None else None
@@ -277,8 +294,7 @@ class FactStore:
         return hasher.hexdigest()
 
     def recall(self, name: str, key: str) -> Primitive | None:
-        remembered = self.cache.results.get(name)
-        return remembered[1] if remembered is not None and remembered[0] == key else None
+        return next((value for known, value in self.cache.results.get(name, []) if known == key), None)
 
     def memorize(self, name: str, key: str, value: Primitive) -> None:
         self.cache.remember_result(name, key, value)

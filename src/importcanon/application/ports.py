@@ -41,8 +41,8 @@ class FactSource(Protocol):
         ...
 
     def content_key(self, modules: Iterable[str], extra: Iterable[object] = ()) -> str:
-        """A digest of the module set, these modules' contents and ``extra``: equal keys mean
-        that an analysis of these modules would give the same answer again."""
+        """A digest of these modules (names and contents), the scan options and ``extra``: equal
+        keys mean that an analysis of these modules would give the same answer again."""
         ...
 
     def recall(self, name: str, key: str) -> Any | None:
@@ -50,5 +50,5 @@ class FactSource(Protocol):
         ...
 
     def memorize(self, name: str, key: str, value: Any) -> None:
-        """Keep ``value`` (plain data) for the next run; only the latest key per name is kept."""
+        """Keep ``value`` (plain data) for the next runs; the few latest keys per name are kept."""
         ...

@@ -134,7 +134,11 @@ class Resolver:
         if key in self._memo:
             return self._memo[key]
         if key in self._active:
-            return None  # a re-export cycle: nothing defines it
+            # ``from . import b`` in a package's own __init__ asks the package for b, which is
+            # not bound yet: Python then imports the submodule. Anything else is a re-export
+            # cycle, and nothing defines the name.
+            submodule = f"{module}.{name}"
+            return self.module_ref(submodule) if submodule in self._known else None
         self._active.add(key)
         try:
             result = self._resolve(module, name)
