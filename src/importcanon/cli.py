@@ -35,7 +35,7 @@ from importcanon.adapters.reporting.text_report import location, plural, render_
 from importcanon.adapters.reporting.trend_report import render_trend
 from importcanon.adapters.workspace import Workspace, open_workspace
 from importcanon.application.check import CheckResult, run_check
-from importcanon.application.cycles import project_cycles
+from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.queries import can_import as may_import
 from importcanon.application.queries import explain as explain_module
 from importcanon.application.queries import where as where_symbol
@@ -265,16 +265,12 @@ def cycles(
     """
 
     def answer(workspace: Workspace) -> tuple[str, int]:
-        contract = workspace.contracts.cycles
-        packages = package or (contract.packages if contract and contract.packages else None)
         project = workspace.project
-        for name in packages or ():
-            if name not in project.modules and name not in project.namespace_packages:
-                raise UsageError(f"{name} is not a module or package of the project")
+        scope = cycle_scope(project, workspace.contracts.cycles, package or ())
         components = project_cycles(
             project,
-            packages or project.root_packages,
-            exclude_type_checking=contract.exclude_type_checking if contract else True,
+            scope.packages,
+            exclude_type_checking=scope.exclude_type_checking,
             import_time_only=import_time_only,
         )
         return render_cycles(project, components, format.value), 1 if components else 0

@@ -13,6 +13,7 @@ from importcanon.application.analyses.import_linter import check_import_linter_c
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
+from importcanon.application.cycles import cycle_scope
 from importcanon.application.project import Project
 from importcanon.application.queries import where
 from importcanon.application.symbols import Resolver
@@ -48,6 +49,7 @@ def run_check(
 ) -> CheckResult:
     """Every analysis, then the baseline diff: findings marked new or baselined, plus the fixed."""
     resolver = Resolver(project)
+    scope = cycle_scope(project, contracts.cycles) if contracts.cycles else None  # a bad scope fails first
     findings = find_syntax_errors(project)
     outcome = check_import_linter_contracts(project, import_linter)
     findings.extend(outcome.findings)
@@ -59,7 +61,7 @@ def run_check(
     homes = {contract.module for contract in contracts.canonical}
     findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, homes))
     warnings.extend(legacy_warnings + deprecated_warnings)
-    cycle_findings, cycle_metrics = find_import_cycles(project, contracts.cycles)
+    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
     findings.extend(cycle_findings)
     findings.sort(key=lambda finding: finding.sort_key)
     warnings.extend(_unparsable(project))

@@ -17,12 +17,40 @@ results and the entry point, which reuses the last analysis when no file in scop
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from importcanon.application.project import Project
+from importcanon.domain.contracts import CycleContract
 from importcanon.domain.cycles import Cycle, CycleComponent, Edge, EdgeFacts
-from importcanon.domain.modules import is_within
+from importcanon.domain.errors import ConfigurationError, UsageError
+from importcanon.domain.modules import is_within, within_any
+
+
+@dataclass(frozen=True)
+class CycleScope:
+    """What a cycle analysis covers: these packages, with or without TYPE_CHECKING imports."""
+
+    packages: tuple[str, ...]
+    exclude_type_checking: bool = True
+
+
+def cycle_scope(project: Project, contract: CycleContract | None, packages: Sequence[str] = ()) -> CycleScope:
+    """The packages asked for, else the ``[cycles]`` contract's, else every root package; each
+    must be a package of the project (an error naming the contract's line, or the option)."""
+    chosen = tuple(packages) or (contract.packages if contract and contract.packages else None)
+    for package in chosen or ():
+        if not any(is_within(module, package) for module in project.modules):
+            if packages:
+                raise UsageError(f"{package} is not a module or package of the project")
+            origin = contract.origin if contract else None
+            raise ConfigurationError(
+                f"[cycles] packages: {package} is not a package of the project",
+                path=origin.path if origin else None,
+                line=origin.line if origin else None,
+            )
+    return CycleScope(chosen or project.root_packages, contract.exclude_type_checking if contract else True)
 
 
 def project_cycles(
@@ -34,7 +62,7 @@ def project_cycles(
 ) -> list[CycleComponent]:
     """Cycle analysis over the project's modules inside ``packages``, remembered by content."""
     packages = sorted(set(packages))
-    scope = sorted(m for m in project.modules if any(is_within(m, package) for package in packages))
+    scope = sorted(m for m in project.modules if within_any(m, packages))
     key = project.facts.content_key(scope, extra=(*packages, exclude_type_checking, import_time_only))
     remembered = project.facts.recall("cycles", key)
     if remembered is not None:

@@ -19,15 +19,16 @@ from importlinter.domain.contract import InvalidContractOptions
 from importlinter.domain.helpers import module_expressions_to_modules
 
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
+from importcanon.application.analyses.legacy import moved_module
 from importcanon.application.analyses.shims import shim_re_exports
-from importcanon.application.cycles import project_cycles
+from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.project import Project
 from importcanon.application.symbols import NameBinding, Resolver
 from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig
 from importcanon.domain.cycles import Cycle
 from importcanon.domain.errors import UsageError
 from importcanon.domain.facts import ImportKind
-from importcanon.domain.modules import is_within, parent
+from importcanon.domain.modules import is_within, parent, within_any
 
 # where ----------------------------------------------------------------------------------------------
 
@@ -202,9 +203,9 @@ def can_import(
     legacy packages, the canonical homes and the cycle contract.
     """
     exists = imported in project.modules or imported in project.namespace_packages
-    if not exists and any(is_within(imported, package) for package in project.root_packages):
+    if not exists and within_any(imported, project.root_packages):
         raise UsageError(f"{imported} does not exist in the project")
-    if importer not in project.modules and not any(is_within(importer, p) for p in project.root_packages):
+    if importer not in project.modules and not within_any(importer, project.root_packages):
         raise UsageError(f"{importer} is not (and cannot become) a module of the project's root packages")
     if importer == imported:
         raise UsageError("a module does not import itself")
@@ -241,8 +242,7 @@ def _legacy_objections(project: Project, contracts: ContractSet, importer: str, 
     objections = []
     for contract in contracts.legacy:
         if is_within(imported, contract.package) and not is_within(importer, contract.package):
-            counterpart = contract.replacement + imported[len(contract.package) :]
-            instead = counterpart if counterpart in project.modules else contract.replacement
+            instead = moved_module(project, contract, imported) or contract.replacement
             objections.append(
                 Objection(
                     f"legacy {contract.package}",
@@ -274,12 +274,13 @@ def _canonical_objections(resolver: Resolver, contracts: ContractSet, imported: 
 def _cycle_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
     import networkx as nx  # only the queries that walk the graph pay for networkx's import
 
-    contract = contracts.cycles
-    graph = project.digraph
-    if contract is None or importer not in graph or imported not in graph or graph.has_edge(importer, imported):
+    if contracts.cycles is None:
         return []
-    packages = contract.packages or project.root_packages
-    if not all(any(is_within(m, p) for p in packages) for m in (importer, imported)):
+    scope = cycle_scope(project, contracts.cycles)
+    graph = project.digraph
+    if importer not in graph or imported not in graph or graph.has_edge(importer, imported):
+        return []
+    if not (within_any(importer, scope.packages) and within_any(imported, scope.packages)):
         return []
     # Only modules on a path back from imported to importer can close a cycle: classify just those.
     region = (nx.descendants(graph, imported) | {imported}) & (nx.ancestors(graph, importer) | {importer})
@@ -288,7 +289,7 @@ def _cycle_objections(project: Project, contracts: ContractSet, importer: str, i
     edges = [
         edge
         for edge in graph.subgraph(region).edges
-        if not (contract.exclude_type_checking and project.typing_only(*edge))
+        if not (scope.exclude_type_checking and project.typing_only(*edge))
     ]
     for import_time in (True, False):
         usable = nx.DiGraph([edge for edge in edges if not import_time or project.runs_at_import(*edge)])
@@ -337,11 +338,9 @@ def explain(
     parsed = resolver.parsed(module)
     if parsed is not None and parsed.shim_shaped:
         shim = tuple(f"{r.name} from {r.source}" for r in shim_re_exports(resolver, module))
-    cycle_packages = (contracts.cycles.packages if contracts.cycles else None) or project.root_packages
-    exclude_typing = contracts.cycles.exclude_type_checking if contracts.cycles else True
-    around = [
-        c for c in project_cycles(project, cycle_packages, exclude_type_checking=exclude_typing) if module in c.modules
-    ]
+    scope = cycle_scope(project, contracts.cycles)
+    components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
+    around = [component for component in components if module in component.modules]
     graph = project.graph
     return Explanation(
         module=module,
@@ -413,7 +412,7 @@ def _mentions(config: ImportLinterConfig | None, contracts: ContractSet, module:
             yield f"[[deprecated]] {deprecated.name} is defined here"
     if contracts.cycles is not None:
         packages = contracts.cycles.packages or ()
-        if not packages or any(is_within(module, p) for p in packages):
+        if not packages or within_any(module, packages):
             yield "[cycles] no import cycles may run through this module"
 
 

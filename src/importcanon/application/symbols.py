@@ -8,12 +8,12 @@ through them. Names outside the root packages resolve to themselves, marked exte
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from importcanon.application.project import Project
 from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule
-from importcanon.domain.modules import absolute_import_target, is_within
+from importcanon.domain.modules import absolute_import_target
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,3 @@ def _enclosing_scopes(parsed: ParsedModule, scope: int) -> Iterator[int]:
             yield current
         first = False
         current = parent
-
-
-def within_any(module: str, packages: Iterable[str]) -> bool:
-    return any(is_within(module, package) for package in packages)

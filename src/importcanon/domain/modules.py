@@ -6,10 +6,17 @@ strings, and converting at every boundary would cost time on 3,000-module graphs
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def is_within(module: str, package: str) -> bool:
     """True when ``module`` is ``package`` itself or one of its descendants."""
     return module == package or module.startswith(package + ".")
+
+
+def within_any(module: str, packages: Iterable[str]) -> bool:
+    """True when ``module`` is one of ``packages`` or lies below one of them."""
+    return any(is_within(module, package) for package in packages)
 
 
 def parent(module: str) -> str | None:

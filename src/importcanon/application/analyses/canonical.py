@@ -15,7 +15,7 @@ from importcanon.application.symbols import NameBinding, Resolved, Resolver
 from importcanon.domain.contracts import Canonical, Legacy
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within
+from importcanon.domain.modules import within_any
 
 NON_CANONICAL = "non-canonical-import"
 DIVERGENCE = "alias-divergence"
@@ -118,7 +118,7 @@ def _imports(
         source = resolver.import_source(module, statement)
         if source is None or source == contract.module:
             continue
-        if any(is_within(source, package) for package in legacy_packages):
+        if within_any(source, legacy_packages):
             continue  # a legacy-import finding covers it, with the same fix
         for name, alias in statement.names:
             if name != contract.symbol:

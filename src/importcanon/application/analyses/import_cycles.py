@@ -8,31 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from importcanon.application.cycles import project_cycles
+from importcanon.application.cycles import CycleScope, project_cycles
 from importcanon.application.project import Project
-from importcanon.domain.contracts import CycleContract
 from importcanon.domain.cycles import Cycle, CycleComponent
-from importcanon.domain.errors import ConfigurationError
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within
 
 RULE = "import-cycle"
 _LISTED = 4
 
 
-def find_import_cycles(project: Project, contract: CycleContract | None) -> tuple[list[Finding], dict[str, Any]]:
-    if contract is None:
+def find_import_cycles(project: Project, scope: CycleScope | None) -> tuple[list[Finding], dict[str, Any]]:
+    """Findings for a ``[cycles]`` contract's scope (None: no contract, no findings)."""
+    if scope is None:
         return [], {}
-    packages = contract.packages or project.root_packages
-    for package in packages:
-        if not any(is_within(module, package) for module in project.modules):
-            origin = contract.origin
-            raise ConfigurationError(
-                f"[cycles] packages: {package} is not a package of the project",
-                path=origin.path if origin else None,
-                line=origin.line if origin else None,
-            )
-    components = project_cycles(project, packages, exclude_type_checking=contract.exclude_type_checking)
+    components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
     findings = [_finding(project, component, cycle) for component in components for cycle in component.cycles]
     return findings, cycle_metrics(components)
 

@@ -26,7 +26,7 @@ from importlinter.domain.contract import Contract, ContractCheck, InvalidContrac
 from importcanon.application.project import Project
 from importcanon.domain.contracts import ImportLinterConfig
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within
+from importcanon.domain.modules import within_any
 
 RULE = "contract"
 
@@ -99,7 +99,7 @@ def _plugin_types(entries: Any, root_packages: Sequence[str], types: dict[str, t
         name, _, dotted = str(entry).partition(":")
         name, dotted = name.strip(), dotted.strip()
         module_name, _, class_name = dotted.rpartition(".")
-        if any(is_within(module_name, package) for package in root_packages):
+        if within_any(module_name, root_packages):
             errors[name] = (
                 f"contract type '{dotted}' is part of the code being checked; importcanon never imports "
                 "that code (install the plugin as a package of its own instead)"

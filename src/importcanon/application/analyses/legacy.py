@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet, Legacy
 from importcanon.domain.facts import ImportStatement, describe_kind
@@ -125,7 +126,7 @@ def _replacement(
     if statement.module is None and statement.level == 0:
         lines = []
         for name, alias in names:
-            moved = _moved_module(resolver, contract, name)
+            moved = moved_module(resolver.project, contract, name)
             if moved is None:
                 lines.append(_move_first(name, contract))
             else:
@@ -154,7 +155,7 @@ def _home_of(
     """Where the object ``from source import name`` gives really lives, outside the legacy
     package: (module, attribute), ("", module) for a top-level module, or a note saying what has
     to move first."""
-    moved_source = _moved_module(resolver, contract, source) if is_within(source, contract.package) else None
+    moved_source = moved_module(resolver.project, contract, source) if is_within(source, contract.package) else None
     fallback = (moved_source or contract.replacement, name)
     resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
@@ -162,7 +163,7 @@ def _home_of(
     if resolved.is_module:
         module = resolved.qualified
         if is_within(module, contract.package):
-            moved = _moved_module(resolver, contract, module)
+            moved = moved_module(resolver.project, contract, module)
             if moved is None:
                 return _move_first(module, contract)
             module = moved
@@ -181,8 +182,7 @@ def _move_first(name: str, contract: Legacy) -> str:
     return f"Move {name} into {contract.replacement} first: it has no counterpart there yet."
 
 
-def _moved_module(resolver: Resolver, contract: Legacy, module: str) -> str | None:
+def moved_module(project: Project, contract: Legacy, module: str) -> str | None:
     """``legacy.sub`` -> ``replacement.sub`` when that exists; None when it does not."""
     candidate = contract.replacement + module[len(contract.package) :]
-    known = resolver.project.modules
-    return candidate if candidate in known or candidate in resolver.project.namespace_packages else None
+    return candidate if candidate in project.modules or candidate in project.namespace_packages else None

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from importcanon.application.symbols import Resolver, within_any
+from importcanon.application.symbols import Resolver
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within
+from importcanon.domain.modules import is_within, within_any
 
 RULE = "shim-module"
 _LISTED = 3
