@@ -163,3 +163,41 @@ def test_a_file_only_a_newer_python_can_parse_is_a_warning_when_an_analysis_need
     (finding,) = run.findings("missing-canonical")
     assert "app/typed.py:1" in finding["message"]
     assert any(w.startswith("app/typed.py:1: Python 3.") and "cannot parse" in w for w in run.json["warnings"])
+
+
+def test_a_malformed_import_linter_table_in_pyproject_exits_2_naming_the_file(project):
+    root = project(
+        {"app/__init__.py": "", "pyproject.toml": '[tool.importlinter]\nroot_packages = ["app"]\ncontracts = "x"\n'}
+    )
+
+    run = run_cli("check", root)
+
+    assert run.exit_code == 2
+    assert run.stderr.startswith("importcanon: error: pyproject.toml: import-linter's configuration cannot be read")
+
+
+def test_a_deprecated_replacement_must_be_a_qualified_name(project):
+    root = project(
+        {"app/__init__.py": "", "contracts/c.toml": '[[deprecated]]\nname = "app.x"\nreplacement = "new_thing"\n'}
+    )
+
+    run = run_cli("check", root)
+
+    assert run.exit_code == 2
+    assert "contracts/c.toml:3: [deprecated] replacement must name a module and a name in it" in run.stderr
+
+
+def test_a_real_syntax_error_is_not_mistaken_for_newer_syntax(project):
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/broken.py": "def (:\n",
+            "app/user.py": "from app.broken import thing\n\n\ndef f():\n    return thing\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "thing"\nmodule = "app.broken"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert [f["path"] for f in run.findings("syntax-error")] == ["app/broken.py"]
+    assert not any("cannot parse" in warning for warning in run.json["warnings"])

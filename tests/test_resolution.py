@@ -198,3 +198,26 @@ def test_names_are_found_as_whole_words_only(project):
     found = workspace.project.facts.modules_containing(frozenset({"S"}))
 
     assert found == {"S": {"pkg.singleton", "pkg.user"}}
+
+
+def test_from_dot_import_in_a_package_init_is_its_submodule(project):
+    root = project(
+        {
+            "app/__init__.py": "from . import b\n\n\ndef use():\n    return b.old()\n",
+            "app/b.py": "def old():\n    return 1\n",
+            "contracts/c.toml": '[[deprecated]]\nname = "app.b.old"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert [(f["path"], f["line"], f["usage"]) for f in run.findings("deprecated-usage")] == [
+        ("app/__init__.py", 5, "call")
+    ]
+
+
+def test_explain_agrees_with_check_that_a_canonical_home_is_no_shim(project):
+    run = run_cli("explain", "app.api", project(FACADES), "--format", "json")
+
+    assert run.json["shim_of"] == []
+    assert "[[canonical]] Model lives here" in run.json["contracts"]

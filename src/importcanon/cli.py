@@ -42,7 +42,7 @@ from importcanon.application.queries import where as where_symbol
 from importcanon.application.queries import why as why_chains
 from importcanon.application.ratchet import snapshot
 from importcanon.application.symbols import Resolver
-from importcanon.domain.baseline import Baseline, baseline_of, compare, tallies, updated
+from importcanon.domain.baseline import Baseline, BaselineDiff, baseline_of, tallies, updated
 from importcanon.domain.errors import ImportcanonError, UsageError
 
 app = typer.Typer(
@@ -362,7 +362,7 @@ def baseline_show(
         path, shown = _baseline_location(workspace, baseline)
         known = read_baseline(path, shown) or Baseline()
         result = _check(workspace, known)
-        by_rule, by_contract = tallies(known, compare(known, result.findings))
+        by_rule, by_contract = tallies(known, BaselineDiff(result.findings, result.fixed))
         sys.stdout.write(render_baseline_show(shown, by_rule, by_contract, format.value))
         return 0
 

@@ -102,12 +102,17 @@ def render_baseline(baseline: Baseline) -> str:
     return f'{{\n  "schema": {SCHEMA},\n  "entries": [{entries_text}]\n}}\n'
 
 
-def _render_entry(entry: BaselineEntry) -> str:
+def entry_to_json(entry: BaselineEntry) -> dict[str, Any]:
+    """An entry as the baseline file and the JSON report's ``fixed`` list both show it."""
     data: dict[str, Any] = {"rule": entry.rule, "fingerprint": entry.fingerprint, "count": entry.count}
     if entry.contract is not None:
         data["contract"] = entry.contract
     data["description"] = entry.description
-    return json.dumps(data, ensure_ascii=False)
+    return data
+
+
+def _render_entry(entry: BaselineEntry) -> str:
+    return json.dumps(entry_to_json(entry), ensure_ascii=False)
 
 
 def write_baseline(path: Path, baseline: Baseline, shown: str) -> None:

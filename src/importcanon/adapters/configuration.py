@@ -56,6 +56,10 @@ def read_import_linter_config(project_dir: Path) -> ImportLinterConfig | None:
         except tomllib.TOMLDecodeError as error:
             message, line = _toml_error(error)
             raise ConfigurationError(message, path=name, line=line) from None
+        except Exception as error:  # import-linter's readers assume well-formed tables
+            raise ConfigurationError(
+                f"import-linter's configuration cannot be read: {type(error).__name__}: {error}", path=name
+            ) from None
         if options is None:
             continue  # e.g. setup.cfg without an [importlinter] section
         session = dict(options.session_options)
@@ -118,6 +122,13 @@ def _dotted_name(value: Any) -> str | None:
     return "must be a dotted Python name such as 'app.core.models'"
 
 
+def _qualified_name(value: Any) -> str | None:
+    problem = _dotted_name(value)
+    if problem is None and "." not in value:
+        return "must name a module and a name in it, such as 'app.core.factory.make_thing'"
+    return problem
+
+
 def _identifier(value: Any) -> str | None:
     return None if isinstance(value, str) and value.isidentifier() else "must be a Python identifier"
 
@@ -144,7 +155,7 @@ _SCHEMA: dict[str, _TableSchema] = {
         array=True,
     ),
     "deprecated": _TableSchema(
-        keys={"name": _dotted_name, "replacement": _dotted_name},
+        keys={"name": _qualified_name, "replacement": _qualified_name},
         required=frozenset({"name"}),
         array=True,
     ),
@@ -215,7 +226,6 @@ def read_contracts(project_dir: Path) -> ContractSet:
         canonical=canonical,
         legacy=legacy,
         deprecated=deprecated,
-        files=tuple(f"{CONTRACTS_DIR}/{path.name}" for path in files),
     )
 
 

@@ -12,8 +12,9 @@ less-indented line that is no block header), the answer is None and the caller p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from importcanon.domain.facts import ImportKind
+from importcanon.domain.facts import IMPORT_ERROR_CATCHERS, ImportKind
 
 #: A string literal or a comment: what may contain brackets, quotes and newlines that are not
 #: code. A string's prefix (``rb``, ``f``...) is left behind as harmless letters; starting the
@@ -34,7 +35,6 @@ _KEYWORD = re.compile(
 )
 _TYPE_CHECKING_TEST = re.compile(r"(?:el)?if\s*(\(\s*)?(?:[A-Za-z_]\w*\.)?TYPE_CHECKING\s*(?(1)\))\s*:\s*(?:#.*)?$")
 _HANDLER = re.compile(r"except\*?\s*(?::|(?P<types>[^:]+?)\s*(?:\bas\s+\w+\s*)?:)")
-_GUARDING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
 def import_kinds(text: str) -> dict[int, ImportKind] | None:
@@ -46,19 +46,26 @@ def import_kinds(text: str) -> dict[int, ImportKind] | None:
     reader = _Blocks(lines, starts)
     is_start = set(starts)
     kinds: dict[int, ImportKind] = {}
-    line = 0  # the text is searched with a newline in front, so that line 1 matches too
-    offset = 0
-    text = "\n" + text
-    for match in _IMPORT_LINE.finditer(text):
-        line += text.count("\n", offset, match.start() + 1)
-        offset = match.start() + 1
+    for line, indented, _ in import_lines(text):
         if line not in is_start:
             continue  # an import-looking line inside a bracket or after a backslash
-        kind = reader.classify(line) if match.group(1) else ImportKind.MODULE
+        kind = reader.classify(line) if indented else ImportKind.MODULE
         if kind is None:
             return None
         kinds[line] = kind
     return kinds
+
+
+def import_lines(text: str) -> Iterator[tuple[int, bool, int]]:
+    """Every line that starts, after any indentation, with ``import`` or ``from``: its number,
+    whether it is indented, and the offset where it starts. (Some may sit inside a string.)"""
+    line = 0
+    offset = 0
+    prefixed = "\n" + text  # a newline in front, so that the first line is found too
+    for match in _IMPORT_LINE.finditer(prefixed):
+        line += prefixed.count("\n", offset, match.start() + 1)
+        offset = match.start() + 1
+        yield line, bool(match.group(1)), match.start()
 
 
 def _logical_starts(text: str) -> list[int] | None:
@@ -170,7 +177,7 @@ class _Blocks:
                 if handler is None:
                     return None
                 types = handler.group("types")
-                if types is None or _GUARDING.intersection(re.findall(r"\w+", types.split(" as ")[0])):
+                if types is None or IMPORT_ERROR_CATCHERS.intersection(re.findall(r"\w+", types.split(" as ")[0])):
                     return True
             elif not header.startswith(("else", "finally")):
                 return False

@@ -157,6 +157,7 @@ class FactStore:
         self._kinds: dict[str, Mapping[int, ImportKind]] = {}
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
         self._parsed: dict[str, object] = {}
+        self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
 
     def skip(self, modules: Iterable[str]) -> None:
         """Modules already reported unparsable or unreadable: no analysis parses them again."""
@@ -259,6 +260,12 @@ class FactStore:
         return self._parse_failures
 
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
+        unknown = needles.difference(self._mentions)
+        if unknown:
+            self._mentions.update(self._search(frozenset(unknown)))
+        return {needle: self._mentions[needle] for needle in needles}
+
+    def _search(self, needles: frozenset[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {needle: set() for needle in needles}
         for module, source in self._files.items():
             digest = self.digest(source)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from importcanon.domain.facts import (
+    IMPORT_ERROR_CATCHERS,
     Binding,
     BindingKind,
     Call,
@@ -22,7 +23,6 @@ from importcanon.domain.facts import (
     ParsedModule,
 )
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
@@ -241,7 +241,7 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     candidates = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     for candidate in candidates:
         name = candidate.attr if isinstance(candidate, ast.Attribute) else getattr(candidate, "id", None)
-        if name in _IMPORT_ERRORS:
+        if name in IMPORT_ERROR_CATCHERS:
             return True
     return False
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from grimp.application.scanning import scan_imports as grimp_scan_imports
 from grimp.domain.valueobjects import DirectImport, Module
 from grimp.exceptions import SourceSyntaxError
 
+from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
 from importcanon.domain.facts import ImportKind
@@ -25,10 +25,6 @@ from importcanon.domain.facts import ImportKind
 #: Files per call into the Rust scanner once a broken file has been met: large enough to keep both
 #: cores busy, small enough that a further broken file costs little to rescan.
 CHUNK_SIZE = 1024
-
-#: A statement starting in column 0 with ``import``/``from`` is module level and unconditional
-#: (unless the line before ends with a backslash, which makes it a continuation).
-_TOP_LEVEL_IMPORT = re.compile(r"\n(?:import|from)[ \t\\(.]")  # a literal start: the fast search
 
 
 @dataclass
@@ -122,14 +118,13 @@ def _with_kind_hints(text: str, direct_imports: Iterable[DirectImport]) -> list[
 
 
 def _top_level_import_lines(text: str) -> set[int]:
-    lines: set[int] = {1} if _TOP_LEVEL_IMPORT.match("\n" + text[:8]) else set()
-    line, offset = 1, 0
-    for match in _TOP_LEVEL_IMPORT.finditer(text):
-        line += text.count("\n", offset, match.start() + 1)
-        offset = match.start() + 1
-        if not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\"):
-            lines.add(line)
-    return lines
+    """Lines starting in column 0 with an import: module level and unconditional, unless the line
+    before ends with a backslash, which makes it a continuation."""
+    return {
+        line
+        for line, indented, offset in import_lines(text)
+        if not indented and not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\")
+    }
 
 
 def _syntax_problem(text: str, path: str, grimp_line: int | None, grimp_text: str | None) -> tuple[int | None, str]:

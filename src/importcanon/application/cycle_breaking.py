@@ -41,7 +41,7 @@ def cyclic_components(graph: nx.DiGraph) -> list[tuple[str, ...]]:
 
 
 def _component(graph: nx.DiGraph, nodes: tuple[str, ...], facts: Callable[[str, str], EdgeFacts]) -> CycleComponent:
-    component = restricted(graph.subgraph(nodes), sorted(graph.subgraph(nodes).edges))
+    component = induced(graph, nodes)
 
     def preference(edge: Edge) -> tuple[int, int, str, str]:
         """Smaller is removed first: deferred imports, then edges with fewer statements."""
@@ -55,7 +55,7 @@ def _component(graph: nx.DiGraph, nodes: tuple[str, ...], facts: Callable[[str, 
         cycles.setdefault(modules, Cycle(modules, all(facts(*hop).import_time for hop in hops(modules))))
     import_time = restricted(component, [e for e in component.edges if facts(*e).import_time])
     for sub_nodes in cyclic_components(import_time):
-        sub = restricted(import_time.subgraph(sub_nodes), sorted(import_time.subgraph(sub_nodes).edges))
+        sub = induced(import_time, sub_nodes)
         for edge in sorted(break_set(sub, preference), key=preference):
             modules = shortest_cycle_through(sub, edge)
             cycles.setdefault(modules, Cycle(modules, True))
@@ -203,6 +203,12 @@ def shortest_cycle_through(graph: nx.DiGraph, edge: Edge) -> tuple[str, ...]:
         return (u,)
     path = nx.shortest_path(graph, v, u)  # v ... u; the edge u -> v closes it
     return canonical_rotation((u, *path[:-1]))
+
+
+def induced(graph: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
+    """The subgraph on ``nodes``, as a fresh graph built in sorted order (deterministic walks)."""
+    view = graph.subgraph(nodes)
+    return restricted(view, sorted(view.edges))
 
 
 def restricted(graph: nx.DiGraph, edges: Iterable[Edge]) -> nx.DiGraph:

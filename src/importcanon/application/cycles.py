@@ -68,9 +68,9 @@ def project_cycles(
     if remembered is not None:
         return [_component_from_primitive(item) for item in remembered]
     # networkx is imported here, not at the top: a run whose scope is unchanged never needs it.
-    from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, restricted
+    from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, induced
 
-    graph = restricted(project.digraph.subgraph(scope), sorted(project.digraph.subgraph(scope).edges))
+    graph = induced(project.digraph, scope)
     cache: dict[Edge, EdgeFacts] = {}
 
     def facts(u: str, v: str) -> EdgeFacts:

@@ -23,7 +23,6 @@ class Resolved:
     qualified: str  # "pkg.mod.Name" for an object, "pkg.mod" for a module
     is_module: bool = False
     external: bool = False
-    line: int | None = None  # the defining line, for objects defined in the project
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ class Resolver:
     def resolve_binding(self, binding: NameBinding) -> Resolved | None:
         """What one particular binding gives its name (not necessarily the binding in force)."""
         if binding.is_definition:
-            return Resolved(f"{binding.module}.{binding.name}", line=binding.line)
+            return Resolved(f"{binding.module}.{binding.name}")
         if binding.form == "module-import":
             return self.module_ref(binding.source_module or binding.name)
         if binding.form == "import":

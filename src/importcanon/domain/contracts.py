@@ -71,7 +71,6 @@ class ContractSet:
     legacy: tuple[Legacy, ...] = ()
     deprecated: tuple[Deprecated, ...] = ()
     cycles: CycleContract | None = None
-    files: tuple[str, ...] = ()
 
     def canonical_home(self, symbol: str) -> Canonical | None:
         return next((contract for contract in self.canonical if contract.symbol == symbol), None)

@@ -23,6 +23,11 @@ class Cycle:
         return hops(self.modules)
 
     @property
+    def arrow(self) -> str:
+        """``a -> b -> c -> a``"""
+        return " -> ".join((*self.modules, self.modules[0]))
+
+    @property
     def kind(self) -> str:
         return "import-time" if self.import_time else "deferred"
 

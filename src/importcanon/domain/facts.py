@@ -19,6 +19,10 @@ class ImportKind(str, Enum):
     GUARDED = "guarded"  # inside ``try`` with an ``except ImportError``: failure tolerated
 
 
+#: Exceptions whose handler makes the imports in its ``try`` body guarded: they catch ImportError.
+IMPORT_ERROR_CATCHERS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
 def describe_kind(kind: str) -> str:
     """``module`` reads badly in prose ("a module import"); everything else reads as it is."""
     return "module-level" if kind == ImportKind.MODULE.value else kind

@@ -63,8 +63,7 @@ def _text(project: Project, components: list[CycleComponent]) -> str:
         )
         lines.extend(f"  break {project.describe_edge(*edge)}" for edge in component.break_set)
         for cycle in component.cycles:
-            arrow = " -> ".join((*cycle.modules, cycle.modules[0]))
-            lines.append(f"  cycle ({cycle.kind}): {arrow}")
+            lines.append(f"  cycle ({cycle.kind}): {cycle.arrow}")
             lines.extend(f"      {project.describe_edge(*hop)}" for hop in cycle.hops)
         lines.append("")
     metrics = cycle_metrics(components)

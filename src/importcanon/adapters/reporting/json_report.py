@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from importcanon.adapters.baseline_store import entry_to_json
 from importcanon.application.check import CheckResult
-from importcanon.domain.baseline import BaselineEntry
 from importcanon.domain.findings import Finding, Status
 
 SCHEMA = 1
@@ -28,14 +28,6 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def fixed_to_json(entry: BaselineEntry) -> dict[str, Any]:
-    data: dict[str, Any] = {"fingerprint": entry.fingerprint, "rule": entry.rule, "count": entry.count}
-    if entry.contract is not None:
-        data["contract"] = entry.contract
-    data["description"] = entry.description
-    return data
-
-
 def render_json(result: CheckResult) -> str:
     document = {
         "schema": SCHEMA,
@@ -45,7 +37,7 @@ def render_json(result: CheckResult) -> str:
             "fixed": result.fixed_count,
         },
         "findings": [finding_to_json(finding) for finding in result.findings],
-        "fixed": [fixed_to_json(entry) for entry in result.fixed],
+        "fixed": [entry_to_json(entry) for entry in result.fixed],
         "metrics": result.metrics,
         "warnings": result.warnings,
     }

@@ -146,7 +146,7 @@ def render_explain(explanation: Explanation, format: str) -> str:
         lines.append(f"shim: only re-exports {', '.join(e.shim_of)}")
     lines.append(f"cycles through it: {len(e.cycles)}" if e.cycles else "cycles through it: none")
     for cycle in e.cycles:
-        lines.append(f"  ({cycle.kind}) {' -> '.join((*cycle.modules, cycle.modules[0]))}")
+        lines.append(f"  ({cycle.kind}) {cycle.arrow}")
     lines.append(f"imported by {plural(len(e.imported_by), 'module')}" + _listing(e.imported_by))
     lines.append(f"imports {plural(len(e.imports), 'module')}" + _listing(e.imports))
     return "\n".join(lines) + "\n"

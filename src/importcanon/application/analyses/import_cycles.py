@@ -41,7 +41,6 @@ def _finding(project: Project, component: CycleComponent, cycle: Cycle) -> Findi
     breakers = [hop for hop in cycle.hops if hop in component.break_set]
     importer, imported = breakers[0] if breakers else cycle.hops[0]
     first_site = next(iter(project.sites(importer, imported)), None)
-    arrow = " -> ".join((*cycle.modules, cycle.modules[0]))
     nominated = project.describe_edge(importer, imported)
     if project.runs_at_import(importer, imported):
         suggestion = f"Remove, defer (into the function that needs it) or invert the import {nominated}"
@@ -67,7 +66,7 @@ def _finding(project: Project, component: CycleComponent, cycle: Cycle) -> Findi
         line=first_site.line if first_site else None,
         module=importer,
         message="\n".join(
-            [f"import cycle ({cycle.kind}) through {len(cycle.modules)} modules: {arrow}"]
+            [f"import cycle ({cycle.kind}) through {len(cycle.modules)} modules: {cycle.arrow}"]
             + [f"  {project.describe_edge(u, v)}" for u, v in cycle.hops]
         ),
         suggestion=suggestion + ".",

@@ -47,7 +47,6 @@ class Hop:
 class ContractOutcome:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    checked: int = 0
 
 
 def check_import_linter_contracts(
@@ -84,7 +83,6 @@ def check_import_linter_contracts(
         except Exception as error:  # import-linter signals unusable contracts with plain exceptions
             outcome.findings.append(broken.unusable(str(error) or type(error).__name__))
             continue
-        outcome.checked += 1
         outcome.warnings.extend(f"contract '{name}': {warning}" for warning in check.warnings)
         if not check.kept:
             guidance = str(options.get("broken_contract_guidance") or "").strip()
@@ -219,11 +217,8 @@ class _Broken:
     def _describe(self, hop: Hop) -> str:
         return self.project.describe_edge(hop.importer, hop.imported, hop.lines)
 
-    def _kinds(self, hop: Hop) -> dict[int, str]:
-        return {site.line: site.kind.value for site in self.project.sites(hop.importer, hop.imported)}
-
     def _hop_details(self, hop: Hop) -> dict[str, Any]:
-        kinds = self._kinds(hop)
+        kinds = {site.line: site.kind.value for site in self.project.sites(hop.importer, hop.imported)}
         line = next((line for line in hop.lines if line is not None), None)
         return {
             "importer": hop.importer,

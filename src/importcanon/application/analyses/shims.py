@@ -39,10 +39,7 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
     project = resolver.project
     findings = []
     for module in sorted(project.facts.shim_candidates()):
-        parsed = project.facts.parsed(module)
-        if parsed is None or not parsed.shim_shaped or module in canonical_homes:
-            continue
-        reexports = shim_re_exports(resolver, module)
+        reexports = shim_re_exports(resolver, module, canonical_homes)
         if not reexports:
             continue
         importers = sorted(
@@ -75,11 +72,12 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
     return findings
 
 
-def shim_re_exports(resolver: Resolver, module: str) -> list[ReExport]:
-    """The re-exports that make ``module`` a shim; empty when it is a facade or has none."""
+def shim_re_exports(resolver: Resolver, module: str, canonical_homes: Collection[str]) -> list[ReExport]:
+    """The re-exports that make ``module`` a shim; empty when it is not one (a facade, a declared
+    canonical home, a module with code of its own, or one that re-exports nothing)."""
     source_module = resolver.project.modules.get(module)
     parsed = resolver.parsed(module)
-    if source_module is None or parsed is None:
+    if source_module is None or parsed is None or not parsed.shim_shaped or module in canonical_homes:
         return []
     everything = re_exports(resolver, module)
     if source_module.is_package:
