@@ -186,6 +186,32 @@ def measure(
     return series
 
 
+def measure_interleaved(
+    specs: list[tuple[str, list[str], str | None]], project: Project, runs: int, prepare: Callable[[], None]
+) -> list[Series]:
+    """Time several commands in turn, run by run, after ``prepare`` and one warm-up run each.
+
+    Alternating the commands spreads the machine's drift (other processes, CPU frequency) over
+    all of them alike, which series run one after the other do not: the ratios are what matter.
+    """
+    series = [Series(label, command) for label, command, _ in specs]
+    log(f"  {' / '.join(label for label, _, _ in specs)}: warm-up + {runs} runs, interleaved")
+    prepare()
+    for i in range(-1, runs):
+        for entry, (_, command, expect_output) in zip(series, specs):
+            if entry.error:
+                continue
+            run, tail = run_once(command, project)
+            which = "warm-up run" if i < 0 else f"run {i + 1}"
+            if run.exit_code not in OK_EXIT_CODES:
+                entry.error = f"{which} exited with {run.exit_code}:\n{tail}"
+            elif expect_output is not None and expect_output not in tail:
+                entry.error = f"{which} did not print {expect_output!r} (it did not check the contracts):\n{tail}"
+            elif i >= 0:
+                entry.runs.append(run)
+    return series
+
+
 def remove_cache(project: Project, name: str) -> Callable[[], None]:
     def prepare() -> None:
         shutil.rmtree(project.path / name, ignore_errors=True)
@@ -364,35 +390,27 @@ def main(argv: list[str] | None = None) -> int:
     target = str(project.path)
     log(f"benchmarking {project.path} ({project.modules} modules) ...")
 
-    li_cold = measure(
-        "lint-imports --no-cache (cold)",
-        [lint_imports, "--no-cache"],
+    def remove_caches() -> None:
+        remove_cache(project, LINT_CACHE)()
+        remove_cache(project, CANON_CACHE)()
+
+    li_cold, ic_cold = measure_interleaved(
+        [
+            ("lint-imports --no-cache (cold)", [lint_imports, "--no-cache"], LINT_SUMMARY),
+            ("importcanon check --no-cache (cold)", [importcanon, "check", target, "--no-cache"], None),
+        ],
         project,
         args.runs,
-        prepare=remove_cache(project, LINT_CACHE),
-        expect_output=LINT_SUMMARY,
+        prepare=remove_caches,
     )
-    li_warm = measure(
-        "lint-imports (warm cache)",
-        [lint_imports],
+    li_warm, ic_warm = measure_interleaved(
+        [
+            ("lint-imports (warm cache)", [lint_imports], LINT_SUMMARY),
+            ("importcanon check (warm cache)", [importcanon, "check", target], None),
+        ],
         project,
         args.runs,
-        prepare=remove_cache(project, LINT_CACHE),
-        expect_output=LINT_SUMMARY,
-    )
-    ic_cold = measure(
-        "importcanon check --no-cache (cold)",
-        [importcanon, "check", target, "--no-cache"],
-        project,
-        args.runs,
-        prepare=remove_cache(project, CANON_CACHE),
-    )
-    ic_warm = measure(
-        "importcanon check (warm cache)",
-        [importcanon, "check", target],
-        project,
-        args.runs,
-        prepare=remove_cache(project, CANON_CACHE),
+        prepare=remove_caches,
     )
     series = [li_cold, li_warm, ic_cold, ic_warm]
 

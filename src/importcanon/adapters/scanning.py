@@ -122,7 +122,7 @@ def _top_level_import_lines(text: str) -> set[int]:
     before ends with a backslash, which makes it a continuation."""
     return {
         line
-        for line, indented, offset in import_lines(text)
+        for line, indented, offset in import_lines(text, top_level_only=True)
         if not indented and not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\")
     }
 
