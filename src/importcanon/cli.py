@@ -33,7 +33,7 @@ from importcanon.adapters.reporting.json_report import render_json
 from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
 from importcanon.adapters.reporting.text_report import location, plural, render_text, summary_line
 from importcanon.adapters.reporting.trend_report import render_trend
-from importcanon.adapters.workspace import Workspace, open_workspace
+from importcanon.adapters.workspace import Workspace, open_workspace, project_root
 from importcanon.application.check import CheckResult, run_check
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.queries import can_import as may_import
@@ -382,9 +382,7 @@ def trend(
     """Show the migration's progress: the snapshots that every baseline create and update record."""
 
     def run() -> int:
-        root = project_dir.resolve()
-        if not root.is_dir():
-            raise UsageError(f"project directory {project_dir} does not exist or is not a directory")
+        root = project_root(project_dir)
         path, _ = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
         history = history_path(path)
         text = render_trend(read_history(history, _shown(root, history)), format.value)

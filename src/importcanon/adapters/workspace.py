@@ -28,12 +28,17 @@ class Workspace:
         self.store.save()
 
 
-def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool = True) -> Workspace:
+def project_root(project_dir: Path) -> Path:
+    """The project directory, resolved; a usage error when it is missing or a file."""
     if not project_dir.exists():
         raise UsageError(f"project directory {project_dir} does not exist")
     if not project_dir.is_dir():
         raise UsageError(f"{project_dir} is a file: give the directory that holds the project's packages")
-    project_dir = project_dir.resolve()
+    return project_dir.resolve()
+
+
+def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool = True) -> Workspace:
+    project_dir = project_root(project_dir)
     contracts = read_contracts(project_dir)
     import_linter = read_import_linter_config(project_dir)
     if contracts.settings.root_packages:

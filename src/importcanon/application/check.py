@@ -58,8 +58,7 @@ def run_check(
     deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
     findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
     legacy_findings, legacy_warnings = find_legacy_imports(resolver, contracts)
-    homes = {contract.module for contract in contracts.canonical}
-    findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, homes))
+    findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, contracts.canonical_homes))
     warnings.extend(legacy_warnings + deprecated_warnings)
     cycle_findings, cycle_metrics = find_import_cycles(project, scope)
     findings.extend(cycle_findings)

@@ -334,8 +334,7 @@ def explain(
 ) -> Explanation:
     if module not in project.modules and module not in project.namespace_packages:
         raise UsageError(f"{module} is not a module or package of the project")
-    homes = {contract.module for contract in contracts.canonical}
-    shim = tuple(f"{r.name} from {r.source}" for r in shim_re_exports(resolver, module, homes))
+    shim = tuple(f"{r.name} from {r.source}" for r in shim_re_exports(resolver, module, contracts.canonical_homes))
     scope = cycle_scope(project, contracts.cycles)
     components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
     around = [component for component in components if module in component.modules]

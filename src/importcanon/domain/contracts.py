@@ -72,6 +72,11 @@ class ContractSet:
     deprecated: tuple[Deprecated, ...] = ()
     cycles: CycleContract | None = None
 
+    @property
+    def canonical_homes(self) -> frozenset[str]:
+        """Every module a ``[[canonical]]`` contract names as a symbol's home."""
+        return frozenset(contract.module for contract in self.canonical)
+
     def canonical_home(self, symbol: str) -> Canonical | None:
         return next((contract for contract in self.canonical if contract.symbol == symbol), None)
 
