@@ -23,8 +23,7 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
     findings: list[Finding] = []
     warnings: list[str] = []
     for contract in contracts:
-        module, attribute = split_qualified(contract.name)
-        target = resolver.resolve(module, attribute) if module else None
+        target = resolver.resolve(*split_qualified(contract.name))  # validated as module.name
         if target is None or target.is_module:
             warnings.append(
                 f"deprecated name {contract.name} is not defined in the project "
