@@ -90,12 +90,12 @@ class Project:
         return source.path if source else None
 
     def runs_at_import(self, importer: str, imported: str) -> bool:
-        """Whether any statement behind the edge runs unconditionally at module level. A line the
+        """Whether any statement behind the edge runs at module level, guarded or not. A line the
         scan already proved module-level settles it without parsing the importer."""
         raw = self._sites_by_edge.get((importer, imported), ())
         if any(kind is ImportKind.MODULE for _, _, kind in raw):
             return True
-        return any(site.kind is ImportKind.MODULE for site in self.sites(importer, imported))
+        return any(site.kind.runs_at_import for site in self.sites(importer, imported))
 
     def typing_only(self, importer: str, imported: str) -> bool:
         """Whether every statement behind the edge sits under ``if TYPE_CHECKING:``."""

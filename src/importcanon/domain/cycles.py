@@ -10,7 +10,7 @@ Edge = tuple[str, str]
 @dataclass(frozen=True)
 class EdgeFacts:
     statements: int  # import statements behind the edge
-    import_time: bool  # at least one of them runs unconditionally at module level
+    import_time: bool  # at least one of them runs at module level (guarded or not)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,12 @@ class ImportKind(str, Enum):
     TYPE_CHECKING = "type-checking"  # under ``if TYPE_CHECKING:``: never runs
     GUARDED = "guarded"  # inside ``try`` with an ``except ImportError``: failure tolerated
 
+    @property
+    def runs_at_import(self) -> bool:
+        """Whether the statement runs while its module is being imported. A guarded import does:
+        a cycle through it can still fail at start-up, and the ``except`` swallows the failure."""
+        return self is ImportKind.MODULE or self is ImportKind.GUARDED
+
 
 #: Exceptions whose handler makes the imports in its ``try`` body guarded: they catch ImportError.
 IMPORT_ERROR_CATCHERS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
