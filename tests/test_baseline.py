@@ -242,7 +242,7 @@ def test_concurrent_updates_wait_for_each_other(project):
     run_cli("baseline", "create", root)
     command = [sys.executable, "-m", "importcanon", "baseline", "update", str(root), "--allow-growth"]
 
-    with locked(baseline_file(root), "baseline"):
+    with locked(baseline_file(root), "baseline", base=root):
         waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)
         assert waiting.poll() is None  # blocked on the lock we hold

@@ -7,6 +7,7 @@ unless ``--debug`` asks for one.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -17,16 +18,9 @@ from typing import Annotated
 
 import typer
 
-from importcanon.adapters.baseline_store import (
-    append_snapshot,
-    history_path,
-    locked,
-    read_baseline,
-    read_history,
-    write_baseline,
-)
+from importcanon.adapters.baseline_store import history_path, locked, read_baseline, read_history, write_baseline
 from importcanon.adapters.configuration import read_contracts
-from importcanon.adapters.files import write_atomically
+from importcanon.adapters.files import is_within, write_output
 from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
 from importcanon.adapters.reporting.json_report import render_json
@@ -135,8 +129,9 @@ def check(
         if output is None:
             sys.stdout.write(report)
         else:
-            write_atomically(output, report, shown=str(output))
-            typer.echo(summary_line(result, elapsed))
+            write_output(output, report, shown=str(output))
+            if str(output) != "-":
+                typer.echo(summary_line(result, elapsed))
         return 1 if result.has_new or (fail_on_stale and result.fixed) else 0
 
     raise typer.Exit(guarded(run, debug))
@@ -291,8 +286,8 @@ def baseline_create(
 
     def run() -> int:
         workspace = _open(project_dir, cache_dir, no_cache)
-        path, shown = _baseline_location(workspace, baseline)
-        with locked(path, shown):
+        path, shown, base = _writable_baseline(workspace, baseline)
+        with locked(path, shown, base=base) as folder:
             if path.exists() and not force:
                 raise UsageError(
                     f"{shown} already exists: use --force to overwrite it, or `importcanon baseline update` "
@@ -300,7 +295,7 @@ def baseline_create(
                 )
             result = _check(workspace, None)
             recorded = baseline_of(result.findings)
-            _write(path, shown, recorded, result)
+            write_baseline(folder, path, recorded, snapshot(recorded, result))
         entries = plural(len(recorded.entries), "entry", "entries")
         typer.echo(f"wrote {shown}: {plural(recorded.total, 'known violation')} in {entries}")
         return 0
@@ -326,8 +321,8 @@ def baseline_update(
 
     def run() -> int:
         workspace = _open(project_dir, cache_dir, no_cache)
-        path, shown = _baseline_location(workspace, baseline)
-        with locked(path, shown):
+        path, shown, base = _writable_baseline(workspace, baseline)
+        with locked(path, shown, base=base) as folder:
             known = read_baseline(path, shown)
             if known is None:
                 raise UsageError(f"there is no baseline at {shown}: run `importcanon baseline create` first")
@@ -338,7 +333,7 @@ def baseline_update(
                 for finding in refused:
                     typer.echo(f"  {location(finding)}: {finding.rule} {finding.message.splitlines()[0]}")
                 return 1
-            _write(path, shown, recorded, result)
+            write_baseline(folder, path, recorded, snapshot(recorded, result))
         change = known.total - recorded.total
         typer.echo(f"updated {shown}: {plural(recorded.total, 'known violation')} ({-change:+d})")
         return 0
@@ -389,7 +384,7 @@ def trend(
         if output is None:
             sys.stdout.write(text)
         else:
-            write_atomically(output, text, shown=str(output))
+            write_output(output, text, shown=str(output))
         return 0
 
     raise typer.Exit(guarded(run, debug))
@@ -430,25 +425,38 @@ def _check(workspace: Workspace, known: Baseline | None) -> CheckResult:
     return result
 
 
-def _write(path: Path, shown: str, recorded: Baseline, result: CheckResult) -> None:
-    write_baseline(path, recorded, shown)
-    history = history_path(path)
-    append_snapshot(history, snapshot(recorded, result), shown + " history")
-
-
 def _baseline_location(workspace: Workspace, option: Path | None) -> tuple[Path, str]:
     return _baseline_path(workspace.project.root, workspace.contracts.settings.baseline, option)
 
 
+def _writable_baseline(workspace: Workspace, option: Path | None) -> tuple[Path, str, Path | None]:
+    """The baseline to write, its name for messages, and the base below which no link is followed.
+
+    The configuration is the repository's to choose, so a configured baseline outside the project
+    is written only when the user names it on the command line.
+    """
+    root = workspace.project.root
+    path, shown = _baseline_location(workspace, option)
+    if is_within(path, root):
+        return path, shown, root
+    if option is None:
+        raise UsageError(
+            f"the configured baseline {path} is outside the project: importcanon writes there only when "
+            "it is named on the command line (--baseline)"
+        )
+    return path, shown, None
+
+
 def _baseline_path(root: Path, configured: str, option: Path | None) -> tuple[Path, str]:
-    path = option.resolve() if option is not None else (root / configured).resolve()
+    """Absolute, with ``..`` folded but links kept: a link must be seen, not resolved away."""
+    path = Path(os.path.abspath(option if option is not None else root / configured))
     return path, _shown(root, path)
 
 
 def _shown(root: Path, path: Path) -> str:
     """A path as the user thinks of it: relative to the project when it is inside."""
     try:
-        return path.relative_to(root.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
 

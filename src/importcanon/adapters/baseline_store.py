@@ -16,14 +16,20 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from importcanon.adapters.files import write_atomically
+from importcanon.adapters.files import SafeDirectory, commit_together, read_bounded
 from importcanon.domain.baseline import SCHEMA, Baseline, BaselineEntry
 from importcanon.domain.errors import ImportcanonError
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
+
+#: No real project has more violations of one kind; a larger count is a corrupt file.
+MAX_COUNT = 2**31 - 1
 
 
 class BaselineError(ImportcanonError):
@@ -32,16 +38,10 @@ class BaselineError(ImportcanonError):
 
 def read_baseline(path: Path, shown: str) -> Baseline | None:
     """The baseline at ``path``, None when there is none; BaselineError when it is unusable."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _read_text(path, shown, "baseline")
+    if text is None:
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"cannot read the baseline: {error}", path=shown) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BaselineError(f"the baseline is not valid JSON: {error.msg}", path=shown, line=error.lineno) from None
+    document = _json(text, shown, "the baseline is not valid JSON")
     if not isinstance(document, dict) or "schema" not in document:
         raise BaselineError("the baseline has no 'schema': not an importcanon baseline", path=shown)
     schema = document["schema"]
@@ -63,7 +63,7 @@ def read_baseline(path: Path, shown: str) -> Baseline | None:
         if entry is None:
             raise BaselineError(
                 f"baseline entry {index + 1} is malformed: it needs fingerprint (16 hex digits), rule, "
-                "count (a positive integer) and description",
+                f"count (a positive integer up to {MAX_COUNT}) and description",
                 path=shown,
                 line=_line_of_entry(text, index),
             )
@@ -84,7 +84,7 @@ def _entry(raw: Any) -> BaselineEntry | None:
         return None
     if not (isinstance(rule, str) and isinstance(description, str) and isinstance(count, int)):
         return None
-    if isinstance(count, bool) or count < 1 or not (contract is None or isinstance(contract, str)):
+    if isinstance(count, bool) or not 1 <= count <= MAX_COUNT or not (contract is None or isinstance(contract, str)):
         return None
     return BaselineEntry(fingerprint, rule, count, description, contract)
 
@@ -115,10 +115,6 @@ def _render_entry(entry: BaselineEntry) -> str:
     return json.dumps(entry_to_json(entry), ensure_ascii=False)
 
 
-def write_baseline(path: Path, baseline: Baseline, shown: str) -> None:
-    write_atomically(path, render_baseline(baseline), shown=shown)
-
-
 # History: one JSON snapshot per line, beside the baseline ----------------------------------------
 
 
@@ -127,76 +123,125 @@ def history_path(baseline_path: Path) -> Path:
 
 
 def read_history(path: Path, shown: str) -> list[dict[str, Any]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _read_text(path, shown, "history")
+    if text is None:
         return []
-    except (OSError, UnicodeDecodeError) as error:
-        raise BaselineError(f"cannot read the history: {error}", path=shown) from None
     snapshots = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            snapshot = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise BaselineError(f"history line is not valid JSON: {error.msg}", path=shown, line=number) from None
-        if not (
-            isinstance(snapshot, dict)
-            and isinstance(snapshot.get("date"), str)
-            and isinstance(snapshot.get("rules"), dict)
-        ):
-            raise BaselineError("history line is not an importcanon snapshot", path=shown, line=number)
+        snapshot = _json(line, shown, "history line is not valid JSON", number)
+        if not _is_snapshot(snapshot):
+            raise BaselineError(
+                "history line is not an importcanon snapshot: it needs a 'date' (ISO 8601), and a 'total' "
+                f"and 'rules' counts that are integers from 0 to {MAX_COUNT}",
+                path=shown,
+                line=number,
+            )
         snapshots.append(snapshot)
     return snapshots
 
 
-def append_snapshot(path: Path, snapshot: dict[str, Any], shown: str) -> None:
-    """Rewrite the history with one more line (atomically: never a half-written history)."""
+def _is_snapshot(snapshot: Any) -> bool:
+    if not (isinstance(snapshot, dict) and isinstance(snapshot.get("date"), str)):
+        return False
     try:
-        existing = path.read_text(encoding="utf-8")
+        datetime.fromisoformat(snapshot["date"].replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    rules = snapshot.get("rules")
+    return (
+        isinstance(rules, dict)
+        and _is_tally(snapshot.get("total", 0))
+        and all(isinstance(rule, str) and _is_tally(count) for rule, count in rules.items())
+    )
+
+
+def _is_tally(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+
+
+def _read_text(path: Path, shown: str, what: str) -> str | None:
+    """The file as text (None when it does not exist): a regular file, bounded, in UTF-8."""
+    try:
+        return read_bounded(path).decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise BaselineError(f"cannot read the {what}: {error.strerror or error}", path=shown) from None
+    except UnicodeDecodeError as error:
+        raise BaselineError(f"the {what} is not UTF-8 text: {error.reason}", path=shown) from None
+
+
+def _json(text: str, shown: str, problem: str, line: int | None = None) -> Any:
+    """Parsed JSON, or a BaselineError: bad syntax, nesting too deep, a number too long to read."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{problem}: {error.msg}", path=shown, line=line or error.lineno) from None
+    except ValueError as error:  # an integer past Python's digit limit
+        raise BaselineError(f"{problem}: {error}", path=shown, line=line) from None
+    except RecursionError:
+        raise BaselineError(f"{problem}: nested too deeply", path=shown, line=line) from None
+
+
+def write_baseline(folder: SafeDirectory, path: Path, baseline: Baseline, snapshot: dict[str, Any]) -> None:
+    """Replace the baseline and append ``snapshot`` to its history: both change, or neither.
+
+    Call it while holding ``locked``; it also clears temporary files a killed run left behind.
+    """
+    history = history_path(path)
+    folder.remove_stale_temporaries([path.name, history.name])
+    try:
+        existing = folder.read(history.name).decode("utf-8", errors="surrogateescape")
     except FileNotFoundError:
         existing = ""
     except OSError as error:
-        raise BaselineError(f"cannot read the history: {error.strerror}", path=shown) from None
+        raise BaselineError(f"cannot read the history: {error.strerror or error}", path=folder.shown) from None
     if existing and not existing.endswith("\n"):
         existing += "\n"
-    write_atomically(path, existing + json.dumps(snapshot, sort_keys=True) + "\n", shown=shown)
+    lines = (existing + json.dumps(snapshot, sort_keys=True) + "\n").encode("utf-8", errors="surrogateescape")
+    commit_together(folder, [(path.name, render_baseline(baseline)), (history.name, lines)])
 
 
 # Locking --------------------------------------------------------------------------------------------
 
 
 @contextmanager
-def locked(baseline_path: Path, shown: str, timeout: float = 60.0) -> Iterator[None]:
-    """Hold an exclusive lock on the baseline for a read-modify-write.
+def locked(baseline_path: Path, shown: str, *, base: Path | None, timeout: float = 60.0) -> Iterator[SafeDirectory]:
+    """Hold an exclusive lock on the baseline for a read-modify-write; yields its directory.
 
     The lock file is removed afterwards; a process that locked a file another one has just
-    removed notices (the path no longer names its file) and tries again, so three concurrent
-    runs cannot slip past each other either.
+    removed notices (the name no longer names its file) and tries again, so three concurrent
+    runs cannot slip past each other either. A lock file left by a killed run is harmless (the
+    kernel released its lock with the process) and is removed by the next run. Should the
+    block fail, directories created for the baseline are removed again.
     """
-    lock_path = baseline_path.with_name(f".{baseline_path.name}.lock")
+    name = f".{baseline_path.name}.lock"
     deadline = time.monotonic() + timeout
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        while True:
-            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            _lock(handle, deadline, shown)
-            try:
-                if os.fstat(handle).st_ino == os.stat(lock_path).st_ino:
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(handle)
-    except OSError as error:
-        raise BaselineError(f"cannot lock the baseline: {error.strerror}", path=shown) from None
-    try:
-        yield
-    finally:
+    with SafeDirectory(baseline_path.parent, base=base, shown=shown) as folder:
         try:
-            os.unlink(lock_path)
+            while True:
+                handle = os.open(name, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o644, dir_fd=folder.fd)
+                try:
+                    _lock(handle, deadline, shown)
+                    if os.fstat(handle).st_ino == os.stat(name, dir_fd=folder.fd, follow_symlinks=False).st_ino:
+                        break
+                except FileNotFoundError:
+                    pass
+                except BaseException:
+                    os.close(handle)
+                    raise
+                os.close(handle)
+        except OSError as error:
+            raise BaselineError(f"cannot lock the baseline: {error.strerror}", path=shown) from None
+        try:
+            yield folder
         finally:
-            os.close(handle)
+            try:
+                folder.unlink(name)
+            finally:
+                os.close(handle)
 
 
 def _lock(handle: int, deadline: float, shown: str) -> None:
