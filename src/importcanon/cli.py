@@ -410,6 +410,8 @@ def _answer(
         workspace = _open(project_dir, cache_dir, no_cache)
         text, code = answer(workspace)
         workspace.close()
+        for warning in workspace.project.scan_warnings():  # what the answer may be missing
+            typer.echo(f"importcanon: warning: {warning}", err=True)
         sys.stdout.write(text)
         return code
 

@@ -108,6 +108,7 @@ def load_project(
         modules=modules,
         namespace_packages=sorted(set().union(*listing.namespace_packages.values())),
         imports=imports,
+        warnings=[f"{path}: {why}" for path, why in listing.skipped],
         problems=sorted(
             [SyntaxProblem(module, modules[module].path, line, message) for module, (line, message) in problems.items()]
             + [SyntaxProblem(module, modules[module].path, None, why, False) for module, why in unreadable.items()]
@@ -135,8 +136,11 @@ def _resolving_differently(
     """
     if scanned_against is None or scanned_against == module_set:
         return set()
-    leaves = frozenset(module.rpartition(".")[2] for module, _ in scanned_against ^ module_set)
-    return set().union(*store.modules_containing(leaves).values())
+    changed = scanned_against ^ module_set
+    leaves = frozenset(module.rpartition(".")[2] for module, _ in changed)
+    # A module that became a package (or stopped being one) resolves its own relative imports anew.
+    flipped = {module for module, is_package in changed if (module, not is_package) in changed}
+    return flipped.union(*store.modules_containing(leaves).values())
 
 
 class FactStore:

@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from grimp import _rustgrimp as rust  # type: ignore[attr-defined]
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
 from grimp.application.scanning import scan_imports as grimp_scan_imports
 from grimp.domain.valueobjects import DirectImport, Module
@@ -59,29 +60,45 @@ def scan_sources(
     """Scan ``sources`` (whose decoded texts are in ``texts``, keyed by module)."""
     outcome = ScanOutcome()
     found_packages = build_found_packages(listing)
+    shadowing = [source for source in sources if source.module in listing.shadowing]
+    if shadowing:
+        from_text = _text_file_system(listing, shadowing, texts)
+        sources = [source for source in sources if source.module not in listing.shadowing]
 
-    def scan(batch: list[SourceFile]) -> None:
+    def grimp_scan(batch: list[SourceFile], file_system: object | None) -> dict[ModuleFile, set[DirectImport]]:
+        module_files = [ModuleFile(module=Module(source.module), mtime=0.0) for source in batch]
+        if file_system is None:
+            return grimp_scan_imports(
+                module_files,
+                found_packages=found_packages,
+                include_external_packages=include_external_packages,
+                exclude_type_checking_imports=exclude_type_checking_imports,
+            )
+        imports: dict[Module, set[DirectImport]] = rust.scan_for_imports(
+            module_files=tuple(module_files),
+            found_packages=found_packages,
+            include_external_packages=include_external_packages,
+            exclude_type_checking_imports=exclude_type_checking_imports,
+            file_system=file_system,
+        )
+        return {module_file: imports[module_file.module] for module_file in module_files}
+
+    def scan(batch: list[SourceFile], file_system: object | None = None) -> None:
         pending = list(batch)
         while pending:
             try:
-                result = grimp_scan_imports(
-                    [ModuleFile(module=Module(source.module), mtime=0.0) for source in pending],
-                    found_packages=found_packages,
-                    include_external_packages=include_external_packages,
-                    exclude_type_checking_imports=exclude_type_checking_imports,
-                )
+                result = grimp_scan(pending, file_system)
             except SourceSyntaxError as error:
                 failed = os.path.realpath(error.filename)
                 broken = next((s for s in pending if os.path.realpath(s.path) == failed), None)
                 if broken is None:
                     raise
-                outcome.problems[broken.module] = _syntax_problem(
-                    texts[broken.module], broken.path, error.lineno, error.text
-                )
+                line = error.lineno - _PREFIX_LINES if file_system is not None and error.lineno else error.lineno
+                outcome.problems[broken.module] = _syntax_problem(texts[broken.module], broken.path, line, error.text)
                 pending.remove(broken)
                 if len(pending) > CHUNK_SIZE:  # one broken file may have company: rescan in parts
                     for start in range(0, len(pending), CHUNK_SIZE):
-                        scan(pending[start : start + CHUNK_SIZE])
+                        scan(pending[start : start + CHUNK_SIZE], file_system)
                     return
                 continue
             except BaseException as error:  # pyo3 panics derive from BaseException
@@ -91,27 +108,46 @@ def scan_sources(
                     outcome.problems[pending[0].module] = (None, f"grimp could not scan it: {error}")
                     return
                 middle = len(pending) // 2
-                scan(pending[:middle])
-                scan(pending[middle:])
+                scan(pending[:middle], file_system)
+                scan(pending[middle:], file_system)
                 return
+            shift = _PREFIX_LINES if file_system is not None else 0
             for module_file, direct_imports in result.items():
                 name = module_file.module.name
-                outcome.imports[name] = _with_kind_hints(texts[name], direct_imports)
+                outcome.imports[name] = _with_kind_hints(texts[name], direct_imports, shift)
             return
 
     scan(list(sources))
+    if shadowing:
+        scan(shadowing, from_text)
     return outcome
 
 
-def _with_kind_hints(text: str, direct_imports: Iterable[DirectImport]) -> list[RawImport]:
+#: Lines put before a text handed to grimp's in-memory file system, which strips leading blank
+#: lines and common indentation: a comment line in column 0 keeps both, and lines shift by one.
+_PREFIX_LINES = 1
+
+
+def _text_file_system(listing: SourceListing, sources: Sequence[SourceFile], texts: Mapping[str, str]) -> object:
+    """grimp's in-memory file system holding only these packages' ``__init__.py`` texts, at the
+    paths grimp looks at: there is no ``a.py`` beside ``a/`` in it, so grimp reads the package."""
+    content: dict[str, str] = {}
+    for source in sources:
+        directory = listing.packages[source.package].rstrip("/")
+        leaf = source.module.split(".")[source.package.count(".") + 1 :]
+        content["/".join([directory, *leaf, "__init__.py"])] = "#\n" * _PREFIX_LINES + texts[source.module]
+    return rust.FakeBasicFileSystem(content_map=content)
+
+
+def _with_kind_hints(text: str, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
     module_level = _top_level_import_lines(text)
     return [
         (
             direct_import.imported.name,
-            direct_import.line_number,
+            direct_import.line_number - shift,
             direct_import.line_contents,
             # The line alone proves a module-level import; anything indented needs a parse to tell.
-            ImportKind.MODULE if direct_import.line_number in module_level else None,
+            ImportKind.MODULE if direct_import.line_number - shift in module_level else None,
         )
         for direct_import in sorted(direct_imports, key=lambda d: (d.line_number, d.imported.name))
     ]

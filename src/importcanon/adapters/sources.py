@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from importcanon.domain.errors import ConfigurationError
 
@@ -36,7 +37,11 @@ class SourceListing:
     packages: dict[str, str]  # root package -> absolute directory
     files: tuple[SourceFile, ...]  # sorted by module name
     namespace_packages: dict[str, frozenset[str]]  # root package -> namespace modules in it
-    unreadable: tuple[tuple[str, str, str], ...] = ()  # (module, relpath, why) of unreadable directories
+    unreadable: tuple[tuple[str, str, str], ...] = ()  # (module, relpath, why) of what cannot be read
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, why) of files that are not modules, in walk order
+    #: Packages with a module file of the same name beside them: grimp's own file lookup would
+    #: read that dead file, so these are scanned from the text of their ``__init__.py``.
+    shadowing: frozenset[str] = frozenset()
 
 
 def locate_packages(project_dir: Path, names: Sequence[str]) -> dict[str, str]:
@@ -120,15 +125,24 @@ def list_sources(project_dir: Path, packages: dict[str, str], exclude: re.Patter
     files: list[SourceFile] = []
     namespaces: dict[str, frozenset[str]] = {}
     unreadable: list[tuple[str, str, str]] = []
+    skipped: list[tuple[str, str]] = []
+    shadowing: set[str] = set()
     for package, directory in packages.items():
         walker = _PackageWalker(root, package, exclude)
         walker.walk(directory, package, in_regular_package=False)
         files.extend(walker.files)
         namespaces[package] = frozenset(walker.namespace_packages)
         unreadable.extend(walker.unreadable)
+        skipped.extend(walker.skipped)
+        shadowing.update(walker.shadowing)
     files.sort(key=lambda source: source.module)
     return SourceListing(
-        packages=dict(packages), files=tuple(files), namespace_packages=namespaces, unreadable=tuple(unreadable)
+        packages=dict(packages),
+        files=tuple(files),
+        namespace_packages=namespaces,
+        unreadable=tuple(unreadable),
+        skipped=tuple(skipped),
+        shadowing=frozenset(shadowing),
     )
 
 
@@ -141,6 +155,8 @@ class _PackageWalker:
         self.namespace_packages: list[str] = []
         self._visited: set[tuple[int, int]] = set()  # (device, inode): a symlink loop ends here
         self.unreadable: list[tuple[str, str, str]] = []
+        self.skipped: list[tuple[str, str]] = []
+        self.shadowing: list[str] = []
 
     def _relpath(self, path: str) -> str:
         # Every path here lies under the root: slicing is exact and far cheaper than relpath.
@@ -150,7 +166,12 @@ class _PackageWalker:
         return self.exclude is not None and self.exclude.fullmatch(relpath) is not None
 
     def walk(self, directory: str, module: str, in_regular_package: bool) -> bool:
-        """Collect modules below ``directory``; True when any Python file was found."""
+        """Collect modules below ``directory``; True when any Python file was found.
+
+        Names resolve as Python's path finder resolves them: for a name ``a``, a package
+        ``a/__init__.py`` wins over a module ``a.py``, which wins over a namespace directory ``a/``.
+        The loser is never a module: it is left out, with a warning naming what shadows it.
+        """
         try:
             identity = os.stat(directory)
             if (identity.st_dev, identity.st_ino) in self._visited:
@@ -164,35 +185,102 @@ class _PackageWalker:
         is_regular = "__init__.py" in names
         if in_regular_package and not is_regular:
             return False  # an orphan directory inside a package is not importable
+        directories = {entry.name for entry in entries if _is_directory(entry)}
         found_any = False
         for entry in entries:
             name = entry.name
-            if entry.is_dir():
+            if name in directories:
                 if not name.isidentifier() or self._excluded(self._relpath(entry.path)):
+                    continue
+                if f"{name}.py" in names and not _is_package_directory(entry.path):
+                    if _holds_python(entry.path):  # a data directory beside a module is no news
+                        self._shadowed(entry.path, f"{name}.py", "directory")
                     continue
                 found_any |= self.walk(entry.path, f"{module}.{name}", is_regular)
             elif name.endswith(".py") and not name.startswith(".") and name.count(".") == 1:
                 relpath = self._relpath(entry.path)
                 if self._excluded(relpath):
                     continue
-                try:
-                    stat = entry.stat()
-                    mtime_ns, size = stat.st_mtime_ns, stat.st_size
-                except OSError:  # a dangling symlink: still a module, reported unreadable later
-                    mtime_ns, size = -1, -1
-                is_init = name == "__init__.py"
-                self.files.append(
-                    SourceFile(
-                        module=module if is_init else f"{module}.{name[:-3]}",
-                        path=entry.path,
-                        relpath=relpath,
-                        is_package=is_init,
-                        package=self.package,
-                        mtime_ns=mtime_ns,
-                        size=size,
+                if not _is_utf8(name):
+                    self.skipped.append(
+                        (_shown(relpath), "its name is not valid UTF-8, so it is not an importable module: skipped")
                     )
-                )
-                found_any = True
+                    continue
+                if name[:-3] in directories and _is_package_directory(entry.path[:-3]):
+                    self._shadowed(entry.path, f"{name[:-3]}/__init__.py", "module")
+                    self.shadowing.append(f"{module}.{name[:-3]}")
+                    continue
+                found_any |= self._add_file(entry, module, relpath)
         if found_any and not is_regular:
             self.namespace_packages.append(module)
         return found_any
+
+    def _add_file(self, entry: os.DirEntry[str], module: str, relpath: str) -> bool:
+        name = entry.name
+        try:
+            stat = entry.stat()
+            mtime_ns, size = stat.st_mtime_ns, stat.st_size
+        except OSError:  # a dangling symlink or a symlink loop: still a module, reported unreadable later
+            mtime_ns, size = -1, -1
+        else:
+            if not S_ISREG(stat.st_mode):  # a FIFO would hang the read, /dev/zero never end it
+                self.unreadable.append((module, relpath, "not a regular file, so it is not read"))
+                return False
+        is_init = name == "__init__.py"
+        self.files.append(
+            SourceFile(
+                module=module if is_init else f"{module}.{name[:-3]}",
+                path=entry.path,
+                relpath=relpath,
+                is_package=is_init,
+                package=self.package,
+                mtime_ns=mtime_ns,
+                size=size,
+            )
+        )
+        return True
+
+    def _shadowed(self, path: str, winner: str, what: str) -> None:
+        """Record a file or directory that Python never imports because ``winner`` (a sibling)
+        takes its name."""
+        directory = os.path.dirname(self._relpath(path))
+        shown = f"{directory}/{winner}" if directory else winner
+        if what == "module":
+            reason = f"shadowed by the package {shown}: Python imports the package, never this file"
+        else:
+            reason = f"shadowed by the module {shown}: Python imports the module, never this directory"
+        self.skipped.append((_shown(self._relpath(path)), f"{reason}; it is not checked (delete or rename it)"))
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop: not a directory; as a *.py it is reported unreadable
+        return False
+
+
+def _is_package_directory(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "__init__.py"))
+
+
+def _holds_python(path: str) -> bool:
+    try:
+        return any(name.endswith(".py") for name in os.listdir(path))
+    except OSError:
+        return False
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (which Python decodes to surrogates)."""
+    if name.isascii():
+        return True
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(relpath: str) -> str:
+    """A path fit for a message: undecodable bytes escaped as ``\\xe9``."""
+    return relpath.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +62,7 @@ def run_check(
     cycle_findings, cycle_metrics = find_import_cycles(project, scope)
     findings.extend(cycle_findings)
     findings.sort(key=lambda finding: finding.sort_key)
-    warnings.extend(_unparsable(project))
+    warnings.extend(project.scan_warnings())
     metrics = {
         "modules": len(project.modules),
         "imports": project.import_count,
@@ -75,15 +74,6 @@ def run_check(
     }
     diff = compare(baseline or Baseline(), findings)
     return CheckResult(findings=diff.findings, fixed=diff.fixed, metrics=metrics, warnings=warnings)
-
-
-def _unparsable(project: Project) -> list[str]:
-    version = ".".join(map(str, sys.version_info[:2]))
-    return [
-        f"{project.path_of(module)}:{line or '?'}: Python {version}, which runs importcanon, cannot parse "
-        f"this file ({message}); the analyses that need a parse skip it (run importcanon on a newer Python)"
-        for module, (line, message) in sorted(project.facts.parse_failures().items())
-    ]
 
 
 def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +33,7 @@ class Project:
         imports: Mapping[str, Sequence[RawImport]],
         problems: Sequence[SyntaxProblem],
         facts: FactSource,
+        warnings: Sequence[str] = (),
     ) -> None:
         self.root = root
         self.root_packages = tuple(root_packages)
@@ -40,6 +42,18 @@ class Project:
         self.facts = facts
         self._imports = imports
         self.namespace_packages = frozenset(namespace_packages)
+        #: What the scan left out and why (shadowed files, unusable names): every command shows these.
+        self.warnings = tuple(warnings)
+
+    def scan_warnings(self) -> list[str]:
+        """What this run could not see: files left out by the scan, then the files whose facts
+        are missing because no parser available could read them (known once analyses ran)."""
+        version = ".".join(map(str, sys.version_info[:2]))
+        return [*self.warnings] + [
+            f"{self.path_of(module)}:{line or '?'}: Python {version}, which runs importcanon, cannot parse "
+            f"this file ({message}); the analyses that need a parse skip it (run importcanon on a newer Python)"
+            for module, (line, message) in sorted(self.facts.parse_failures().items())
+        ]
 
     @cached_property
     def graph(self) -> grimp.ImportGraph:
