@@ -7,6 +7,7 @@ unless ``--debug`` asks for one.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -483,4 +484,13 @@ def guarded(action: Callable[[], int], debug: bool) -> int:
 
 
 def main() -> None:
+    """The console entry point.
+
+    The collector is switched off for the run: a run allocates millions of small objects (syntax
+    trees, import facts) that live until it ends and hold no reference cycles, and every
+    collection walks all of them again, which made parsing several times slower. What start-up
+    allocated is frozen out of the collector's view first; a run is one short process.
+    """
+    gc.freeze()
+    gc.disable()
     app()
