@@ -19,17 +19,20 @@ from typing import Annotated
 
 import typer
 
+from importcanon import __version__
 from importcanon.adapters.baseline_store import history_path, locked, read_baseline, read_history, write_baseline
 from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.files import is_within, write_output
 from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
-from importcanon.adapters.reporting.json_report import render_json
+from importcanon.adapters.reporting.formats import FORMATS, ReportContext, render
+from importcanon.adapters.reporting.progress import CheckProgress
 from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
-from importcanon.adapters.reporting.text_report import location, plural, render_text, summary_line
+from importcanon.adapters.reporting.text_report import location, plural, summary_line
 from importcanon.adapters.reporting.trend_report import render_trend
+from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
-from importcanon.application.check import CheckResult, run_check
+from importcanon.application.check import CheckResult, contract_names, run_check
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.queries import can_import as may_import
 from importcanon.application.queries import explain as explain_module
@@ -40,9 +43,12 @@ from importcanon.application.symbols import Resolver
 from importcanon.domain.baseline import Baseline, BaselineDiff, baseline_of, tallies, updated
 from importcanon.domain.errors import ImportcanonError, UsageError
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     help="Import-graph architecture contracts for Python, checked statically in one pass.",
     no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -50,6 +56,7 @@ app = typer.Typer(
 baseline_app = typer.Typer(
     help="Record the known violations, and ratchet them down as they are fixed.",
     no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
     rich_markup_mode=None,
 )
 app.add_typer(baseline_app, name="baseline", short_help="Record known violations; ratchet them down.")
@@ -58,6 +65,16 @@ app.add_typer(baseline_app, name="baseline", short_help="Record known violations
 class ReportFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+class CheckFormat(str, Enum):  # the names of reporting.formats.FORMATS
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
+    markdown = "markdown"
 
 
 class CyclesFormat(str, Enum):
@@ -91,18 +108,46 @@ BaselineFile = Annotated[
 Format = Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"importcanon {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def importcanon() -> None:
+def importcanon(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
     """Import-graph architecture contracts for Python, checked statically in one pass."""
 
 
 @app.command(short_help="Check every contract; fail on what is new.")
 def check(
     project_dir: ProjectDir = Path("."),
-    format: Format = ReportFormat.text,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help=f"The report on stdout (or --output): {', '.join(FORMATS)}.")
+    ] = CheckFormat.text,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file and print only the summary.")
     ] = None,
+    output_format: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT=FILE",
+            help="Also write a report in FORMAT to FILE, from the same scan (repeatable).",
+        ),
+    ] = None,
+    show_baselined: Annotated[
+        bool, typer.Option("--show-baselined", help="List the baselined findings too, not just their counts.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the new findings and the summary.")] = False,
+    no_suppressions: Annotated[
+        bool, typer.Option("--no-suppressions", help="Ignore `# importcanon: ignore[...]` comments: show everything.")
+    ] = False,
     baseline: BaselineFile = None,
     no_baseline: Annotated[
         bool, typer.Option("--no-baseline", help="Ignore the baseline: every finding is new.")
@@ -122,17 +167,31 @@ def check(
 
     def run() -> int:
         started = time.perf_counter()
-        workspace = _open(project_dir, cache_dir, no_cache)
-        known = None if no_baseline else read_baseline(*_baseline_location(workspace, baseline))
-        result = _check(workspace, known)
-        elapsed = time.perf_counter() - started
-        report = render_json(result) if format is ReportFormat.json else render_text(result, elapsed)
-        if output is None:
-            sys.stdout.write(report)
-        else:
-            write_output(output, report, shown=str(output))
+        extra = _report_files(output_format or [])
+        with CheckProgress(sys.stderr, steps=4) as progress:
+            progress.step("scanning the sources")
+            workspace = _open(project_dir, cache_dir, no_cache)
+            known = None if no_baseline else read_baseline(*_baseline_location(workspace, baseline))
+            result = _check(workspace, known, suppress=not no_suppressions, progress=progress.step)
+        context = ReportContext(
+            result,
+            workspace.project.root,
+            elapsed=time.perf_counter() - started,
+            contracts=contract_names(workspace.import_linter),
+            prefix=_prefix(workspace.project.root),
+            quiet=quiet,
+            show_baselined=show_baselined,
+        )
+        for name, path in extra:
+            write_output(path, render(name, context), shown=str(path))
+        if output is not None:
+            write_output(output, render(format.value, context), shown=str(output))
             if str(output) != "-":
-                typer.echo(summary_line(result, elapsed))
+                typer.echo(summary_line(result, context.elapsed))
+        elif format.value == "text":
+            _print_text(render("text", context))
+        else:
+            sys.stdout.write(render(format.value, context))
         return 1 if result.has_new or (fail_on_stale and result.fixed) else 0
 
     raise typer.Exit(guarded(run, debug))
@@ -419,13 +478,55 @@ def _answer(
     return guarded(run, debug)
 
 
-def _check(workspace: Workspace, known: Baseline | None) -> CheckResult:
-    result = run_check(workspace.project, workspace.import_linter, workspace.contracts, known)
+def _check(
+    workspace: Workspace,
+    known: Baseline | None,
+    *,
+    suppress: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
+) -> CheckResult:
+    suppressions = read_suppressions(workspace.project) if suppress else None
+    result = run_check(
+        workspace.project, workspace.import_linter, workspace.contracts, known, suppressions, progress=progress
+    )
     workspace.close()
     if workspace.packages_from == "discovered":
         packages = ", ".join(workspace.project.root_packages)
         result.warnings.insert(0, f"no root packages are configured, so those found were checked: {packages}")
     return result
+
+
+def _report_files(specs: list[str]) -> list[tuple[str, Path]]:
+    """``--output-format FORMAT=FILE`` values, checked before any scan starts."""
+    files = []
+    for spec in specs:
+        name, equals, path = spec.partition("=")
+        if not equals or name not in FORMATS or not path:
+            raise UsageError(
+                f"--output-format {spec!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+            )
+        files.append((name, Path(path)))
+    return files
+
+
+def _prefix(root: Path) -> str:
+    """The project directory relative to the working directory, where CI resolves annotation
+    paths: ``""`` when they are the same or the project lies elsewhere."""
+    try:
+        relative = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return ""
+    return "" if relative == "." else relative + "/"
+
+
+def _print_text(report: str) -> None:
+    """Plain text unless standard output is a terminal and NO_COLOR is unset; then rich colours it."""
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        sys.stdout.write(report)
+        return
+    from importcanon.adapters.reporting.colour import print_coloured
+
+    print_coloured(report)
 
 
 def _baseline_location(workspace: Workspace, option: Path | None) -> tuple[Path, str]:

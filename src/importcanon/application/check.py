@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.analyses.import_cycles import find_import_cycles
-from importcanon.application.analyses.import_linter import check_import_linter_contracts
+from importcanon.application.analyses.import_linter import check_import_linter_contracts, contract_name
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
+from importcanon.application.analyses.suppressions import apply_suppressions
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
 from importcanon.application.cycles import cycle_scope
 from importcanon.application.project import Project
@@ -19,6 +22,7 @@ from importcanon.application.symbols import Resolver
 from importcanon.domain.baseline import Baseline, BaselineEntry, compare
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.findings import Finding, Status
+from importcanon.domain.suppressions import Suppression
 
 
 @dataclass
@@ -45,8 +49,13 @@ def run_check(
     import_linter: ImportLinterConfig | None,
     contracts: ContractSet,
     baseline: Baseline | None = None,
+    suppressions: Sequence[Suppression] | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> CheckResult:
-    """Every analysis, then the baseline diff: findings marked new or baselined, plus the fixed."""
+    """Every analysis, then the inline suppressions (unless ``suppressions`` is None), then the
+    baseline diff: findings marked new or baselined, plus the fixed. ``progress`` hears the name
+    of each step as it starts."""
+    progress("import-linter contracts")
     resolver = Resolver(project)
     scope = cycle_scope(project, contracts.cycles) if contracts.cycles else None  # a bad scope fails first
     findings = find_syntax_errors(project)
@@ -54,13 +63,20 @@ def run_check(
     findings.extend(outcome.findings)
     warnings = list(outcome.warnings)
     # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
+    progress("canonical homes, legacy packages, deprecations and shims")
     deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
     findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
     legacy_findings, legacy_warnings = find_legacy_imports(resolver, contracts)
     findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, contracts.canonical_homes))
     warnings.extend(legacy_warnings + deprecated_warnings)
+    progress("import cycles")
     cycle_findings, cycle_metrics = find_import_cycles(project, scope)
     findings.extend(cycle_findings)
+    suppressed: list[Finding] = []
+    counts: dict[str, int] = {}
+    if suppressions is not None:
+        applied = apply_suppressions(project, findings, suppressions)
+        findings, suppressed, counts = applied.findings, applied.suppressed, applied.counts
     findings.sort(key=lambda finding: finding.sort_key)
     warnings.extend(project.scan_warnings())
     metrics = {
@@ -71,9 +87,28 @@ def run_check(
         "import_linter_contracts": len(import_linter.contracts) if import_linter else 0,
         "fragmentation": fragmentation_metrics(resolver, contracts, findings),
         "cycles": cycle_metrics,
+        "suppressions": counts,
     }
     diff = compare(baseline or Baseline(), findings)
-    return CheckResult(findings=diff.findings, fixed=diff.fixed, metrics=metrics, warnings=warnings)
+    fixed = _still_present(diff.fixed, suppressed)
+    return CheckResult(findings=diff.findings, fixed=fixed, metrics=metrics, warnings=warnings)
+
+
+def _still_present(fixed: list[BaselineEntry], suppressed: Sequence[Finding]) -> list[BaselineEntry]:
+    """A suppressed violation is neither new, baselined nor fixed: the baseline entries it would
+    match are not reported fixed either (the next ``baseline update`` drops them quietly)."""
+    hidden = Counter(finding.fingerprint for finding in suppressed)
+    remaining = []
+    for entry in fixed:
+        count = entry.count - hidden[entry.fingerprint]
+        if count > 0:
+            remaining.append(replace(entry, count=count))
+    return remaining
+
+
+def contract_names(import_linter: ImportLinterConfig | None) -> tuple[str, ...]:
+    """The import-linter contracts by name, in configuration order."""
+    return tuple(contract_name(options) for options in import_linter.contracts) if import_linter else ()
 
 
 def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:

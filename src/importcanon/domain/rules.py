@@ -75,5 +75,10 @@ RULES: dict[str, Rule] = {
             "A [[canonical]] contract whose home does not exist or does not bind the symbol.",
             "Fix the contract, or create the canonical home.",
         ),
+        Rule(
+            "unused-suppression",
+            "An `# importcanon: ignore[...]` comment that suppresses nothing on its line, or cannot be read.",
+            "Delete the comment, or the rule ids in it that no longer apply.",
+        ),
     )
 }

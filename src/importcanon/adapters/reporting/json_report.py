@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from importcanon.adapters.baseline_store import entry_to_json
+from importcanon.adapters.reporting.formats import ReportContext
 from importcanon.application.check import CheckResult
 from importcanon.domain.findings import Finding, Status
 
@@ -26,6 +27,10 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
     for key, value in finding.details.items():
         data.setdefault(key, value)
     return data
+
+
+def render(context: ReportContext) -> str:
+    return render_json(context.result)
 
 
 def render_json(result: CheckResult) -> str:

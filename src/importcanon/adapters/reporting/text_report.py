@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
+from importcanon.adapters.reporting.formats import ReportContext
 from importcanon.application.check import CheckResult
 from importcanon.domain.findings import Finding, Status
 
@@ -14,13 +15,32 @@ def location(finding: Finding) -> str:
     return f"{path}:{finding.line}" if finding.line is not None else path
 
 
-def render_text(result: CheckResult, elapsed: float | None = None) -> str:
+def render(context: ReportContext) -> str:
+    return render_text(
+        context.result, context.elapsed, quiet=context.quiet, show_baselined=context.show_baselined
+    )
+
+
+def render_text(
+    result: CheckResult, elapsed: float | None = None, *, quiet: bool = False, show_baselined: bool = False
+) -> str:
+    """New findings in full; baselined ones as a count per rule unless ``show_baselined``; the
+    fixed, the warnings and the fragmentation figures; the summary last. ``quiet`` keeps only the
+    new findings and the summary, so a green run is one line."""
     lines: list[str] = []
+    known_per_rule: list[str] = []
     for rule, group in groupby(result.findings, key=lambda finding: finding.rule):
         findings = list(group)
-        new = sum(1 for finding in findings if finding.status is Status.NEW)
-        lines.append(f"{rule}: {len(findings)} finding{'s' if len(findings) != 1 else ''} ({new} new)")
-        for finding in findings:
+        new = [finding for finding in findings if finding.status is Status.NEW]
+        known = len(findings) - len(new)
+        if known and not show_baselined:
+            known_per_rule.append(f"{rule} {known}")
+        shown = findings if show_baselined and not quiet else new
+        if not shown:
+            continue
+        if not quiet:
+            lines.append(f"{rule}: {plural(len(findings), 'finding')} ({len(new)} new)")
+        for finding in shown:
             first, *rest = finding.message.splitlines()
             if finding.status is Status.BASELINED:  # known: one line, the details are old news
                 lines.append(f"{location(finding)}: {rule} [baselined] {first}")
@@ -29,6 +49,15 @@ def render_text(result: CheckResult, elapsed: float | None = None) -> str:
             lines.extend(f"    {line}" for line in rest)
             if finding.suggestion:
                 lines.append(f"    help: {finding.suggestion}")
+        if not quiet:
+            lines.append("")
+    if quiet:
+        return "\n".join([*lines, summary_line(result, elapsed)]) + "\n"
+    if known_per_rule:
+        lines.append(
+            f"baselined: {plural(result.count(Status.BASELINED), 'known finding')} ({', '.join(known_per_rule)}); "
+            "--show-baselined lists them"
+        )
         lines.append("")
     if result.fixed:
         lines.append(
@@ -54,6 +83,9 @@ def summary_line(result: CheckResult, elapsed: float | None = None) -> str:
         f"{result.count(Status.BASELINED)} baselined",
         f"{result.fixed_count} fixed",
     ]
+    suppressed = sum(metrics.get("suppressions", {}).values())
+    if suppressed:
+        parts.append(f"{suppressed} suppressed")
     scope = f"{metrics.get('modules', 0)} modules, {metrics.get('imports', 0)} imports"
     timing = f" in {elapsed:.2f} s" if elapsed is not None else ""
     return f"importcanon: {', '.join(parts)} ({scope}{timing})"

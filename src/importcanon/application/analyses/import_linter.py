@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +62,7 @@ def check_import_linter_contracts(
     types = dict(BUILT_IN_TYPES)
     type_errors = _plugin_types(session.get("contract_types", ()), project.root_packages, types)
     for options, line in zip(config.contracts, config.contract_lines):
-        name = str(options.get("name") or options.get("id") or "(unnamed)")
+        name = contract_name(options)
         broken = _Broken(project, config.path, line, name)
         contract_type = str(options.get("type", ""))
         if contract_type in type_errors:
@@ -255,6 +255,11 @@ class _Broken:
             identity=(self.name, "broken"),
             details={"contract": self.name},
         )
+
+
+def contract_name(options: Mapping[str, object]) -> str:
+    """The name findings, reports and the pytest plugin give a contract."""
+    return str(options.get("name") or options.get("id") or "(unnamed)")
 
 
 def _hops(links: Sequence[dict[str, Any]]) -> list[Hop]:
