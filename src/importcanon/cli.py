@@ -8,6 +8,7 @@ unless ``--debug`` asks for one.
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 import time
@@ -568,9 +569,14 @@ def _shown(root: Path, path: Path) -> str:
 def guarded(action: Callable[[], int], debug: bool) -> int:
     """Run a command body, turning every failure into a one-line message and exit code 2."""
     try:
-        return action()
+        code = action()
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+        return code
     except ImportcanonError as error:
         typer.echo(f"importcanon: error: {error}", err=True)
+    except BrokenPipeError:
+        _discard_standard_output()
+        typer.echo("importcanon: error: standard output was closed before the report was written", err=True)
     except KeyboardInterrupt:
         typer.echo("importcanon: interrupted", err=True)
     except Exception as error:  # the promise is: never a bare traceback
@@ -591,7 +597,27 @@ def main() -> None:
     trees, import facts) that live until it ends and hold no reference cycles, and every
     collection walks all of them again, which made parsing several times slower. What start-up
     allocated is frozen out of the collector's view first; a run is one short process.
+
+    A closed standard output ends the run at once with a message; one that cannot encode a name
+    (``PYTHONIOENCODING=ascii``) gets it escaped.
     """
     gc.freeze()
     gc.disable()
+    if sys.stdout is None:
+        if sys.stderr is not None:
+            sys.stderr.write("importcanon: error: standard output is closed: redirect it, to /dev/null to discard it\n")
+        raise SystemExit(2)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a name still gets it, escaped
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     app()
+
+
+def _discard_standard_output() -> None:
+    """Point the closed standard output at /dev/null, so that nothing fails again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -179,8 +179,10 @@ def _json(text: str, shown: str, problem: str, line: int | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(f"{problem}: {error.msg}", path=shown, line=line or error.lineno) from None
-    except ValueError as error:  # an integer past Python's digit limit
-        raise BaselineError(f"{problem}: {error}", path=shown, line=line) from None
+    except ValueError:  # an integer past Python's digit limit
+        long_number = re.search(rf"\d{{{sys.get_int_max_str_digits()}}}", text)
+        at = line or (text.count("\n", 0, long_number.start()) + 1 if long_number else None)
+        raise BaselineError(f"{problem}: a number with thousands of digits", path=shown, line=at) from None
     except RecursionError:
         raise BaselineError(f"{problem}: nested too deeply", path=shown, line=line) from None
 

@@ -18,6 +18,7 @@ from typing import Any
 from importlinter.adapters.user_options import IniFileUserOptionReader, TomlFileUserOptionReader
 from importlinter.configuration import configure as configure_import_linter
 
+from importcanon.adapters.files import read_bounded
 from importcanon.domain.contracts import (
     Canonical,
     ContractSet,
@@ -332,8 +333,9 @@ class _Locator:
 
 
 def _read_text(path: Path, shown: str) -> str:
+    """A configuration file: a regular file of bounded size (never /dev/zero or a FIFO), UTF-8."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_bounded(path).decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigurationError(f"not UTF-8 text: {error.reason}", path=shown) from None
     except OSError as error:

@@ -1,0 +1,78 @@
+"""The real process at its edges: run from the project's root, and writing to a bad standard output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import write_project
+
+CYCLE = {
+    "app/__init__.py": "",
+    "app/café.py": "import app.x\n",
+    "app/x.py": "import app.café\n",
+    "contracts/importcanon.toml": '[cycles]\npackages = ["app"]\n',
+}
+
+
+def importcanon(root: Path, *args: str, **options: object) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "importcanon", *args]
+    return subprocess.run(command, cwd=root, text=True, timeout=60, **options)  # type: ignore[call-overload]
+
+
+def test_python_m_from_the_project_root_never_imports_the_projects_own_modules(tmp_path):
+    root = write_project(
+        tmp_path / "project",
+        {
+            **CYCLE,
+            "tomllib.py": "raise SystemExit('the project tomllib.py was imported')\n",
+            "grimp.py": "raise SystemExit('the project grimp.py was imported')\n",
+            "typer/__init__.py": "raise SystemExit('the project typer was imported')\n",
+        },
+    )
+
+    run = importcanon(root, "check", ".", "--no-cache", capture_output=True)
+
+    assert run.returncode == 1, run.stderr
+    assert "was imported" not in run.stderr + run.stdout
+    assert "import-cycle" in run.stdout
+
+
+def test_a_standard_output_that_cannot_encode_a_name_gets_it_escaped(tmp_path):
+    root = write_project(tmp_path / "project", CYCLE)
+
+    run = importcanon(
+        root, "check", ".", "--no-cache", capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"}
+    )
+
+    assert run.returncode == 1, run.stderr
+    assert "app.caf\\xe9 -> app.x" in run.stdout
+    assert "error" not in run.stderr
+
+
+def test_a_closed_standard_output_exits_2_with_a_message(tmp_path):
+    root = write_project(tmp_path / "project", CYCLE)
+    command = [sys.executable, "-m", "importcanon", "check", str(root), "--no-cache"]
+
+    run = subprocess.run(
+        ["sh", "-c", '"$@" >&-', "sh", *command], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+
+    assert run.returncode == 2
+    assert run.stderr == "importcanon: error: standard output is closed: redirect it, to /dev/null to discard it\n"
+
+
+def test_a_reader_that_goes_away_is_an_error_not_a_traceback(tmp_path):
+    root = write_project(tmp_path / "project", CYCLE)
+    read, write = os.pipe()
+    os.close(read)  # nobody will ever read the report
+
+    try:
+        run = importcanon(root, "check", ".", "--no-cache", stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+
+    assert run.returncode == 2
+    assert run.stderr == "importcanon: error: standard output was closed before the report was written\n"
