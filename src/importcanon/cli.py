@@ -26,15 +26,18 @@ from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.files import is_within, write_output
 from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
+from importcanon.adapters.reporting.fix_report import render_diff, render_fix
 from importcanon.adapters.reporting.formats import FORMATS, ReportContext, render
 from importcanon.adapters.reporting.progress import CheckProgress
 from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
 from importcanon.adapters.reporting.text_report import location, plural, summary_line
 from importcanon.adapters.reporting.trend_report import render_trend
+from importcanon.adapters.rewriting import LibcstEditor, write_changes
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
 from importcanon.application.check import CheckResult, contract_names, run_check
 from importcanon.application.cycles import cycle_scope, project_cycles
+from importcanon.application.fixing import fix_project
 from importcanon.application.queries import can_import as may_import
 from importcanon.application.queries import explain as explain_module
 from importcanon.application.queries import where as where_symbol
@@ -332,6 +335,64 @@ def cycles(
         return render_cycles(project, components, format.value), 1 if components else 0
 
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
+
+
+@app.command(short_help="Rewrite legacy and non-canonical imports; refuse what could change behaviour.")
+def fix(
+    project_dir: ProjectDir = Path("."),
+    rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rule",
+            help="Only this rule (repeatable): legacy-import, non-canonical-import, deprecated-usage "
+            "[default: all three].",
+        ),
+    ] = None,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when anything would change (for CI).")
+    ] = False,
+    delete_dead_shims: Annotated[
+        bool, typer.Option("--delete-dead-shims", help="Also delete shim modules that nothing imports any more.")
+    ] = False,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Carry out the mechanical part of a migration: rewrite each legacy-import and
+    non-canonical-import (and deprecated-usage of a drop_in = true replacement) to the import the
+    finding suggests, keeping formatting and comments. An edit that could change behaviour is
+    refused and listed with its reason: a different object, a new import cycle, a broken
+    import-linter contract, a file that does not parse.
+
+    Exits 0 when done (or nothing to do), 1 with --check when anything would change, 2 on an error.
+    """
+
+    def run() -> int:
+        started = time.perf_counter()
+        workspace = _open(project_dir, cache_dir, no_cache)
+        project = workspace.project
+        result = fix_project(
+            project,
+            workspace.import_linter,
+            workspace.contracts,
+            LibcstEditor(project.root),
+            rule or (),
+            delete_dead_shims,
+        )
+        workspace.close()
+        mode = "diff" if diff else "check" if check_only else "write"
+        unwritten: list[tuple[str, str]] = []
+        if mode == "write":
+            packages = [path for path in map(project.path_of, project.root_packages) if path]
+            unwritten = write_changes(project.root, [p.removesuffix("/__init__.py") for p in packages], result.changes)
+        else:
+            sys.stdout.write(render_diff(result) if diff else "")
+        report = render_fix(result, mode, unwritten, time.perf_counter() - started)
+        typer.echo(report, nl=False, err=diff)
+        return 1 if (check_only and result.changes) or unwritten else 0
+
+    raise typer.Exit(guarded(run, debug))
 
 
 @baseline_app.command("create", short_help="Record every current finding as known.")

@@ -156,7 +156,7 @@ _SCHEMA: dict[str, _TableSchema] = {
         array=True,
     ),
     "deprecated": _TableSchema(
-        keys={"name": _qualified_name, "replacement": _qualified_name},
+        keys={"name": _qualified_name, "replacement": _qualified_name, "drop_in": _boolean},
         required=frozenset({"name"}),
         array=True,
     ),
@@ -202,10 +202,19 @@ def read_contracts(project_dir: Path) -> ContractSet:
                     settings_lines.update({key: locator.key_line(table, index, key) for key in entry})
     canonical = tuple(Canonical(e["symbol"], e["module"], o) for e, o in merged.get("canonical", []))
     legacy = tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", []))
-    deprecated = tuple(Deprecated(e["name"], e.get("replacement"), o) for e, o in merged.get("deprecated", []))
+    deprecated = tuple(
+        Deprecated(e["name"], e.get("replacement"), o, e.get("drop_in", False)) for e, o in merged.get("deprecated", [])
+    )
     _once(canonical, lambda c: c.symbol, "[[canonical]]", "a symbol has one canonical home")
     _once(legacy, lambda c: c.package, "[[legacy]]", "declare each legacy package once")
     _once(deprecated, lambda c: c.name, "[[deprecated]]", "declare each deprecated name once")
+    for entry in deprecated:
+        if entry.drop_in and entry.replacement is None:
+            raise ConfigurationError(
+                f"[[deprecated]] {entry.name}: drop_in = true needs a replacement to drop in",
+                path=entry.origin.path,
+                line=entry.origin.line,
+            )
     for contract in legacy:
         if is_within(contract.replacement, contract.package):
             raise ConfigurationError(

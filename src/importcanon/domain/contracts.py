@@ -51,6 +51,7 @@ class Deprecated:
     name: str
     replacement: str | None
     origin: Origin
+    drop_in: bool = False  # the replacement takes the same arguments: ``importcanon fix`` may swap it in
 
 
 @dataclass(frozen=True)

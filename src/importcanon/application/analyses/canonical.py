@@ -149,6 +149,8 @@ def _imports(
                     "canonical": contract.module,
                     "imported_from": source,
                     "resolves_to": resolved.qualified if resolved else None,
+                    "canonical_object": canonical.qualified,
+                    "alias": alias,
                     "kind": statement.kind.value,
                 },
             )

@@ -86,6 +86,11 @@ def _usages(
                 statement.scope,
                 "import",
                 f"imports the deprecated {qualified}{alias}{through}",
+                {
+                    "imported": binding.source_name,
+                    "imported_from": binding.source_module,
+                    "alias": binding.name if alias else None,
+                },
             )
     for call in parsed.calls or ():
         if not names.intersection(call.callee.split(".")):
@@ -102,6 +107,7 @@ def _usages(
                 call.scope,
                 "call",
                 f"calls the deprecated {qualified}{written}",
+                {"callee": call.callee},
             )
 
 
@@ -114,6 +120,7 @@ def _finding(
     scope: int,
     usage: str,
     message: str,
+    written: dict[str, str | None],
 ) -> Finding:
     if contract.replacement:
         home, name = split_qualified(contract.replacement)
@@ -131,5 +138,5 @@ def _finding(
         message=message,
         suggestion=suggestion,
         identity=(module, resolver.scope_name(module, scope), qualified, usage),
-        details={"deprecated": qualified, "usage": usage, "replacement": contract.replacement},
+        details={"deprecated": qualified, "usage": usage, "replacement": contract.replacement, **written},
     )

@@ -55,7 +55,7 @@ def _statement_findings(
     if not statements:  # a file grimp reads but Python cannot parse: say only where to go
         instead = [f"Import from {contract.replacement} instead."]
         what = f"from {contract.package}"
-        yield _finding(resolver, contract, importer, line, kind, what, (contract.package,), instead)
+        yield _finding(resolver, contract, importer, line, kind, what, (contract.package,), instead, [])
     for statement in statements:
         names = _legacy_names(resolver, importer, statement, contract.package)
         if statement.module is None and statement.level == 0:
@@ -65,8 +65,8 @@ def _statement_findings(
             target = resolver.import_source(importer, statement) or contract.package
             what = f"{', '.join(name for name, _ in names)} from {target}"
         identity = (target, resolver.scope_name(importer, statement.scope), *sorted(name for name, _ in names))
-        instead = _replacement(resolver, contract, contracts, importer, statement, names)
-        yield _finding(resolver, contract, importer, line, kind, what, identity, instead)
+        instead, rewrites = _replacement(resolver, contract, contracts, importer, statement, names)
+        yield _finding(resolver, contract, importer, line, kind, what, identity, instead, rewrites)
 
 
 def _finding(
@@ -78,6 +78,7 @@ def _finding(
     what: str,
     identity: tuple[str, ...],
     instead: list[str],
+    rewrites: list[dict[str, str | None]],
 ) -> Finding:
     return Finding(
         rule=RULE,
@@ -90,7 +91,13 @@ def _finding(
         ),
         suggestion=_suggestion(instead),
         identity=(importer, *identity),
-        details={"legacy": contract.package, "replacement": contract.replacement, "kind": kind, "instead": instead},
+        details={
+            "legacy": contract.package,
+            "replacement": contract.replacement,
+            "kind": kind,
+            "instead": instead,
+            "rewrites": rewrites,
+        },
     )
 
 
@@ -121,8 +128,11 @@ def _replacement(
     importer: str,
     statement: ImportStatement,
     names: list[tuple[str, str | None]],
-) -> list[str]:
-    """The statements to write instead of the legacy part of ``statement``."""
+) -> tuple[list[str], list[dict[str, str | None]]]:
+    """The statements to write instead of the legacy part of ``statement``, and the same as data
+    for ``importcanon fix``: per imported name (and alias), the module and attribute (None for a
+    plain ``import module``) it becomes; names with no counterpart yet have no entry."""
+    rewrites: list[dict[str, str | None]] = []
     if statement.module is None and statement.level == 0:
         lines = []
         for name, alias in names:
@@ -131,7 +141,8 @@ def _replacement(
                 lines.append(_move_first(name, contract))
             else:
                 lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
-        return lines
+                rewrites.append(_rewrite(name, alias, moved, None))
+        return lines, rewrites
     source = resolver.import_source(importer, statement) or contract.package
     by_home: dict[str, list[str]] = {}
     modules: list[str] = []
@@ -143,10 +154,17 @@ def _replacement(
             notes.append(located)
         elif not located[0]:  # a top-level module: only ``import x as bound`` binds it
             modules.append(f"import {located[1]}" + (f" as {bound}" if bound != located[1] else ""))
+            rewrites.append(_rewrite(name, alias, located[1], None))
         else:
             home, attribute = located
             by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
-    return [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + modules + notes
+            rewrites.append(_rewrite(name, alias, home, attribute))
+    lines = [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + modules + notes
+    return lines, rewrites
+
+
+def _rewrite(name: str, alias: str | None, module: str, attribute: str | None) -> dict[str, str | None]:
+    return {"name": name, "alias": alias, "module": module, "attribute": attribute}
 
 
 def _home_of(

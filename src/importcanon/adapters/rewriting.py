@@ -1,0 +1,387 @@
+"""Rewriting import statements with libcst, so that formatting and comments survive.
+
+The plan (``application.fixing``) says which imported name becomes which import; this module only
+edits text: it removes the name from its statement (the statement goes when nothing is left),
+merges the new name into an earlier ``from home import ...`` of the same block when there is one,
+and otherwise puts the new statement where the old one was, in the same block, so that an import
+inside a function, under ``if TYPE_CHECKING:`` or inside ``try:`` stays exactly there. A
+statement that was relative stays relative when the new home is in the same root package.
+"""
+
+from __future__ import annotations
+
+import ast
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from importcanon.adapters.files import write_atomically
+from importcanon.application.fixing import FileChange, ImportEdit, NameUses, RewriteError
+from importcanon.domain.errors import ImportcanonError
+from importcanon.domain.modules import absolute_import_target
+
+
+class LibcstEditor:
+    """The ``SourceEditor`` over the project's files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._texts: dict[str, tuple[bytes, ast.Module | None]] = {}
+
+    def _read(self, path: str) -> tuple[bytes, ast.Module | None]:
+        if path not in self._texts:
+            data = (self.root / path).read_bytes()
+            try:
+                tree: ast.Module | None = ast.parse(data)
+            except (SyntaxError, ValueError):
+                tree = None
+            self._texts[path] = (data, tree)
+        return self._texts[path]
+
+    def uses(self, path: str, name: str) -> NameUses | None:
+        _, tree = self._read(path)
+        return None if tree is None else name_uses(tree, name)
+
+    def rewrite(self, path: str, module: str, is_package: bool, edits: Sequence[ImportEdit]) -> FileChange:
+        data, _ = self._read(path)
+        try:
+            parsed = cst.parse_module(data)
+        except cst.ParserSyntaxError as error:
+            raise RewriteError(f"the file does not parse (line {error.raw_line}): {error.message}") from None
+        wrapper = MetadataWrapper(parsed, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        rewriter = _ImportRewriter(module, is_package, edits, positions)
+        updated = parsed.visit(rewriter)
+        missing = [edit for edit in edits if edit not in rewriter.done]
+        if missing:
+            lines = ", ".join(str(edit.line) for edit in missing)
+            raise RewriteError(f"the import at line {lines} is not where the scan saw it (was the file edited?)")
+        renames = {edit.bound: edit.rename for edit in edits if edit.rename}
+        if renames:
+            updated = updated.visit(_Renamer(renames))
+        before = data.decode(parsed.encoding)
+        return FileChange(path, module, before, updated.code, tuple(edits), parsed.encoding)
+
+
+def name_uses(tree: ast.Module, name: str) -> NameUses:
+    """How a module uses ``name``, anywhere in the file (conservatively, scopes are not told apart)."""
+    attributes: set[str] = set()
+    read_through: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_load_of(node.value, name):
+            attributes.add(node.attr)
+            read_through.add(id(node.value))
+    other: list[int] = []
+    bindings = 0
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bindings += sum(1 for alias in node.names if _bound_by(alias, isinstance(node, ast.Import)) == name)
+        elif _is_load_of(node, name) and id(node) not in read_through:
+            other.append(node.lineno)  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            other.append(node.lineno)
+        elif _binds(node, name):
+            bindings += 1
+    return NameUses(frozenset(attributes), tuple(sorted(other)), bindings)
+
+
+def _is_load_of(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` (other than an import) binds ``name``: an assignment, a def, a parameter..."""
+    if isinstance(node, ast.Name):
+        return node.id == name  # a store or del: loads are counted before
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest == name
+    named = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+    return isinstance(node, named) and node.name == name
+
+
+def _bound_by(alias: ast.alias, plain: bool) -> str:
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".")[0] if plain else alias.name
+
+
+def _dotted(node: cst.BaseExpression | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+def _alias_parts(alias: cst.ImportAlias) -> tuple[str, str | None]:
+    name = _dotted(alias.name) or ""
+    asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+    return name, asname
+
+
+def _dotted_expression(dotted: str) -> cst.Name | cst.Attribute:
+    head, *rest = dotted.split(".")
+    node: cst.Name | cst.Attribute = cst.Name(head)
+    for part in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def _relative(importer: str, is_package: bool, target: str) -> tuple[int, str | None] | None:
+    """``target`` as a relative import from ``importer``: (dots, module), or None across packages."""
+    base = importer.split(".") if is_package else importer.split(".")[:-1]
+    parts = target.split(".")
+    common = 0
+    while common < min(len(base), len(parts)) and base[common] == parts[common]:
+        common += 1
+    if common == 0:
+        return None
+    rest = ".".join(parts[common:])
+    return len(base) - common + 1, rest or None
+
+
+class _ImportRewriter(cst.CSTTransformer):
+    """Apply the edits of one file, block by block."""
+
+    def __init__(self, module: str, is_package: bool, edits: Sequence[ImportEdit], positions: object) -> None:
+        super().__init__()
+        self.module = module
+        self.is_package = is_package
+        self.positions = positions
+        self.by_line: dict[int, list[ImportEdit]] = {}
+        for edit in edits:
+            self.by_line.setdefault(edit.line, []).append(edit)
+        self.done: set[ImportEdit] = set()
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line  # type: ignore[index,no-any-return]
+
+    # Blocks ---------------------------------------------------------------------------------------
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return updated.with_changes(body=self._block(original.body, updated.body))
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = self._block(original.body, updated.body)
+        return updated.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])])
+
+    def leave_SimpleStatementSuite(
+        self, original: cst.SimpleStatementSuite, updated: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        """``if TYPE_CHECKING: from x import A``: the new import stays on that line."""
+        edits = self.by_line.get(self._line(original), [])
+        if not edits:
+            return updated
+        small: list[cst.BaseSmallStatement] = []
+        for statement in updated.body:
+            kept, new = self._apply(statement, edits)
+            small.extend([*([kept] if kept else []), *new])
+        return updated.with_changes(body=small or [cst.Pass()])
+
+    def _block(
+        self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
+    ) -> list[cst.BaseStatement]:
+        body: list[cst.BaseStatement] = []
+        orphaned: list[cst.EmptyLine] = []  # the comments above a statement that went away
+        for before, statement in zip(original, updated, strict=True):
+            if orphaned and isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                statement = statement.with_changes(leading_lines=[*orphaned, *statement.leading_lines])
+                orphaned = []
+            edits = self.by_line.get(self._line(before), []) if isinstance(before, cst.SimpleStatementLine) else []
+            if not edits or not isinstance(statement, cst.SimpleStatementLine):
+                body.append(statement)
+                continue
+            kept_small: list[cst.BaseSmallStatement] = []
+            new_imports: list[cst.Import | cst.ImportFrom] = []
+            for small in statement.body:
+                kept, new = self._apply(small, edits)
+                if kept is not None:
+                    kept_small.append(kept)
+                new_imports.extend(new)
+            fresh = [imp for imp in new_imports if not self._merge(body, imp)]
+            lines = [cst.SimpleStatementLine([imp]) for imp in fresh]
+            if kept_small:
+                last = kept_small[-1]
+                if isinstance(last, (cst.Import, cst.ImportFrom)):
+                    kept_small[-1] = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                body.append(statement.with_changes(body=kept_small))
+                body.extend(lines)
+            elif lines:
+                lines[0] = lines[0].with_changes(
+                    leading_lines=statement.leading_lines, trailing_whitespace=statement.trailing_whitespace
+                )
+                body.extend(lines)
+            elif any(line.comment for line in statement.leading_lines):
+                orphaned = list(statement.leading_lines)
+        if orphaned:
+            body.append(cst.SimpleStatementLine([cst.Pass()], leading_lines=orphaned))
+        return body
+
+    # One statement --------------------------------------------------------------------------------
+
+    def _apply(
+        self, small: cst.BaseSmallStatement, edits: list[ImportEdit]
+    ) -> tuple[cst.BaseSmallStatement | None, list[cst.Import | cst.ImportFrom]]:
+        """The statement without the edited names (None when none is left), and the new imports."""
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            source = absolute_import_target(self.module, self.is_package, len(small.relative), _dotted(small.module))
+            relative = bool(small.relative)
+            names = list(small.names)
+            plain = False
+        elif isinstance(small, cst.Import):
+            source, relative, names, plain = None, False, list(small.names), True
+        else:
+            return small, []
+        mine = [e for e in edits if e not in self.done and (e.source is None) == plain and e.source == source]
+        removed: list[ImportEdit] = []
+        kept_names: list[cst.ImportAlias] = []
+        for alias in names:
+            name, asname = _alias_parts(alias)
+            edit = next((e for e in mine if e.name == name and e.alias == asname and e not in removed), None)
+            if edit is None:
+                kept_names.append(alias)
+            else:
+                removed.append(edit)
+        if not removed:
+            return small, []
+        self.done.update(removed)
+        new = self._new_imports(removed, relative)
+        if not kept_names:
+            return None, new
+        if names[-1] is not kept_names[-1]:  # the last name went: the new last one takes its comma
+            kept_names[-1] = kept_names[-1].with_changes(comma=names[-1].comma)
+        return small.with_changes(names=kept_names), new
+
+    def _new_imports(self, edits: list[ImportEdit], relative: bool) -> list[cst.Import | cst.ImportFrom]:
+        grouped: dict[str, list[cst.ImportAlias]] = {}
+        plain: list[cst.Import] = []
+        for edit in edits:
+            if edit.new_name is None:
+                asname = None if edit.new_bound == edit.new_module else cst.AsName(cst.Name(edit.new_bound))
+                plain.append(cst.Import([cst.ImportAlias(_dotted_expression(edit.new_module), asname=asname)]))
+                continue
+            asname = None if edit.new_bound == edit.new_name else cst.AsName(cst.Name(edit.new_bound))
+            alias = cst.ImportAlias(cst.Name(edit.new_name), asname=asname)
+            if not any(_alias_parts(a) == _alias_parts(alias) for a in grouped.get(edit.new_module, [])):
+                grouped.setdefault(edit.new_module, []).append(alias)
+        statements: list[cst.Import | cst.ImportFrom] = []
+        for home, aliases in grouped.items():
+            spaced = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in aliases[:-1]]
+            statements.append(self._import_from(home, [*spaced, aliases[-1]], relative))
+        return [*statements, *plain]
+
+    def _import_from(self, home: str, aliases: list[cst.ImportAlias], relative: bool) -> cst.ImportFrom:
+        form = _relative(self.module, self.is_package, home) if relative else None
+        if form is None:
+            return cst.ImportFrom(module=_dotted_expression(home), names=aliases)
+        dots, rest = form
+        return cst.ImportFrom(
+            module=_dotted_expression(rest) if rest else None, names=aliases, relative=[cst.Dot()] * dots
+        )
+
+    def _merge(self, body: list[cst.BaseStatement], new: cst.Import | cst.ImportFrom) -> bool:
+        """Add the names of ``new`` to an earlier ``from home import ...`` of the same block."""
+        if not isinstance(new, cst.ImportFrom) or isinstance(new.names, cst.ImportStar):
+            return False
+        home = absolute_import_target(self.module, self.is_package, len(new.relative), _dotted(new.module))
+        for index, statement in enumerate(body):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for position, small in enumerate(statement.body):
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                    continue
+                there = absolute_import_target(self.module, self.is_package, len(small.relative), _dotted(small.module))
+                if there != home:
+                    continue
+                merged = _merged_names(list(small.names), list(new.names))
+                parts = list(statement.body)
+                parts[position] = small.with_changes(names=merged)
+                body[index] = statement.with_changes(body=parts)
+                return True
+        return False
+
+
+def _merged_names(existing: list[cst.ImportAlias], added: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """``existing`` plus the new names, in the separator style already used (one per line in a
+    parenthesised list, keeping a trailing comma)."""
+    present = {_alias_parts(alias) for alias in existing}
+    fresh = [alias for alias in added if _alias_parts(alias) not in present]
+    if not fresh:
+        return existing
+    separator = next(
+        (a.comma for a in existing[:-1] if isinstance(a.comma, cst.Comma)),
+        cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+    )
+    trailing = existing[-1].comma
+    names = [*existing[:-1], existing[-1].with_changes(comma=separator)]
+    for alias in fresh[:-1]:
+        names.append(alias.with_changes(comma=separator))
+    names.append(fresh[-1].with_changes(comma=trailing))
+    return names
+
+
+class _Renamer(cst.CSTTransformer):
+    """Rename the references of names whose import was swapped for a drop-in replacement."""
+
+    def __init__(self, renames: dict[str, str]) -> None:
+        super().__init__()
+        self.renames = renames
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        return updated.with_changes(value=self.renames[original.value]) if original.value in self.renames else updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)
+
+
+def write_changes(root: Path, package_paths: Sequence[str], changes: Sequence[FileChange]) -> list[tuple[str, str]]:
+    """Write (or delete) each changed file atomically, one by one, and only inside the root
+    packages and never through a symbolic link; the files that were left, with the reason."""
+    problems = []
+    for change in changes:
+        problem = _unsafe(root, package_paths, change.path)
+        if problem is None:
+            try:
+                target = root / change.path
+                if change.after is None:
+                    target.unlink()
+                else:
+                    write_atomically(target, change.after.encode(change.encoding), shown=change.path)
+            except (OSError, ImportcanonError) as error:
+                problem = f"cannot write it: {getattr(error, 'strerror', None) or error}"
+        if problem is not None:
+            problems.append((change.path, problem))
+    return problems
+
+
+def _unsafe(root: Path, package_paths: Sequence[str], path: str) -> str | None:
+    if not any(path == package or path.startswith(package.rstrip("/") + "/") for package in package_paths):
+        return "it lies outside the root packages"
+    current = root
+    for part in Path(path).parts:
+        current = current / part
+        try:
+            if stat.S_ISLNK(current.lstat().st_mode):
+                return (
+                    f"{current.relative_to(root).as_posix()} is a symbolic link: importcanon never writes through one"
+                )
+        except OSError as error:
+            return f"cannot inspect it: {error.strerror}"
+    return None

@@ -1,0 +1,672 @@
+"""``importcanon fix``: plan the mechanical part of a migration, and refuse whatever could change
+behaviour.
+
+The plan reuses what the analyses computed for their suggestions (the ``rewrites`` of a
+legacy-import finding, the canonical object of a non-canonical import, the replacement of a
+drop-in ``[[deprecated]]`` name) rather than working them out a second way. Each edit is then
+checked before anything is written:
+
+- the new import gives the name the *same object* (by the resolver); a module swapped for its
+  moved counterpart is accepted only when every ``m.attribute`` used in the file resolves to the
+  same object through both;
+- the new import edge closes no import-time cycle and no cycle of the ``[cycles]`` contract, and
+  breaks no import-linter contract: the contracts are run on a copy of the graph with every new
+  edge added, as ``can-import`` does;
+- the file parses.
+
+Every refused edit is listed with its reason. The rewriting itself (libcst) is an adapter, behind
+the ``SourceEditor`` port.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import grimp
+
+from importcanon.application.analyses.canonical import NON_CANONICAL, check_canonical_homes
+from importcanon.application.analyses.deprecated import RULE as DEPRECATED
+from importcanon.application.analyses.deprecated import find_deprecated_usages
+from importcanon.application.analyses.import_linter import check_import_linter_contracts
+from importcanon.application.analyses.legacy import RULE as LEGACY
+from importcanon.application.analyses.legacy import find_legacy_imports
+from importcanon.application.analyses.shims import find_shims
+from importcanon.application.cycles import cycle_scope
+from importcanon.application.project import Project
+from importcanon.application.symbols import Resolved, Resolver
+from importcanon.domain.contracts import ContractSet, ImportLinterConfig
+from importcanon.domain.errors import UsageError
+from importcanon.domain.facts import ImportKind, ImportStatement
+from importcanon.domain.findings import Finding
+from importcanon.domain.modules import split_qualified, within_any
+
+FIXABLE_RULES = (LEGACY, NON_CANONICAL, DEPRECATED)
+#: Kinds whose import runs while the importing module is itself being imported.
+_AT_IMPORT = (ImportKind.MODULE, ImportKind.GUARDED)
+
+
+@dataclass(frozen=True)
+class ImportEdit:
+    """Replace one imported name of one statement by an import of the same object from elsewhere.
+
+    ``source`` is the absolute module of ``from source import name``, None for ``import name``;
+    ``new_name`` None means ``import new_module as <bound>``. ``rename`` is set when the name's
+    references in the file change too (a drop-in replacement imported without an alias).
+    """
+
+    module: str
+    path: str
+    line: int
+    rule: str
+    fingerprint: str
+    source: str | None
+    name: str
+    alias: str | None
+    new_module: str
+    new_name: str | None
+    kind: ImportKind
+    rename: str | None = None
+
+    @property
+    def bound(self) -> str:
+        """The name the old statement binds in the file."""
+        if self.alias:
+            return self.alias
+        return self.name if self.source is not None else self.name.split(".")[0]
+
+    @property
+    def new_bound(self) -> str:
+        return self.rename or self.bound
+
+    @property
+    def statement(self) -> str:
+        """The new statement, absolute, as a suggestion would show it."""
+        if self.new_name is None:
+            return f"import {self.new_module}" + (f" as {self.new_bound}" if self.new_bound != self.new_module else "")
+        tail = "" if self.new_name == self.new_bound else f" as {self.new_bound}"
+        return f"from {self.new_module} import {self.new_name}{tail}"
+
+    @property
+    def old_statement(self) -> str:
+        tail = f" as {self.alias}" if self.alias else ""
+        return f"from {self.source} import {self.name}{tail}" if self.source else f"import {self.name}{tail}"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A finding, or one name of it, left as it is, and why."""
+
+    path: str | None
+    line: int | None
+    rule: str
+    what: str
+    category: str  # a short key to count refusals by: "different-object", "cycle", "syntax-error"...
+    reason: str
+
+
+@dataclass(frozen=True)
+class NameUses:
+    """How a file uses one name: the attributes read from it (``m.Thing``), and the lines where it
+    is used or bound any other way (passed around, assigned, a parameter...)."""
+
+    attributes: frozenset[str]
+    other_lines: tuple[int, ...]
+    bindings: int  # import statements and other bindings of the name in the file
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str  # relative to the project, with /
+    module: str
+    before: str | None  # None: the file is created
+    after: str | None  # None: the file is deleted
+    edits: tuple[ImportEdit, ...] = ()
+    encoding: str = "utf-8"
+
+
+class SourceEditor(Protocol):
+    """The adapter that reads and rewrites source files (formatting and comments kept)."""
+
+    def uses(self, path: str, name: str) -> NameUses | None:
+        """How the file at ``path`` uses ``name``; None when it does not parse."""
+        ...
+
+    def rewrite(self, path: str, module: str, is_package: bool, edits: Sequence[ImportEdit]) -> FileChange:
+        """The file with ``edits`` applied; raises RewriteError when it cannot be rewritten."""
+        ...
+
+
+class RewriteError(Exception):
+    """A file the editor cannot rewrite (it does not parse, or a statement is not where it was)."""
+
+
+@dataclass
+class FixPlan:
+    edits: list[ImportEdit] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    findings: int = 0  # the findings of the selected rules that were considered
+
+
+@dataclass
+class FixResult:
+    plan: FixPlan
+    changes: list[FileChange]
+    dead_shims: list[str] = field(default_factory=list)  # modules to delete
+    kept_shims: list[tuple[str, str]] = field(default_factory=list)  # (module, why it stays)
+
+    @property
+    def rewritten(self) -> list[ImportEdit]:
+        return [edit for change in self.changes for edit in change.edits]
+
+
+# Planning ---------------------------------------------------------------------------------------------
+
+
+def fix_project(
+    project: Project,
+    import_linter: ImportLinterConfig | None,
+    contracts: ContractSet,
+    editor: SourceEditor,
+    rules: Sequence[str] = (),
+    delete_dead_shims: bool = False,
+) -> FixResult:
+    """Plan every safe edit, then have the editor produce the new text of each file."""
+    unknown = sorted(set(rules) - set(FIXABLE_RULES))
+    if unknown:
+        raise UsageError(f"fix cannot rewrite {', '.join(unknown)}; it rewrites {', '.join(FIXABLE_RULES)}")
+    resolver = Resolver(project)
+    plan = plan_fixes(resolver, import_linter, contracts, editor, tuple(rules) or FIXABLE_RULES)
+    changes: list[FileChange] = []
+    by_module: dict[str, list[ImportEdit]] = {}
+    for edit in plan.edits:
+        by_module.setdefault(edit.module, []).append(edit)
+    for module, edits in sorted(by_module.items()):
+        source = project.modules[module]
+        try:
+            change = editor.rewrite(source.path, module, source.is_package, edits)
+        except RewriteError as error:
+            refused = (Refusal(e.path, e.line, e.rule, e.old_statement, "unrewritable", str(error)) for e in edits)
+            plan.refusals.extend(refused)
+            continue
+        if change.before != change.after:
+            changes.append(change)
+    result = FixResult(plan, changes)
+    if delete_dead_shims:
+        result.dead_shims, result.kept_shims = _dead_shims(resolver, contracts, result.rewritten)
+        changes.extend(FileChange(project.path_of(m) or m, m, None, None) for m in result.dead_shims)
+    return result
+
+
+def plan_fixes(
+    resolver: Resolver,
+    import_linter: ImportLinterConfig | None,
+    contracts: ContractSet,
+    editor: SourceEditor,
+    rules: Sequence[str] = FIXABLE_RULES,
+) -> FixPlan:
+    plan = FixPlan()
+    findings: list[Finding] = []
+    if LEGACY in rules:
+        findings.extend(find_legacy_imports(resolver, contracts)[0])
+    if NON_CANONICAL in rules:
+        findings.extend(
+            f for f in check_canonical_homes(resolver, contracts.canonical, contracts.legacy) if f.rule == NON_CANONICAL
+        )
+    if DEPRECATED in rules:
+        findings.extend(find_deprecated_usages(resolver, contracts.deprecated)[0])
+    findings.sort(key=lambda finding: finding.sort_key)
+    plan.findings = len(findings)
+    planner = _Planner(resolver, contracts, editor, plan)
+    calls = []
+    for finding in findings:
+        if finding.rule == LEGACY:
+            planner.legacy(finding)
+        elif finding.rule == NON_CANONICAL:
+            planner.non_canonical(finding)
+        elif finding.details.get("usage") == "import":
+            planner.deprecated_import(finding)
+        else:
+            calls.append(finding)
+    for finding in calls:  # a call is fixed by the rewrite of the import that binds its name
+        planner.deprecated_call(finding)
+    _GraphCheck(resolver.project, import_linter, contracts, plan).run()
+    return plan
+
+
+class _Planner:
+    def __init__(self, resolver: Resolver, contracts: ContractSet, editor: SourceEditor, plan: FixPlan) -> None:
+        self.resolver = resolver
+        self.contracts = contracts
+        self.editor = editor
+        self.plan = plan
+        self.renamed: dict[str, set[str]] = {}  # module -> old names whose references are renamed
+
+    def refuse(self, finding: Finding, what: str, category: str, reason: str) -> None:
+        self.plan.refusals.append(Refusal(finding.path, finding.line, finding.rule, what, category, reason))
+
+    def statement(self, finding: Finding) -> ImportStatement | None:
+        """The import statement a finding is about; None (refused) when the file does not parse."""
+        module = finding.module or ""
+        parsed = self.resolver.parsed(module)
+        if parsed is None:
+            line, why = self.resolver.project.facts.parse_failures().get(module, (None, "a syntax error"))
+            problem = next((p for p in self.resolver.project.problems if p.module == module), None)
+            if problem is not None:
+                line, why = problem.line, problem.message
+            self.refuse(finding, "the import", "syntax-error", f"the file does not parse (line {line or '?'}: {why})")
+            return None
+        return next((s for s in parsed.imports if s.line == finding.line), None)
+
+    # legacy-import ------------------------------------------------------------------------------
+
+    def legacy(self, finding: Finding) -> None:
+        if self.statement(finding) is None:
+            return
+        for note in finding.details.get("instead", []):
+            if not note.startswith(("from ", "import ")):
+                self.refuse(finding, "the import", "no-counterpart", note)
+        for rewrite in finding.details.get("rewrites", []):
+            for statement in self._statements(finding):
+                if (rewrite["name"], rewrite["alias"]) in statement.names:
+                    self._legacy_name(finding, statement, rewrite)
+
+    def _statements(self, finding: Finding) -> list[ImportStatement]:
+        parsed = self.resolver.parsed(finding.module or "")
+        return [s for s in parsed.imports if s.line == finding.line] if parsed else []
+
+    def _legacy_name(self, finding: Finding, statement: ImportStatement, rewrite: dict[str, Any]) -> None:
+        module = finding.module or ""
+        name, alias = rewrite["name"], rewrite["alias"]
+        plain_import = statement.module is None and statement.level == 0
+        source = None if plain_import else self.resolver.import_source(module, statement)
+        if plain_import and alias is None:
+            self.refuse(
+                finding,
+                f"import {name}",
+                "plain-import",
+                f"a plain import is used through its full dotted name: write import {rewrite['module']} "
+                "and update the uses by hand (or import it with an alias first)",
+            )
+            return
+        edit = self._edit(finding, statement, source, name, alias, rewrite["module"], rewrite["attribute"])
+        old = self.resolver.module_ref(name) if source is None else self.resolver.resolve(source, name)
+        self._accept_if_same(finding, edit, old)
+
+    # non-canonical-import ----------------------------------------------------------------------
+
+    def non_canonical(self, finding: Finding) -> None:
+        details = finding.details
+        symbol, alias, source = details["symbol"], details.get("alias"), details["imported_from"]
+        what = f"from {source} import {symbol}" + (f" as {alias}" if alias else "")
+        resolves_to, canonical = details.get("resolves_to"), details.get("canonical_object")
+        if resolves_to is None:
+            self.refuse(finding, what, "unresolved", f"what {symbol} is in {source} cannot be told statically")
+            return
+        if resolves_to != canonical:
+            self.refuse(
+                finding,
+                what,
+                "different-object",
+                f"a different object: there it is {resolves_to}, not the canonical {canonical}; decide which is meant",
+            )
+            return
+        statement = self.statement(finding)
+        if statement is None:
+            return
+        edit = self._edit(finding, statement, source, symbol, alias, details["canonical"], symbol)
+        self._accept_if_same(finding, edit, self.resolver.resolve(source, symbol))
+
+    # deprecated-usage -------------------------------------------------------------------------
+
+    def deprecated_import(self, finding: Finding) -> None:
+        details = finding.details
+        imported, alias, source = details.get("imported"), details.get("alias"), details.get("imported_from")
+        what = f"from {source} import {imported}" + (f" as {alias}" if alias else "")
+        contract = next((c for c in self.contracts.deprecated if c.name == details["deprecated"]), None)
+        if contract is None or not self._drop_in(finding, what, contract.drop_in, contract.replacement):
+            return
+        assert contract.replacement is not None and imported is not None and source is not None
+        home, attribute = split_qualified(contract.replacement)
+        replacement = self.resolver.resolve(home, attribute)
+        if replacement is None:
+            self.refuse(
+                finding, what, "unresolved", f"the replacement {contract.replacement} cannot be found in the project"
+            )
+            return
+        statement = self.statement(finding)
+        if statement is None:
+            return
+        rename = None
+        if alias is None and attribute != imported:
+            uses = self.editor.uses(finding.path or "", attribute)
+            own = self.editor.uses(finding.path or "", imported)
+            if uses is None or own is None:
+                self.refuse(finding, what, "syntax-error", "the file does not parse")
+                return
+            if uses.bindings or uses.other_lines or uses.attributes:
+                self.refuse(
+                    finding,
+                    what,
+                    "name-clash",
+                    f"{attribute} already names something in this file: import it with an alias by hand",
+                )
+                return
+            if own.bindings > 1:
+                self.refuse(finding, what, "name-clash", f"{imported} is bound more than once in this file")
+                return
+            rename = attribute
+            self.renamed.setdefault(finding.module or "", set()).add(imported)
+        edit = self._edit(finding, statement, source, imported, alias, home, attribute, rename)
+        self.plan.edits.append(edit)
+
+    def _drop_in(self, finding: Finding, what: str, drop_in: bool, replacement: str | None) -> bool:
+        if replacement is None:
+            self.refuse(
+                finding,
+                what,
+                "no-replacement",
+                "the [[deprecated]] contract names no replacement: a human decides what to use",
+            )
+            return False
+        if not drop_in:
+            self.refuse(
+                finding,
+                what,
+                "not-drop-in",
+                f"the [[deprecated]] contract does not declare {replacement} a drop-in (drop_in = true), "
+                "so calls may need changing by hand",
+            )
+            return False
+        return True
+
+    def deprecated_call(self, finding: Finding) -> None:
+        details = finding.details
+        callee = str(details.get("callee", ""))
+        what = f"the call {callee}()"
+        contract = next((c for c in self.contracts.deprecated if c.name == details["deprecated"]), None)
+        if contract is None or not self._drop_in(finding, what, contract.drop_in, contract.replacement):
+            return
+        head = callee.split(".")[0]
+        module = finding.module or ""
+        covered = any(
+            edit.module == module and edit.rule == DEPRECATED and edit.bound == head and "." not in callee
+            for edit in self.plan.edits
+        )
+        if not covered:
+            category, reason = (
+                ("call-by-attribute", f"called through a module attribute ({callee}): rewrite the call by hand")
+                if "." in callee
+                else ("import-refused", "the import that binds it is not rewritten (see its refusal)")
+            )
+            self.refuse(finding, what, category, reason)
+
+    # shared ---------------------------------------------------------------------------------------
+
+    def _edit(
+        self,
+        finding: Finding,
+        statement: ImportStatement,
+        source: str | None,
+        name: str,
+        alias: str | None,
+        new_module: str,
+        new_name: str | None,
+        rename: str | None = None,
+    ) -> ImportEdit:
+        return ImportEdit(
+            module=finding.module or "",
+            path=finding.path or "",
+            line=statement.line,
+            rule=finding.rule,
+            fingerprint=finding.fingerprint,
+            source=source,
+            name=name,
+            alias=alias,
+            new_module=new_module,
+            new_name=new_name,
+            kind=statement.kind,
+            rename=rename,
+        )
+
+    def _accept_if_same(self, finding: Finding, edit: ImportEdit, old: Resolved | None) -> None:
+        """Keep the edit when the new import gives the bound name the same object as before."""
+        new = (
+            self.resolver.module_ref(edit.new_module)
+            if edit.new_name is None
+            else self.resolver.resolve(edit.new_module, edit.new_name)
+        )
+        if old is None or new is None:
+            self.refuse(
+                finding,
+                edit.old_statement,
+                "unresolved",
+                f"what {edit.name} is cannot be told statically, before or after",
+            )
+            return
+        if old == new:
+            self.plan.edits.append(edit)
+            return
+        if not (old.is_module and new.is_module):
+            self.refuse(
+                finding,
+                edit.old_statement,
+                "different-object",
+                f"{edit.statement} would give {edit.bound} {new.qualified}, not {old.qualified}",
+            )
+            return
+        reason = self._module_swap_problem(edit, old, new)
+        if reason is None:
+            self.plan.edits.append(edit)
+        else:
+            self.refuse(finding, edit.old_statement, "module-uses", reason)
+
+    def _module_swap_problem(self, edit: ImportEdit, old: Resolved, new: Resolved) -> str | None:
+        """Why ``m`` bound to module ``new`` instead of ``old`` could behave differently, or None."""
+        uses = self.editor.uses(edit.path, edit.bound)
+        if uses is None:
+            return "the file does not parse"
+        if uses.bindings > 1:
+            return f"{edit.bound} is bound more than once in the file"
+        if uses.other_lines:
+            lines = ", ".join(str(line) for line in uses.other_lines[:3])
+            return (
+                f"the module {edit.bound} is used as an object itself (line {lines}), not only as {edit.bound}.<name>"
+            )
+        for attribute in sorted(uses.attributes):
+            before = self.resolver.attribute(old, attribute)
+            after = self.resolver.attribute(new, attribute)
+            if before is None or after is None or before != after:
+                what = after.qualified if after else "nothing that can be resolved"
+                return f"{edit.bound}.{attribute} would be {what} in {new.qualified}, not what it is in {old.qualified}"
+        return None
+
+
+# The graph after the edits ----------------------------------------------------------------------------
+
+
+class _GraphCheck:
+    """Refuse the edits whose new import edges close a cycle or break an import-linter contract.
+
+    Edges are added to one copy of the graph one edit at a time, so that two edits that are fine
+    alone but close a cycle together are caught too.
+    """
+
+    def __init__(
+        self, project: Project, import_linter: ImportLinterConfig | None, contracts: ContractSet, plan: FixPlan
+    ) -> None:
+        self.project = project
+        self.import_linter = import_linter
+        self.contracts = contracts
+        self.plan = plan
+        self.scope = cycle_scope(project, contracts.cycles) if contracts.cycles else None
+        self.added_at_import: set[tuple[str, str]] = set()
+
+    def target(self, edit: ImportEdit) -> str:
+        """The module grimp would record the new statement as importing."""
+        if edit.new_name is not None:
+            submodule = f"{edit.new_module}.{edit.new_name}"
+            if submodule in self.project.modules:
+                return submodule
+        return edit.new_module
+
+    def run(self) -> None:
+        if not self.plan.edits:
+            return
+        graph = copy.deepcopy(self.project.graph)
+        accepted = []
+        for edit in self.plan.edits:
+            reason = self._cycle(graph, edit)
+            if reason is not None:
+                self._refuse(edit, "cycle", reason)
+                continue
+            self._add(graph, edit)
+            accepted.append(edit)
+        self.plan.edits = self._import_linter(accepted)
+
+    def _refuse(self, edit: ImportEdit, category: str, reason: str) -> None:
+        self.plan.refusals.append(Refusal(edit.path, edit.line, edit.rule, edit.old_statement, category, reason))
+
+    def _add(self, graph: grimp.ImportGraph, edit: ImportEdit) -> None:
+        target = self.target(edit)
+        if target not in graph.modules:
+            graph.add_module(target)
+        graph.add_import(importer=edit.module, imported=target)
+        if edit.kind in _AT_IMPORT:
+            self.added_at_import.add((edit.module, target))
+
+    def _cycle(self, graph: grimp.ImportGraph, edit: ImportEdit) -> str | None:
+        importer, target = edit.module, self.target(edit)
+        if (
+            target == importer
+            or target not in graph.modules
+            or not graph.chain_exists(imported=importer, importer=target)
+        ):
+            return None
+        if edit.kind in _AT_IMPORT:
+            path = self._import_time_path(graph, target, importer)
+            if path is not None:
+                return f"{edit.statement} would close an import-time cycle: {' -> '.join([importer, *path])}"
+        if self.scope is None or graph.direct_import_exists(importer=importer, imported=target):
+            return None
+        if edit.kind is ImportKind.TYPE_CHECKING and self.scope.exclude_type_checking:
+            return None
+        if not (within_any(importer, self.scope.packages) and within_any(target, self.scope.packages)):
+            return None
+        chain = graph.find_shortest_chain(importer=target, imported=importer) or [target, importer]
+        return f"{edit.statement} would close a new import cycle ([cycles] contract): {' -> '.join([importer, *chain])}"
+
+    def _import_time_path(self, graph: grimp.ImportGraph, start: str, goal: str) -> list[str] | None:
+        """A chain of module-level imports from ``start`` to ``goal``, or None (breadth first)."""
+        previous: dict[str, str | None] = {start: None}
+        frontier = [start]
+        while frontier:
+            following = []
+            for current in frontier:
+                for imported in sorted(graph.find_modules_directly_imported_by(current)):
+                    if imported in previous or not self._at_import(current, imported):
+                        continue
+                    previous[imported] = current
+                    if imported == goal:
+                        path = [imported]
+                        while (back := previous[path[-1]]) is not None:
+                            path.append(back)
+                        return path[::-1]
+                    following.append(imported)
+            frontier = following
+        return None
+
+    def _at_import(self, importer: str, imported: str) -> bool:
+        if (importer, imported) in self.added_at_import:
+            return True
+        return importer in self.project.modules and self.project.runs_at_import(importer, imported)
+
+    def _import_linter(self, accepted: list[ImportEdit]) -> list[ImportEdit]:
+        """The edits whose edges break no import-linter contract that holds today."""
+        if self.import_linter is None or not accepted:
+            return accepted
+        before = {f.fingerprint for f in check_import_linter_contracts(self.project, self.import_linter).findings}
+        for _ in range(len(accepted)):
+            graph = copy.deepcopy(self.project.graph)
+            for edit in accepted:
+                self._add(graph, edit)
+            broken = [
+                finding
+                for finding in check_import_linter_contracts(self.project, self.import_linter, graph).findings
+                if finding.fingerprint not in before
+            ]
+            if not broken:
+                return accepted
+            accepted = self._without_breakers(accepted, broken)
+        return accepted
+
+    def _without_breakers(self, accepted: list[ImportEdit], broken: Iterable[Finding]) -> list[ImportEdit]:
+        blamed: dict[ImportEdit, str] = {}
+        for finding in broken:
+            hops = {(hop["importer"], hop["imported"]) for hop in finding.details.get("chain", [])}
+            contract = finding.details.get("contract", "?")
+            culprits = [edit for edit in accepted if (edit.module, self.target(edit)) in hops] or accepted
+            for edit in culprits:
+                blamed.setdefault(edit, f"{edit.statement} would break the import-linter contract '{contract}'")
+        for edit, reason in blamed.items():
+            self._refuse(edit, "import-linter", reason)
+        return [edit for edit in accepted if edit not in blamed]
+
+
+# Dead shims -------------------------------------------------------------------------------------------
+
+
+def _dead_shims(
+    resolver: Resolver, contracts: ContractSet, rewritten: Sequence[ImportEdit]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The shim modules nothing in the root packages imports once ``rewritten`` is written."""
+    project = resolver.project
+    cleared = {(edit.module, edit.line, edit.name, edit.alias) for edit in rewritten}
+    shims = [finding.module for finding in find_shims(resolver, contracts.canonical_homes) if finding.module]
+    importers: dict[str, set[str]] = {}
+    for shim in shims:
+        importers[shim] = {
+            importer
+            for importer in project.graph.find_modules_that_directly_import(shim)
+            if importer in project.modules and importer != shim and not _cleared(resolver, importer, shim, cleared)
+        }
+    dead: set[str] = set()
+    changed = True
+    while changed:  # a shim imported only by dead shims is dead too
+        changed = False
+        for shim in shims:
+            if shim not in dead and not project.modules[shim].is_package and not (importers[shim] - dead):
+                dead.add(shim)
+                changed = True
+    kept = []
+    for shim in shims:
+        if shim in dead:
+            continue
+        if project.modules[shim].is_package:
+            kept.append((shim, "a package __init__: deleting it would turn the package into a namespace package"))
+        else:
+            still = sorted(importers[shim] - dead)
+            shown = ", ".join(still[:5]) + (f" and {len(still) - 5} more" if len(still) > 5 else "")
+            kept.append((shim, f"still imported by {shown}"))
+    return sorted(dead), kept
+
+
+def _cleared(resolver: Resolver, importer: str, shim: str, cleared: set[tuple[str, int, str, str | None]]) -> bool:
+    """Whether every statement of ``importer`` that imports ``shim`` is rewritten away entirely."""
+    parsed = resolver.parsed(importer)
+    if parsed is None:
+        return False
+    for site in resolver.project.sites(importer, shim):
+        for statement in (s for s in parsed.imports if s.line == site.line):
+            source = (
+                None
+                if statement.module is None and statement.level == 0
+                else resolver.import_source(importer, statement)
+            )
+            for name, alias in statement.names:
+                reaches = (source == shim) or (f"{source}.{name}" == shim) or (source is None and name == shim)
+                if reaches and (importer, statement.line, name, alias) not in cleared:
+                    return False
+    return True
