@@ -95,7 +95,7 @@ def _is_load_of(node: ast.AST, name: str) -> bool:
 def _binds(node: ast.AST, name: str) -> bool:
     """Whether ``node`` (other than an import) binds ``name``: an assignment, a def, a parameter..."""
     if isinstance(node, ast.Name):
-        return node.id == name  # a store or del: loads are counted before
+        return node.id == name and not isinstance(node.ctx, ast.Load)
     if isinstance(node, ast.arg):
         return node.arg == name
     if isinstance(node, ast.MatchMapping):
@@ -301,7 +301,7 @@ class _ImportRewriter(cst.CSTTransformer):
                 there = absolute_import_target(self.module, self.is_package, len(small.relative), _dotted(small.module))
                 if there != home:
                     continue
-                merged = _merged_names(list(small.names), list(new.names))
+                merged = _merged_names(small, list(new.names))
                 parts = list(statement.body)
                 parts[position] = small.with_changes(names=merged)
                 body[index] = statement.with_changes(body=parts)
@@ -309,23 +309,40 @@ class _ImportRewriter(cst.CSTTransformer):
         return False
 
 
-def _merged_names(existing: list[cst.ImportAlias], added: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
-    """``existing`` plus the new names, in the separator style already used (one per line in a
-    parenthesised list, keeping a trailing comma)."""
+def _merged_names(statement: cst.ImportFrom, added: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """The statement's names plus the new ones, in the separator style already used (one per line
+    in a parenthesised list, keeping a trailing comma)."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    existing = list(statement.names)
     present = {_alias_parts(alias) for alias in existing}
     fresh = [alias for alias in added if _alias_parts(alias) not in present]
     if not fresh:
         return existing
-    separator = next(
-        (a.comma for a in existing[:-1] if isinstance(a.comma, cst.Comma)),
-        cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
-    )
+    separator = _separator(statement, existing)
     trailing = existing[-1].comma
     names = [*existing[:-1], existing[-1].with_changes(comma=separator)]
     for alias in fresh[:-1]:
         names.append(alias.with_changes(comma=separator))
     names.append(fresh[-1].with_changes(comma=trailing))
     return names
+
+
+def _separator(statement: cst.ImportFrom, existing: list[cst.ImportAlias]) -> cst.Comma:
+    """The comma between two names: one already there, else the trailing comma of a one-name
+    parenthesised list indented like its first name, else ``, ``."""
+    inner = [alias.comma for alias in existing[:-1] if isinstance(alias.comma, cst.Comma)]
+    if inner:
+        return inner[0]
+    last, opening = existing[-1].comma, statement.lpar
+    if (
+        isinstance(last, cst.Comma)
+        and isinstance(last.whitespace_after, cst.ParenthesizedWhitespace)
+        and opening is not None
+        and isinstance(opening.whitespace_after, cst.ParenthesizedWhitespace)
+    ):
+        indent = opening.whitespace_after.last_line
+        return last.with_changes(whitespace_after=last.whitespace_after.with_changes(last_line=indent))
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
 class _Renamer(cst.CSTTransformer):

@@ -219,6 +219,11 @@ def plan_fixes(
         findings.extend(find_deprecated_usages(resolver, contracts.deprecated)[0])
     findings.sort(key=lambda finding: finding.sort_key)
     plan.findings = len(findings)
+    for problem in resolver.project.problems:  # their imports are unknown, so nothing there is rewritten
+        if problem.readable:
+            reason = f"the file does not parse ({problem.message}): its imports are unknown, none is rewritten"
+            refusal = Refusal(problem.path, problem.line, "syntax-error", "the file", "syntax-error", reason)
+            plan.refusals.append(refusal)
     planner = _Planner(resolver, contracts, editor, plan)
     calls = []
     for finding in findings:
@@ -626,25 +631,30 @@ def _dead_shims(
     cleared = {(edit.module, edit.line, edit.name, edit.alias) for edit in rewritten}
     shims = [finding.module for finding in find_shims(resolver, contracts.canonical_homes) if finding.module]
     importers: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
     for shim in shims:
-        importers[shim] = {
+        before[shim] = {
             importer
             for importer in project.graph.find_modules_that_directly_import(shim)
-            if importer in project.modules and importer != shim and not _cleared(resolver, importer, shim, cleared)
+            if importer in project.modules and importer != shim
         }
+        importers[shim] = {m for m in before[shim] if not _cleared(resolver, importer=m, shim=shim, cleared=cleared)}
     dead: set[str] = set()
     changed = True
     while changed:  # a shim imported only by dead shims is dead too
         changed = False
         for shim in shims:
-            if shim not in dead and not project.modules[shim].is_package and not (importers[shim] - dead):
+            removable = before[shim] and not project.modules[shim].is_package
+            if shim not in dead and removable and not (importers[shim] - dead):
                 dead.add(shim)
                 changed = True
     kept = []
     for shim in shims:
         if shim in dead:
             continue
-        if project.modules[shim].is_package:
+        if not before[shim]:
+            kept.append((shim, "nothing in the root packages imported it before either: delete it by hand if unused"))
+        elif project.modules[shim].is_package:
             kept.append((shim, "a package __init__: deleting it would turn the package into a namespace package"))
         else:
             still = sorted(importers[shim] - dead)

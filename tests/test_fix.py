@@ -1,0 +1,486 @@
+"""``importcanon fix``: each rewrite shape, each refusal, --diff, --check, idempotence, the sample."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, run_cli, write_project
+
+LEGACY = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/things.py": """
+        class Thing:
+            pass
+
+
+        class Other:
+            pass
+    """,
+    "app/core/mod.py": """
+        from app.core.things import Thing
+    """,
+    "app/legacy/__init__.py": """
+        from app.core.things import Other, Thing
+    """,
+    "app/legacy/mod.py": """
+        from app.core.things import Thing
+    """,
+    "app/legacy/only_here.py": """
+        class Lonely:
+            pass
+    """,
+    "contracts/importcanon.toml": """
+        [settings]
+        root_packages = ["app"]
+
+        [[legacy]]
+        package = "app.legacy"
+        replacement = "app.core"
+    """,
+}
+
+
+def make(tmp_path: Path, extra: dict[str, str], base: dict[str, str] = LEGACY) -> Path:
+    return write_project(tmp_path / "project", {**base, **extra})
+
+
+def fix(root: Path, *args: str):
+    return run_cli("fix", root, "--no-cache", *args)
+
+
+def source(root: Path, path: str) -> str:
+    return (root / path).read_text(encoding="utf-8")
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def rewrites(root: Path, path: str, text: str) -> str:
+    """Write ``text`` to ``path``, run fix, and return the file afterwards."""
+    (root / path).write_text(dedent(text), encoding="utf-8")
+    run = fix(root)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    return source(root, path)
+
+
+# Rewrite shapes ---------------------------------------------------------------------------------
+
+
+def test_a_legacy_import_becomes_the_import_of_the_object_where_it_lives_keeping_aliases_and_comments(tmp_path):
+    root = make(tmp_path, {"app/user.py": ""})
+
+    after = rewrites(
+        root,
+        "app/user.py",
+        """
+        # the user
+        from app.legacy import Thing as T  # keep me
+
+        VALUE = T()
+        """,
+    )
+
+    assert after == dedent(
+        """
+        # the user
+        from app.core.things import Thing as T  # keep me
+
+        VALUE = T()
+        """
+    )
+
+
+def test_names_merge_into_an_existing_parenthesised_import_from_their_home(tmp_path):
+    root = make(tmp_path, {"app/user.py": ""})
+
+    after = rewrites(
+        root,
+        "app/user.py",
+        """
+        from app.core.things import (
+            Other,
+        )
+        from app.legacy.mod import Thing
+
+        USED = (Thing, Other)
+        """,
+    )
+
+    assert after == dedent(
+        """
+        from app.core.things import (
+            Other,
+            Thing,
+        )
+
+        USED = (Thing, Other)
+        """
+    )
+
+
+def test_a_statement_keeps_the_names_that_cannot_move_and_the_refusal_says_why(tmp_path):
+    text = "from app.legacy.only_here import Lonely\nfrom app.legacy import Thing, Other\n"
+    root = make(tmp_path, {"app/user.py": text})
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == text.replace("from app.legacy import", "from app.core.things import")
+    assert "Move app.legacy.only_here.Lonely into app.core first" in run.stdout
+    assert "[no-counterpart]" in run.stdout
+
+
+def test_relative_imports_stay_relative(tmp_path):
+    root = make(tmp_path, {"app/web/__init__.py": "", "app/web/page.py": "from ..legacy import Thing\n"})
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout
+    assert source(root, "app/web/page.py") == "from ..core.things import Thing\n"
+
+
+def test_imports_in_functions_type_checking_and_try_blocks_are_rewritten_where_they_are(tmp_path):
+    root = make(tmp_path, {"app/user.py": ""})
+
+    after = rewrites(
+        root,
+        "app/user.py",
+        """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from app.legacy import Other
+
+        try:
+            from app.legacy.mod import Thing
+        except ImportError:
+            Thing = None
+
+
+        def make():
+            from app.legacy import Thing as Made
+            return Made()
+        """,
+    )
+
+    assert after == dedent(
+        """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from app.core.things import Other
+
+        try:
+            from app.core.things import Thing
+        except ImportError:
+            Thing = None
+
+
+        def make():
+            from app.core.things import Thing as Made
+            return Made()
+        """
+    )
+
+
+def test_a_module_alias_moves_to_its_counterpart_when_every_use_resolves_to_the_same_object(tmp_path):
+    root = make(tmp_path, {"app/user.py": "import app.legacy.mod as m\n\nVALUE = m.Thing()\n"})
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout
+    assert source(root, "app/user.py") == "import app.core.mod as m\n\nVALUE = m.Thing()\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("import app.legacy.mod as m\n\nVALUE = m.Missing\n", "m.Missing would be nothing that can be resolved"),
+        ("import app.legacy.mod as m\n\nprint(m)\n", "the module m is used as an object itself (line 3)"),
+        ("from app.legacy import mod\n\nVALUE = mod.Lonely\n", "mod.Lonely would be"),
+        ("import app.legacy.mod\n", "a plain import is used through its full dotted name"),
+    ],
+)
+def test_a_module_whose_uses_do_not_all_resolve_is_left_and_the_reason_given(tmp_path, text, why):
+    root = make(tmp_path, {"app/user.py": text, "app/legacy/mod.py": "from app.core.things import Thing\nLonely = 1\n"})
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == text
+    assert why in run.stdout
+
+
+def test_an_import_of_a_canonical_symbol_from_elsewhere_is_rewritten_to_its_home(tmp_path):
+    contracts = LEGACY["contracts/importcanon.toml"] + '\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.core.mod"\n'
+    user = "from app.core.things import Thing\n"
+    root = make(tmp_path, {"contracts/importcanon.toml": contracts, "app/user.py": user})
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout
+    assert source(root, "app/user.py") == "from app.core.mod import Thing\n"
+
+
+# Refusals -----------------------------------------------------------------------------------------
+
+
+def test_a_divergent_alias_is_never_rewritten(tmp_path):
+    contracts = LEGACY["contracts/importcanon.toml"] + '\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.core.things"\n'
+    root = make(
+        tmp_path,
+        {
+            "contracts/importcanon.toml": contracts,
+            "app/core/other.py": "from app.core.things import Other as Thing\n",
+            "app/user.py": "from app.core.other import Thing\n",
+        },
+    )
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == "from app.core.other import Thing\n"
+    assert "there it is app.core.things.Other, not the canonical app.core.things.Thing" in run.stdout
+    assert "[different-object]" in run.stdout
+
+
+def test_an_edit_that_would_close_an_import_time_cycle_is_refused(tmp_path):
+    contracts = LEGACY["contracts/importcanon.toml"] + '\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.core.facade"\n'
+    root = make(
+        tmp_path,
+        {
+            "contracts/importcanon.toml": contracts,
+            "app/core/facade.py": "from app.core.things import Thing\nimport app.user\n",
+            "app/user.py": "from app.core.things import Thing\n",
+        },
+    )
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == "from app.core.things import Thing\n"
+    assert "would close an import-time cycle: app.user -> app.core.facade -> app.user" in run.stdout
+
+
+def test_an_edit_that_would_break_an_import_linter_contract_is_refused(tmp_path):
+    root = make(
+        tmp_path,
+        {
+            "app/web.py": "from app.legacy import Thing\n",
+            ".importlinter": """
+                [importlinter]
+                root_package = app
+
+                [importlinter:contract:web]
+                name = The web never touches the things directly
+                type = forbidden
+                source_modules = app.web
+                forbidden_modules = app.core.things
+                allow_indirect_imports = true
+            """,
+        },
+    )
+
+    run = fix(root)
+
+    assert source(root, "app/web.py") == "from app.legacy import Thing\n"
+    assert "would break the import-linter contract 'The web never touches the things directly'" in run.stdout
+
+
+def test_a_file_that_does_not_parse_is_not_touched_and_is_listed(tmp_path):
+    newer = "from app.legacy import Thing\n\ntype Alias = Thing\n"  # 3.12 syntax: grimp reads it, ast may not
+    root = make(tmp_path, {"app/newer.py": newer, "app/broken.py": "from app.legacy import Thing\ndef (:\n"})
+
+    run = fix(root)
+
+    assert source(root, "app/broken.py") == "from app.legacy import Thing\ndef (:\n"
+    assert "app/broken.py:2: syntax-error the file: the file does not parse" in run.stdout
+    if sys.version_info < (3, 12):
+        assert source(root, "app/newer.py") == newer
+        assert "app/newer.py:1: legacy-import the import: the file does not parse" in run.stdout
+
+
+def test_files_are_never_written_through_a_symbolic_link(tmp_path):
+    root = make(tmp_path, {"app/user.py": "from app.legacy import Thing\n"})
+    outside = tmp_path / "outside.py"
+    outside.write_text("from app.legacy import Thing\n")
+    os.symlink(outside, root / "app" / "linked.py")
+
+    run = fix(root)
+
+    assert outside.read_text() == "from app.legacy import Thing\n"
+    assert "app/linked.py: not written: app/linked.py is a symbolic link" in run.stdout
+    assert source(root, "app/user.py") == "from app.core.things import Thing\n"
+    assert run.exit_code == 1
+
+
+# Deprecated names ---------------------------------------------------------------------------------
+
+DEPRECATED = """
+    [settings]
+    root_packages = ["app"]
+
+    [[deprecated]]
+    name = "app.old.make_thing"
+    replacement = "app.new.build_thing"
+    {drop_in}
+"""
+
+
+def deprecated_project(tmp_path: Path, drop_in: str) -> Path:
+    return make(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/old.py": "def make_thing(size):\n    return size\n",
+            "app/new.py": "def build_thing(size):\n    return size\n",
+            "app/user.py": "from app.old import make_thing\n\nVALUE = make_thing(3)\n",
+            "app/aliased.py": "from app.old import make_thing as mk\n\nVALUE = mk(size=3)\n",
+            "contracts/importcanon.toml": DEPRECATED.format(drop_in=drop_in),
+        },
+        base={},
+    )
+
+
+def test_a_drop_in_replacement_is_swapped_in_with_its_references(tmp_path):
+    root = deprecated_project(tmp_path, "drop_in = true")
+
+    run = fix(root)
+    check = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    assert run.exit_code == 0, run.stdout
+    assert source(root, "app/user.py") == "from app.new import build_thing\n\nVALUE = build_thing(3)\n"
+    assert source(root, "app/aliased.py") == "from app.new import build_thing as mk\n\nVALUE = mk(size=3)\n"
+    assert check.findings("deprecated-usage") == []
+
+
+def test_a_replacement_not_declared_a_drop_in_is_reported_and_left(tmp_path):
+    root = deprecated_project(tmp_path, "")
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == "from app.old import make_thing\n\nVALUE = make_thing(3)\n"
+    assert "does not declare app.new.build_thing a drop-in (drop_in = true)" in run.stdout
+    assert "refused 4 (not-drop-in 4)" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [('drop_in = "yes"', "must be true or false"), ("drop_in = true", "drop_in = true needs a replacement")],
+)
+def test_drop_in_is_validated(tmp_path, line, message):
+    root = deprecated_project(tmp_path, line)
+    if "needs" in message:
+        toml = root / "contracts" / "importcanon.toml"
+        toml.write_text(toml.read_text().replace('replacement = "app.new.build_thing"', ""))
+
+    run = fix(root)
+
+    assert run.exit_code == 2
+    assert message in run.stderr
+    assert "contracts/importcanon.toml" in run.stderr
+
+
+# Modes --------------------------------------------------------------------------------------------
+
+
+def test_diff_prints_a_patch_and_writes_nothing(tmp_path):
+    root = make(tmp_path, {"app/user.py": "from app.legacy import Thing\n"})
+
+    run = fix(root, "--diff")
+
+    assert run.exit_code == 0
+    assert source(root, "app/user.py") == "from app.legacy import Thing\n"
+    assert run.stdout == (
+        "--- a/app/user.py\n+++ b/app/user.py\n@@ -1 +1 @@\n"
+        "-from app.legacy import Thing\n+from app.core.things import Thing\n"
+    )
+    assert "would rewrite 1 import in 1 file" in run.stderr
+
+
+def test_check_fails_while_anything_would_change_and_a_second_run_changes_nothing(tmp_path):
+    root = make(tmp_path, {"app/user.py": "from app.legacy import Thing\nfrom app.legacy.mod import Thing as T\n"})
+
+    before = fix(root, "--check")
+    first = fix(root)
+    written = source(root, "app/user.py")
+    second = fix(root)
+    after = fix(root, "--check")
+
+    assert before.exit_code == 1
+    assert source(root, "app/user.py") == written
+    assert written == "from app.core.things import Thing, Thing as T\n"
+    assert first.exit_code == 0 and "rewrote 2 imports in 1 file" in first.stdout
+    assert "rewrote 0 imports in 0 files" in second.stdout
+    assert after.exit_code == 0
+
+
+def test_rules_select_what_is_rewritten(tmp_path):
+    contracts = LEGACY["contracts/importcanon.toml"] + '\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.core.mod"\n'
+    root = make(
+        tmp_path,
+        {
+            "contracts/importcanon.toml": contracts,
+            "app/user.py": "from app.core.things import Thing\n",
+            "app/old_user.py": "from app.legacy import Other\n",
+        },
+    )
+
+    run = fix(root, "--rule", "legacy-import")
+    wrong = fix(root, "--rule", "import-cycle")
+
+    assert run.exit_code == 0
+    assert source(root, "app/user.py") == "from app.core.things import Thing\n"
+    assert source(root, "app/old_user.py") == "from app.core.things import Other\n"
+    assert wrong.exit_code == 2 and "fix cannot rewrite import-cycle" in wrong.stderr
+
+
+def test_dead_shims_are_deleted_and_the_others_say_who_still_imports_them(tmp_path):
+    root = make(
+        tmp_path,
+        {
+            "app/user.py": "from app.legacy.mod import Thing\n",
+            "app/user2.py": "from app.legacy import Other\n",
+            "app/core/shim.py": "from app.core.things import Other\n",
+            "app/core/shim_user.py": "from app.core.shim import Other\n",
+        },
+    )
+
+    run = fix(root, "--delete-dead-shims")
+
+    assert run.exit_code == 0, run.stdout
+    assert not (root / "app/legacy/mod.py").exists()
+    assert (root / "app/core/mod.py").exists()  # a shim too, but nothing imported it before the fix
+    assert "shim app.core.mod kept: nothing in the root packages imported it before either" in run.stdout
+    assert "shim app.core.shim kept: still imported by app.core.shim_user" in run.stdout
+    assert "shim app.legacy kept: a package __init__" in run.stdout
+
+
+# The sample ---------------------------------------------------------------------------------------
+
+
+def test_on_the_sample_fix_leaves_only_what_needs_a_human_and_the_baseline_shrinks(tmp_path):
+    root = tmp_path / "chat-backend"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".importcanon_cache"))
+
+    run = fix(root)
+    check = run_cli("check", root, "--no-cache", "--format", "json")
+    update = run_cli("baseline", "update", root, "--no-cache")
+    remaining = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    assert run.exit_code == 0, run.stdout
+    assert "rewrote 3 imports in 2 files" in run.stdout
+    assert check.json["summary"]["fixed"] == 3
+    assert check.json["summary"]["new"] == 0
+    assert "(-3)" in update.stdout
+    assert sorted({f["rule"] for f in remaining.findings()}) == [
+        "alias-divergence",
+        "contract",
+        "deprecated-usage",
+        "duplicate-definition",
+        "import-cycle",
+        "shim-module",
+    ]
