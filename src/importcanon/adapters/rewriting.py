@@ -380,7 +380,7 @@ def write_changes(root: Path, package_paths: Sequence[str], changes: Sequence[Fi
                 if change.after is None:
                     target.unlink()
                 else:
-                    write_atomically(target, change.after.encode(change.encoding), shown=change.path)
+                    write_atomically(target, change.after.encode(change.encoding), shown=change.path, base=root)
             except (OSError, ImportcanonError) as error:
                 problem = f"cannot write it: {getattr(error, 'strerror', None) or error}"
         if problem is not None:
