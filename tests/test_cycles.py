@@ -29,38 +29,40 @@ CYCLIC = {
 }
 
 
-def test_cycles_are_findings_with_hops_kinds_and_the_break_set(project):
+def test_every_import_on_a_cycle_is_a_finding_with_its_shortest_cycle_and_kind(project):
     root = project(CYCLIC)
 
     run = run_cli("check", root, "--format", "json")
 
     assert run.exit_code == 1
     findings = run.findings("import-cycle")
-    assert [(f["path"], f["cycle"], f["kind"]) for f in findings] == [
-        ("core/manager.py", ["core.manager", "core.unified"], "deferred"),
-        ("core/other/y.py", ["core.other.x", "core.other.y"], "deferred"),
-        ("core/protocols.py", ["core.protocols", "core.unified"], "import-time"),
+    assert [(f["path"], f["line"], f["importer"], f["imported"], f["kind"]) for f in findings] == [
+        ("core/manager.py", 7, "core.manager", "core.unified", "deferred"),
+        ("core/other/x.py", 1, "core.other.x", "core.other.y", "deferred"),
+        ("core/other/y.py", 2, "core.other.y", "core.other.x", "deferred"),
+        ("core/protocols.py", 1, "core.protocols", "core.unified", "import-time"),
+        ("core/unified.py", 1, "core.unified", "core.protocols", "import-time"),
+        ("core/unified.py", 2, "core.unified", "core.manager", "deferred"),
     ]
-    first = findings[2]
-    assert (first["path"], first["line"]) == ("core/protocols.py", 1)
+    first = findings[3]
     assert first["message"].splitlines() == [
-        "import cycle (import-time) through 2 modules: core.protocols -> core.unified -> core.protocols",
+        "core.protocols -> core.unified is on an import cycle",
+        "  import-time cycle through 2 modules:",
         "  core.protocols -> core.unified (core/protocols.py: l.1 module)",
         "  core.unified -> core.protocols (core/unified.py: l.1 module)",
     ]
-    # The deferred import is the one nominated for removal in the manager cycle.
-    deferred = findings[0]
-    assert (deferred["path"], deferred["line"]) == ("core/manager.py", 7)
-    assert deferred["break"] == [{"importer": "core.manager", "imported": "core.unified"}]
-    assert deferred["suggestion"].startswith(
-        "Remove or invert the import core.manager -> core.unified (core/manager.py: l.7 deferred); it is already "
-        "deferred, so this cycle cannot break start-up"
+    assert first["cycle"] == ["core.protocols", "core.unified"]
+    assert first["suggestion"] == (
+        "Remove, defer (into the function that needs it) or invert this import or another on the cycle. "
+        "This import is one of the 2 whose removal makes this 3-module component acyclic."
     )
-    assert first["suggestion"].startswith("Remove, defer (into the function that needs it) or invert the import")
-    # The component's whole break set is named: with this import, the deferred one.
-    assert first["suggestion"].endswith(
-        "With it, removing core.manager -> core.unified (core/manager.py: l.7 deferred) makes this "
-        "3-module component acyclic."
+    deferred = findings[0]
+    assert deferred["suggestion"].startswith(
+        "Remove or invert this import or another on the cycle; none of them can break start-up"
+    )
+    assert findings[2]["suggestion"].endswith("Removing this import alone makes this 2-module component acyclic.")
+    assert findings[1]["suggestion"].endswith(
+        "`importcanon cycles` names the fewest imports whose removal makes this 2-module component acyclic."
     )
 
 
@@ -82,7 +84,10 @@ def test_the_contract_can_limit_the_packages(project):
 
     run = run_cli("check", root, "--format", "json")
 
-    assert [f["cycle"] for f in run.findings("import-cycle")] == [["core.other.x", "core.other.y"]]
+    assert [f["cycle"] for f in run.findings("import-cycle")] == [
+        ["core.other.x", "core.other.y"],
+        ["core.other.y", "core.other.x"],
+    ]
     assert run.json["metrics"]["cycles"] == {
         "components": 1,
         "sizes": [2],
@@ -123,7 +128,7 @@ def test_cycle_fingerprints_survive_inserted_lines(project):
     after = run_cli("check", root, "--format", "json").findings("import-cycle")
 
     assert {f["fingerprint"] for f in after} == before
-    assert [f["line"] for f in after] == [9, 2, 3]
+    assert [f["line"] for f in after] == [9, 1, 2, 3, 3, 4]
 
 
 def test_the_cycles_command_answers_for_any_package_in_text_json_and_mermaid(project):

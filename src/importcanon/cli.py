@@ -416,7 +416,7 @@ def baseline_create(
                     "to ratchet it down"
                 )
             result = _check(workspace, None)
-            recorded = baseline_of(result.findings)
+            recorded = baseline_of(result.findings, result.cycle_imports)
             write_baseline(folder, path, recorded, snapshot(recorded, result))
         entries = plural(len(recorded.entries), "entry", "entries")
         typer.echo(f"wrote {shown}: {plural(recorded.total, 'known violation')} in {entries}")
@@ -449,7 +449,9 @@ def baseline_update(
             if known is None:
                 raise UsageError(f"there is no baseline at {shown}: run `importcanon baseline create` first")
             result = _check(workspace, known)
-            recorded, refused = updated(known, result.findings, allow_growth=allow_growth)
+            recorded, refused = updated(
+                known, result.findings, allow_growth=allow_growth, cycle_imports=result.cycle_imports
+            )
             if refused:
                 typer.echo(f"refusing to add {plural(len(refused), 'new finding')} to {shown} (use --allow-growth):")
                 for finding in refused:

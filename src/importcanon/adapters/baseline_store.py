@@ -27,6 +27,7 @@ from importcanon.domain.errors import ImportcanonError
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
+_DIGEST = re.compile(r"[0-9a-f]{8}")
 
 #: No real project has more violations of one kind; a larger count is a corrupt file.
 MAX_COUNT = 2**31 - 1
@@ -72,7 +73,23 @@ def read_baseline(path: Path, shown: str) -> Baseline | None:
                 f"fingerprint {entry.fingerprint} appears twice", path=shown, line=_line_of_entry(text, index)
             )
         parsed[entry.fingerprint] = entry
-    return Baseline(parsed)
+    return Baseline(parsed, _cycle_imports(document.get("cycle_imports"), shown))
+
+
+def _cycle_imports(raw: Any, shown: str) -> dict[str, str] | None:
+    """The optional digest of the [cycles] scope (absent from baselines written before it)."""
+    if raw is None:
+        return None
+    if not (
+        isinstance(raw, dict)
+        and all(isinstance(v, str) and _DIGEST.fullmatch(k) and _DIGEST.fullmatch(v) for k, v in raw.items())
+    ):
+        raise BaselineError(
+            "the baseline's 'cycle_imports' must map 8-hex-digit keys to 8-hex-digit digests "
+            "(delete it to have the next `importcanon baseline update` write it again)",
+            path=shown,
+        )
+    return dict(raw)
 
 
 def _entry(raw: Any) -> BaselineEntry | None:
@@ -99,7 +116,11 @@ def render_baseline(baseline: Baseline) -> str:
     lines = [_render_entry(entry) for entry in entries]
     body = ",\n".join(f"    {line}" for line in lines)
     entries_text = f"\n{body}\n  " if lines else ""
-    return f'{{\n  "schema": {SCHEMA},\n  "entries": [{entries_text}]\n}}\n'
+    digest = ""
+    if baseline.cycle_imports is not None:  # one module per line, sorted: merges like the entries
+        pairs = ",\n".join(f'    "{key}": "{value}"' for key, value in sorted(baseline.cycle_imports.items()))
+        digest = f',\n  "cycle_imports": {{\n{pairs}\n  }}' if pairs else ',\n  "cycle_imports": {}'
+    return f'{{\n  "schema": {SCHEMA},\n  "entries": [{entries_text}]{digest}\n}}\n'
 
 
 def entry_to_json(entry: BaselineEntry) -> dict[str, Any]:

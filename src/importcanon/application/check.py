@@ -9,7 +9,7 @@ from typing import Any
 
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
-from importcanon.application.analyses.import_cycles import find_import_cycles
+from importcanon.application.analyses.import_cycles import attribute_new_cycles, find_import_cycles
 from importcanon.application.analyses.import_linter import check_import_linter_contracts, contract_name
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
@@ -31,6 +31,7 @@ class CheckResult:
     fixed: list[BaselineEntry] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    cycle_imports: dict[str, str] | None = None  # the [cycles] scope digest a baseline records
 
     def count(self, status: Status) -> int:
         return sum(1 for finding in self.findings if finding.status is status)
@@ -70,7 +71,7 @@ def run_check(
     findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, contracts.canonical_homes))
     warnings.extend(legacy_warnings + deprecated_warnings)
     progress("import cycles")
-    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
+    cycle_findings, cycle_metrics, cycle_imports = find_import_cycles(project, scope)
     findings.extend(cycle_findings)
     suppressed: list[Finding] = []
     counts: dict[str, int] = {}
@@ -89,9 +90,11 @@ def run_check(
         "cycles": cycle_metrics,
         "suppressions": counts,
     }
-    diff = compare(baseline or Baseline(), findings)
+    baseline = baseline or Baseline()
+    diff = compare(baseline, findings)
     fixed = _still_present(diff.fixed, suppressed)
-    return CheckResult(findings=diff.findings, fixed=fixed, metrics=metrics, warnings=warnings)
+    reported = attribute_new_cycles(diff.findings, baseline.cycle_imports, cycle_imports)
+    return CheckResult(reported, fixed, metrics, warnings, cycle_imports)
 
 
 def _still_present(fixed: list[BaselineEntry], suppressed: Sequence[Finding]) -> list[BaselineEntry]:

@@ -15,7 +15,15 @@ from math import comb
 import grimp
 import networkx as nx
 
-from importcanon.domain.cycles import Cycle, CycleComponent, Edge, EdgeFacts, canonical_rotation, hops
+from importcanon.domain.cycles import (
+    Cycle,
+    CycleComponent,
+    CyclicImport,
+    Edge,
+    EdgeFacts,
+    canonical_rotation,
+    hops,
+)
 
 #: The exhaustive search for a smaller break set stops before this many edge visits (candidate
 #: sets times edges): it settles small components exactly and leaves large ones to the heuristics.
@@ -217,3 +225,57 @@ def restricted(graph: nx.DiGraph, edges: Iterable[Edge]) -> nx.DiGraph:
     restricted.add_nodes_from(sorted(graph.nodes))
     restricted.add_edges_from(edges)
     return restricted
+
+
+def cyclic_imports(components: Iterable[CycleComponent], facts: Callable[[str, str], EdgeFacts]) -> list[CyclicImport]:
+    """Every import inside a tangled component (each lies on a cycle), with the shortest cycle
+    through it: one backward breadth-first search per importing module, so O(n (n + m)) per
+    component; import-time when it lies on a cycle of import-time imports (then that cycle is
+    the one shown)."""
+    result = []
+    for component in components:
+        import_time_edges = [edge for edge in component.edges if facts(*edge).import_time]
+        import_time = restricted(induced(nx.DiGraph(component.edges), component.modules), import_time_edges)
+        tangled = {node: nodes[0] for nodes in cyclic_components(import_time) for node in nodes}
+        paths_all = _paths_to(component.edges)
+        paths_import_time = _paths_to(
+            [(u, v) for u, v in import_time_edges if u in tangled and tangled.get(v) == tangled[u]]
+        )
+        for u, v in component.edges:
+            on_import_time = u in tangled and tangled.get(v) == tangled[u] and facts(u, v).import_time
+            paths = paths_import_time if on_import_time else paths_all
+            cycle = (u,) if u == v else (u, *paths(u, v))
+            result.append(CyclicImport(u, v, component.modules[0], on_import_time, cycle))
+    return result
+
+
+def _paths_to(edges: Iterable[Edge]) -> Callable[[str, str], tuple[str, ...]]:
+    """``paths(target, start)``: the shortest path from ``start`` to ``target`` without
+    ``target`` itself, found by a breadth-first search backwards from ``target`` (once per
+    target, predecessors in sorted order so that the choice among equals is always the same).
+    Only the last target's search is kept: callers ask target by target."""
+    predecessors: dict[str, list[str]] = {}
+    for u, v in sorted(edges):
+        if u != v:
+            predecessors.setdefault(v, []).append(u)
+    trees: dict[str, dict[str, str]] = {}
+
+    def paths(target: str, start: str) -> tuple[str, ...]:
+        if target not in trees:
+            trees.clear()
+            toward: dict[str, str] = {target: target}
+            queue = deque([target])
+            while queue:
+                node = queue.popleft()
+                for pred in predecessors.get(node, ()):
+                    if pred not in toward:
+                        toward[pred] = node
+                        queue.append(pred)
+            trees[target] = toward
+        toward, path, node = trees[target], [], start
+        while node != target:
+            path.append(node)
+            node = toward[node]
+        return tuple(path)
+
+    return paths

@@ -23,7 +23,7 @@ from typing import Any
 
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract
-from importcanon.domain.cycles import Cycle, CycleComponent, Edge, EdgeFacts
+from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts, cycle_imports_digest
 from importcanon.domain.errors import ConfigurationError, UsageError
 from importcanon.domain.modules import is_within, within_any
 
@@ -85,6 +85,37 @@ def project_cycles(
     components = analyse_cycles(graph, facts, import_time_only=import_time_only)
     project.facts.memorize("cycles", key, [_component_to_primitive(c) for c in components])
     return components
+
+
+def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[CycleComponent], list[CyclicImport]]:
+    """The tangled components of the scope and every import on a cycle, remembered by content."""
+    components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
+    packages = sorted(set(scope.packages))
+    modules = sorted(m for m in project.modules if within_any(m, packages))
+    key = project.facts.content_key(modules, extra=(*packages, scope.exclude_type_checking, "cyclic-imports"))
+    remembered = project.facts.recall("cyclic-imports", key)
+    if remembered is not None:
+        return components, [CyclicImport(u, v, c, t, tuple(cycle)) for u, v, c, t, cycle in remembered]
+    from importcanon.application.cycle_breaking import cyclic_imports
+
+    found = cyclic_imports(
+        components, lambda u, v: EdgeFacts(project.statement_count(u, v), project.runs_at_import(u, v))
+    )
+    project.facts.memorize(
+        "cyclic-imports", key, [(i.importer, i.imported, i.component, i.import_time, list(i.cycle)) for i in found]
+    )
+    return components, found
+
+
+def scope_digest(project: Project, scope: CycleScope) -> dict[str, str]:
+    """The digest of the scope's imports a baseline records (see ``cycle_imports_digest``)."""
+    packages = sorted(set(scope.packages))
+    imports = {
+        module: {imported: n for imported, n in project.import_counts(module).items() if within_any(imported, packages)}
+        for module in project.modules
+        if within_any(module, packages)
+    }
+    return cycle_imports_digest(imports)
 
 
 def _component_to_primitive(component: CycleComponent) -> Any:

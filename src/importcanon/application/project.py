@@ -118,6 +118,13 @@ class Project:
             return False
         return all(site.kind is ImportKind.TYPE_CHECKING for site in self.sites(importer, imported))
 
+    def import_counts(self, importer: str) -> dict[str, int]:
+        """How many statements of ``importer`` import each module (from the scan: no parse)."""
+        counts: dict[str, int] = {}
+        for imported, *_ in self._imports.get(importer, ()):
+            counts[imported] = counts.get(imported, 0) + 1
+        return counts
+
     def statement_count(self, importer: str, imported: str) -> int:
         return len(self._sites_by_edge.get((importer, imported), ()))
 

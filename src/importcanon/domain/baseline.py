@@ -3,15 +3,23 @@
 Matching is by fingerprint, which holds no line number: lines inserted above a known violation
 change nothing, a violation moved to another file is one new and one fixed, and a fingerprint
 that occurs more often than recorded is new for the extra occurrences.
+
+A finding may cover others (a new import and the existing imports it put on a cycle): the
+baseline counts every covered violation as one of its own, so recording, matching and the ratchet
+work on the same units whether or not a report groups them.
+
+Beside the entries, a baseline may hold ``cycle_imports``: a digest of the imports inside the
+``[cycles]`` scope when it was written (see :mod:`importcanon.domain.cycles`), from which a later
+check tells the imports a change added from those it only put on a cycle.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from importcanon.domain.findings import Finding, Status
+from importcanon.domain.findings import Finding, Status, atoms
 
 SCHEMA = 1
 
@@ -28,6 +36,7 @@ class BaselineEntry:
 @dataclass(frozen=True)
 class Baseline:
     entries: Mapping[str, BaselineEntry] = field(default_factory=dict)
+    cycle_imports: Mapping[str, str] | None = None  # None: written without a [cycles] scope digest
 
     @property
     def total(self) -> int:
@@ -55,43 +64,66 @@ def entry_for(finding: Finding, count: int) -> BaselineEntry:
     return BaselineEntry(finding.fingerprint, finding.rule, count, describe(finding), contract)
 
 
-def baseline_of(findings: Iterable[Finding]) -> Baseline:
-    """The baseline that records exactly ``findings``."""
-    findings = list(findings)
+def baseline_of(findings: Iterable[Finding], cycle_imports: Mapping[str, str] | None = None) -> Baseline:
+    """The baseline that records exactly ``findings`` (and what they cover)."""
+    findings = atoms(findings)
     counts = Counter(finding.fingerprint for finding in findings)
     first: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: f.sort_key):
         first.setdefault(finding.fingerprint, finding)
-    return Baseline({fp: entry_for(first[fp], counts[fp]) for fp in sorted(counts)})
+    return Baseline({fp: entry_for(first[fp], counts[fp]) for fp in sorted(counts)}, cycle_imports)
 
 
 def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
     """Mark each finding new or baselined, and list what the baseline has that is gone.
 
     Of several findings with one fingerprint, the first ones in file order are the baselined
-    ones; those beyond the recorded count are new.
+    ones; those beyond the recorded count are new. Covered findings are matched like any other
+    and stay inside the finding that covers them.
     """
+    tops = list(findings)
+    flat = [(top, index) for top, finding in enumerate(tops) for index in range(len(finding.covers) + 1)]
+
+    def atom(position: tuple[int, int]) -> Finding:
+        top, index = position
+        return tops[top] if index == 0 else tops[top].covers[index - 1]
+
     remaining = {fp: entry.count for fp, entry in baseline.entries.items()}
-    marked = []
-    for finding in sorted(findings, key=lambda f: f.sort_key):
-        if remaining.get(finding.fingerprint, 0) > 0:
-            remaining[finding.fingerprint] -= 1
-            marked.append(finding.with_status(Status.BASELINED))
+    status: dict[tuple[int, int], Status] = {}
+    for position in sorted(flat, key=lambda p: atom(p).sort_key):
+        fingerprint = atom(position).fingerprint
+        if remaining.get(fingerprint, 0) > 0:
+            remaining[fingerprint] -= 1
+            status[position] = Status.BASELINED
         else:
-            marked.append(finding.with_status(Status.NEW))
+            status[position] = Status.NEW
+    marked = [
+        replace(
+            finding,
+            status=status[(top, 0)],
+            covers=tuple(c.with_status(status[(top, i + 1)]) for i, c in enumerate(finding.covers)),
+        )
+        for top, finding in enumerate(tops)
+    ]
     fixed = [
         BaselineEntry(fp, entry.rule, remaining[fp], entry.description, entry.contract)
         for fp, entry in sorted(baseline.entries.items(), key=lambda item: (item[1].rule, item[0]))
         if remaining[fp] > 0
     ]
-    return BaselineDiff(marked, fixed)
+    return BaselineDiff(sorted(marked, key=lambda f: f.sort_key), fixed)
 
 
-def updated(baseline: Baseline, findings: Iterable[Finding], *, allow_growth: bool) -> tuple[Baseline, list[Finding]]:
+def updated(
+    baseline: Baseline,
+    findings: Iterable[Finding],
+    *,
+    allow_growth: bool,
+    cycle_imports: Mapping[str, str] | None = None,
+) -> tuple[Baseline, list[Finding]]:
     """The ratchet: fixed entries drop out and counts only shrink.
 
-    Returns the new baseline and the findings it refused to add (empty with ``allow_growth``,
-    in which case they are recorded).
+    Returns the new baseline (with the current ``cycle_imports`` digest) and the findings it
+    refused to add (empty with ``allow_growth``, in which case they are recorded).
     """
     findings = list(findings)
     diff = compare(baseline, findings)
@@ -105,8 +137,8 @@ def updated(baseline: Baseline, findings: Iterable[Finding], *, allow_growth: bo
     if allow_growth:
         for fp, entry in now.entries.items():
             entries.setdefault(fp, entry)
-    refused = [] if allow_growth else diff.new
-    return Baseline({fp: entries[fp] for fp in sorted(entries)}), refused
+    refused = [] if allow_growth else [f for f in diff.findings if any(a.status is Status.NEW for a in atoms([f]))]
+    return Baseline({fp: entries[fp] for fp in sorted(entries)}, cycle_imports), refused
 
 
 @dataclass(frozen=True)
@@ -129,7 +161,7 @@ def tallies(baseline: Baseline, diff: BaselineDiff) -> tuple[dict[str, Tally], d
     for entry in baseline.entries.values():
         bump("rule", entry.rule, "baseline", entry.count)
         bump("contract", entry.contract, "baseline", entry.count)
-    for finding in diff.findings:
+    for finding in atoms(diff.findings):
         contract = finding.details.get("contract")
         bump("rule", finding.rule, "now")
         bump("contract", contract, "now")

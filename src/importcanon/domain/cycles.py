@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 Edge = tuple[str, str]
@@ -40,6 +42,27 @@ class CycleComponent:
     cycles: tuple[Cycle, ...]
 
 
+@dataclass(frozen=True)
+class CyclicImport:
+    """One import that lies on a cycle: the unit the ``import-cycle`` rule reports and counts.
+
+    Which imports lie on a cycle does not depend on any choice among equals, and adding an import
+    never takes another one off a cycle, so a baseline of them only changes where the code did.
+    ``cycle`` is the shortest cycle through it (starting at the importer), ``import_time`` whether
+    it lies on a cycle of imports that all run at module level.
+    """
+
+    importer: str
+    imported: str
+    component: str  # the first module of its strongly connected component
+    import_time: bool
+    cycle: tuple[str, ...]
+
+    @property
+    def arrow(self) -> str:
+        return " -> ".join((*self.cycle, self.cycle[0]))
+
+
 def hops(modules: tuple[str, ...]) -> list[Edge]:
     """The imports of a cycle, the closing one included."""
     return list(zip(modules, modules[1:] + modules[:1]))
@@ -48,3 +71,31 @@ def hops(modules: tuple[str, ...]) -> list[Edge]:
 def canonical_rotation(modules: tuple[str, ...]) -> tuple[str, ...]:
     start = modules.index(min(modules))
     return modules[start:] + modules[:start]
+
+
+def cycle_imports_digest(imports: Mapping[str, Mapping[str, int]]) -> dict[str, str]:
+    """What a baseline records of the ``[cycles]`` scope: per importing module (keyed by a short
+    digest of its name), a short digest of the modules it imports inside the scope and how many
+    statements import each.
+
+    A later check compares it with the current digest: an import that newly lies on a cycle and
+    whose importer's digest is unchanged existed when the baseline was written, so another import
+    put it on a cycle. Adding one import changes only its importer's digest, and no other import of
+    that module can become cyclic through it, so that import alone is reported. Modules that share
+    a name digest are digested together, which can only make more imports count as changed.
+    """
+    buckets: dict[str, list[str]] = {}
+    for importer, imported in imports.items():
+        lines = [f"{importer}>{module}*{count}" for module, count in imported.items()]
+        if lines:
+            buckets.setdefault(module_key(importer), []).extend(lines)
+    return {key: _digest("\n".join(sorted(lines))) for key, lines in sorted(buckets.items())}
+
+
+def module_key(module: str) -> str:
+    """The key of a module in a ``cycle_imports`` digest."""
+    return _digest(module)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]

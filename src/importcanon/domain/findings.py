@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -23,6 +23,8 @@ class Finding:
     ``identity`` holds what makes this violation *this* violation (module names, the contract,
     the symbol...) and never a line number, so the fingerprint survives unrelated edits above it.
     ``details`` carries rule-specific JSON fields such as ``contract`` or ``cycle``.
+    ``covers`` holds violations reported inside this one rather than on their own (the imports a
+    new import put on a cycle): each is still a violation of its own in the baseline.
     """
 
     rule: str
@@ -34,6 +36,7 @@ class Finding:
     identity: tuple[str, ...]
     details: Mapping[str, Any] = field(default_factory=dict, compare=False)
     status: Status = Status.NEW
+    covers: tuple[Finding, ...] = field(default=(), compare=False)
     fingerprint: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +48,11 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, str, int, str]:
         return (self.rule, self.path or "", self.line or 0, self.fingerprint)
+
+
+def atoms(findings: Iterable[Finding]) -> list[Finding]:
+    """Every violation, those reported inside another finding included: what a baseline counts."""
+    return [atom for finding in findings for atom in (finding, *finding.covers)]
 
 
 def fingerprint_of(rule: str, identity: tuple[str, ...]) -> str:

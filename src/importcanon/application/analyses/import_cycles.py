@@ -1,29 +1,41 @@
-"""The ``[cycles]`` contract: import cycles among the modules of the given packages.
+"""The ``[cycles]`` contract: every import that lies on an import cycle inside the given packages.
 
-One ``import-cycle`` finding per representative cycle (see :mod:`importcanon.application.cycles`),
-located at the import the break set nominates on it, every hop with ``path:line`` and kind.
+One ``import-cycle`` finding per such import (importer -> imported), located at its first
+statement, with the shortest cycle through it, every hop with ``path:line`` and kind. Its identity
+is the import alone: which imports lie on a cycle depends on no tie-break, and adding an import
+never takes another off a cycle, so the baseline is monotone (see :mod:`importcanon.domain.cycles`).
+
+After the baseline diff, :func:`attribute_new_cycles` reports an import that a change only put
+on a cycle inside the finding of the new import that did it, at that import's ``path:line``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from importcanon.application.cycles import CycleScope, project_cycles
+from importcanon.application.cycles import CycleScope, project_cyclic_imports, scope_digest
 from importcanon.application.project import Project
-from importcanon.domain.cycles import Cycle, CycleComponent
-from importcanon.domain.findings import Finding
+from importcanon.domain.cycles import CycleComponent, CyclicImport, hops, module_key
+from importcanon.domain.facts import ImportKind
+from importcanon.domain.findings import Finding, Status
 
 RULE = "import-cycle"
-_LISTED = 4
+_LISTED = 12  # consequences named in a message; the JSON report has them all
 
 
-def find_import_cycles(project: Project, scope: CycleScope | None) -> tuple[list[Finding], dict[str, Any]]:
-    """Findings for a ``[cycles]`` contract's scope (None: no contract, no findings)."""
+def find_import_cycles(
+    project: Project, scope: CycleScope | None
+) -> tuple[list[Finding], dict[str, Any], dict[str, str] | None]:
+    """Findings, metrics and the scope digest for a baseline, for a ``[cycles]`` contract's scope
+    (None: no contract, no findings, no digest)."""
     if scope is None:
-        return [], {}
-    components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
-    findings = [_finding(project, component, cycle) for component in components for cycle in component.cycles]
-    return findings, cycle_metrics(components)
+        return [], {}, None
+    components, cyclic = project_cyclic_imports(project, scope)
+    by_label = {component.modules[0]: component for component in components}
+    findings = [_finding(project, scope, by_label[item.component], item) for item in cyclic]
+    return findings, cycle_metrics(components), scope_digest(project, scope)
 
 
 def cycle_metrics(components: list[CycleComponent]) -> dict[str, Any]:
@@ -37,44 +49,110 @@ def cycle_metrics(components: list[CycleComponent]) -> dict[str, Any]:
     }
 
 
-def _finding(project: Project, component: CycleComponent, cycle: Cycle) -> Finding:
-    breakers = [hop for hop in cycle.hops if hop in component.break_set]
-    importer, imported = breakers[0] if breakers else cycle.hops[0]
-    first_site = next(iter(project.sites(importer, imported)), None)
-    nominated = project.describe_edge(importer, imported)
-    if project.runs_at_import(importer, imported):
-        suggestion = f"Remove, defer (into the function that needs it) or invert the import {nominated}"
+def _finding(project: Project, scope: CycleScope, component: CycleComponent, item: CyclicImport) -> Finding:
+    importer, imported = item.importer, item.imported
+    sites = [
+        site
+        for site in project.sites(importer, imported)
+        if not (scope.exclude_type_checking and site.kind is ImportKind.TYPE_CHECKING)
+    ]
+    kind = "import-time" if item.import_time else "deferred"
+    size = len(component.modules)
+    if item.import_time:
+        advice = "Remove, defer (into the function that needs it) or invert this import or another on the cycle"
     else:
-        suggestion = (
-            f"Remove or invert the import {nominated}; it is already deferred, so this cycle cannot "
-            "break start-up, but it still ties the modules together"
+        advice = (
+            "Remove or invert this import or another on the cycle; none of them can break start-up, "
+            "but they still tie the modules together"
         )
-    others = [edge for edge in component.break_set if edge != (importer, imported)]
-    if 0 < len(others) <= _LISTED:  # a small break set is named in full
-        listed = "; ".join(project.describe_edge(*edge) for edge in others)
-        suggestion += f". With it, removing {listed} makes this {len(component.modules)}-module component acyclic"
-    elif others:  # a large one would repeat itself in every finding of the component
-        packages = sorted({m.rpartition(".")[0] or m for m in component.modules})
-        where = f" --package {packages[0]}" if len(packages) == 1 else ""
-        suggestion += (
-            f". It is one of the {len(others) + 1} imports whose removal makes this "
-            f"{len(component.modules)}-module component acyclic (all of them: importcanon cycles{where})"
+    if (importer, imported) in component.break_set and len(component.break_set) == 1:
+        advice += f". Removing this import alone makes this {size}-module component acyclic"
+    elif (importer, imported) in component.break_set:
+        advice += (
+            f". This import is one of the {len(component.break_set)} whose removal makes this "
+            f"{size}-module component acyclic"
+        )
+    elif size > 1:
+        advice += (
+            f". `importcanon cycles` names the fewest imports whose removal makes this {size}-module component acyclic"
         )
     return Finding(
         rule=RULE,
         path=project.path_of(importer),
-        line=first_site.line if first_site else None,
+        line=sites[0].line if sites else None,
         module=importer,
         message="\n".join(
-            [f"import cycle ({cycle.kind}) through {len(cycle.modules)} modules: {cycle.arrow}"]
-            + [f"  {project.describe_edge(u, v)}" for u, v in cycle.hops]
+            [f"{importer} -> {imported} is on an import cycle", f"  {kind} cycle through {len(item.cycle)} modules:"]
+            + [f"  {project.describe_edge(u, v)}" for u, v in hops(item.cycle)]
         ),
-        suggestion=suggestion + ".",
-        identity=cycle.modules,
+        suggestion=advice + ".",
+        identity=(importer, imported),
         details={
-            "cycle": list(cycle.modules),
-            "kind": cycle.kind,
-            "break": [{"importer": u, "imported": v} for u, v in breakers],
-            "component_size": len(component.modules),
+            "importer": importer,
+            "imported": imported,
+            "cycle": list(item.cycle),
+            "kind": kind,
+            "component": item.component,
+            "component_size": size,
         },
     )
+
+
+def attribute_new_cycles(
+    findings: Sequence[Finding], recorded: Mapping[str, str] | None, current: Mapping[str, str] | None
+) -> list[Finding]:
+    """Report the imports a change only put on a cycle inside the finding of the import that did it.
+
+    A new ``import-cycle`` finding whose importer's imports are the ones the baseline recorded
+    (``recorded``, the scope digest written with it) existed then: a new import elsewhere put it
+    on a cycle. It is listed in, and counted by, the first new finding of its component whose
+    importer did change. Without a recorded digest (an older baseline, none at all) every finding
+    stands on its own.
+    """
+    if recorded is None or current is None:
+        return list(findings)
+    new = [f for f in findings if f.rule == RULE and f.status is Status.NEW and f.module is not None]
+
+    def changed(finding: Finding) -> bool:
+        key = module_key(finding.module or "")
+        return key not in recorded or recorded[key] != current.get(key)
+
+    causes: dict[str, list[Finding]] = {}
+    for finding in new:
+        if changed(finding):
+            causes.setdefault(finding.details["component"], []).append(finding)
+    consequences: dict[str, list[Finding]] = {}
+    for finding in new:
+        if not changed(finding) and finding.details["component"] in causes:
+            consequences.setdefault(finding.details["component"], []).append(finding)
+    absorbed = {id(finding) for group in consequences.values() for finding in group}
+    grouped = {}
+    for component, group in consequences.items():
+        for position, cause in enumerate(causes[component]):
+            grouped[id(cause)] = _with_consequences(cause, group, owner=position == 0)
+    return [grouped.get(id(finding), finding) for finding in findings if id(finding) not in absorbed]
+
+
+def _with_consequences(cause: Finding, consequences: list[Finding], *, owner: bool) -> Finding:
+    listed = [f"    {f.details['importer']} -> {f.details['imported']} ({_location(f)})" for f in consequences]
+    if len(listed) > _LISTED:
+        listed = listed[:_LISTED] + [f"    ... and {len(listed) - _LISTED} more (all of them: --format json)"]
+    together = "" if owner else " (with the other new imports of this component)"
+    message = "\n".join(
+        [
+            cause.message,
+            f"  it also puts {len(consequences)} existing import{'s' if len(consequences) != 1 else ''} "
+            f"on a cycle{together}, not reported on their own:",
+            *listed,
+        ]
+    )
+    details = dict(cause.details)
+    details["consequences"] = [
+        {"importer": f.details["importer"], "imported": f.details["imported"], "path": f.path, "line": f.line}
+        for f in consequences
+    ]
+    return replace(cause, message=message, details=details, covers=tuple(consequences) if owner else ())
+
+
+def _location(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}" if finding.line is not None else str(finding.path)

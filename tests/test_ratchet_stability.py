@@ -1,0 +1,277 @@
+"""The ratchet on cycles is monotone: properties over random graphs written as real projects.
+
+For a graph G and one more import e: ``check(G + e)`` against ``baseline(G)`` reports every new
+finding at e's ``path:line`` and changes the status of nothing recorded; ``check(G)`` against
+``baseline(G + e)`` has no new finding and ``baseline update`` shrinks the file without
+``--allow-growth``; a cold run, a warm run after tree edits and ``--no-cache`` agree.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import run_cli, write_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+MODULES = [f"pkg.m{i}" for i in range(5)]
+KINDS = ["module", "deferred", "type-checking", "guarded"]
+CONTRACTS = '[settings]\nroot_packages = ["pkg"]\n\n[cycles]\n'
+
+
+@dataclass(frozen=True)
+class Statement:
+    importer: str
+    imported: str
+    kind: str
+
+
+def render(module: str, statements: list[Statement]) -> tuple[str, dict[Statement, int]]:
+    """The module's text, every statement of the given kind on a line of its own, and its lines."""
+    lines = ["from typing import TYPE_CHECKING", "", "VALUE = 1", ""]
+    where: dict[Statement, int] = {}
+    for statement in statements:
+        target = f"import {statement.imported}"
+        if statement.kind == "module":
+            lines.append(target)
+        elif statement.kind == "type-checking":
+            lines += ["if TYPE_CHECKING:", f"    {target}"]
+        elif statement.kind == "guarded":
+            lines += ["try:", f"    {target}", "except ImportError:", "    pass"]
+            where[statement] = len(lines) - 2
+            continue
+        else:
+            lines += [f"def use_{len(lines)}():", f"    {target}", f"    return {statement.imported}"]
+            where[statement] = len(lines) - 1
+            continue
+        where[statement] = len(lines)
+    return "\n".join(lines) + "\n", where
+
+
+def write_graph(root: Path, statements: list[Statement]) -> dict[Statement, tuple[str, int]]:
+    """(Re)write the package with exactly these statements; each statement's ``path:line``."""
+    files = {"pkg/__init__.py": "", "contracts/importcanon.toml": CONTRACTS}
+    located = {}
+    for module in MODULES:
+        path = module.replace(".", "/") + ".py"
+        text, lines = render(module, [s for s in statements if s.importer == module])
+        files[path] = text
+        located.update({statement: (path, line) for statement, line in lines.items()})
+    write_project(root, files)
+    return located
+
+
+statements = st.builds(Statement, st.sampled_from(MODULES), st.sampled_from(MODULES), st.sampled_from(KINDS)).filter(
+    lambda s: s.importer != s.imported
+)
+graphs = st.lists(statements, max_size=9, unique=True)
+
+
+def reaches(graph: list[Statement], start: str) -> set[str]:
+    """The modules ``start`` imports, directly or not, through imports that can make a cycle."""
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        for s in graph:
+            if s.importer == node and s.kind != "type-checking" and s.imported not in seen:
+                seen.add(s.imported)
+                todo.append(s.imported)
+    return seen
+
+
+@st.composite
+def graph_and_extra(draw: st.DrawFn) -> tuple[list[Statement], Statement]:
+    """A graph and one more import, which closes a cycle three times out of four when it can."""
+    graph = draw(st.lists(statements, min_size=2, max_size=9, unique=True))
+    closing = [
+        Statement(importer, imported, kind)
+        for imported in MODULES
+        for importer in sorted(reaches(graph, imported) - {imported})
+        for kind in KINDS
+    ]
+    if closing and draw(st.integers(0, 3)):
+        return graph, draw(st.sampled_from(closing))
+    return graph, draw(statements)
+
+
+@contextmanager
+def workdir() -> Iterator[Path]:
+    directory = Path(tempfile.mkdtemp(prefix="ratchet-"))
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def check(root: Path, *args: str) -> dict:
+    run = run_cli("check", root, "--format", "json", "--cache-dir", root.parent / "cache", *args)
+    assert run.exit_code in (0, 1), run.stderr
+    return run.json
+
+
+def cycle_findings(report: dict) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == "import-cycle"]
+
+
+def entries(root: Path) -> set[str]:
+    document = json.loads((root / "contracts/baseline.json").read_text())
+    return {entry["fingerprint"] for entry in document["entries"]}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=graph_and_extra())
+def test_adding_an_import_reports_only_it_and_removing_it_again_is_green(case):
+    graph, extra = case
+    with workdir() as directory:
+        root = directory / "project"
+        write_graph(root, graph)
+        assert run_cli("baseline", "create", root, "--cache-dir", directory / "cache").exit_code == 0
+        before = entries(root)
+
+        located = write_graph(root, [*graph, extra])
+        grown = check(root)
+
+        new = [f for f in cycle_findings(grown) if f["status"] == "new"]
+        assert all((f["path"], f["line"]) == located[extra] for f in new), new
+        assert len(new) <= 1
+        assert grown["fixed"] == []  # nothing recorded changed status
+        accept = run_cli("baseline", "update", root, "--allow-growth", "--cache-dir", directory / "cache")
+        assert accept.exit_code == 0
+        grown_entries = entries(root)
+        covered = {c["importer"] + ">" + c["imported"] for f in new for c in f.get("consequences", [])}
+        assert len(grown_entries) == len(before) + len(new) + len(covered)
+
+        write_graph(root, graph)
+        shrunk = check(root)
+        update = run_cli("baseline", "update", root, "--cache-dir", directory / "cache")
+
+        assert [f for f in cycle_findings(shrunk) if f["status"] == "new"] == []
+        assert shrunk["summary"]["new"] == 0
+        assert sum(entry["count"] for entry in shrunk["fixed"]) == len(grown_entries) - len(before)
+        assert update.exit_code == 0, update.stdout
+        assert entries(root) == before
+
+
+def snapshot(report: dict) -> list[tuple]:
+    return [
+        (f["rule"], f["fingerprint"], f["path"], f["line"], f["message"], f["status"], f.get("consequences"))
+        for f in report["findings"]
+    ]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=graphs, second=graphs)
+def test_cold_warm_after_edits_and_no_cache_runs_agree(first, second):
+    with workdir() as directory:
+        root = directory / "project"
+        write_graph(root, first)
+        check(root)  # fills the cache with the first tree
+        write_graph(root, second)
+
+        warm = check(root)
+        again = check(root)
+        uncached = check(root, "--no-cache")
+        shutil.rmtree(directory / "cache")
+        cold = check(root)
+
+        assert snapshot(warm) == snapshot(again) == snapshot(uncached) == snapshot(cold)
+
+
+def closing_import(root: Path) -> tuple[str, str]:
+    """An import that ties a module downstream of the project's largest tangle back into it."""
+    from importcanon.adapters.workspace import open_workspace
+
+    graph = open_workspace(root, cache_dir=None, use_cache=False).project.digraph
+    import networkx as nx
+
+    tangle = max(nx.strongly_connected_components(graph), key=len)
+    entry = min(tangle)
+    downstream = sorted(
+        nx.descendants(graph, entry) - tangle, key=lambda m: (-nx.shortest_path_length(graph, entry, m), m)
+    )
+    return downstream[0], entry
+
+
+def test_the_scenario_on_a_generated_tangle_ends_green_and_the_baseline_shrinks_back(tmp_path):
+    """Baseline, add one import that closes cycles, accept it, remove it: green, and the file
+    is byte for byte what it was."""
+    root = tmp_path / "monorepo"
+    generator = Path(__file__).resolve().parent.parent / "benchmarks" / "generate_monorepo.py"
+    subprocess.run(
+        [sys.executable, generator, root, "--modules", "120", "--extra-files", "0"], check=True, capture_output=True
+    )
+    (root / ".importlinter").unlink()  # the [cycles] contract alone: the scenario of the issue
+    cache = ("--cache-dir", tmp_path / "cache")
+    assert run_cli("baseline", "create", root, *cache).exit_code == 0
+    baseline = root / "contracts" / "baseline.json"
+    recorded = baseline.read_bytes()
+    importer, imported = closing_import(root)
+    path = root / (importer.replace(".", "/") + ".py")
+    if not path.exists():
+        path = root / importer.replace(".", "/") / "__init__.py"
+    original = path.read_text()
+    path.write_text(original + f"\nimport {imported}\n")
+    added_line = len((original + "\n").splitlines()) + 1
+
+    grown = run_cli("check", root, "--format", "json", *cache)
+
+    new = [f for f in grown.findings() if f["status"] == "new"]
+    assert grown.exit_code == 1
+    assert [(f["rule"], f["path"], f["line"]) for f in new] == [
+        ("import-cycle", path.relative_to(root).as_posix(), added_line)
+    ]
+    consequences = new[0]["consequences"]
+    assert len(consequences) >= 2  # a chain of existing imports became cyclic: listed, not reported
+    assert f"it also puts {len(consequences)} existing imports on a cycle" in new[0]["message"]
+    assert grown.json["summary"]["fixed"] == 0
+    assert run_cli("baseline", "update", root, *cache).exit_code == 1  # growth is refused...
+    assert run_cli("baseline", "update", root, "--allow-growth", *cache).exit_code == 0  # ...unless asked
+
+    path.write_text(original)
+    shrunk = run_cli("check", root, "--format", "json", *cache)
+    update = run_cli("baseline", "update", root, *cache)
+
+    assert shrunk.exit_code == 0
+    assert shrunk.json["summary"] == {
+        "new": 0,
+        "baselined": shrunk.json["summary"]["baselined"],
+        "fixed": 1 + len(consequences),
+    }
+    assert update.exit_code == 0
+    assert update.stdout.endswith(f"({-(1 + len(consequences)):+d})\n")
+    assert baseline.read_bytes() == recorded
+
+
+def test_without_a_recorded_digest_every_new_cyclic_import_stands_on_its_own(project):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "import pkg.b\n",
+        "pkg/b.py": "import pkg.c\n",
+        "pkg/c.py": "VALUE = 1\n",
+        "contracts/importcanon.toml": CONTRACTS,
+    }
+    root = project(files)
+    assert run_cli("baseline", "create", root).exit_code == 0
+    baseline = root / "contracts" / "baseline.json"
+    document = json.loads(baseline.read_text())
+    assert document["cycle_imports"]  # written by create
+    del document["cycle_imports"]  # as a baseline written before the digest existed
+    baseline.write_text(json.dumps(document))
+    (root / "pkg/c.py").write_text("VALUE = 1\nimport pkg.a\n")
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert [(f["path"], f["line"]) for f in run.findings() if f["status"] == "new"] == [
+        ("pkg/a.py", 1),
+        ("pkg/b.py", 1),
+        ("pkg/c.py", 2),
+    ]
+    assert run_cli("baseline", "show", root).exit_code == 0
