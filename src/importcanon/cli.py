@@ -514,6 +514,114 @@ def trend(
     raise typer.Exit(guarded(run, debug))
 
 
+class GraphFormat(str, Enum):
+    dot = "dot"
+    mermaid = "mermaid"
+    html = "html"
+
+
+@app.command(short_help="Draw the import graph, collapsed to packages.")
+def graph(
+    project_dir: ProjectDir = Path("."),
+    package: Annotated[
+        str | None,
+        typer.Option("--package", "-p", help="Draw only this package's modules [default: every root package]."),
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth",
+            min=1,
+            help="Collapse modules to packages this many levels below the root "
+            "[default: the deepest level that stays readable].",
+        ),
+    ] = None,
+    format: Annotated[
+        GraphFormat, typer.Option("--format", "-f", help="dot (Graphviz), mermaid, or a self-contained html explorer.")
+    ] = GraphFormat.dot,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Draw the import graph collapsed to packages: layers as ranks, edges that break a contract
+    in red with their count, import cycles outlined, legacy packages and shims marked."""
+
+    def run() -> int:
+        from importcanon.adapters.reporting.graph_html import render_graph_html
+        from importcanon.adapters.reporting.graph_report import fitting_mermaid, render_dot
+        from importcanon.application.package_graph import cyclic_modules, module_marks, package_graph
+
+        workspace = _open(project_dir, cache_dir, no_cache)
+        result = _check(workspace, None)
+        project = workspace.project
+        marks = module_marks(workspace.import_linter, workspace.contracts, result.findings, cyclic_modules(project))
+        drawn = package_graph(project, marks, package=package, depth=depth)
+        if format is GraphFormat.html:
+            text = render_graph_html(project, marks, drawn.scope, f"{package or project.root.name}: import graph")
+        elif format is GraphFormat.mermaid:
+            text, note = fitting_mermaid(
+                lambda level: package_graph(project, marks, package=package, depth=level), drawn.scope.depth
+            )
+            if note:
+                typer.echo(f"importcanon: warning: {note}", err=True)
+        else:
+            text = render_dot(drawn)
+        _emit(text, output)
+        return 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+@app.command(short_help="One HTML page to follow the migration.")
+def report(
+    project_dir: ProjectDir = Path("."),
+    html: Annotated[Path, typer.Option("--html", help="Write the self-contained HTML report to this file.")] = Path(
+        "importcanon-report.html"
+    ),
+    baseline: BaselineFile = None,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Write one self-contained HTML page: the summary, every finding (filterable), each symbol's
+    fragmentation, the cycles with their break sets, the contracts and the migration's trend."""
+
+    def run() -> int:
+        from importcanon.adapters.reporting.report_html import render_report_html
+
+        workspace = _open(project_dir, cache_dir, no_cache)
+        path, shown = _baseline_location(workspace, baseline)
+        result = _check(workspace, read_baseline(path, shown))
+        project = workspace.project
+        components = []  # like check, the report analyses cycles where a [cycles] contract asks for it
+        if workspace.contracts.cycles is not None:
+            scope = cycle_scope(project, workspace.contracts.cycles)
+            components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
+        history = read_history(history_path(path), shown + " history")
+        page = render_report_html(
+            title=f"{project.root.name}: importcanon report",
+            project=project,
+            result=result,
+            import_linter=workspace.import_linter,
+            contracts=workspace.contracts,
+            components=components,
+            history=history,
+        )
+        write_atomically(html, page, shown=str(html))
+        typer.echo(f"wrote {html}; {summary_line(result)}")
+        return 0
+
+    raise typer.Exit(guarded(run, debug))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(output, text, shown=str(output))
+
+
 # Shared wiring -------------------------------------------------------------------------------------
 
 

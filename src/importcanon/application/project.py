@@ -95,6 +95,15 @@ class Project:
             for imported, line, statement, kind in raw_imports:
                 yield importer, imported, (line, statement, kind)
 
+    def import_lines(self) -> dict[tuple[str, str], list[int]]:
+        """Every import between modules of the project, with the lines of its statements: what a
+        picture of the graph shows, read without a parse."""
+        return {
+            edge: sorted(line for line, _, _ in records)
+            for edge, records in self._sites_by_edge.items()
+            if edge[1] in self.modules and edge[0] != edge[1]
+        }
+
     @property
     def import_count(self) -> int:
         return sum(len(raw) for raw in self._imports.values())
