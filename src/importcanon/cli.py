@@ -504,11 +504,7 @@ def trend(
         root = project_root(project_dir)
         path, _ = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
         history = history_path(path)
-        text = render_trend(read_history(history, _shown(root, history)), format.value)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_output(output, text, shown=str(output))
+        _emit(render_trend(read_history(history, _shown(root, history)), format.value), output)
         return 0
 
     raise typer.Exit(guarded(run, debug))
@@ -608,7 +604,7 @@ def report(
             components=components,
             history=history,
         )
-        write_atomically(html, page, shown=str(html))
+        write_output(html, page, shown=str(html))
         typer.echo(f"wrote {html}; {summary_line(result)}")
         return 0
 
@@ -616,10 +612,11 @@ def report(
 
 
 def _emit(text: str, output: Path | None) -> None:
+    """Standard output, or the file (or ``-``, or a device) the user named."""
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomically(output, text, shown=str(output))
+        write_output(output, text, shown=str(output))
 
 
 # Shared wiring -------------------------------------------------------------------------------------
