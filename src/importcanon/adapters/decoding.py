@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import tokenize
@@ -28,6 +29,13 @@ def decode_source(data: bytes) -> str:
         encoding = "utf-8"  # what detection found invalid in the first two lines: say where
         if error.lineno is not None:
             raise UndecodableSource(error.lineno, str(error.msg)) from None
+        if data.startswith(codecs.BOM_UTF8):  # grimp decodes it anyway; Python refuses the file
+            raise UndecodableSource(
+                1, "the file starts with a UTF-8 byte-order mark but declares another encoding, which Python refuses"
+            ) from None
+        if str(error.msg).startswith("unknown encoding"):
+            cookie_line = 1 if b"coding" in data.split(b"\n", 1)[0] else 2
+            raise UndecodableSource(cookie_line, str(error.msg)) from None
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:

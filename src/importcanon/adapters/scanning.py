@@ -1,37 +1,63 @@
 """Import scanning with grimp's Rust scanner, one broken file at a time rather than all or nothing.
 
-grimp (and so import-linter) aborts the whole scan on the first file that does not parse. Here
-a failed scan records the broken file as a problem and scans the rest again, split into chunks,
-so that a second broken file costs the rescan of one chunk, not of everything.
+grimp (and so import-linter) aborts the whole scan on the first file that does not parse. Here a
+failed scan is followed by a verdict on each file of the failed chunk alone (a cheap call that
+names only that module), then one scan of the files that passed: the cost stays linear however
+many files are broken.
+
+Sources that would crash or fool the scanner are dealt with on the way:
+
+- grimp's parser recurses once per term of a long ``a + b + ...`` chain, and a worker thread's
+  default 2 MiB stack overflows near 40,000 terms: a segfault, no message. Its threads are given
+  :data:`THREAD_STACK` instead (address space; pages are used only when touched), which no file
+  under :data:`PRE_PARSED_SIZE` can exhaust, and larger files are parsed by Python first.
+- Files that grimp accepts but CPython rejects (more than 100 indentation levels, expressions so
+  deep that compiling them hits the recursion limit) would fail at import: a cheap screen of the
+  text picks the candidates and Python's own parser gives the verdict and the message.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-from grimp import _rustgrimp as rust  # type: ignore[attr-defined]
-from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
-from grimp.application.scanning import scan_imports as grimp_scan_imports
-from grimp.domain.valueobjects import DirectImport, Module
-from grimp.exceptions import SourceSyntaxError
 
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
 from importcanon.domain.facts import ImportKind
 
+#: Stack for grimp's (Rust) worker threads: 2 MiB overflows near a 40,000-term expression;
+#: 64 MiB holds about 1.3 million terms, more than a file under PRE_PARSED_SIZE can hold.
+THREAD_STACK = 64 * 1024 * 1024
+if int(os.environ.get("RUST_MIN_STACK", "0") or 0) < THREAD_STACK:  # read when grimp starts its threads
+    os.environ["RUST_MIN_STACK"] = str(THREAD_STACK)
+
+from grimp import _rustgrimp as rust  # type: ignore[attr-defined]  # noqa: E402
+from grimp.application.ports.modulefinder import FoundPackage, ModuleFile  # noqa: E402
+from grimp.application.scanning import scan_imports as grimp_scan_imports  # noqa: E402
+from grimp.domain.valueobjects import DirectImport, Module  # noqa: E402
+from grimp.exceptions import SourceSyntaxError  # noqa: E402
+
 #: Files per call into the Rust scanner once a broken file has been met: large enough to keep both
-#: cores busy, small enough that a further broken file costs little to rescan.
+#: cores busy, small enough that the verdicts on a failed chunk stay cheap.
 CHUNK_SIZE = 1024
+#: Files larger than this are parsed by Python before grimp sees them (see the module docstring).
+PRE_PARSED_SIZE = 1024 * 1024
+#: A line indented by 100 or more characters (it may be 101 levels deep), or a line of 3,000 or
+#: more characters (it may hold a chain Python cannot compile): only those files are parsed by
+#: Python to check. One pass of a regex, at C speed, over files that are scanned anyway.
+_MAYBE_TOO_DEEP = re.compile(r"\n(?:[ \t]{100}|[^\n]{3000})")
+
+Problem = tuple[int | None, str]
 
 
 @dataclass
 class ScanOutcome:
     imports: dict[str, list[RawImport]] = field(default_factory=dict)
-    problems: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+    problems: dict[str, Problem] = field(default_factory=dict)
 
 
 def build_found_packages(listing: SourceListing) -> set[FoundPackage]:
@@ -58,69 +84,130 @@ def scan_sources(
     exclude_type_checking_imports: bool,
 ) -> ScanOutcome:
     """Scan ``sources`` (whose decoded texts are in ``texts``, keyed by module)."""
-    outcome = ScanOutcome()
-    found_packages = build_found_packages(listing)
-    shadowing = [source for source in sources if source.module in listing.shadowing]
+    scanner = _Scanner(listing, texts, include_external_packages, exclude_type_checking_imports)
+    pending: list[SourceFile] = []
+    for source in sources:
+        refused = _python_refuses(texts[source.module], source.relpath) if source.size > PRE_PARSED_SIZE else None
+        if refused is not None:
+            scanner.outcome.problems[source.module] = refused
+        else:
+            pending.append(source)
+    shadowing = [source for source in pending if source.module in listing.shadowing]
+    scanner.scan([source for source in pending if source.module not in listing.shadowing], None)
     if shadowing:
-        from_text = _text_file_system(listing, shadowing, texts)
-        sources = [source for source in sources if source.module not in listing.shadowing]
+        scanner.scan(shadowing, _text_file_system(listing, shadowing, texts))
+    for source in pending:
+        if source.module in scanner.outcome.imports and _maybe_too_deep(texts[source.module]):
+            refused = _python_refuses(texts[source.module], source.relpath)
+            if refused is not None:
+                del scanner.outcome.imports[source.module]
+                scanner.outcome.problems[source.module] = refused
+    return scanner.outcome
 
-    def grimp_scan(batch: list[SourceFile], file_system: object | None) -> dict[ModuleFile, set[DirectImport]]:
+
+class _Scanner:
+    def __init__(
+        self,
+        listing: SourceListing,
+        texts: Mapping[str, str],
+        include_external_packages: bool,
+        exclude_type_checking_imports: bool,
+    ) -> None:
+        self.listing = listing
+        self.texts = texts
+        self.include_external_packages = include_external_packages
+        self.exclude_type_checking_imports = exclude_type_checking_imports
+        self.found_packages = build_found_packages(listing)
+        self.outcome = ScanOutcome()
+
+    def scan(self, batch: list[SourceFile], file_system: object | None) -> None:
+        """Scan ``batch`` in one call; when it fails, in chunks, each chunk that fails again
+        being sorted by a verdict on each of its files."""
+        if not batch:
+            return
+        failed = self._try(batch, self.found_packages, file_system)
+        if failed is None:
+            return
+        chunks = [batch[start : start + CHUNK_SIZE] for start in range(0, len(batch), CHUNK_SIZE)]
+        for chunk in chunks if len(chunks) > 1 else [batch]:
+            if len(chunks) > 1 and self._try(chunk, self.found_packages, file_system) is None:
+                continue
+            healthy = [source for source in chunk if self._verdict(source, file_system)]
+            while healthy:  # the verdicts agree with the whole scan, so this runs once
+                broken = self._try(healthy, self.found_packages, file_system)
+                if broken is None:
+                    break
+                healthy.remove(broken)
+
+    def _try(
+        self, batch: list[SourceFile], found_packages: set[FoundPackage], file_system: object | None
+    ) -> SourceFile | None:
+        """Scan ``batch``; on failure, record the file at fault and return it (None: all scanned)."""
+        try:
+            result = self._grimp(batch, found_packages, file_system)
+        except SourceSyntaxError as error:
+            failed = os.path.realpath(error.filename)
+            broken = next((s for s in batch if os.path.realpath(s.path) == failed), None)
+            if broken is None:
+                raise
+            shift = _PREFIX_LINES if file_system is not None and error.lineno else 0
+            line = error.lineno - shift if error.lineno else None
+            self.outcome.problems[broken.module] = _syntax_problem(
+                self.texts[broken.module], broken.relpath, line, error.text
+            )
+            return broken
+        except BaseException as error:  # pyo3 panics derive from BaseException
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            if len(batch) > 1:
+                middle = len(batch) // 2
+                return self._try(batch[:middle], found_packages, file_system) or self._try(
+                    batch[middle:], found_packages, file_system
+                )
+            source = batch[0]
+            message = str(error).replace(source.path, source.relpath)
+            self.outcome.problems[source.module] = (None, f"grimp could not scan it: {message}")
+            return source
+        shift = _PREFIX_LINES if file_system is not None else 0
+        for module_file, direct_imports in result.items():
+            name = module_file.module.name
+            self.outcome.imports[name] = _with_kind_hints(self.texts[name], direct_imports, shift)
+        return None
+
+    def _verdict(self, source: SourceFile, file_system: object | None) -> bool:
+        """Whether grimp parses this one file: a call that knows no other module, so it costs the
+        parse alone (its imports are resolved by the scan of the healthy files that follows)."""
+        module_file = ModuleFile(module=Module(source.module), mtime=0.0)
+        alone = FoundPackage(
+            name=source.package,
+            directory=self.listing.packages[source.package],
+            module_files=frozenset([module_file]),
+            namespace_packages=frozenset(),
+        )
+        if self._try([source], {alone}, file_system) is not None:
+            return False
+        del self.outcome.imports[source.module]  # resolved against nothing: scanned again
+        return True
+
+    def _grimp(
+        self, batch: list[SourceFile], found_packages: set[FoundPackage], file_system: object | None
+    ) -> dict[ModuleFile, set[DirectImport]]:
         module_files = [ModuleFile(module=Module(source.module), mtime=0.0) for source in batch]
         if file_system is None:
             return grimp_scan_imports(
                 module_files,
                 found_packages=found_packages,
-                include_external_packages=include_external_packages,
-                exclude_type_checking_imports=exclude_type_checking_imports,
+                include_external_packages=self.include_external_packages,
+                exclude_type_checking_imports=self.exclude_type_checking_imports,
             )
         imports: dict[Module, set[DirectImport]] = rust.scan_for_imports(
             module_files=tuple(module_files),
             found_packages=found_packages,
-            include_external_packages=include_external_packages,
-            exclude_type_checking_imports=exclude_type_checking_imports,
+            include_external_packages=self.include_external_packages,
+            exclude_type_checking_imports=self.exclude_type_checking_imports,
             file_system=file_system,
         )
         return {module_file: imports[module_file.module] for module_file in module_files}
-
-    def scan(batch: list[SourceFile], file_system: object | None = None) -> None:
-        pending = list(batch)
-        while pending:
-            try:
-                result = grimp_scan(pending, file_system)
-            except SourceSyntaxError as error:
-                failed = os.path.realpath(error.filename)
-                broken = next((s for s in pending if os.path.realpath(s.path) == failed), None)
-                if broken is None:
-                    raise
-                line = error.lineno - _PREFIX_LINES if file_system is not None and error.lineno else error.lineno
-                outcome.problems[broken.module] = _syntax_problem(texts[broken.module], broken.path, line, error.text)
-                pending.remove(broken)
-                if len(pending) > CHUNK_SIZE:  # one broken file may have company: rescan in parts
-                    for start in range(0, len(pending), CHUNK_SIZE):
-                        scan(pending[start : start + CHUNK_SIZE], file_system)
-                    return
-                continue
-            except BaseException as error:  # pyo3 panics derive from BaseException
-                if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                    raise
-                if len(pending) == 1:
-                    outcome.problems[pending[0].module] = (None, f"grimp could not scan it: {error}")
-                    return
-                middle = len(pending) // 2
-                scan(pending[:middle], file_system)
-                scan(pending[middle:], file_system)
-                return
-            shift = _PREFIX_LINES if file_system is not None else 0
-            for module_file, direct_imports in result.items():
-                name = module_file.module.name
-                outcome.imports[name] = _with_kind_hints(texts[name], direct_imports, shift)
-            return
-
-    scan(list(sources))
-    if shadowing:
-        scan(shadowing, from_text)
-    return outcome
 
 
 #: Lines put before a text handed to grimp's in-memory file system, which strips leading blank
@@ -163,12 +250,27 @@ def _top_level_import_lines(text: str) -> set[int]:
     }
 
 
-def _syntax_problem(text: str, path: str, grimp_line: int | None, grimp_text: str | None) -> tuple[int | None, str]:
-    """Python's own message for a file grimp could not parse (grimp only gives the line text)."""
+def _maybe_too_deep(text: str) -> bool:
+    first_line_end = text.find("\n")
+    return first_line_end >= 3000 or (first_line_end < 0 and len(text) >= 3000) or bool(_MAYBE_TOO_DEEP.search(text))
+
+
+def _python_refuses(text: str, relpath: str) -> Problem | None:
+    """Python's own verdict: (line, message) when it cannot compile ``text``, else None."""
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        compile(text, relpath, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return error.lineno, error.msg
+    except (RecursionError, MemoryError) as error:
+        return None, f"Python cannot compile it: an expression is nested too deeply ({type(error).__name__})"
     except ValueError as error:  # source with NUL bytes
-        return grimp_line, str(error)
-    return grimp_line, f"grimp's parser rejects this line: {grimp_text or '?'}"
+        return None, str(error)
+    return None
+
+
+def _syntax_problem(text: str, relpath: str, grimp_line: int | None, grimp_text: str | None) -> Problem:
+    """Python's own message for a file grimp could not parse (grimp only gives the line text)."""
+    refused = _python_refuses(text, relpath)
+    if refused is None:
+        return grimp_line, f"grimp's parser rejects this line: {grimp_text or '?'}"
+    return (refused[0] if refused[0] is not None else grimp_line), refused[1]
