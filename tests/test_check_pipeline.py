@@ -275,7 +275,7 @@ def test_the_cache_gives_the_same_report_and_follows_content_changes(project, tm
     (root / "app/services/audit_log.py").write_text("X = 1\n")
     changed = run_cli("check", root, "--format", "json", "--cache-dir", cache).json
 
-    assert (cache / "facts.marshal").is_file()
+    assert (cache / "meta.marshal").is_file()
     assert warm["findings"] == cold["findings"]
     assert len(changed["findings"]) == 1
     assert not (root / ".importcanon_cache").exists()
@@ -299,7 +299,7 @@ def test_no_cache_writes_nothing_and_a_corrupt_cache_is_ignored(project):
     assert not (root / ".importcanon_cache").exists()
 
     run_cli("check", root)
-    (root / ".importcanon_cache" / "facts.marshal").write_bytes(b"\x00garbage")
+    (root / ".importcanon_cache" / "meta.marshal").write_bytes(b"\x00garbage")
     run = run_cli("check", root, "--format", "json")
     assert run.exit_code == 1
     assert len(run.findings("contract")) == 2

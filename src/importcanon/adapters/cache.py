@@ -1,8 +1,10 @@
 """The fact cache: what was learnt about each file, keyed by the hash of its content.
 
-One file per project, written atomically (temporary file, then rename), so a crash or a
-concurrent run never leaves a half-written cache; a cache that cannot be read is ignored and
-rebuilt, never an error. Three sections:
+A directory of files, each written atomically (temporary file, then rename) and each carrying
+a checksum of its contents and of the cache format, so a crash, a concurrent run or a flipped
+byte never feeds a wrong fact to a run: a file that fails its checksum, cannot be read or has
+the wrong shape is discarded and its facts are learnt again. A cache can make a run faster,
+never change its result nor end it with an error. Sections:
 
 - ``files``: path -> (mtime_ns, size, digest). A stat match skips reading the file at all, which
   is what keeps a warm run as cheap as import-linter's mtime cache; content decides everything
@@ -17,34 +19,155 @@ rebuilt, never an error. Three sections:
 - ``kinds``: digest -> (line, kind) of every import statement, from the text scan (or a parse).
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
   results (the cycle analysis) reused while nothing they depend on has changed.
+
+The per-file sections are spread over ``_SHARDS`` files by a hash of each key, so that editing
+one file rewrites a few small files, not everything learnt about the project; the scan options
+and module set sit in ``meta``, the analysis results in ``results``.
+
+The cache directory and its files are never followed through a symbolic link: a committed link
+(``.importcanon_cache -> ~``) makes the cache absent for the run, with a warning, and nothing
+is written through it.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import marshal
+import os
+import stat
 import sys
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import grimp
 
 import importcanon
-from importcanon.adapters.files import write_atomically
+from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-CACHE_FILENAME = "facts.marshal"
-_FORMAT = 6
+_FORMAT = 7
 _RESULTS_KEPT = 4
-_VERSION = (_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])
+_SHARDS = 16
+_VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
+_MAGIC = b"importcanon-cache\n"
+_CHECKSUM_SIZE = 16
+_MAX_CACHE_FILE_BYTES = 1 << 30
+_META = "meta.marshal"
+_RESULTS = "results.marshal"
+_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds")
+_OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
+#: Never through a link, never blocking on a FIFO.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by importcanon.\n"
 
 Primitive = Any  # nested tuples/lists/dicts of str, int, None: what marshal stores
 
 
+def _shard_name(index: int) -> str:
+    return f"facts-{index:x}.marshal"
+
+
+def _shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % _SHARDS
+
+
+def encode(payload: Primitive) -> bytes:
+    """A cache file's bytes: a header, the checksum of format and content, the content."""
+    body = marshal.dumps(payload)
+    return _MAGIC + hashlib.blake2b(_VERSION + body, digest_size=_CHECKSUM_SIZE).digest() + body
+
+
+def decode(data: bytes) -> Primitive:
+    """The payload of :func:`encode`; ValueError when the bytes are not exactly what was written."""
+    if not data.startswith(_MAGIC):
+        raise ValueError("not an importcanon cache file")
+    checksum, body = data[len(_MAGIC) : len(_MAGIC) + _CHECKSUM_SIZE], data[len(_MAGIC) + _CHECKSUM_SIZE :]
+    if hashlib.blake2b(_VERSION + body, digest_size=_CHECKSUM_SIZE).digest() != checksum:
+        raise ValueError("checksum mismatch (corrupt, or written by another version)")
+    return marshal.loads(body)
+
+
+def _is_str(value: object) -> bool:
+    return type(value) is str
+
+
+def _is_int_or_none(value: object) -> bool:
+    return value is None or type(value) is int
+
+
+def _valid_file(entry: object) -> bool:
+    return (
+        type(entry) is tuple
+        and len(entry) == 3
+        and type(entry[0]) is int
+        and type(entry[1]) is int
+        and _is_str(entry[2])
+    )
+
+
+def _valid_scan(entry: object) -> bool:
+    if type(entry) is not tuple or len(entry) != 2 or not _is_str(entry[0]) or type(entry[1]) is not tuple:
+        return False
+    result = entry[1]
+    if result and result[0] == "problem":
+        return len(result) == 3 and _is_int_or_none(result[1]) and _is_str(result[2])
+    return (
+        len(result) == 2
+        and result[0] == "ok"
+        and type(result[1]) is list
+        and all(
+            type(row) is tuple
+            and len(row) == 4
+            and _is_str(row[0])
+            and _is_int_or_none(row[1])
+            and _is_str(row[2])
+            and (row[3] is None or _is_str(row[3]))
+            for row in result[1]
+        )
+    )
+
+
+def _valid_textfacts(entry: object) -> bool:
+    return (
+        type(entry) is tuple
+        and len(entry) == 3
+        and type(entry[0]) is bool
+        and all(type(part) is tuple and all(map(_is_str, part)) for part in entry[1:])
+    )
+
+
+def _valid_kinds(entry: object) -> bool:
+    return type(entry) is list and all(
+        type(pair) is tuple and len(pair) == 2 and type(pair[0]) is int and _is_str(pair[1]) for pair in entry
+    )
+
+
+def _valid_parsed(entry: object) -> bool:
+    """Only the outer shape; the reader of a parse turns a malformed inside into a miss."""
+    if type(entry) is not tuple:
+        return False
+    if entry and entry[0] == "failed":
+        return len(entry) == 3 and _is_int_or_none(entry[1]) and _is_str(entry[2])
+    return len(entry) == 6
+
+
+_VALIDATORS: dict[str, Callable[[object], bool]] = {
+    "files": _valid_file,
+    "scans": _valid_scan,
+    "parsed": _valid_parsed,
+    "textfacts": _valid_textfacts,
+    "kinds": _valid_kinds,
+}
+
+
 class FactCache:
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self, directory: Path | None, base: Path | None = None) -> None:
+        self.path = directory
+        self.base = base
         self.files: dict[str, tuple[int, int, str]] = {}
         self.scan_options = ""
         self.scan_modules: frozenset[tuple[str, bool]] = frozenset()
@@ -53,30 +176,98 @@ class FactCache:
         self.textfacts: dict[str, Primitive] = {}
         self.results: dict[str, list[tuple[str, Primitive]]] = {}
         self.kinds: dict[str, Primitive] = {}
-        self._dirty = False
+        self.warnings: list[str] = []
+        self._dirty_shards: set[int] = set()
+        self._dirty_meta = False
+        self._dirty_results = False
 
     @classmethod
-    def open(cls, directory: Path | None) -> FactCache:
-        """The cache in ``directory``, or a cache that forgets everything when it is None."""
-        cache = cls(directory / CACHE_FILENAME if directory else None)
+    def open(cls, directory: Path | None, base: Path | None = None) -> FactCache:
+        """The cache in ``directory``, or a cache that forgets everything when it is None.
+
+        ``base`` is the project root: no link between it and the cache directory is followed.
+        """
+        cache = cls(Path(os.path.abspath(directory)) if directory else None, base)
         if cache.path is not None:
-            cache._load()
+            if _is_link(cache.path):
+                cache.warnings.append(
+                    f"the cache directory {cache.path} is a symbolic link: the cache is treated as absent "
+                    "and nothing is written through it (remove the link)"
+                )
+                cache.path = None
+            else:
+                cache._load()
         return cache
 
-    def _load(self) -> None:
+    # Loading -------------------------------------------------------------------------------
+
+    def _read(self, name: str) -> Primitive | None:
+        """A cache file's payload; None when it is missing, unreadable or corrupt."""
         assert self.path is not None
         try:
-            data = marshal.loads(self.path.read_bytes())
-            if data["version"] != _VERSION:
-                return
-            sections = [data[name] for name in ("files", "scans", "parsed", "textfacts", "results", "kinds")]
-            if not all(isinstance(section, dict) for section in sections) or not isinstance(data["scan_options"], str):
-                return
-        except (OSError, EOFError, ValueError, TypeError, KeyError):
-            return  # missing or unreadable: start afresh
-        self.files, self.scans, self.parsed, self.textfacts, self.results, self.kinds = sections
-        self.scan_options = data["scan_options"]
-        self.scan_modules = frozenset(data["scan_modules"])
+            handle = os.open(self.path / name, _READ_FLAGS)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                self.warnings.append(
+                    f"the cache file {self.path / name} is a symbolic link: it is treated as absent (remove the link)"
+                )
+            return None
+        try:
+            status = os.fstat(handle)
+            if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_CACHE_FILE_BYTES:
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                return decode(stream.read())
+        except (OSError, EOFError, ValueError, TypeError, MemoryError):
+            return None
+        finally:
+            os.close(handle)
+
+    def _load(self) -> None:
+        meta = self._read(_META)
+        if not (
+            type(meta) is tuple
+            and len(meta) == 2
+            and _is_str(meta[0])
+            and type(meta[1]) is list
+            and all(
+                type(entry) is tuple and len(entry) == 2 and _is_str(entry[0]) and type(entry[1]) is bool
+                for entry in meta[1]
+            )
+        ):
+            self._dirty_meta = True
+            self._dirty_shards.update(range(_SHARDS))
+            return  # scans mean nothing without the options and module set they were made under
+        self.scan_options, self.scan_modules = meta[0], frozenset(meta[1])
+        for index in range(_SHARDS):
+            shard = self._read(_shard_name(index))
+            if shard is None or not self._valid_shard(shard):
+                self._dirty_shards.add(index)
+                continue
+            for section, entries in zip(_SHARD_SECTIONS, shard):
+                getattr(self, section).update(entries)
+        results = self._read(_RESULTS)
+        if type(results) is dict and all(
+            _is_str(name)
+            and type(kept) is list
+            and all(type(entry) is tuple and len(entry) == 2 and _is_str(entry[0]) for entry in kept)
+            for name, kept in results.items()
+        ):
+            self.results = results
+
+    @staticmethod
+    def _valid_shard(shard: object) -> bool:
+        if type(shard) is not tuple or len(shard) != len(_SHARD_SECTIONS):
+            return False
+        for section, entries in zip(_SHARD_SECTIONS, shard):
+            if type(entries) is not dict:
+                return False
+            valid = _VALIDATORS[section]
+            if not all(_is_str(key) and valid(value) for key, value in entries.items()):
+                return False
+        return True
+
+    # Lookups and updates -------------------------------------------------------------------
 
     def digest_for(self, relpath: str, mtime_ns: int, size: int) -> str | None:
         """The content digest recorded for a file whose stat has not changed since."""
@@ -88,7 +279,7 @@ class FactCache:
     def remember_file(self, relpath: str, mtime_ns: int, size: int, digest: str) -> None:
         if self.files.get(relpath) != (mtime_ns, size, digest):
             self.files[relpath] = (mtime_ns, size, digest)
-            self._dirty = True
+            self._dirty_shards.add(_shard_of(relpath))
 
     def scan_for(self, module: str, digest: str) -> Primitive | None:
         known = self.scans.get(module)
@@ -99,66 +290,99 @@ class FactCache:
         None when they were made under other options and are all void."""
         if options != self.scan_options:
             self.scan_options, self.scans = options, {}
-            self._dirty = True
+            self._dirty_meta = True
+            self._dirty_shards.update(range(_SHARDS))
             return None
         return self.scan_modules
 
     def remember_scan_modules(self, modules: frozenset[tuple[str, bool]]) -> None:
         if modules != self.scan_modules:
             self.scan_modules = modules
-            self._dirty = True
+            self._dirty_meta = True
 
     def remember_scan(self, module: str, digest: str, result: Primitive) -> None:
         self.scans[module] = (digest, result)
-        self._dirty = True
+        self._dirty_shards.add(_shard_of(module))
 
     def remember_parsed(self, digest: str, result: Primitive) -> None:
         self.parsed[digest] = result
-        self._dirty = True
+        self._dirty_shards.add(_shard_of(digest))
 
     def remember_textfacts(self, digest: str, result: Primitive) -> None:
         self.textfacts[digest] = result
-        self._dirty = True
+        self._dirty_shards.add(_shard_of(digest))
 
     def remember_kinds(self, digest: str, kinds: Primitive) -> None:
         self.kinds[digest] = kinds
-        self._dirty = True
+        self._dirty_shards.add(_shard_of(digest))
 
     def remember_result(self, name: str, key: str, value: Primitive) -> None:
         """Keep the few latest results per analysis: a query for another scope must not evict
         the one every check needs."""
         kept = [entry for entry in self.results.get(name, []) if entry[0] != key]
         self.results[name] = [(key, value), *kept][:_RESULTS_KEPT]
-        self._dirty = True
+        self._dirty_results = True
+
+    # Saving --------------------------------------------------------------------------------
 
     def save(self, live_paths: set[str], live_modules: set[str]) -> None:
-        """Write the cache, keeping only entries for files that still exist."""
-        if self.path is None or (not self._dirty and len(self.files) == len(live_paths)):
+        """Write what changed, dropping the entries of files that no longer exist."""
+        if self.path is None:
             return
-        files = {path: entry for path, entry in self.files.items() if path in live_paths}
-        digests = {entry[2] for entry in files.values()}
-        payload = {
-            "version": _VERSION,
-            "files": files,
-            "scan_options": self.scan_options,
-            "scan_modules": sorted(self.scan_modules),
-            "scans": {m: entry for m, entry in self.scans.items() if m in live_modules},
-            "parsed": {d: entry for d, entry in self.parsed.items() if d in digests},
-            "textfacts": {d: entry for d, entry in self.textfacts.items() if d in digests},
-            "results": self.results,
-            "kinds": {d: entry for d, entry in self.kinds.items() if d in digests},
-        }
+        self._forget_dead(live_paths, live_modules)
+        writes: list[tuple[str, bytes]] = []
+        if self._dirty_shards:
+            shards: list[tuple[dict[str, Primitive], ...]] = [
+                tuple({} for _ in _SHARD_SECTIONS) for _ in range(_SHARDS)
+            ]
+            for position, section in enumerate(_SHARD_SECTIONS):
+                for key, value in getattr(self, section).items():
+                    index = _shard_of(key)
+                    if index in self._dirty_shards:
+                        shards[index][position][key] = value
+            writes += [(_shard_name(index), encode(shards[index])) for index in sorted(self._dirty_shards)]
+        if self._dirty_meta:
+            writes.append((_META, encode((self.scan_options, sorted(self.scan_modules)))))
+        if self._dirty_results:
+            writes.append((_RESULTS, encode(self.results)))
+        if not writes:
+            return
+        base = self.base if self.base is not None and is_within(self.path, self.base) else None
         try:
-            _mark_cache_directory(self.path.parent)
-            write_atomically(self.path, marshal.dumps(payload))
+            with SafeDirectory(self.path, base=base, shown=str(self.path)) as folder:
+                _mark_cache_directory(folder)
+                commit_together(folder, writes)
+                for name in _OBSOLETE:
+                    folder.unlink(name)
         except (OSError, ImportcanonError):
-            pass  # a read-only checkout still gets correct results, only slower next time
+            pass  # a read-only checkout or a refused link still gets correct results, only slower
+        self._dirty_shards.clear()
+        self._dirty_meta = self._dirty_results = False
+
+    def _forget_dead(self, live_paths: set[str], live_modules: set[str]) -> None:
+        """Entries of deleted files, and content facts no live file has any more."""
+        for path in [path for path in self.files if path not in live_paths]:
+            del self.files[path]
+            self._dirty_shards.add(_shard_of(path))
+        for module in [module for module in self.scans if module not in live_modules]:
+            del self.scans[module]
+            self._dirty_shards.add(_shard_of(module))
+        digests = {entry[2] for entry in self.files.values()}
+        for section in (self.parsed, self.textfacts, self.kinds):
+            for digest in [digest for digest in section if digest not in digests]:
+                del section[digest]
+                self._dirty_shards.add(_shard_of(digest))
 
 
-def _mark_cache_directory(directory: Path) -> None:
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _mark_cache_directory(folder: SafeDirectory) -> None:
     """Keep the cache out of git and out of backups, as grimp and pytest do."""
-    directory.mkdir(parents=True, exist_ok=True)
     for name, contents in ((".gitignore", "# Created by importcanon.\n*\n"), ("CACHEDIR.TAG", _TAG)):
-        marker = directory / name
-        if not marker.exists():
-            marker.write_text(contents)
+        if folder.check_target(name) is None:
+            commit_together(folder, [(name, contents)])

@@ -50,7 +50,7 @@ def load_project(
 ) -> tuple[Project, FactStore]:
     """Scan the target once and return its project plus the store to save when the run ends."""
     listing = list_sources(project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude))
-    cache = FactCache.open(cache_dir)
+    cache = FactCache.open(cache_dir, base=project_dir)
     store = FactStore(cache, listing.files)
     module_set = frozenset((source.module, source.is_package) for source in listing.files)
     scanned_against = cache.use_scan_options(repr((sorted(listing.packages.items()), options)))
@@ -108,7 +108,7 @@ def load_project(
         modules=modules,
         namespace_packages=sorted(set().union(*listing.namespace_packages.values())),
         imports=imports,
-        warnings=[f"{path}: {why}" for path, why in listing.skipped],
+        warnings=[f"{path}: {why}" for path, why in listing.skipped] + cache.warnings,
         problems=sorted(
             [SyntaxProblem(module, modules[module].path, line, message) for module, (line, message) in problems.items()]
             + [SyntaxProblem(module, modules[module].path, None, why, False) for module, why in unreadable.items()]
@@ -224,7 +224,7 @@ class FactStore:
                 self._parse_failures[module] = (cached[1], cached[2])
             elif cached is not None and (cached[3] is not None or not with_calls):
                 result = _parsed_from_primitive(cached)
-            elif self.load_text(source) is None:
+            if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
                 try:
                     result = parse_module(self.texts[module], source.path, with_calls=with_calls)
                 except (SyntaxError, ValueError) as error:
@@ -248,7 +248,7 @@ class FactStore:
         cached = self.cache.kinds.get(digest)
         kinds: dict[int, ImportKind] | None = None
         if cached is not None:
-            kinds = {number: ImportKind(kind) for number, kind in cached}
+            kinds = _kinds_from_primitive(cached)
         elif digest not in self.cache.parsed and self.load_text(source) is None:
             kinds = import_kinds(self.texts[module])
         if kinds is None or line not in kinds:
@@ -372,7 +372,23 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
     )
 
 
-def _parsed_from_primitive(data: Primitive) -> ParsedModule:
+def _kinds_from_primitive(data: Primitive) -> dict[int, ImportKind] | None:
+    """Cached import kinds; None (learn them again) for an entry that is not what was written."""
+    try:
+        return {number: ImportKind(kind) for number, kind in data}
+    except (TypeError, ValueError):
+        return None
+
+
+def _parsed_from_primitive(data: Primitive) -> ParsedModule | None:
+    """A cached parse; None (parse again) for an entry that is not what was written."""
+    try:
+        return _build_parsed(data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _build_parsed(data: Primitive) -> ParsedModule:
     imports, bindings, all_names, calls, scopes, shim_shaped = data
     return ParsedModule(
         imports=tuple(

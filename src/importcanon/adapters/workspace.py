@@ -57,7 +57,8 @@ def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool
         include_external_packages=bool(import_linter and import_linter.flag("include_external_packages")),
         exclude_type_checking_imports=bool(import_linter and import_linter.flag("exclude_type_checking_imports")),
     )
-    cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR).resolve() if use_cache else None
+    # Not resolved: a cache directory that is a symbolic link must be seen as one (and refused).
+    cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR) if use_cache else None
     project, store = load_project(project_dir, packages, contracts.settings.exclude, options, cache)
     if not project.modules and not project.problems:
         raise ConfigurationError(
