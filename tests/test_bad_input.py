@@ -43,7 +43,7 @@ def test_a_contract_type_that_fails_to_import_is_a_finding(project, tmp_path, mo
         }
     )
 
-    (finding,) = run_cli("check", root, "--format", "json").findings("contract")
+    (finding,) = run_cli("check", root, "--format", "json", "--allow-project-plugins").findings("contract")
 
     assert "cannot be imported: RuntimeError: boom" in finding["message"]
 

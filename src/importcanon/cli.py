@@ -7,6 +7,7 @@ unless ``--debug`` asks for one.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import os
@@ -110,6 +111,14 @@ BaselineFile = Annotated[
     typer.Option("--baseline", help="The baseline file [default: [settings] baseline, else contracts/baseline.json]."),
 ]
 Format = Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")]
+ProjectPlugins = Annotated[
+    bool,
+    typer.Option(
+        "--allow-project-plugins",
+        help="Let import-linter contract_types come from the project or the current directory, which runs "
+        "their code [default: only from installed packages].",
+    ),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -161,6 +170,7 @@ def check(
     ] = False,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Check every contract of the project and report what is new.
@@ -174,7 +184,7 @@ def check(
         extra = _report_files(output_format or [])
         with CheckProgress(sys.stderr, steps=4) as progress:
             progress.step("scanning the sources")
-            workspace = _open(project_dir, cache_dir, no_cache)
+            workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
             known = None if no_baseline else read_baseline(*_baseline_location(workspace, baseline))
             result = _check(workspace, known, suppress=not no_suppressions, progress=progress.step)
         context = ReportContext(
@@ -255,6 +265,7 @@ def can_import(
     format: Format = ReportFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Ask whether a new module-level import IMPORTER -> IMPORTED would be accepted by every
@@ -270,7 +281,7 @@ def can_import(
         )
         return render_can_import(importer, imported, objections, format.value), 1 if objections else 0
 
-    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, allow_project_plugins))
 
 
 @app.command(short_help="What the contracts say about a module.")
@@ -402,12 +413,13 @@ def baseline_create(
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Record every current finding as known, so that check fails only on new ones."""
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
         path, shown, base = _writable_baseline(workspace, baseline)
         with locked(path, shown, base=base) as folder:
             if path.exists() and not force:
@@ -434,6 +446,7 @@ def baseline_update(
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Drop the fixed violations from the baseline; refuse to add new ones unless --allow-growth.
@@ -442,7 +455,7 @@ def baseline_update(
     """
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
         path, shown, base = _writable_baseline(workspace, baseline)
         with locked(path, shown, base=base) as folder:
             known = read_baseline(path, shown)
@@ -472,12 +485,13 @@ def baseline_show(
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Count the known violations per rule and per contract: recorded, found now, new, fixed."""
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
         path, shown = _baseline_location(workspace, baseline)
         known = read_baseline(path, shown) or Baseline()
         result = _check(workspace, known)
@@ -622,8 +636,11 @@ def _emit(text: str, output: Path | None) -> None:
 # Shared wiring -------------------------------------------------------------------------------------
 
 
-def _open(project_dir: Path, cache_dir: Path | None, no_cache: bool) -> Workspace:
-    return open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+def _open(project_dir: Path, cache_dir: Path | None, no_cache: bool, allow_project_plugins: bool = False) -> Workspace:
+    workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+    if allow_project_plugins and workspace.import_linter is not None:
+        workspace.import_linter = dataclasses.replace(workspace.import_linter, allow_project_plugins=True)
+    return workspace
 
 
 def _answer(
@@ -632,11 +649,12 @@ def _answer(
     no_cache: bool,
     debug: bool,
     answer: Callable[[Workspace], tuple[str, int]],
+    allow_project_plugins: bool = False,
 ) -> int:
     """A query command: open the project, answer, print, keep what was learnt; the exit code."""
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
         text, code = answer(workspace)
         workspace.close()
         for warning in workspace.project.scan_warnings():  # what the answer may be missing
@@ -671,9 +689,7 @@ def _report_files(specs: list[str]) -> list[tuple[str, Path]]:
     for spec in specs:
         name, equals, path = spec.partition("=")
         if not equals or name not in FORMATS or not path:
-            raise UsageError(
-                f"--output-format {spec!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
-            )
+            raise UsageError(f"--output-format {spec!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}")
         files.append((name, Path(path)))
     return files
 

@@ -90,6 +90,9 @@ class ImportLinterConfig:
     session_options: dict[str, object]
     contracts: tuple[dict[str, object], ...]
     contract_lines: tuple[int | None, ...]  # the line each contract starts on, same order
+    #: ``contract_types`` may come from the project itself: the command line's choice only (the
+    #: configuration is the repository's, and must not let it run its own code).
+    allow_project_plugins: bool = False
 
     @property
     def root_packages(self) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ A contract that cannot be checked at all (bad options, a missing module, an unkn
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ from importlinter.contracts.layers import LayersContract
 from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import Contract, ContractCheck, InvalidContractOptions
 
+from importcanon.application.plugins import PluginRefused, import_plugin_module, plugin_output_to_stderr
 from importcanon.application.project import Project
 from importcanon.domain.contracts import ImportLinterConfig
 from importcanon.domain.findings import Finding
@@ -60,7 +60,7 @@ def check_import_linter_contracts(
     graph = graph if graph is not None else project.graph
     session = dict(config.session_options, root_packages=list(project.root_packages))
     types = dict(BUILT_IN_TYPES)
-    type_errors = _plugin_types(session.get("contract_types", ()), project.root_packages, types)
+    type_errors = _plugin_types(session.get("contract_types", ()), project, config.allow_project_plugins, types)
     for options, line in zip(config.contracts, config.contract_lines):
         name = contract_name(options)
         broken = _Broken(project, config.path, line, name)
@@ -79,7 +79,8 @@ def check_import_linter_contracts(
             outcome.findings.append(broken.unusable(f"invalid options: {problems}"))
             continue
         try:
-            check = contract.check(copy.deepcopy(graph), verbose=False)
+            with plugin_output_to_stderr():
+                check = contract.check(copy.deepcopy(graph), verbose=False)
         except Exception as error:  # import-linter signals unusable contracts with plain exceptions
             outcome.findings.append(broken.unusable(str(error) or type(error).__name__))
             continue
@@ -90,24 +91,37 @@ def check_import_linter_contracts(
     return outcome
 
 
-def _plugin_types(entries: Any, root_packages: Sequence[str], types: dict[str, type[Contract]]) -> dict[str, str]:
-    """Register ``contract_types`` plugins; one that is part of the checked code is refused."""
+def _plugin_types(
+    entries: Any, project: Project, allow_project: bool, types: dict[str, type[Contract]]
+) -> dict[str, str]:
+    """Register ``contract_types`` plugins under the import policy of ``plugins``; one that is
+    part of the checked code is refused even when project plugins are allowed."""
     errors: dict[str, str] = {}
     for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
         name, _, dotted = str(entry).partition(":")
         name, dotted = name.strip(), dotted.strip()
         module_name, _, class_name = dotted.rpartition(".")
-        if within_any(module_name, root_packages):
+        if not module_name:
+            errors[name] = f"'{dotted}' is not an import-linter Contract class (give module.ClassName)"
+            continue
+        if within_any(module_name, project.root_packages):
             errors[name] = (
                 f"contract type '{dotted}' is part of the code being checked; importcanon never imports "
                 "that code (install the plugin as a package of its own instead)"
             )
             continue
         try:
-            plugin = getattr(importlib.import_module(module_name), class_name, None) if module_name else None
+            module = import_plugin_module(module_name, project.root, allow_project=allow_project)
+        except PluginRefused as refusal:
+            errors[name] = f"contract type {refusal}"
+            continue
+        except SystemExit as error:  # a plugin must not end the run, nor choose its exit code
+            errors[name] = f"contract type '{dotted}' exited while being imported (SystemExit: {error.code})"
+            continue
         except Exception as error:  # a plugin's import can fail in any way
             errors[name] = f"contract type '{dotted}' cannot be imported: {type(error).__name__}: {error}"
             continue
+        plugin = getattr(module, class_name, None)
         if isinstance(plugin, type) and issubclass(plugin, Contract):
             types[name] = plugin
         else:
