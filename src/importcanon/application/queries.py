@@ -28,7 +28,7 @@ from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterCon
 from importcanon.domain.cycles import Cycle
 from importcanon.domain.errors import UsageError
 from importcanon.domain.facts import ImportKind
-from importcanon.domain.modules import is_within, parent, within_any
+from importcanon.domain.modules import is_module_name, is_within, parent, within_any
 
 # where ----------------------------------------------------------------------------------------------
 
@@ -172,7 +172,13 @@ def _hop(project: Project, importer: str, imported: str) -> Hop:
     )
 
 
+def _require_module_name(name: str) -> None:
+    if not is_module_name(name):
+        raise UsageError(f"'{name}' is not a module name: dotted Python identifiers, such as app.core.models")
+
+
 def _require_module(project: Project, name: str) -> None:
+    _require_module_name(name)
     if name in project.modules or name in project.namespace_packages or name in project.graph.modules:
         return
     raise UsageError(f"{name} is not a module or package of the project (nor an external package it imports)")
@@ -202,6 +208,8 @@ def can_import(
     run on both; every finding the copy has and the real graph has not is an objection. Then the
     legacy packages, the canonical homes and the cycle contract.
     """
+    for name in (importer, imported):
+        _require_module_name(name)
     exists = imported in project.modules or imported in project.namespace_packages
     if not exists and within_any(imported, project.root_packages):
         raise UsageError(f"{imported} does not exist in the project")

@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
+def is_module_name(name: str) -> bool:
+    """Whether ``name`` is a dotted module name Python could import (``app..x`` is not)."""
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
+
+
 def is_within(module: str, package: str) -> bool:
     """True when ``module`` is ``package`` itself or one of its descendants."""
     return module == package or module.startswith(package + ".")
