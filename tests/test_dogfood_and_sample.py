@@ -56,9 +56,8 @@ def test_the_sample_ships_a_baseline_so_its_check_passes_until_something_new_app
     shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns(".importcanon_cache"))
 
     clean = run_cli("check", project, "--format", "json")
-    (project / "app/services/presence.py").write_text(
-        "from app.realtime import SessionManager\n\nUSERS = [SessionManager]\n"
-    )
+    presence = project / "app/services/presence.py"
+    presence.write_text("from app.realtime import SessionManager\n\nUSERS = [SessionManager]\n" + presence.read_text())
     dirty = run_cli("check", project, "--format", "json")
 
     assert clean.exit_code == 0

@@ -35,6 +35,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "line": 1,
                 "kind": "re-export",
                 "resolves_to": "pkg.core.session.Manager",
+                "broken": None,
             },
             {
                 "module": "pkg.core",
@@ -42,6 +43,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "line": 2,
                 "kind": "re-export",
                 "resolves_to": "pkg.core.session.Manager",
+                "broken": None,
             },
             {
                 "module": "pkg.core.other",
@@ -49,6 +51,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "line": 5,
                 "kind": "alias",
                 "resolves_to": "pkg.core.other.Other",
+                "broken": None,
             },
             {
                 "module": "pkg.core.session",
@@ -56,6 +59,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "line": 1,
                 "kind": "definition",
                 "resolves_to": "pkg.core.session.Manager",
+                "broken": None,
             },
             {
                 "module": "pkg.legacy",
@@ -63,6 +67,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "line": 1,
                 "kind": "re-export",
                 "resolves_to": "pkg.core.session.Manager",
+                "broken": None,
             },
         ],
         "implementations": 2,

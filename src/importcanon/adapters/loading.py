@@ -11,6 +11,7 @@ from pathlib import Path
 
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
+from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.parsing import parse_module
 from importcanon.adapters.scanning import scan_sources
@@ -30,6 +31,7 @@ from importcanon.domain.facts import (
     ParsedModule,
     SourceModule,
     SyntaxProblem,
+    TextImport,
 )
 
 
@@ -162,6 +164,7 @@ class FactStore:
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
         self._parsed: dict[str, object] = {}
         self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
+        self._evident: dict[str, frozenset[str]] = {}
 
     def skip(self, modules: Iterable[str]) -> None:
         """Modules already reported unparsable or unreadable: no analysis parses them again."""
@@ -287,6 +290,22 @@ class FactStore:
             for needle in needles.intersection(hits):
                 found[needle].add(module)
         return found
+
+    def text_imports(self, module: str) -> Sequence[TextImport]:
+        text = self._text(module)
+        return text_imports(text) if text is not None else ()
+
+    def evident_names(self, module: str) -> frozenset[str]:
+        if module not in self._evident:
+            text = self._text(module)
+            self._evident[module] = evident_names(text) if text is not None else frozenset()
+        return self._evident[module]
+
+    def _text(self, module: str) -> str | None:
+        source = self._files.get(module)
+        if source is None or self.load_text(source) is not None:
+            return None
+        return self.texts.get(module)
 
     def shim_candidates(self) -> set[str]:
         return {

@@ -113,9 +113,19 @@ class _Collector:
             self.visit_body(node.orelse, replace(context, conditional=True))
             self.visit_body(node.finalbody, context)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.Match)):
+            if isinstance(node, (ast.For, ast.AsyncFor)) and context.module_level:
+                self._bind_targets(node.target, node.lineno, replace(context, conditional=True))
             for body in _nested_bodies(node):
                 self.visit_body(body, replace(context, conditional=True))
+        elif isinstance(node, ast.Global):
+            # ``global X`` in a function: X is a module-level name once the function has run.
+            for name in node.names:
+                self.bindings.append(Binding(name, node.lineno, BindingKind.VALUE, None, conditional=True))
         else:
+            if isinstance(node, (ast.With, ast.AsyncWith)) and context.module_level:
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._bind_targets(item.optional_vars, node.lineno, context)
             for body in _nested_bodies(node):
                 self.visit_body(body, context)
 
@@ -148,6 +158,7 @@ class _Collector:
         value = node.value
         for target in targets:
             if not isinstance(target, ast.Name):
+                self._bind_targets(target, node.lineno, context)  # a, b = ...: values
                 continue
             if target.id == "__all__":
                 names = _string_list(value)
@@ -161,6 +172,12 @@ class _Collector:
                 source = _dotted(value)
                 kind = BindingKind.ALIAS if source else BindingKind.VALUE
                 self._bind(target.id, node.lineno, kind, source, context)
+
+    def _bind_targets(self, target: ast.expr, line: int, context: _Context) -> None:
+        """Every plain name an unpacking target (``a, (b, *c)``) binds, as values."""
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self._bind(node.id, line, BindingKind.VALUE, None, context)
 
     def _all_extension(self, value: ast.expr) -> None:
         """``__all__.extend([...])`` and ``__all__.append("x")``."""

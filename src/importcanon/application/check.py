@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from importcanon.application.analyses.broken_imports import find_broken_imports
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.analyses.import_cycles import attribute_new_cycles, find_import_cycles
@@ -70,6 +71,8 @@ def run_check(
     legacy_findings, legacy_warnings = find_legacy_imports(resolver, contracts)
     findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, contracts.canonical_homes))
     warnings.extend(legacy_warnings + deprecated_warnings)
+    progress("broken imports")
+    findings.extend(find_broken_imports(resolver, contracts))
     progress("import cycles")
     cycle_findings, cycle_metrics, cycle_imports = find_import_cycles(project, scope)
     findings.extend(cycle_findings)

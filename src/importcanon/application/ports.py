@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from importcanon.domain.facts import ImportKind, ParsedModule
+from importcanon.domain.facts import ImportKind, ParsedModule, TextImport
 
 
 class FactSource(Protocol):
@@ -34,6 +34,16 @@ class FactSource(Protocol):
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         """For each needle, the modules whose source contains it as a whole word (a superset of
         the modules that bind, import or call it)."""
+        ...
+
+    def text_imports(self, module: str) -> Sequence[TextImport]:
+        """The import statements that start a line of the module, read from the text without a
+        parse (one inside a string included): a cheap first look that a parse then confirms."""
+        ...
+
+    def evident_names(self, module: str) -> frozenset[str]:
+        """Names the module plainly binds in column 0 (class, def, assignment, import), read from
+        the text: a name here is bound; a name not here needs a parse to tell."""
         ...
 
     def shim_candidates(self) -> set[str]:

@@ -12,7 +12,7 @@ import copy
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from importlinter.contracts.layers import LayersContract
 from importlinter.domain.contract import InvalidContractOptions
@@ -23,7 +23,7 @@ from importcanon.application.analyses.legacy import moved_module
 from importcanon.application.analyses.shims import shim_re_exports
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.project import Project
-from importcanon.application.symbols import NameBinding, Resolver
+from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver
 from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig
 from importcanon.domain.cycles import Cycle
 from importcanon.domain.errors import UsageError
@@ -40,6 +40,7 @@ class SymbolBinding:
     line: int
     kind: str  # "definition", "alias", "re-export" or "import-alias"
     resolves_to: str | None
+    broken: str | None = None  # why the binding fails at run time, when it does
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class WhereReport:
     import_paths: tuple[str, ...]  # every module the name is imported from, anywhere
     asked: str | None = None  # a qualified name, when that is what was asked about
     asked_resolves_to: str | None = None
+    asked_broken: str | None = None  # why importing the asked name fails, when it does
 
     @property
     def implementations(self) -> int:
@@ -70,10 +72,12 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     """
     if "." in symbol:  # ``app.core.Thing``: what it is, and where its name lives
         module, _, name = symbol.rpartition(".")
-        resolved = resolver.resolve(module, name) if module in resolver.project.modules else None
+        internal = module in resolver.project.modules or resolver.missing_module(module)
+        outcome = resolver.lookup(module, name) if internal else None
         report = where(resolver, contracts, name)
-        answer = resolved.qualified if resolved else None
-        return WhereReport(report.symbol, report.canonical, report.bindings, report.import_paths, symbol, answer)
+        answer = outcome.qualified if isinstance(outcome, Resolved) else None
+        broken = outcome.reason if isinstance(outcome, Broken) else None
+        return replace(report, asked=symbol, asked_resolves_to=answer, asked_broken=broken)
     project = resolver.project
     mentioning = sorted(project.facts.modules_containing(frozenset({symbol}))[symbol])
     imported_from: set[str] = set()
@@ -90,14 +94,15 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
             kind = _binding_kind(resolver, binding, imported_from)
             if kind is None:
                 continue
-            resolved = resolver.resolve_binding(binding)
+            outcome = resolver.lookup_binding(binding)
             bindings.append(
                 SymbolBinding(
                     module=module,
                     path=project.path_of(module) or module,
                     line=binding.line,
                     kind=kind,
-                    resolves_to=resolved.qualified if resolved else None,
+                    resolves_to=outcome.qualified if isinstance(outcome, Resolved) else None,
+                    broken=outcome.reason if isinstance(outcome, Broken) else None,
                 )
             )
     bindings.sort(key=lambda b: (b.path, b.line))

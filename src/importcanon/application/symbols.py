@@ -2,8 +2,10 @@
 
 Follows ``from x import y``, ``import x.y as z``, ``y = x.y`` and ``y = x`` at module level,
 ``from x import *`` (honouring ``__all__``), relative imports and chains of re-exports across
-packages, and terminates on re-export cycles. Modules are parsed only when a resolution passes
-through them. Names outside the root packages resolve to themselves, marked external.
+packages of any length, and terminates on re-export cycles. Modules are parsed only when a
+resolution passes through them. Names outside the root packages resolve to themselves, marked
+external; a module inside them that does not exist, or a name its module does not have, is a
+``Broken`` outcome, never an external object nor "unknown".
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from importcanon.application.project import Project
-from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule
-from importcanon.domain.modules import absolute_import_target
+from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule, TextImport
+from importcanon.domain.modules import absolute_import_target, within_any
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,19 @@ class NameBinding:
         return self.form in ("class", "function", "value")
 
 
+@dataclass(frozen=True)
+class Broken:
+    """Where an import fails: ``module`` lacks ``name``, or (``name`` None) does not exist."""
+
+    module: str
+    name: str | None
+    reason: str  # "module app.x does not exist", "app.core does not define, bind, ... Manager"
+
+
+#: What a lookup gives: an object or module, a break, or None when static analysis cannot tell.
+Outcome = Resolved | Broken | None
+
+
 class Resolver:
     """Resolution over one project, memoised for the run."""
 
@@ -50,7 +65,7 @@ class Resolver:
         self._known = set(project.modules) | project.namespace_packages
         self._namespaces: dict[str, dict[str, list[NameBinding]]] = {}
         self._stars: dict[str, list[str]] = {}
-        self._memo: dict[tuple[str, str], Resolved | None] = {}
+        self._memo: dict[tuple[str, str], Outcome] = {}
         self._active: set[tuple[str, str]] = set()
 
     # Namespaces ---------------------------------------------------------------------------------
@@ -97,7 +112,11 @@ class Resolver:
             names.setdefault(binding.name, []).append(binding)
         return names, stars
 
-    def import_source(self, module: str, statement: ImportStatement) -> str | None:
+    def has_module(self, module: str) -> bool:
+        """A module or namespace package of the project."""
+        return module in self._known
+
+    def import_source(self, module: str, statement: ImportStatement | TextImport) -> str | None:
         """The absolute module a ``from ... import`` statement in ``module`` imports from."""
         source = self.project.modules.get(module)
         is_package = source.is_package if source else False
@@ -114,85 +133,189 @@ class Resolver:
         for name, alias in statement.names:
             yield NameBinding(module, alias or name, statement.line, "import", source, name, statement.conditional)
 
-    def binding_in_force(self, module: str, name: str) -> NameBinding | None:
-        """The last unconditional binding, else the first conditional one (a try/except fallback)."""
-        candidates = self.namespace(module).get(name, [])
-        unconditional = [b for b in candidates if not b.conditional]
-        if unconditional:
-            return unconditional[-1]
-        return candidates[0] if candidates else None
-
     # Resolution ---------------------------------------------------------------------------------
 
     def module_ref(self, module: str) -> Resolved:
         return Resolved(module, is_module=True, external=module not in self._known)
 
-    def resolve(self, module: str, name: str) -> Resolved | None:
-        """What ``from module import name`` gives; None when it cannot be told statically."""
-        key = (module, name)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._active:
-            # ``from . import b`` in a package's own __init__ asks the package for b, which is
-            # not bound yet: Python then imports the submodule. Anything else is a re-export
-            # cycle, and nothing defines the name.
-            submodule = f"{module}.{name}"
-            return self.module_ref(submodule) if submodule in self._known else None
-        self._active.add(key)
-        try:
-            result = self._resolve(module, name)
-        finally:
-            self._active.discard(key)
-        self._memo[key] = result
-        return result
+    def module_outcome(self, module: str) -> Resolved | Broken:
+        """A module by name: a reference, or broken when it lies in a root package but does not
+        exist (never an external object)."""
+        missing = self.missing_module(module)
+        return Broken(missing, None, f"module {missing} does not exist") if missing else self.module_ref(module)
 
-    def _resolve(self, module: str, name: str) -> Resolved | None:
+    def missing_module(self, module: str) -> str | None:
+        """The first of ``module`` and the packages above it that ``import module`` would not
+        find inside the root packages; None when it exists or lies outside them."""
+        parts = module.split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            if prefix not in self._known and within_any(prefix, self.project.root_packages):
+                return prefix
+        return None
+
+    def resolve(self, module: str, name: str) -> Resolved | None:
+        """What ``from module import name`` gives; None when it cannot be told statically or the
+        import is broken (``lookup`` tells those apart)."""
+        outcome = self.lookup(module, name)
+        return outcome if isinstance(outcome, Resolved) else None
+
+    def broken(self, module: str, name: str) -> Broken | None:
+        """Where ``from module import name`` breaks, following re-exports to the end."""
+        outcome = self.lookup(module, name)
+        return outcome if isinstance(outcome, Broken) else None
+
+    def lookup(self, module: str, name: str) -> Outcome:
+        """What ``from module import name`` gives: an object, a break, or None when static
+        analysis cannot tell. Re-export chains are followed in a loop, not by recursion, so a
+        chain of any length resolves; every name on the chain shares the answer."""
+        key = (module, name)
+        chain: list[tuple[str, str]] = []
+        outcome: Outcome
+        try:
+            while True:
+                if key in self._memo:
+                    outcome = self._memo[key]
+                    break
+                if key in self._active:
+                    # ``from . import b`` in a package's own __init__ asks the package for b, which
+                    # is not bound yet: Python then imports the submodule. Anything else is a
+                    # re-export cycle, and nothing defines the name.
+                    submodule = f"{key[0]}.{key[1]}"
+                    outcome = self.module_ref(submodule) if submodule in self._known else None
+                    break
+                chain.append(key)
+                self._active.add(key)
+                step = self._step(*key)
+                if isinstance(step, _Next):
+                    key = step.key
+                    continue
+                outcome = step
+                break
+        finally:
+            self._active.difference_update(chain)
+        for visited in chain:
+            self._memo[visited] = outcome
+        return outcome
+
+    def _step(self, module: str, name: str) -> Outcome | _Next:
+        """One hop of a lookup: an answer, or the next (module, name) to ask."""
         if not self.is_internal(module):
             submodule = f"{module}.{name}"
             if submodule in self._known:
                 return self.module_ref(submodule)
             if module in self._known:  # a namespace package: only submodules live there
-                return None
+                return Broken(module, name, f"{module} is a namespace package without a submodule {name}")
+            missing = self.missing_module(module)
+            if missing:
+                return Broken(missing, None, f"module {missing} does not exist")
             return Resolved(submodule, external=True)
-        binding = self.binding_in_force(module, name)
-        if binding is not None:
-            return self.resolve_binding(binding)
+        if self.parsed(module) is None:
+            return None
+        candidates = self.bindings_in_order(module, name)
+        if len(candidates) == 1 or (candidates and not candidates[0].conditional):
+            return self._binding_step(candidates[0])
+        if candidates:  # only conditional bindings: the first that works is the one in force
+            outcomes = [self.lookup_binding(binding) for binding in candidates]
+            return next((o for o in outcomes if not isinstance(o, Broken)), outcomes[0])
         submodule = f"{module}.{name}"
         if submodule in self._known:
             return self.module_ref(submodule)
-        for star in self._stars.get(module, []):
-            if self._exports(star, name, set()):
-                return self.resolve(star, name)
-        return None
+        stars = self._stars.get(module, [])
+        for star in stars:
+            if self._exports(star, name):
+                return _Next((star, name))
+        if self.provides_anything(module):
+            return None
+        return Broken(module, name, f"{module} does not define, bind, re-export or provide {name}")
+
+    def provides(self, module: str, name: str) -> bool | None:
+        """Whether ``module`` has ``name`` at all (a binding of any kind, a submodule, a star
+        import that brings it), regardless of what it is: None when that cannot be told."""
+        if module not in self._known:
+            return False if self.missing_module(module) else None
+        if f"{module}.{name}" in self._known:
+            return True
+        if not self.is_internal(module):
+            return False  # a namespace package inside the root packages: submodules only
+        if self.parsed(module) is None:
+            return None
+        if name in self.namespace(module) or any(self._exports(star, name) for star in self._stars[module]):
+            return True
+        return None if self.provides_anything(module) else False
+
+    def provides_anything(self, module: str) -> bool:
+        """A module whose names cannot all be seen statically: a module-level ``__getattr__``
+        (PEP 562), writes to ``globals()``/``vars()``, ``exec``, or a star import from a module
+        that cannot be read (third-party, or a file that does not parse)."""
+        if "__getattr__" in self.namespace(module):
+            return True
+        for star in self._stars[module]:
+            if not self.missing_module(star) and (not self.is_internal(star) or self.parsed(star) is None):
+                return True
+        parsed = self.project.facts.parsed(module, with_calls=True)
+        calls = parsed.calls if parsed is not None else None
+        return bool(calls) and any(
+            call.callee in _NAMESPACE_WRITERS or (call.callee == "setattr" and call.scope == 0) for call in calls or ()
+        )
+
+    def bindings_in_order(self, module: str, name: str) -> list[NameBinding]:
+        """The bindings that may be in force, best first: the last unconditional one alone, else
+        every conditional one in line order (a try/except fallback)."""
+        candidates = self.namespace(module).get(name, [])
+        unconditional = [b for b in candidates if not b.conditional]
+        return unconditional[-1:] or list(candidates)
 
     def resolve_binding(self, binding: NameBinding) -> Resolved | None:
         """What one particular binding gives its name (not necessarily the binding in force)."""
+        outcome = self.lookup_binding(binding)
+        return outcome if isinstance(outcome, Resolved) else None
+
+    def lookup_binding(self, binding: NameBinding) -> Outcome:
+        step = self._binding_step(binding)
+        return self.lookup(*step.key) if isinstance(step, _Next) else step
+
+    def _binding_step(self, binding: NameBinding) -> Outcome | _Next:
         if binding.is_definition:
             return Resolved(f"{binding.module}.{binding.name}")
         if binding.form == "module-import":
-            return self.module_ref(binding.source_module or binding.name)
+            return self.module_outcome(binding.source_module or binding.name)
         if binding.form == "import":
-            if binding.source_module is None or binding.source_name is None:
+            if binding.source_name is None:
                 return None
-            return self.resolve(binding.source_module, binding.source_name)
-        return self.resolve_dotted(binding.module, binding.source_name or "", scope=0)
+            if binding.source_module is None:
+                return Broken(binding.module, binding.source_name, "a relative import above the top-level package")
+            return _Next((binding.source_module, binding.source_name))
+        return self._dotted_step(binding.module, binding.source_name or "", scope=0)
 
     def resolve_dotted(self, module: str, dotted: str, scope: int) -> Resolved | None:
         """A dotted name as written in ``module`` inside ``scope`` (local imports first)."""
+        step = self._dotted_step(module, dotted, scope)
+        outcome = self.lookup(*step.key) if isinstance(step, _Next) else step
+        return outcome if isinstance(outcome, Resolved) else None
+
+    def _dotted_step(self, module: str, dotted: str, scope: int) -> Outcome | _Next:
         head, *attributes = dotted.split(".")
-        current = self._resolve_local(module, head, scope)
+        current = self._resolve_local(module, head, scope) if scope else _Next((module, head))
         for attribute in attributes:
-            if current is None:
-                return None
-            current = self.attribute(current, attribute)
+            if isinstance(current, _Next):
+                current = self.lookup(*current.key)
+            if not isinstance(current, Resolved):
+                return current
+            current = self._attribute_step(current, attribute)
         return current
 
     def attribute(self, owner: Resolved, name: str) -> Resolved | None:
+        step = self._attribute_step(owner, name)
+        outcome = self.lookup(*step.key) if isinstance(step, _Next) else step
+        return outcome if isinstance(outcome, Resolved) else None
+
+    def _attribute_step(self, owner: Resolved, name: str) -> Outcome | _Next:
         if owner.is_module and not owner.external:
-            return self.resolve(owner.qualified, name)
+            return _Next((owner.qualified, name))
         return Resolved(f"{owner.qualified}.{name}", external=owner.external)
 
-    def _resolve_local(self, module: str, name: str, scope: int) -> Resolved | None:
+    def _resolve_local(self, module: str, name: str, scope: int) -> Outcome | _Next:
         parsed = self.parsed(module)
         if parsed is not None and scope:
             for enclosing in _enclosing_scopes(parsed, scope):
@@ -204,24 +327,42 @@ class Resolver:
                     if binding.name == name
                 ]
                 if local:
-                    return self.resolve_binding(local[-1])
-        return self.resolve(module, name)
+                    return self._binding_step(local[-1])
+        return _Next((module, name))
 
-    def _exports(self, module: str, name: str, seen: set[str]) -> bool:
-        """Whether ``from module import *`` binds ``name``."""
-        if not self.is_internal(module):
-            return False
-        if module in seen:
-            return False
-        seen.add(module)
-        parsed = self.parsed(module)
-        if parsed is None:
-            return False
-        if parsed.all_names is not None:
-            return name in parsed.all_names
-        if name.startswith("_"):
-            return False
-        return name in self.namespace(module) or any(self._exports(star, name, seen) for star in self._stars[module])
+    def _exports(self, module: str, name: str) -> bool:
+        """Whether ``from module import *`` binds ``name`` (through further star imports too)."""
+        seen: set[str] = set()
+        pending = [module]
+        while pending:
+            current = pending.pop()
+            if current in seen or not self.is_internal(current):
+                continue
+            seen.add(current)
+            parsed = self.parsed(current)
+            if parsed is None:
+                continue
+            if parsed.all_names is not None:
+                if name in parsed.all_names:
+                    return True
+                continue
+            if name.startswith("_"):
+                return False
+            if name in self.namespace(current):
+                return True
+            pending.extend(reversed(self._stars[current]))
+        return False
+
+
+#: Calls that can bind module-level names no static reading sees.
+_NAMESPACE_WRITERS = frozenset({"globals", "vars", "exec", "locals"})
+
+
+@dataclass(frozen=True)
+class _Next:
+    """A lookup continues with this (module, name): a tail step of a re-export chain."""
+
+    key: tuple[str, str]
 
 
 def _enclosing_scopes(parsed: ParsedModule, scope: int) -> Iterator[int]:

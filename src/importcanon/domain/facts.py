@@ -89,6 +89,17 @@ class ImportStatement:
         return self.names == (("*", None),)
 
 
+@dataclass(frozen=True, slots=True)
+class TextImport:
+    """An import statement as read from the text alone (no context, no kind): ``names`` as in
+    ``ImportStatement``; ``module`` None for ``import a.b``."""
+
+    line: int
+    level: int
+    module: str | None
+    names: tuple[tuple[str, str | None], ...]
+
+
 class BindingKind(str, Enum):
     """How a module-level name that is not an import gets its value."""
 

@@ -71,6 +71,11 @@ RULES: dict[str, Rule] = {
             "Use the replacement the contract names.",
         ),
         Rule(
+            "broken-import",
+            "An import of a module of the project that does not exist, or of a name its target does not provide.",
+            "Import it from where it lives (the suggestion names the likely module), or remove the import.",
+        ),
+        Rule(
             "missing-canonical",
             "A [[canonical]] contract whose home does not exist or does not bind the symbol.",
             "Fix the contract, or create the canonical home.",

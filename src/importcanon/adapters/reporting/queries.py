@@ -21,12 +21,17 @@ def where_to_json(report: WhereReport) -> dict[str, Any]:
                 "line": binding.line,
                 "kind": binding.kind,
                 "resolves_to": binding.resolves_to,
+                "broken": binding.broken,
             }
             for binding in report.bindings
         ],
         "implementations": report.implementations,
         "import_paths": list(report.import_paths),
-        **({"asked": report.asked, "asked_resolves_to": report.asked_resolves_to} if report.asked else {}),
+        **(
+            {"asked": report.asked, "asked_resolves_to": report.asked_resolves_to, "asked_broken": report.asked_broken}
+            if report.asked
+            else {}
+        ),
     }
 
 
@@ -35,7 +40,10 @@ def render_where(report: WhereReport, format: str) -> str:
         return json.dumps(where_to_json(report), indent=2) + "\n"
     lines = []
     if report.asked:
-        lines.append(f"{report.asked} is {report.asked_resolves_to or 'not a name of the project'}")
+        if report.asked_broken:
+            lines.append(f"{report.asked} is broken: {report.asked_broken}")
+        else:
+            lines.append(f"{report.asked} is {report.asked_resolves_to or 'not a name of the project'}")
     if report.canonical:
         lines.append(f"{report.symbol}: canonical home {report.canonical.module}")
         lines.append(f"  import it as: {report.canonical.statement}")
@@ -44,7 +52,8 @@ def render_where(report: WhereReport, format: str) -> str:
     width = max((len(f"{b.path}:{b.line}") for b in report.bindings), default=0)
     for binding in report.bindings:
         where = f"{binding.path}:{binding.line}".ljust(width)
-        lines.append(f"{where}  {binding.kind:<12}  {binding.resolves_to or '(unresolved)'}")
+        shown = f"(broken: {binding.broken})" if binding.broken else binding.resolves_to or "(unresolved)"
+        lines.append(f"{where}  {binding.kind:<12}  {shown}")
     if report.import_paths:
         lines.append(f"imported from: {', '.join(report.import_paths)}")
     lines.append(

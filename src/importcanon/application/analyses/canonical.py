@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from importcanon.application.project import Project
-from importcanon.application.symbols import NameBinding, Resolved, Resolver
+from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolved, Resolver
 from importcanon.domain.contracts import Canonical, Legacy
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
@@ -124,9 +124,13 @@ def _imports(
             if name != contract.symbol:
                 continue
             resolved = resolver.resolve(source, name)
+            broken = resolver.broken(source, name) if resolved is None else None
             statement_text = contract.statement + (f" as {alias}" if alias else "")
             message = f"imports {name} from {source}, not from its canonical home {contract.module}"
-            if resolved is not None and resolved.qualified != canonical.qualified:
+            if broken is not None:
+                message += f"; the import is broken ({broken.reason}), see the broken-import finding"
+                suggestion = f"Import it from its home: {statement_text}"
+            elif resolved is not None and resolved.qualified != canonical.qualified:
                 message += (
                     f"; there it is {resolved.qualified}, a different object than the canonical "
                     f"{canonical.qualified}, so rewriting the import changes behaviour"
@@ -151,6 +155,7 @@ def _imports(
                     "resolves_to": resolved.qualified if resolved else None,
                     "canonical_object": canonical.qualified,
                     "alias": alias,
+                    "broken": broken.reason if broken else None,
                     "kind": statement.kind.value,
                 },
             )
@@ -177,9 +182,9 @@ def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, modu
         elif binding.form == "import" and binding.source_name == contract.symbol:
             continue  # an import under its own name: judged as an import above
         else:
-            resolved = resolver.resolve_binding(binding)
-            if resolved is None or resolved.qualified != canonical.qualified:
-                yield _divergence(resolver, contract, canonical, binding, resolved)
+            outcome = resolver.lookup_binding(binding)
+            if not isinstance(outcome, Resolved) or outcome.qualified != canonical.qualified:
+                yield _divergence(resolver, contract, canonical, binding, outcome)
 
 
 def _duplicate(resolver: Resolver, contract: Canonical, canonical: Resolved, binding: NameBinding) -> Finding:
@@ -203,9 +208,14 @@ def _duplicate(resolver: Resolver, contract: Canonical, canonical: Resolved, bin
 
 
 def _divergence(
-    resolver: Resolver, contract: Canonical, canonical: Resolved, binding: NameBinding, resolved: Resolved | None
+    resolver: Resolver, contract: Canonical, canonical: Resolved, binding: NameBinding, outcome: Outcome
 ) -> Finding:
-    target = resolved.qualified if resolved else "something that cannot be resolved statically"
+    resolved = outcome if isinstance(outcome, Resolved) else None
+    broken = outcome if isinstance(outcome, Broken) else None
+    if broken is not None:
+        target = f"nothing: the import is broken ({broken.reason})"
+    else:
+        target = resolved.qualified if resolved else "something that cannot be resolved statically"
     if binding.form == "alias":
         how = f"{binding.name} = {binding.source_name}"
     elif binding.form == "import":
@@ -226,5 +236,6 @@ def _divergence(
             "symbol": binding.name,
             "canonical": contract.module,
             "resolves_to": resolved.qualified if resolved else None,
+            "broken": broken.reason if broken else None,
         },
     )

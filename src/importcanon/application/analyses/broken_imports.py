@@ -1,0 +1,186 @@
+"""``broken-import``: imports that Python would reject, found without running anything.
+
+An import of a module inside the root packages that does not exist (``import app.gone``, ``from
+.absent import x``, a relative import above the top-level package), or of a name that the target
+module neither defines, binds, re-exports (star imports included) nor provides as a submodule.
+Only the statement that asks for the missing thing is reported: a module that re-exports a name
+it really has is not broken even when its own source of that name is; the break is reported
+where it is. When the target's names cannot all be seen statically (a module-level
+``__getattr__``, ``globals()`` writes, a star import from a third-party module or from a file
+that does not parse) nothing is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from importcanon.application.symbols import Resolver
+from importcanon.domain.contracts import ContractSet
+from importcanon.domain.facts import ImportKind, ImportStatement, TextImport
+from importcanon.domain.findings import Finding
+from importcanon.domain.modules import leaf, within_any
+
+RULE = "broken-import"
+_SUGGESTED = 3
+
+
+@dataclass(frozen=True)
+class _Break:
+    """One missing thing one statement asks for."""
+
+    target: str  # the module as written, made absolute
+    name: str | None  # the missing name; None when the module itself is missing
+    missing_module: str | None  # the first module on the way that does not exist
+    names: tuple[str, ...] = ()  # for a missing module: the names imported from it
+
+
+def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
+    """Every broken import. A parse of every file would cost ten times the rest of a cold run, so
+    the statements are first read from the text, and only a module with a statement that may be
+    broken is parsed (with the module it imports from) to confirm it, kind and all."""
+    project = resolver.project
+    findings = []
+    for module in sorted(project.modules):
+        if not any(_may_break(resolver, module, statement) for statement in project.facts.text_imports(module)):
+            continue
+        parsed = resolver.parsed(module)
+        if parsed is None:
+            continue  # a syntax-error finding covers it
+        for statement in parsed.imports:
+            for broken in _breaks(resolver, module, statement):
+                findings.append(_finding(resolver, contracts, module, statement, broken))
+    return findings
+
+
+def _may_break(resolver: Resolver, module: str, statement: TextImport) -> bool:
+    """A first look from the text: False only when the statement surely imports what exists."""
+    facts = resolver.project.facts
+    if statement.module is None and statement.level == 0:
+        return any(resolver.missing_module(name) for name, _ in statement.names)
+    source = resolver.import_source(module, statement)
+    if source is None:
+        return True
+    if not within_any(source, resolver.project.root_packages):
+        return False
+    if resolver.missing_module(source):
+        return True
+    return any(
+        name != "*" and not resolver.has_module(f"{source}.{name}") and name not in facts.evident_names(source)
+        for name, _ in statement.names
+    )
+
+
+def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iterator[_Break]:
+    packages = resolver.project.root_packages
+    if statement.module is None and statement.level == 0:  # import a.b.c [as d]
+        for name, _ in statement.names:
+            missing = resolver.missing_module(name)
+            if missing:
+                yield _Break(name, None, missing)
+        return
+    source = resolver.import_source(module, statement)
+    names = tuple(name for name, _ in statement.names)
+    if source is None:  # from ... import x, above the top-level package
+        yield _Break("." * statement.level + (statement.module or ""), None, None, names)
+        return
+    if source == "__future__" or not within_any(source, packages):
+        return
+    missing = resolver.missing_module(source)
+    if missing:
+        yield _Break(source, None, missing, names)
+        return
+    for name in names:
+        if name != "*" and resolver.provides(source, name) is False:
+            yield _Break(source, name, None)
+
+
+def _finding(
+    resolver: Resolver, contracts: ContractSet, module: str, statement: ImportStatement, broken: _Break
+) -> Finding:
+    project = resolver.project
+    scope = resolver.scope_name(module, statement.scope)
+    if broken.name is not None:
+        what = f"imports {broken.name} from {broken.target}, which does not define, bind, re-export or provide it"
+        error = "ImportError"
+        suggestions = _homes(resolver, contracts, broken.name, broken.target, module)
+    elif broken.missing_module is not None:
+        shown = f"{', '.join(broken.names)} from " if broken.names else ""
+        detail = f" (there is no {broken.missing_module})" if broken.missing_module != broken.target else ""
+        what = f"imports {shown}{broken.target}, a module that does not exist{detail}"
+        error = "ModuleNotFoundError"
+        suggestions = _modules_named(resolver, broken.missing_module)
+        for name in broken.names:
+            if name != "*":
+                suggestions += [
+                    s for s in _homes(resolver, contracts, name, broken.target, module) if s not in suggestions
+                ]
+    else:
+        what = f"imports from {broken.target}, a relative import that climbs above the top-level package"
+        error = "ImportError"
+        suggestions = []
+    return Finding(
+        rule=RULE,
+        path=project.path_of(module),
+        line=statement.line,
+        module=module,
+        message=f"{what}: {_when(statement, scope, error)}",
+        suggestion=_advice(suggestions, broken),
+        identity=(module, scope, broken.target, broken.name or ""),
+        details={
+            "kind": statement.kind.value,
+            "target": broken.target,
+            "name": broken.name,
+            "missing_module": broken.missing_module,
+            "suggestions": suggestions[:_SUGGESTED],
+        },
+    )
+
+
+def _when(statement: ImportStatement, scope: str, error: str) -> str:
+    if statement.kind is ImportKind.MODULE:
+        return f"it fails at import time ({error})"
+    if statement.kind is ImportKind.GUARDED:
+        return f"it would fail at import time ({error}) and the except clause around it swallows that silently"
+    if statement.kind is ImportKind.DEFERRED:
+        return f"it would fail ({error}) whenever {scope} runs"
+    return "it never runs (it is under TYPE_CHECKING), but type checkers reject it"
+
+
+def _advice(suggestions: list[str], broken: _Break) -> str:
+    if not suggestions:
+        return "Fix or remove the import: nothing in the project provides what it asks for."
+    shown = ", ".join(suggestions[:_SUGGESTED])
+    more = f" (and {len(suggestions) - _SUGGESTED} more)" if len(suggestions) > _SUGGESTED else ""
+    return f"Import it from where it lives: {shown}{more}."
+
+
+def _homes(resolver: Resolver, contracts: ContractSet, name: str, near: str, importer: str) -> list[str]:
+    """Import statements for ``name``: its canonical home when contracted, else every module that
+    defines it, closest to ``near`` (the module the import named) first."""
+    canonical = contracts.canonical_home(name)
+    if canonical is not None and resolver.provides(canonical.module, name):
+        return [canonical.statement]
+    mentioning = resolver.project.facts.modules_containing(frozenset({name}))[name] - {importer}
+    forms = {module: {b.form for b in resolver.namespace(module).get(name, ())} for module in mentioning}
+    # A class or def is a home; a plain value (often a fallback such as ``Name = None``) only
+    # when nothing better exists.
+    definers = [m for m, found in forms.items() if found & {"class", "function"}]
+    definers = definers or [m for m, found in forms.items() if "value" in found]
+    return [f"from {module} import {name}" for module in sorted(definers, key=lambda m: (_distance(m, near), m))]
+
+
+def _modules_named(resolver: Resolver, missing: str) -> list[str]:
+    """Existing modules with the missing module's last name (it may have moved), closest first."""
+    wanted = leaf(missing)
+    found = [module for module in resolver.project.modules if leaf(module) == wanted]
+    return [f"import {module}" for module in sorted(found, key=lambda m: (_distance(m, missing), m))]
+
+
+def _distance(module: str, other: str) -> int:
+    """Steps between two modules in the package tree."""
+    a, b = module.split("."), other.split(".")
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return len(a) + len(b) - 2 * common

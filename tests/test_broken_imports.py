@@ -1,0 +1,219 @@
+"""broken-import: a module of the project that does not exist, or a name its module does not have,
+at the import's exact path:line with its kind; and the other rules call such a binding broken."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+
+IMPORTLINTER = "[importlinter]\nroot_package = app\n"
+
+BROKEN = {
+    ".importlinter": IMPORTLINTER,
+    "app/__init__.py": "",
+    "app/core/__init__.py": "from app.core.session import Manager\n",
+    "app/core/session.py": "class Manager:\n    pass\n",
+    "app/services/__init__.py": "",
+    "app/services/recovery.py": "class Recovery:\n    pass\n",
+    "app/user.py": (
+        "import app.core.gone\n"  # 1: module-level, missing module
+        "from app.core import Recovery\n"  # 2: module-level, missing name
+        "try:\n"
+        "    from app.old_home import Manager\n"  # 4: guarded, missing module
+        "except ImportError:\n"
+        "    Manager = None\n"
+        "try:\n"
+        "    from app.core.session import Session\n"  # 8: guarded, missing name
+        "except ImportError:\n"
+        "    Session = None\n"
+        "\n"
+        "\n"
+        "def later():\n"
+        "    import app.services.absent\n"  # 14: deferred, missing module
+        "    from app.services.recovery import Recover\n"  # 15: deferred, missing name
+        "    return app, Recover\n"
+    ),
+    "app/relative.py": (
+        "from .core import Manager\n"  # fine
+        "from .absent import thing\n"  # 2: missing module, relative
+        "from . import nothing\n"  # 3: missing name (no such submodule) in the package
+        "from . import core\n"  # fine: a submodule
+    ),
+}
+
+
+def _broken(root):
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+    return run, [f for f in run.findings("broken-import")]
+
+
+def test_every_missing_module_and_name_is_found_at_its_line_with_its_kind(project):
+    run, findings = _broken(project(BROKEN))
+
+    assert run.exit_code == 1
+    assert [(f["path"], f["line"], f["kind"], f["target"], f["name"]) for f in findings] == [
+        ("app/relative.py", 2, "module", "app.absent", None),
+        ("app/relative.py", 3, "module", "app", "nothing"),
+        ("app/user.py", 1, "module", "app.core.gone", None),
+        ("app/user.py", 2, "module", "app.core", "Recovery"),
+        ("app/user.py", 4, "guarded", "app.old_home", None),
+        ("app/user.py", 8, "guarded", "app.core.session", "Session"),
+        ("app/user.py", 14, "deferred", "app.services.absent", None),
+        ("app/user.py", 15, "deferred", "app.services.recovery", "Recover"),
+    ]
+
+
+def test_messages_say_when_the_import_fails(project):
+    _, findings = _broken(project(BROKEN))
+    by_line = {(f["path"], f["line"]): f["message"] for f in findings}
+
+    assert by_line["app/user.py", 1] == (
+        "imports app.core.gone, a module that does not exist: it fails at import time (ModuleNotFoundError)"
+    )
+    assert by_line["app/user.py", 2] == (
+        "imports Recovery from app.core, which does not define, bind, re-export or provide it: "
+        "it fails at import time (ImportError)"
+    )
+    assert (
+        "would fail at import time (ModuleNotFoundError) and the except clause around it swallows that"
+        in (by_line["app/user.py", 4])
+    )
+    assert by_line["app/user.py", 14].endswith("it would fail (ModuleNotFoundError) whenever later runs")
+
+
+def test_the_suggestion_names_where_the_name_is_defined(project):
+    _, findings = _broken(project(BROKEN))
+    by_line = {(f["path"], f["line"]): f for f in findings}
+
+    assert by_line["app/user.py", 2]["suggestions"] == ["from app.services.recovery import Recovery"]
+    assert by_line["app/user.py", 4]["suggestions"] == ["from app.core.session import Manager"]
+    assert "from app.core.session import Manager" in by_line["app/user.py", 4]["suggestion"]
+
+
+def test_the_closest_definition_is_suggested_first_and_the_canonical_home_alone(project):
+    files = {
+        ".importlinter": IMPORTLINTER,
+        "app/__init__.py": "",
+        "app/a/__init__.py": "",
+        "app/a/b/__init__.py": "",
+        "app/a/b/far.py": "class Thing:\n    pass\n",
+        "app/z/__init__.py": "",
+        "app/z/near.py": "class Thing:\n    pass\n",
+        "app/z/user.py": "from app.z.gone import Thing\n",
+    }
+    _, findings = _broken(project(files))
+    assert findings[0]["suggestions"] == ["from app.z.near import Thing", "from app.a.b.far import Thing"]
+
+    files["contracts/c.toml"] = '[[canonical]]\nsymbol = "Thing"\nmodule = "app.a.b.far"\n'
+    _, findings = _broken(project(files))
+    assert findings[0]["suggestions"] == ["from app.a.b.far import Thing"]
+
+
+NOT_BROKEN = {
+    ".importlinter": IMPORTLINTER,
+    "app/__init__.py": "from . import sub\n",
+    "app/sub.py": "",
+    "app/lazy.py": "def __getattr__(name):\n    return name\n",
+    "app/starred.py": "from os.path import *\n",
+    "app/dynamic.py": "globals()['made'] = 1\n",
+    "app/conditional.py": (
+        "import sys\n"
+        "if sys.platform == 'win32':\n    WIN = True\nelse:\n    POSIX = True\n"
+        "try:\n    import ujson as fast\nexcept ImportError:\n    fast = None\n"
+        "first, (second, *rest) = 1, (2, 3)\n"
+        "for looped in range(2):\n    pass\n"
+        "with open(__file__) as handle:\n    pass\n"
+        "def setup():\n    global configured\n    configured = True\n"
+    ),
+    "app/pkg/__init__.py": "",
+    "app/pkg/mod.py": "",
+    "app/reexport.py": "from app.conditional import WIN as IS_WINDOWS\n",
+    "app/user.py": (
+        "from app.lazy import anything\n"
+        "from app.starred import join\n"
+        "from app.dynamic import made\n"
+        "from app.conditional import WIN, POSIX, fast, first, second, rest, looped, handle, configured\n"
+        "from app.pkg import mod\n"
+        "from app.reexport import IS_WINDOWS\n"
+        "from app import sub\n"
+        "import app.pkg.mod\n"
+        "import json, os.path\n"
+        "from __future__ import annotations\n"
+    ),
+}
+
+
+def test_names_provided_in_ways_a_static_reading_cannot_rule_out_are_not_broken(project):
+    run, findings = _broken(project(NOT_BROKEN))
+
+    assert run.json["metrics"]["modules"] == 10
+    assert findings == []
+
+
+def test_a_statement_over_several_lines_is_read_whole(project):
+    files = {
+        ".importlinter": IMPORTLINTER,
+        "app/__init__.py": "",
+        "app/home.py": "class Real:\n    pass\n",
+        "app/user.py": (
+            "import os\nfrom app.home import (\n    Real,\n    Gone,  # moved?\n)\nfrom app.home \\\n    import Lost\n"
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["name"]) for f in findings] == [(2, "Gone"), (6, "Lost")]
+
+
+def test_a_missing_module_in_a_root_package_is_broken_in_where_not_external(project):
+    files = dict(BROKEN)
+    files["app/shim.py"] = "from app.old_home import Manager\n"
+    root = project(files)
+
+    asked = run_cli("where", "app.old_home.Manager", root, "--format", "json").json
+    text = run_cli("where", "Manager", root).stdout
+    bindings = run_cli("where", "Manager", root, "--format", "json").json["bindings"]
+
+    assert asked["asked_resolves_to"] is None
+    assert asked["asked_broken"] == "module app.old_home does not exist"
+    shim = next(b for b in bindings if b["path"] == "app/shim.py")
+    assert (shim["line"], shim["kind"], shim["resolves_to"]) == (1, "re-export", None)
+    assert shim["broken"] == "module app.old_home does not exist"
+    assert "re-export     (broken: module app.old_home does not exist)" in text
+
+
+def test_alias_divergence_and_non_canonical_import_call_a_broken_binding_broken(project):
+    files = dict(BROKEN)
+    files["contracts/c.toml"] = '[[canonical]]\nsymbol = "Manager"\nmodule = "app.core.session"\n'
+    files["app/legacy.py"] = "from app.gone import Other as Manager\n"
+    files["app/caller.py"] = "from app.gone import Manager\n"
+    run = run_cli("check", project(files), "--format", "json", "--no-cache")
+
+    divergence = [f for f in run.findings("alias-divergence") if f["path"] == "app/legacy.py"]
+    non_canonical = [f for f in run.findings("non-canonical-import") if f["path"] == "app/caller.py"]
+    assert divergence[0]["message"] == (
+        "binds Manager to nothing: the import is broken (module app.gone does not exist) "
+        "(from app.gone import Other as Manager), not to the canonical app.core.session.Manager"
+    )
+    assert "the import is broken (module app.gone does not exist)" in non_canonical[0]["message"]
+    for finding in divergence + non_canonical:
+        assert "different object" not in finding["message"]
+        assert "cannot be resolved statically" not in finding["message"]
+    assert {(f["path"], f["line"]) for f in run.findings("broken-import")} >= {
+        ("app/legacy.py", 1),
+        ("app/caller.py", 1),
+    }
+
+
+def test_a_name_missing_at_the_end_of_a_re_export_chain_is_reported_where_it_is_missing(project):
+    files = {
+        ".importlinter": IMPORTLINTER,
+        "app/__init__.py": "",
+        "app/home.py": "class Real:\n    pass\n",
+        "app/middle.py": "from app.home import Gone\n",
+        "app/front.py": "from app.middle import Gone\n",
+    }
+    root = project(files)
+    _, findings = _broken(root)
+    where = run_cli("where", "app.front.Gone", root, "--format", "json").json
+
+    assert [(f["path"], f["line"]) for f in findings] == [("app/middle.py", 1)]
+    assert where["asked_broken"] == "app.home does not define, bind, re-export or provide Gone"
