@@ -9,12 +9,12 @@ what grimp lacks: exclude globs and the stat data the content cache keys on.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
+from importcanon.adapters.globs import ExcludeGlobs
 from importcanon.domain.errors import ConfigurationError
 
 #: Where root packages are looked for, in order: the ``src/`` layout first, then flat.
@@ -86,40 +86,17 @@ def discover_packages(project_dir: Path) -> list[str]:
     return []
 
 
-def compile_excludes(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for all exclude globs: ``**`` spans directories, ``*`` and ``?`` do not.
+def compile_excludes(patterns: Iterable[str]) -> ExcludeGlobs | None:
+    """The exclude globs, matched in linear time (see ``globs``); None when there are none.
 
-    A pattern that matches a directory excludes everything below it.
+    ``**`` spans directories, ``*`` and ``?`` do not; a pattern that matches a directory excludes
+    everything below it.
     """
-    parts = [_glob_to_regex(pattern.strip().strip("/")) for pattern in patterns if pattern.strip()]
-    if not parts:
-        return None
-    return re.compile("(?:" + "|".join(parts) + ")(?:/.*)?")
+    globs = ExcludeGlobs(pattern.strip().strip("/") for pattern in patterns if pattern.strip())
+    return globs if globs else None
 
 
-def _glob_to_regex(pattern: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return "".join(out)
-
-
-def list_sources(project_dir: Path, packages: dict[str, str], exclude: re.Pattern[str] | None) -> SourceListing:
+def list_sources(project_dir: Path, packages: dict[str, str], exclude: ExcludeGlobs | None) -> SourceListing:
     """Every module file of the root packages, with the stat data the cache keys on."""
     root = str(project_dir.resolve())
     files: list[SourceFile] = []
@@ -147,7 +124,7 @@ def list_sources(project_dir: Path, packages: dict[str, str], exclude: re.Patter
 
 
 class _PackageWalker:
-    def __init__(self, root: str, package: str, exclude: re.Pattern[str] | None) -> None:
+    def __init__(self, root: str, package: str, exclude: ExcludeGlobs | None) -> None:
         self.root = root
         self.package = package
         self.exclude = exclude
@@ -163,7 +140,7 @@ class _PackageWalker:
         return path[len(self.root) + 1 :].replace(os.sep, "/")
 
     def _excluded(self, relpath: str) -> bool:
-        return self.exclude is not None and self.exclude.fullmatch(relpath) is not None
+        return self.exclude is not None and self.exclude.matches(relpath)
 
     def walk(self, directory: str, module: str, in_regular_package: bool) -> bool:
         """Collect modules below ``directory``; True when any Python file was found.
