@@ -665,6 +665,13 @@ def _answer(
     return guarded(run, debug)
 
 
+def check_project(project_dir: Path) -> tuple[Workspace, CheckResult]:
+    """A check as ``importcanon check PROJECT_DIR`` runs it (configured baseline, suppressions,
+    cache), for the other front ends: the pytest plugin."""
+    workspace = _open(project_dir, None, False)
+    return workspace, _check(workspace, read_baseline(*_baseline_location(workspace, None)))
+
+
 def _check(
     workspace: Workspace,
     known: Baseline | None,

@@ -10,12 +10,12 @@ from rich.theme import Theme
 class _ReportHighlighter(RegexHighlighter):
     base_style = "report."
     highlights = [  # noqa: RUF012 (rich's API: a class attribute)
-        r"^(?P<location>[^\s:][^:]*:\d+): (?P<rule>[a-z-]+)",
+        r"(?m)^(?P<location>[^\s:][^:]*:\d+): (?P<rule>[a-z-]+)",
         r"(?P<baselined>\[baselined\])",
-        r"^\s+(?P<help>help:)",
-        r"^(?P<warning>warning:)",
-        r"^importcanon: (?P<new>[1-9]\d* new)",
-        r"^importcanon: (?P<clean>0 new)",
+        r"(?m)^\s+(?P<help>help:)",
+        r"(?m)^(?P<warning>warning:)",
+        r"(?m)^importcanon: (?P<new>[1-9]\d* new)",
+        r"(?m)^importcanon: (?P<clean>0 new)",
     ]
 
 
