@@ -245,10 +245,10 @@ def test_help_imports_no_report_format():
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "loaded = [m for m in sys.modules if m.endswith(('_report', '.colour', '.progress')) and 'sarif' in m\n"
         "          or m.endswith(('junit_report', 'gitlab_report', 'markdown_report', 'github_report'))]\n"
-        "print('LOADED', loaded, 'rich.progress' in sys.modules)\n"
+        "print('LOADED', loaded, 'rich.progress' in sys.modules, 'libcst' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("LOADED [] False")
+    assert out.strip().endswith("LOADED [] False False")
 
 
 def test_a_finding_without_a_file_is_still_reported_in_every_format(project):

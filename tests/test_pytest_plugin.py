@@ -68,6 +68,9 @@ def test_the_items_run_beside_the_projects_own_tests(pytester, layered):
     pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
     run(pytester, "--importcanon=project", "test_plain.py").assert_outcomes(failed=1, passed=1 + RULE_ITEMS)
     run(pytester, "test_plain.py").assert_outcomes(passed=1)  # without the option: no items
+    run(pytester, "--importcanon=project", "-m", "importcanon", "test_plain.py").assert_outcomes(
+        failed=1, passed=RULE_ITEMS
+    )
 
 
 def test_junitxml_has_a_case_per_item(pytester, layered):

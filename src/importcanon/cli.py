@@ -33,7 +33,6 @@ from importcanon.adapters.reporting.progress import CheckProgress
 from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
 from importcanon.adapters.reporting.text_report import location, plural, summary_line
 from importcanon.adapters.reporting.trend_report import render_trend
-from importcanon.adapters.rewriting import LibcstEditor, write_changes
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
 from importcanon.application.check import CheckResult, contract_names, run_check
@@ -380,6 +379,9 @@ def fix(
     """
 
     def run() -> int:
+        # libcst takes half a second to import: only fix pays for it, never --help or check.
+        from importcanon.adapters.rewriting import LibcstEditor, write_changes
+
         started = time.perf_counter()
         workspace = _open(project_dir, cache_dir, no_cache)
         project = workspace.project
