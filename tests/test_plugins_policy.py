@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +15,25 @@ from conftest import run_cli, write_project
 MARKER = "ran.txt"
 
 
-def plugin_project(root: Path, plugin_body: str, type_path: str = "tools.archcontracts.Mine") -> Path:
-    """A project that keeps a contract type in its own tree (``tools/``, not a root package)."""
+def plugin_project(root: Path, plugin_body: str, type_path: str | None = None) -> Path:
+    """A project that keeps a contract type in its own tree (``tools_*/``, not a root package).
+
+    The package name is the test's own: tests run in one process, and a module stays imported.
+    """
+    tools = "tools_" + re.sub(r"\W", "_", root.parent.name)
     return write_project(
         root,
         {
             "app/__init__.py": "",
             "app/a.py": "import app.b\n",
             "app/b.py": "",
-            "tools/__init__.py": "",
-            "tools/archcontracts.py": plugin_body,
+            f"{tools}/__init__.py": "",
+            f"{tools}/archcontracts.py": plugin_body,
             ".importlinter": f"""
                 [importlinter]
                 root_package = app
                 contract_types =
-                    mine: {type_path}
+                    mine: {type_path or tools + ".archcontracts.Mine"}
 
                 [importlinter:contract:x]
                 name = Mine
@@ -88,6 +93,26 @@ def test_a_plugin_that_exits_while_imported_is_a_finding_not_the_exit_code(tmp_p
     assert run.exit_code == 1
     (finding,) = run.findings("contract")
     assert "exited while being imported (SystemExit: 7)" in finding["message"]
+
+
+def test_a_plugin_whose_check_exits_is_a_finding_not_the_exit_code(tmp_path):
+    body = """
+from importlinter.contracts.forbidden import ForbiddenContract
+
+
+class Mine(ForbiddenContract):
+    def check(self, graph, verbose):
+        raise SystemExit(7)
+"""
+    root = plugin_project(tmp_path / "project", body)
+    config = root / ".importlinter"
+    config.write_text(config.read_text() + "source_modules = app.a\nforbidden_modules = app.b\n")
+
+    run = run_cli("check", root, "--format", "json", "--allow-project-plugins", "--no-cache")
+
+    assert run.exit_code == 1
+    (finding,) = run.findings("contract")
+    assert "its check exited (SystemExit: 7)" in finding["message"]
 
 
 def test_an_installed_contract_type_is_imported_by_default(tmp_path):

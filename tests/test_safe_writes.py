@@ -308,3 +308,30 @@ def test_as_an_unprivileged_user_dev_null_output_and_linked_baselines_are_safe(s
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert created.returncode == 2 and "symbolic link" in created.stderr
     assert victim.read_text() == "precious\n"
+
+
+def test_both_files_reach_the_disk_before_either_is_renamed_and_the_directory_after(project, monkeypatch):
+    root = project(PROJECT)
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("sync directory" if stat.S_ISDIR(os.fstat(fd).st_mode) else "sync file")
+        real_fsync(fd)
+
+    def replace(source: str, target: str, **descriptors: int) -> None:
+        events.append(f"rename {target}")
+        real_replace(source, target, **descriptors)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    run = run_cli("baseline", "create", root, "--no-cache")
+
+    assert run.exit_code == 0, run.stderr
+    assert events == [
+        "sync file",
+        "sync file",
+        "rename baseline.json",
+        "rename baseline.history.jsonl",
+        "sync directory",
+    ]

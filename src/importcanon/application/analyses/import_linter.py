@@ -84,6 +84,9 @@ def check_import_linter_contracts(
         except Exception as error:  # import-linter signals unusable contracts with plain exceptions
             outcome.findings.append(broken.unusable(str(error) or type(error).__name__))
             continue
+        except SystemExit as error:  # a plugin's check must not end the run, nor choose its exit code
+            outcome.findings.append(broken.unusable(f"its check exited (SystemExit: {error.code})"))
+            continue
         outcome.warnings.extend(f"contract '{name}': {warning}" for warning in check.warnings)
         if not check.kept:
             guidance = str(options.get("broken_contract_guidance") or "").strip()
