@@ -137,3 +137,13 @@ def read_all(main: int) -> bytes:
         shown += data
     os.close(main)
     return shown
+
+
+def test_the_progress_total_counts_every_stage_of_a_check():
+    from importcanon.adapters.workspace import open_workspace
+    from importcanon.application.check import ANALYSIS_STEPS, run_check
+
+    workspace = open_workspace(SAMPLE, cache_dir=None, use_cache=False)
+    stages: list[str] = []
+    run_check(workspace.project, workspace.import_linter, workspace.contracts, progress=stages.append)
+    assert len(stages) == ANALYSIS_STEPS

@@ -169,3 +169,64 @@ def test_every_well_formed_comment_parses_to_its_rules_and_reason(rules, reason,
     assert parsed is not None
     assert parsed[0] == tuple(dict.fromkeys(rules))
     assert parsed[1] == (reason.strip() if reason.strip() else "") or "#" in reason
+
+
+def test_baseline_create_records_no_suppressed_finding(project):
+    users = "from app.factory import make  # importcanon: ignore[deprecated-usage]\n\n\ndef use():\n    pass\n"
+    root = project({**DEPRECATED, "app/users.py": users})
+
+    created = run_cli("baseline", "create", root)
+
+    assert created.stdout.startswith("wrote contracts/baseline.json: 0 known violations")
+
+
+lines = st.integers(1, 6)
+rules = st.sampled_from(["contract", "legacy-import", "shim-module"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    found=st.lists(st.tuples(rules, st.sampled_from(["a.py", "b.py"]), lines), max_size=8),
+    comments=st.lists(
+        st.tuples(st.sampled_from(["a.py", "b.py"]), lines, st.integers(0, 2), st.lists(rules, min_size=1, max_size=2)),
+        max_size=4,
+    ),
+)
+def test_suppressions_partition_the_findings_and_flag_exactly_the_idle_ones(found, comments):
+    from pathlib import Path
+
+    from importcanon.application.analyses.suppressions import apply_suppressions
+    from importcanon.application.project import Project
+    from importcanon.domain.findings import Finding
+    from importcanon.domain.suppressions import Suppression
+
+    project = Project(
+        root=Path("."), root_packages=(), modules={}, namespace_packages=(), imports={}, problems=(), facts=None
+    )
+    findings = [Finding(rule, path, line, None, "m", "s", (str(n),)) for n, (rule, path, line) in enumerate(found)]
+    suppressions = [
+        Suppression(path, line, line + extra, tuple(dict.fromkeys(names)), "", "# importcanon: ignore[...]")
+        for path, line, extra, names in comments
+    ]
+
+    outcome = apply_suppressions(project, findings, suppressions)
+
+    kept = [finding for finding in outcome.findings if finding.rule != "unused-suppression"]
+    assert sorted(kept + outcome.suppressed, key=lambda f: f.identity) == findings
+    for finding in outcome.suppressed:
+        assert any(s.covers(finding.rule, finding.path, finding.line) for s in suppressions)
+    for finding in kept:
+        assert not any(s.covers(finding.rule, finding.path, finding.line) for s in suppressions)
+    idle = {
+        (s.path, s.line, rule)
+        for s in suppressions
+        for rule in s.rules
+        if not any(f.rule == rule and s.covers(rule, f.path, f.line) for f in findings)
+    }
+    reported = {
+        (f.path, f.line, rule)
+        for f in outcome.findings
+        if f.rule == "unused-suppression"
+        for rule in f.details["unused_rules"]
+    }
+    assert reported == idle

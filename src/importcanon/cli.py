@@ -35,7 +35,7 @@ from importcanon.adapters.reporting.text_report import location, plural, summary
 from importcanon.adapters.reporting.trend_report import render_trend
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
-from importcanon.application.check import CheckResult, contract_names, run_check
+from importcanon.application.check import ANALYSIS_STEPS, CheckResult, contract_names, run_check
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.fixing import fix_project
 from importcanon.application.queries import can_import as may_import
@@ -181,11 +181,16 @@ def check(
     def run() -> int:
         started = time.perf_counter()
         extra = _report_files(output_format or [])
-        with CheckProgress(sys.stderr, steps=4) as progress:
+        with CheckProgress(sys.stderr, steps=1 + ANALYSIS_STEPS) as progress:
             progress.step("scanning the sources")
             workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
             known = None if no_baseline else read_baseline(*_baseline_location(workspace, baseline))
-            result = _check(workspace, known, suppress=not no_suppressions, progress=progress.step)
+            scanned = plural(len(workspace.project.modules), "file")
+
+            def analysing(step: str) -> None:
+                progress.step(f"{step}, {scanned} scanned")
+
+            result = _check(workspace, known, suppress=not no_suppressions, progress=analysing)
         context = ReportContext(
             result,
             workspace.project.root,

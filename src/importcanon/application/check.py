@@ -46,6 +46,10 @@ class CheckResult:
         return sum(entry.count for entry in self.fixed)
 
 
+#: How many times run_check calls ``progress``: one per stage, for a progress bar's total.
+ANALYSIS_STEPS = 4
+
+
 def run_check(
     project: Project,
     import_linter: ImportLinterConfig | None,

@@ -48,11 +48,3 @@ def render(name: str, context: ReportContext) -> str:
     module = importlib.import_module(f"importcanon.adapters.reporting.{FORMATS[name]}")
     renderer: Renderer = module.render
     return renderer(context)
-
-
-def rule_findings(result: CheckResult, rule: str) -> list[Finding]:
-    return [finding for finding in result.findings if finding.rule == rule]
-
-
-def first_line(text: str) -> str:
-    return text.splitlines()[0] if text else ""

@@ -45,8 +45,9 @@ class CheckProgress:
         with self._lock:
             self._done += 1
             self._name = name
+            self._steps = max(self._steps, self._done + 1)  # a stage nobody counted still fits
             if self._bar is not None:
-                self._bar.update(self._task, completed=self._done, description=name)
+                self._bar.update(self._task, total=self._steps, completed=self._done, description=name)
 
     def _show(self) -> None:
         from rich.console import Console
