@@ -263,3 +263,44 @@ def test_every_status_is_rendered_without_error():
     findings = [_finding(0, "x").with_status(Status.BASELINED), _finding(1, "y")]
     for name in FORMATS:
         assert render(name, ReportContext(CheckResult(findings), Path("."))), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(path=st.text(min_size=1, max_size=40), message=st.text(max_size=200))
+def test_any_path_and_message_survive_a_github_command(path, message):
+    from importcanon.adapters.reporting.github_report import command
+
+    assert parse_command(command("error", {"file": path, "line": "7"}, message)) == (
+        "error",
+        {"file": path, "line": "7"},
+        message,
+    )
+
+
+_SCHEMA = json.loads(SCHEMA_COPY.read_text(encoding="utf-8"))
+_VALIDATOR = jsonschema.validators.validator_for(_SCHEMA)(_SCHEMA)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    found=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(RULES)),
+            st.one_of(st.none(), st.text(min_size=1, max_size=20)),
+            st.one_of(st.none(), st.integers(1, 10_000)),
+            st.text(min_size=1, max_size=50),
+            st.booleans(),
+        ),
+        max_size=6,
+    )
+)
+def test_sarif_is_schema_valid_for_any_findings(found):
+    findings = [
+        Finding(rule, path, line, None, message, "", (str(n),)).with_status(
+            Status.BASELINED if known else Status.NEW
+        )
+        for n, (rule, path, line, message, known) in enumerate(found)
+    ]
+    document = json.loads(render("sarif", ReportContext(CheckResult(findings), Path("."))))
+    _VALIDATOR.validate(document)
+    assert len(document["runs"][0]["results"]) == len(findings)

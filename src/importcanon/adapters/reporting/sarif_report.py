@@ -28,7 +28,6 @@ def render(context: ReportContext) -> str:
             "driver": {
                 "name": "importcanon",
                 "version": __version__,
-                "informationUri": "https://pypi.org/project/importcanon/",
                 "rules": [
                     {
                         "id": rule.id,
