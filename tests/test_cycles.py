@@ -167,3 +167,22 @@ def test_the_cycles_command_rejects_an_unknown_package(project):
 
     assert run.exit_code == 2
     assert "nope is not a module or package of the project" in run.stderr
+
+
+def test_exclude_type_checking_false_is_refused_when_import_linter_leaves_those_imports_out(project):
+    files = dict(CYCLIC)
+    files[".importlinter"] = "[importlinter]\nroot_package = core\nexclude_type_checking_imports = True\n"
+    files["contracts/importcanon.toml"] = "# cycles, typing imports included\n[cycles]\nexclude_type_checking = false\n"
+    root = project(files)
+
+    refused = run_cli("check", root)
+    files["contracts/importcanon.toml"] = "[cycles]\nexclude_type_checking = true\n"
+    agreeing = run_cli("check", project(files), "--format", "json")
+
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(
+        "importcanon: error: contracts/importcanon.toml:2: [cycles] exclude_type_checking = false cannot be "
+        "honoured: .importlinter sets exclude_type_checking_imports = True"
+    )
+    assert agreeing.exit_code == 1
+    assert ["core.typed_a", "core.typed_b"] not in [f["cycle"] for f in agreeing.findings("import-cycle")]

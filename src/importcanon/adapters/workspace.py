@@ -8,6 +8,7 @@ from pathlib import Path
 from importcanon.adapters.configuration import read_contracts, read_import_linter_config
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.adapters.sources import discover_packages
+from importcanon.application.cycles import raise_type_checking_conflict
 from importcanon.application.project import Project
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.errors import ConfigurationError, UsageError
@@ -57,6 +58,8 @@ def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool
         include_external_packages=bool(import_linter and import_linter.flag("include_external_packages")),
         exclude_type_checking_imports=bool(import_linter and import_linter.flag("exclude_type_checking_imports")),
     )
+    if options.exclude_type_checking_imports and contracts.cycles and not contracts.cycles.exclude_type_checking:
+        raise_type_checking_conflict(contracts.cycles, import_linter)
     # Not resolved: a cache directory that is a symbolic link must be seen as one (and refused).
     cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR) if use_cache else None
     project, store = load_project(project_dir, packages, contracts.settings.exclude, options, cache)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from importcanon.application.project import Project
-from importcanon.domain.contracts import CycleContract
+from importcanon.domain.contracts import CycleContract, ImportLinterConfig
 from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts, cycle_imports_digest
 from importcanon.domain.errors import ConfigurationError, UsageError
 from importcanon.domain.modules import is_within, within_any
@@ -51,6 +51,20 @@ def cycle_scope(project: Project, contract: CycleContract | None, packages: Sequ
                 line=origin.line if origin else None,
             )
     return CycleScope(chosen or project.root_packages, contract.exclude_type_checking if contract else True)
+
+
+def raise_type_checking_conflict(contract: CycleContract, import_linter: ImportLinterConfig | None) -> NoReturn:
+    """``[cycles] exclude_type_checking = false`` cannot be honoured when the import-linter
+    configuration leaves TYPE_CHECKING imports out of the one graph: say so, never ignore it."""
+    origin = contract.origin
+    where = import_linter.path if import_linter else "the import-linter configuration"
+    raise ConfigurationError(
+        f"[cycles] exclude_type_checking = false cannot be honoured: {where} sets "
+        "exclude_type_checking_imports = True, so imports under `if TYPE_CHECKING:` are not in the "
+        "import graph at all; drop one of the two settings",
+        path=origin.path if origin else None,
+        line=origin.line if origin else None,
+    )
 
 
 def project_cycles(
