@@ -22,6 +22,8 @@ from conftest import run_cli, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from importcanon.domain.findings import fingerprint_of
+
 MODULES = [f"pkg.m{i}" for i in range(5)]
 KINDS = ["module", "deferred", "type-checking", "guarded"]
 CONTRACTS = '[settings]\nroot_packages = ["pkg"]\n\n[cycles]\n'
@@ -275,3 +277,151 @@ def test_without_a_recorded_digest_every_new_cyclic_import_stands_on_its_own(pro
         ("pkg/c.py", 2),
     ]
     assert run_cli("baseline", "show", root).exit_code == 0
+
+
+# import-linter contracts whose chains tie: layers, forbidden and acyclic_siblings ------------------
+
+CONTRACT_MODULES = ["app.high.a", "app.high.b", "app.low.x", "app.low.y", "app.u1", "app.u2"]
+IMPORT_LINTER = """
+[importlinter]
+root_package = app
+
+[importlinter:contract:layers]
+name = High above low
+type = layers
+layers =
+    app.high
+    app.low
+
+[importlinter:contract:forbidden]
+name = Low never reaches high
+type = forbidden
+source_modules =
+    app.low
+forbidden_modules =
+    app.high
+
+[importlinter:contract:siblings]
+name = Children of app are acyclic
+type = acyclic_siblings
+ancestors =
+    app
+"""
+
+contract_statements = st.builds(
+    Statement, st.sampled_from(CONTRACT_MODULES), st.sampled_from(CONTRACT_MODULES), st.sampled_from(KINDS)
+).filter(lambda s: s.importer != s.imported)
+
+
+def write_contract_graph(root: Path, statements: list[Statement]) -> dict[Statement, tuple[str, int]]:
+    files = {
+        "app/__init__.py": "",
+        "app/high/__init__.py": "",
+        "app/low/__init__.py": "",
+        ".importlinter": IMPORT_LINTER,
+        "contracts/importcanon.toml": '[settings]\nroot_packages = ["app"]\n',
+    }
+    located = {}
+    for module in CONTRACT_MODULES:
+        path = module.replace(".", "/") + ".py"
+        text, lines = render(module, [s for s in statements if s.importer == module])
+        files[path] = text
+        located.update({statement: (path, line) for statement, line in lines.items()})
+    write_project(root, files)
+    return located
+
+
+def contract_findings(report: dict) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == "contract"]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=st.lists(contract_statements, min_size=3, max_size=10, unique=True), extra=contract_statements)
+def test_contract_findings_never_flip_when_an_import_comes_and_goes(graph, extra):
+    with workdir() as directory:
+        root = directory / "project"
+        cache = ("--cache-dir", directory / "cache")
+        write_contract_graph(root, graph)
+        assert run_cli("baseline", "create", root, *cache).exit_code == 0
+        before = (root / "contracts/baseline.json").read_bytes()
+
+        located = write_contract_graph(root, [*graph, extra])
+        grown = check(root)
+
+        assert grown["fixed"] == []  # nothing recorded changed status
+        for finding in contract_findings(grown):
+            direct = len(finding["chain"]) == 1 and finding["contract"] != "Children of app are acyclic"
+            if finding["status"] == "new" and (direct or finding["contract"] == "Children of app are acyclic"):
+                assert (finding["path"], finding["line"]) == located[extra], finding
+        assert run_cli("baseline", "update", root, "--allow-growth", *cache).exit_code == 0
+
+        write_contract_graph(root, graph)
+        shrunk = check(root)
+        update = run_cli("baseline", "update", root, *cache)
+
+        assert shrunk["summary"]["new"] == 0, [f["message"] for f in shrunk["findings"] if f["status"] == "new"]
+        assert update.exit_code == 0
+        assert (root / "contracts/baseline.json").read_bytes() == before
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=st.lists(contract_statements, max_size=10, unique=True),
+    second=st.lists(contract_statements, max_size=10, unique=True),
+)
+def test_contract_findings_agree_cold_warm_and_without_cache(first, second):
+    with workdir() as directory:
+        root = directory / "project"
+        write_contract_graph(root, first)
+        check(root)
+        write_contract_graph(root, second)
+
+        warm = check(root)
+        uncached = check(root, "--no-cache")
+        shutil.rmtree(directory / "cache")
+        cold = check(root)
+
+        assert snapshot(warm) == snapshot(uncached) == snapshot(cold)
+
+
+def test_equally_short_chains_are_one_finding_of_the_pair_whatever_grimp_picks(project):
+    files = {
+        "app/__init__.py": "",
+        "app/high/__init__.py": "",
+        "app/high/a.py": "X = 1\n",
+        "app/low/__init__.py": "",
+        "app/low/x1.py": "import app.m\n",
+        "app/low/x2.py": "import app.m\n",
+        "app/low/y.py": "import app.u1\nimport app.u2\n",
+        "app/m.py": "import app.high.a\n",
+        "app/u1.py": "import app.high.a\n",
+        "app/u2.py": "import app.high.a\n",
+        ".importlinter": IMPORT_LINTER.replace("[importlinter:contract:siblings]", "[importlinter:unused]"),
+        "contracts/importcanon.toml": '[settings]\nroot_packages = ["app"]\n',
+    }
+    root = project(files)
+    assert run_cli("baseline", "create", root).exit_code == 0
+
+    run = run_cli("check", root, "--format", "json")
+    (root / "app/low/a0.py").write_text("X = 0\n")  # an unrelated module: grimp's choice may move
+    (root / "app/low/x1.py").write_text("import app.m\n\n\nY = 2\n")
+    moved = run_cli("check", root, "--format", "json")
+
+    chains = {f["contract"]: f for f in run.findings("contract")}
+    forbidden = chains["Low never reaches high"]
+    # grimp reports one of x1 -> m -> a and x2 -> m -> a (a tie): the finding is the pair's.
+    assert forbidden["message"].splitlines() == [
+        "app.low is not allowed to import app.high through 3 chains of imports (contract 'Low never reaches high'):",
+        "  app.low.x1 -> app.m (app/low/x1.py: l.1 module)",
+        "  app.m -> app.high.a (app/m.py: l.1 module)",
+        "  (and: app.low.y -> app.u1 -> app.high.a (app/low/y.py: l.1))",
+        "  (and: app.low.y -> app.u2 -> app.high.a (app/low/y.py: l.2))",
+    ]
+    assert forbidden["fingerprint"] == fingerprint_of(
+        "contract", ("Low never reaches high", "app.low", "app.high", "indirect")
+    )
+    assert {f["fingerprint"] for f in run.findings("contract")} == {
+        f["fingerprint"] for f in moved.findings("contract")
+    }
+    assert run.json["summary"]["new"] == moved.json["summary"]["new"] == 0
+    assert moved.json["summary"]["fixed"] == 0

@@ -10,8 +10,12 @@ from typing import Any
 from importcanon.application.analyses.broken_imports import find_broken_imports
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
-from importcanon.application.analyses.import_cycles import attribute_new_cycles, find_import_cycles
-from importcanon.application.analyses.import_linter import check_import_linter_contracts, contract_name
+from importcanon.application.analyses.import_cycles import attribute_new_cycles, find_import_cycles, imports_digest
+from importcanon.application.analyses.import_linter import (
+    check_import_linter_contracts,
+    contract_name,
+    has_sibling_contracts,
+)
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.suppressions import apply_suppressions
@@ -32,7 +36,7 @@ class CheckResult:
     fixed: list[BaselineEntry] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    cycle_imports: dict[str, str] | None = None  # the [cycles] scope digest a baseline records
+    cycle_imports: dict[str, str] | None = None  # the digest of the imports a baseline records
 
     def count(self, status: Status) -> int:
         return sum(1 for finding in self.findings if finding.status is status)
@@ -78,7 +82,8 @@ def run_check(
     progress("broken imports")
     findings.extend(find_broken_imports(resolver, contracts))
     progress("import cycles")
-    cycle_findings, cycle_metrics, cycle_imports = find_import_cycles(project, scope)
+    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
+    cycle_imports = imports_digest(project) if scope or has_sibling_contracts(import_linter) else None
     findings.extend(cycle_findings)
     suppressed: list[Finding] = []
     counts: dict[str, int] = {}

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract, ImportLinterConfig
-from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts, cycle_imports_digest
+from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts
 from importcanon.domain.errors import ConfigurationError, UsageError
 from importcanon.domain.modules import is_within, within_any
 
@@ -119,17 +119,6 @@ def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[Cy
         "cyclic-imports", key, [(i.importer, i.imported, i.component, i.import_time, list(i.cycle)) for i in found]
     )
     return components, found
-
-
-def scope_digest(project: Project, scope: CycleScope) -> dict[str, str]:
-    """The digest of the scope's imports a baseline records (see ``cycle_imports_digest``)."""
-    packages = sorted(set(scope.packages))
-    imports = {
-        module: {imported: n for imported, n in project.import_counts(module).items() if within_any(imported, packages)}
-        for module in project.modules
-        if within_any(module, packages)
-    }
-    return cycle_imports_digest(imports)
 
 
 def _component_to_primitive(component: CycleComponent) -> Any:

@@ -15,27 +15,36 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from importcanon.application.cycles import CycleScope, project_cyclic_imports, scope_digest
+from importcanon.application.cycles import CycleScope, project_cyclic_imports
 from importcanon.application.project import Project
-from importcanon.domain.cycles import CycleComponent, CyclicImport, hops, module_key
+from importcanon.domain.cycles import CycleComponent, CyclicImport, cycle_imports_digest, hops, module_key
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding, Status
+from importcanon.domain.modules import within_any
 
 RULE = "import-cycle"
 _LISTED = 12  # consequences named in a message; the JSON report has them all
 
 
-def find_import_cycles(
-    project: Project, scope: CycleScope | None
-) -> tuple[list[Finding], dict[str, Any], dict[str, str] | None]:
-    """Findings, metrics and the scope digest for a baseline, for a ``[cycles]`` contract's scope
-    (None: no contract, no findings, no digest)."""
+def find_import_cycles(project: Project, scope: CycleScope | None) -> tuple[list[Finding], dict[str, Any]]:
+    """Findings and metrics for a ``[cycles]`` contract's scope (None: no contract, no findings)."""
     if scope is None:
-        return [], {}, None
+        return [], {}
     components, cyclic = project_cyclic_imports(project, scope)
     by_label = {component.modules[0]: component for component in components}
     findings = [_finding(project, scope, by_label[item.component], item) for item in cyclic]
-    return findings, cycle_metrics(components), scope_digest(project, scope)
+    return findings, cycle_metrics(components)
+
+
+def imports_digest(project: Project) -> dict[str, str]:
+    """What a baseline records of the root packages' imports (see ``cycle_imports_digest``)."""
+    packages = project.root_packages
+    imports = {
+        module: {imported: n for imported, n in project.import_counts(module).items() if within_any(imported, packages)}
+        for module in project.modules
+        if within_any(module, packages)
+    }
+    return cycle_imports_digest(imports)
 
 
 def cycle_metrics(components: list[CycleComponent]) -> dict[str, Any]:
@@ -101,35 +110,39 @@ def _finding(project: Project, scope: CycleScope, component: CycleComponent, ite
 def attribute_new_cycles(
     findings: Sequence[Finding], recorded: Mapping[str, str] | None, current: Mapping[str, str] | None
 ) -> list[Finding]:
-    """Report the imports a change only put on a cycle inside the finding of the import that did it.
+    """Report what a change only put on a cycle inside the finding of the new import that did it.
 
-    A new ``import-cycle`` finding whose importer's imports are the ones the baseline recorded
-    (``recorded``, the scope digest written with it) existed then: a new import elsewhere put it
-    on a cycle. It is listed in, and counted by, the first new finding of its component whose
-    importer did change. Without a recorded digest (an older baseline, none at all) every finding
-    stands on its own.
+    Cycle findings (``import-cycle``, and acyclic_siblings pairs, which carry a ``component``) are
+    attributed the same way. A new one whose importing modules import what the baseline recorded
+    (``recorded``, the digest written with it) existed then: a new import elsewhere put it on a
+    cycle. It is listed in, and counted by, the first new finding of its component whose importer
+    did change. Without a recorded digest (an older baseline, none at all) every finding stands on
+    its own.
     """
     if recorded is None or current is None:
         return list(findings)
-    new = [f for f in findings if f.rule == RULE and f.status is Status.NEW and f.module is not None]
+    new = [f for f in findings if f.status is Status.NEW and "component" in f.details]
+
+    def group(finding: Finding) -> tuple[str, str, str]:
+        return (finding.rule, str(finding.details.get("contract")), str(finding.details["component"]))
 
     def changed(finding: Finding) -> bool:
-        key = module_key(finding.module or "")
-        return key not in recorded or recorded[key] != current.get(key)
+        keys = [module_key(module) for module in finding.details.get("importers") or [finding.module or ""]]
+        return any(key not in recorded or recorded[key] != current.get(key) for key in keys)
 
-    causes: dict[str, list[Finding]] = {}
+    causes: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in new:
         if changed(finding):
-            causes.setdefault(finding.details["component"], []).append(finding)
-    consequences: dict[str, list[Finding]] = {}
+            causes.setdefault(group(finding), []).append(finding)
+    consequences: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in new:
-        if not changed(finding) and finding.details["component"] in causes:
-            consequences.setdefault(finding.details["component"], []).append(finding)
-    absorbed = {id(finding) for group in consequences.values() for finding in group}
+        if not changed(finding) and group(finding) in causes:
+            consequences.setdefault(group(finding), []).append(finding)
+    absorbed = {id(finding) for members in consequences.values() for finding in members}
     grouped = {}
-    for component, group in consequences.items():
-        for position, cause in enumerate(causes[component]):
-            grouped[id(cause)] = _with_consequences(cause, group, owner=position == 0)
+    for key, members in consequences.items():
+        for position, cause in enumerate(causes[key]):
+            grouped[id(cause)] = _with_consequences(cause, members, owner=position == 0)
     return [grouped.get(id(finding), finding) for finding in findings if id(finding) not in absorbed]
 
 

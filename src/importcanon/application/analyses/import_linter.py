@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import grimp
@@ -78,9 +78,10 @@ def check_import_linter_contracts(
             problems = "; ".join(f"{key}: {message}" for key, message in sorted(error.errors.items()))
             outcome.findings.append(broken.unusable(f"invalid options: {problems}"))
             continue
+        checked = copy.deepcopy(graph)  # the contract removes its ignore_imports from it
         try:
             with plugin_output_to_stderr():
-                check = contract.check(copy.deepcopy(graph), verbose=False)
+                check = contract.check(checked, verbose=False)
         except Exception as error:  # import-linter signals unusable contracts with plain exceptions
             outcome.findings.append(broken.unusable(str(error) or type(error).__name__))
             continue
@@ -90,8 +91,13 @@ def check_import_linter_contracts(
         outcome.warnings.extend(f"contract '{name}': {warning}" for warning in check.warnings)
         if not check.kept:
             guidance = str(options.get("broken_contract_guidance") or "").strip()
-            outcome.findings.extend(broken.violations(contract, check, guidance))
+            outcome.findings.extend(broken.violations(contract, check, guidance, checked))
     return outcome
+
+
+def has_sibling_contracts(config: ImportLinterConfig | None) -> bool:
+    """Whether an acyclic_siblings contract is configured (its findings are cycles too)."""
+    return config is not None and any(str(options.get("type")) == "acyclic_siblings" for options in config.contracts)
 
 
 def _plugin_types(
@@ -153,31 +159,30 @@ class _Broken:
             details={"contract": self.name},
         )
 
-    def violations(self, contract: Contract, check: ContractCheck, guidance: str) -> Iterable[Finding]:
+    def violations(
+        self, contract: Contract, check: ContractCheck, guidance: str, checked: grimp.ImportGraph
+    ) -> Iterable[Finding]:
+        """The findings of a broken contract, each identified by what it is about, never by a
+        chain that grimp chose among equally short ones (``checked``: the graph it ran on)."""
         metadata = check.metadata
         if isinstance(contract, (LayersContract, IndependenceContract)):
             key = "invalid_dependencies" if isinstance(contract, LayersContract) else "invalid_chains"
             for dependency in metadata.get(key, []):
                 importer = dependency.get("importer", dependency.get("downstream_module"))
                 imported = dependency.get("imported", dependency.get("upstream_module"))
-                for route in dependency["routes" if "routes" in dependency else "chains"]:
-                    yield self._chain(
-                        f"{importer} is not allowed to import {imported}",
-                        _hops(route["chain"]),
-                        _hops(route["extra_firsts"]) + _hops(route["extra_lasts"]),
-                        guidance,
-                    )
+                routes = [
+                    (_hops(route["chain"]), _hops(route["extra_firsts"]) + _hops(route["extra_lasts"]))
+                    for route in dependency["routes" if "routes" in dependency else "chains"]
+                ]
+                yield from self._dependency(importer, imported, routes, guidance)
             for module in sorted(metadata.get("undeclared_modules", ())):
                 yield self._undeclared(module)
         elif isinstance(contract, ForbiddenContract):
             for dependency in metadata["invalid_chains"]:
-                for chain in dependency["chains"]:
-                    yield self._chain(
-                        f"{dependency['downstream_module']} is not allowed to import {dependency['upstream_module']}",
-                        _hops(chain),
-                        [],
-                        guidance,
-                    )
+                routes = [(_hops(chain), []) for chain in dependency["chains"]]
+                yield from self._dependency(
+                    dependency["downstream_module"], dependency["upstream_module"], routes, guidance
+                )
         elif isinstance(contract, ProtectedContract):
             for broken in metadata["illegal_imports"]:
                 for link in broken.illegal_links:
@@ -189,25 +194,129 @@ class _Broken:
                     )
         elif isinstance(contract, AcyclicSiblingsContract):
             for package, breakers in sorted(metadata["cycle_breakers_by_package"].items()):
-                for importer, imported in sorted(breakers):
-                    hop = Hop(importer, imported, _lines(self.project, importer, imported))
-                    yield self._chain(
-                        f"the children of {package} import each other in a cycle; this is one of "
-                        f"{len(breakers)} imports whose removal makes them acyclic",
-                        [hop],
-                        [],
-                        guidance,
-                    )
+                yield from self._sibling_cycles(package, sorted(breakers), checked, guidance)
         else:
             yield self._rendered(contract, check, guidance)
 
-    def _chain(self, summary: str, hops: Sequence[Hop], extras: Sequence[Hop], guidance: str) -> Finding:
+    def _dependency(
+        self, importer: str, imported: str, routes: Sequence[tuple[list[Hop], list[Hop]]], guidance: str
+    ) -> Iterable[Finding]:
+        """One finding per direct import that breaks the dependency (each is a fact of the code),
+        and one for all its indirect chains together: which of several equally short chains grimp
+        reports depends on a tie-break, so they share one identity, the pair of modules, and the
+        chain shown first is the smallest by name."""
+        summary = f"{importer} is not allowed to import {imported}"
+        direct = sorted(
+            {hop for chain, extras in routes if len(chain) == 1 for hop in (*chain, *extras)},
+            key=lambda hop: (hop.importer, hop.imported),
+        )
+        for hop in direct:
+            yield self._chain(summary, [hop], [], guidance)
+        indirect = sorted(
+            ((chain, extras) for chain, extras in routes if len(chain) > 1),
+            key=lambda route: [(hop.importer, hop.imported) for hop in route[0]],
+        )
+        if indirect:
+            (chain, extras), others = indirect[0], indirect[1:]
+            finding = self._chain(
+                f"{summary} through {len(indirect)} chains of imports" if others else summary,
+                chain,
+                extras,
+                guidance,
+                identity=(self.name, importer, imported, "indirect"),
+            )
+            if others:
+                listed = [f"  (and: {self._arrow(other)})" for other, _ in others]
+                details = dict(
+                    finding.details, other_chains=[[o[0].importer, *(h.imported for h in o)] for o, _ in others]
+                )
+                finding = replace(finding, message="\n".join([finding.message, *listed]), details=details)
+            yield finding
+
+    def _arrow(self, chain: Sequence[Hop]) -> str:
+        first = chain[0]
+        line = next((line for line in first.lines if line is not None), None)
+        where = f"{self.project.path_of(first.importer)}: l.{line}" if line is not None else first.importer
+        return " -> ".join([first.importer, *(hop.imported for hop in chain)]) + f" ({where})"
+
+    def _sibling_cycles(
+        self, package: str, breakers: Sequence[tuple[str, str]], checked: grimp.ImportGraph, guidance: str
+    ) -> Iterable[Finding]:
+        """One finding per pair of children of ``package`` that lies on a cycle among them (child
+        A imports child B, and B reaches A back): which pairs do is a fact of the code, where the
+        imports import-linter nominates to break the cycle depend on a tie-break."""
+        children = sorted(checked.find_children(package))
+        owner = {child: child for child in children}
+        for child in children:
+            owner.update(dict.fromkeys(checked.find_descendants(child), child))
+        imports: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for module in sorted(owner):
+            for target in sorted(checked.find_modules_directly_imported_by(module)):
+                if target in owner and owner[target] != owner[module]:
+                    imports.setdefault((owner[module], owner[target]), []).append((module, target))
+        nominated = {(owner.get(u), owner.get(v)) for u, v in breakers}
+        for cycle_pairs in _cyclic_pairs(imports):
+            if not cycle_pairs & nominated:
+                continue  # children import-linter was told to skip
+            component = f"{package}:{min(u for u, _ in cycle_pairs)}"
+            for pair in sorted(cycle_pairs):
+                yield self._sibling_pair(package, pair, imports[pair], breakers, guidance, component)
+
+    def _sibling_pair(
+        self,
+        package: str,
+        pair: tuple[str, str],
+        links: Sequence[tuple[str, str]],
+        breakers: Sequence[tuple[str, str]],
+        guidance: str,
+        component: str,
+    ) -> Finding:
+        hops = [Hop(u, v, _lines(self.project, u, v)) for u, v in links]
+        first = hops[0]
+        nominated = [f"{u} -> {v}" for u, v in breakers]
+        message = "\n".join(
+            [
+                f"{pair[0]} imports {pair[1]}, and the children of {package} import each other in a cycle "
+                f"through it (contract '{self.name}'):"
+            ]
+            + [f"  {self._describe(hop)}" for hop in hops]
+        )
+        suggestion = guidance or (
+            f"Remove the imports of {pair[1]} from {pair[0]}, or move what they need to a module both may "
+            f"import; import-linter would remove {'; '.join(nominated)} to make the children acyclic."
+        )
+        return Finding(
+            rule=RULE,
+            path=self.project.path_of(first.importer),
+            line=next((line for line in first.lines if line is not None), None),
+            module=first.importer,
+            message=message,
+            suggestion=suggestion,
+            identity=(self.name, package, f"{pair[0]}>{pair[1]}"),
+            details={
+                "contract": self.name,
+                "chain": [self._hop_details(hop) for hop in hops],
+                "importer": pair[0],
+                "imported": pair[1],
+                "component": component,
+                "importers": sorted({hop.importer for hop in hops}),
+            },
+        )
+
+    def _chain(
+        self,
+        summary: str,
+        hops: Sequence[Hop],
+        extras: Sequence[Hop],
+        guidance: str,
+        identity: tuple[str, ...] | None = None,
+    ) -> Finding:
         first = hops[0]
         sites = [self._describe(hop) for hop in hops]
         message = "\n".join(
             [f"{summary} (contract '{self.name}'):"]
             + [f"  {site}" for site in sites]
-            + [f"  (also: {self._describe(extra)})" for extra in extras]
+            + [f"  (also: {self._describe(extra)})" for extra in sorted(extras, key=lambda h: (h.importer, h.imported))]
         )
         if len(hops) == 1:
             advice = f"Remove the import of {first.imported} from {first.importer}"
@@ -224,7 +333,7 @@ class _Broken:
             module=first.importer,
             message=message,
             suggestion=suggestion,
-            identity=(self.name, *(f"{hop.importer}>{hop.imported}" for hop in hops)),
+            identity=identity or (self.name, *(f"{hop.importer}>{hop.imported}" for hop in hops)),
             details={
                 "contract": self.name,
                 "chain": [self._hop_details(hop) for hop in hops],
@@ -285,3 +394,28 @@ def _hops(links: Sequence[dict[str, Any]]) -> list[Hop]:
 
 def _lines(project: Project, importer: str, imported: str) -> tuple[int | None, ...]:
     return tuple(site.line for site in project.sites(importer, imported)) or (None,)
+
+
+def _cyclic_pairs(imports: Mapping[tuple[str, str], object]) -> list[set[tuple[str, str]]]:
+    """The pairs of a small graph (the children of one package) that lie on a cycle, by strongly
+    connected component: a pair does when its target reaches its source back."""
+    successors: dict[str, set[str]] = {}
+    for u, v in imports:
+        successors.setdefault(u, set()).add(v)
+
+    def reach(start: str) -> set[str]:
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in successors.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    reachable = {node: reach(node) for node in successors}
+    groups: dict[frozenset[str], set[tuple[str, str]]] = {}
+    for u, v in imports:
+        if u in reachable.get(v, ()):
+            component = frozenset(n for n in reachable[u] if u in reachable.get(n, ()))
+            groups.setdefault(component, set()).add((u, v))
+    return [groups[key] for key in sorted(groups, key=sorted)]
