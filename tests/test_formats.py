@@ -130,8 +130,11 @@ def test_github_commands_parse_back_to_the_new_findings_file_and_line(mixed, mon
     commands = [parse_command(line) for line in run.stdout.splitlines() if line.startswith("::")]
 
     new = [f for f in json_report(mixed)["findings"] if f["status"] == "new"]
-    errors = [(props["file"], int(props["line"]), props["title"], message) for name, props, message in commands
-              if name == "error"]
+    errors = [
+        (props["file"], int(props["line"]), props["title"], message)
+        for name, props, message in commands
+        if name == "error"
+    ]
     assert [(file, line, title) for file, line, title, _ in errors] == [
         (f"project/{f['path']}", f["line"], f"importcanon {f['rule']}") for f in new
     ]
@@ -202,8 +205,14 @@ def test_several_reports_from_one_scan(mixed, tmp_path):
     sarif, junit, github = tmp_path / "out.sarif", tmp_path / "out.xml", tmp_path / "annotations.txt"
 
     run = run_cli(
-        "check", mixed, "--output-format", f"sarif={sarif}", "--output-format", f"junit={junit}",
-        "--output-format", f"github={github}",
+        "check",
+        mixed,
+        "--output-format",
+        f"sarif={sarif}",
+        "--output-format",
+        f"junit={junit}",
+        "--output-format",
+        f"github={github}",
     )
 
     assert run.exit_code == 1

@@ -162,7 +162,7 @@ one_line = st.text(alphabet=st.characters(blacklist_characters="\r\n\x0b\x0c\x1c
 @settings(max_examples=200)
 @given(rules=rule_ids, reason=one_line, spaces=st.sampled_from(["", " ", "  "]))
 def test_every_well_formed_comment_parses_to_its_rules_and_reason(rules, reason, spaces):
-    comment = f"#{spaces}importcanon:{spaces}ignore[{(','+spaces).join(rules)}]"
+    comment = f"#{spaces}importcanon:{spaces}ignore[{(',' + spaces).join(rules)}]"
     if reason.strip():
         comment += f" -- {reason}"
     parsed = parse_comment(comment)

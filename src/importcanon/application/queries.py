@@ -105,8 +105,47 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
                     broken=outcome.reason if isinstance(outcome, Broken) else None,
                 )
             )
+    bindings.extend(_star_bindings(resolver, symbol, {binding.module for binding in bindings}))
     bindings.sort(key=lambda b: (b.path, b.line))
     return WhereReport(symbol, contracts.canonical_home(symbol), tuple(bindings), tuple(sorted(imported_from)))
+
+
+def _star_bindings(resolver: Resolver, symbol: str, homes: set[str]) -> Iterator[SymbolBinding]:
+    """Modules that bind ``symbol`` only through ``from x import *`` (honouring ``__all__``): their
+    text never names it, so they are found from the homes outwards, importer by importer."""
+    project = resolver.project
+    exporters = set(homes)
+    frontier = sorted(homes)
+    while frontier:
+        exporter = frontier.pop()
+        for importer in sorted(project.graph.find_modules_that_directly_import(exporter)):
+            if importer in exporters or importer not in project.modules or symbol in resolver.namespace(importer):
+                continue
+            parsed = resolver.parsed(importer)
+            star = next(
+                (
+                    statement
+                    for statement in (parsed.imports if parsed else ())
+                    if statement.scope == 0
+                    and statement.is_star
+                    and resolver.import_source(importer, statement) == exporter
+                    and resolver.exports(exporter, symbol)
+                ),
+                None,
+            )
+            if star is None:
+                continue
+            exporters.add(importer)
+            frontier.append(importer)
+            outcome = resolver.lookup(importer, symbol)
+            yield SymbolBinding(
+                module=importer,
+                path=project.path_of(importer) or importer,
+                line=star.line,
+                kind="re-export",
+                resolves_to=outcome.qualified if isinstance(outcome, Resolved) else None,
+                broken=outcome.reason if isinstance(outcome, Broken) else None,
+            )
 
 
 def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str]) -> str | None:

@@ -223,7 +223,7 @@ class Resolver:
             return self.module_ref(submodule)
         stars = self._stars.get(module, [])
         for star in stars:
-            if self._exports(star, name):
+            if self.exports(star, name):
                 return _Next((star, name))
         if self.provides_anything(module):
             return None
@@ -240,7 +240,7 @@ class Resolver:
             return False  # a namespace package inside the root packages: submodules only
         if self.parsed(module) is None:
             return None
-        if name in self.namespace(module) or any(self._exports(star, name) for star in self._stars[module]):
+        if name in self.namespace(module) or any(self.exports(star, name) for star in self._stars[module]):
             return True
         return None if self.provides_anything(module) else False
 
@@ -330,7 +330,7 @@ class Resolver:
                     return self._binding_step(local[-1])
         return _Next((module, name))
 
-    def _exports(self, module: str, name: str) -> bool:
+    def exports(self, module: str, name: str) -> bool:
         """Whether ``from module import *`` binds ``name`` (through further star imports too)."""
         seen: set[str] = set()
         pending = [module]

@@ -22,8 +22,7 @@ def render(context: ReportContext) -> str:
     new = result.count(Status.NEW)
     verdict = "fails" if new else "passes"
     head = [
-        f"### importcanon {verdict}: {new} new, {result.count(Status.BASELINED)} baselined, "
-        f"{result.fixed_count} fixed",
+        f"### importcanon {verdict}: {new} new, {result.count(Status.BASELINED)} baselined, {result.fixed_count} fixed",
         "",
     ]
     head.extend(_rule_table(context))

@@ -40,8 +40,7 @@ def render(context: ReportContext) -> str:
             }
         },
         "originalUriBaseIds": {ROOT: {"uri": context.project_root.resolve().as_uri() + "/"}},
-        "results": [_result(finding) for finding in result.findings]
-        + [_absent(entry) for entry in result.fixed],
+        "results": [_result(finding) for finding in result.findings] + [_absent(entry) for entry in result.fixed],
         "columnKind": "unicodeCodePoints",
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -16,9 +16,7 @@ def location(finding: Finding) -> str:
 
 
 def render(context: ReportContext) -> str:
-    return render_text(
-        context.result, context.elapsed, quiet=context.quiet, show_baselined=context.show_baselined
-    )
+    return render_text(context.result, context.elapsed, quiet=context.quiet, show_baselined=context.show_baselined)
 
 
 def render_text(

@@ -1,0 +1,51 @@
+"""``from x import *`` in every resolution and in ``where``: a module that binds a name only
+through a star import is a home of it (kind re-export), and ``__all__`` decides what a star brings."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+
+STARS = {
+    ".importlinter": "[importlinter]\nroot_package = app\n",
+    "app/__init__.py": "",
+    "app/core/__init__.py": "from app.core.models import *\n",  # 1: star-only binder, a package
+    "app/core/models.py": "__all__ = ['Thing']\n\n\nclass Thing:\n    pass\n\n\nclass Hidden:\n    pass\n",
+    "app/api.py": '"""API."""\nfrom app.core import *\n',  # 2: star of a star
+    "app/private.py": "from app.core.models import *\n",
+    "app/user.py": "from app.api import Thing\nfrom app.private import Hidden\n\n\ndef use():\n    return Thing, Hidden\n",
+}
+
+
+def test_where_lists_a_star_only_binding_as_a_re_export_at_the_star_import(project):
+    root = project(STARS)
+
+    document = run_cli("where", "Thing", root, "--format", "json").json
+
+    assert [(b["path"], b["line"], b["kind"], b["resolves_to"]) for b in document["bindings"]] == [
+        ("app/api.py", 2, "re-export", "app.core.models.Thing"),
+        ("app/core/__init__.py", 1, "re-export", "app.core.models.Thing"),
+        ("app/core/models.py", 4, "definition", "app.core.models.Thing"),
+        ("app/private.py", 1, "re-export", "app.core.models.Thing"),
+    ]
+    assert document["implementations"] == 1
+
+
+def test_where_on_a_qualified_name_follows_the_stars(project):
+    root = project(STARS)
+
+    document = run_cli("where", "app.api.Thing", root, "--format", "json").json
+
+    assert document["asked_resolves_to"] == "app.core.models.Thing"
+
+
+def test_all_decides_what_a_star_import_brings(project):
+    root = project(STARS)
+
+    hidden = run_cli("where", "app.private.Hidden", root, "--format", "json").json
+    check = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert [b["path"] for b in hidden["bindings"]] == ["app/core/models.py"]
+    assert hidden["asked_broken"] == "app.private does not define, bind, re-export or provide Hidden"
+    assert [(f["path"], f["line"], f["name"]) for f in check.findings("broken-import")] == [
+        ("app/user.py", 2, "Hidden")
+    ]
