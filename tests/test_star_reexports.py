@@ -12,7 +12,9 @@ STARS = {
     "app/core/models.py": "__all__ = ['Thing']\n\n\nclass Thing:\n    pass\n\n\nclass Hidden:\n    pass\n",
     "app/api.py": '"""API."""\nfrom app.core import *\n',  # 2: star of a star
     "app/private.py": "from app.core.models import *\n",
-    "app/user.py": "from app.api import Thing\nfrom app.private import Hidden\n\n\ndef use():\n    return Thing, Hidden\n",
+    "app/user.py": (
+        "from app.api import Thing\nfrom app.private import Hidden\n\n\ndef use():\n    return Thing, Hidden\n"
+    ),
 }
 
 
