@@ -2,10 +2,12 @@
 
 A shim's top level holds nothing but imports and re-bindings (plus a docstring, ``__all__``,
 ``warnings.warn`` and ``try/except ImportError`` around imports) and re-exports at least one name
-from a project module that is not its own descendant. Not shims:
+from a project module that is not its own descendant, under its own name or a new one
+(``OldName = Thing``). Not shims:
 
-- a package ``__init__`` that gathers its own submodules (a facade), even if it also passes on a
-  name or two from elsewhere, and the modules a package ``__init__`` imports just to load them;
+- a package ``__init__`` whose re-exports all come from its own descendants (a facade), and the
+  modules a package ``__init__`` imports just to load them; one that also passes on names from
+  outside its package is a shim for those names;
 - names a module imports for itself while declaring its interface in ``__all__`` without them;
 - re-exports of third-party names (``try: import ujson as json``): no second home of project code;
 - a module that a ``[[canonical]]`` contract names as the home of a symbol: that is its purpose;
@@ -14,13 +16,13 @@ from a project module that is not its own descendant. Not shims:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from importcanon.application.symbols import Resolver
+from importcanon.application.symbols import Broken, Resolver
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within, within_any
+from importcanon.domain.modules import is_within, parent, within_any
 
 RULE = "shim-module"
 _LISTED = 3
@@ -81,9 +83,10 @@ def shim_re_exports(resolver: Resolver, module: str, canonical_homes: Collection
         return []
     everything = re_exports(resolver, module)
     if source_module.is_package:
-        if any(is_within(r.source, module) or _inside(r, module) for r in everything):
-            return []  # a facade: it gathers its own submodules
-        everything = [r for r in everything if not r.is_module]  # submodules loaded, not passed on
+        # What it gathers from its own submodules makes it a facade; what it passes on from
+        # outside its package makes it a shim for those names all the same. Modules it names
+        # are loaded, not passed on.
+        everything = [r for r in everything if not (r.is_module or is_within(r.source, module) or _inside(r, module))]
     if parsed.all_names is not None:
         declared = set(parsed.all_names)
         everything = [r for r in everything if r.name in declared or r.name == "*"]
@@ -111,17 +114,35 @@ def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
                 continue
             if binding.form == "module-import" and binding.name == binding.source_module:
                 continue  # plain ``import x``: a module used, not a name passed along
-            resolved = resolver.resolve_binding(binding)
+            outcome = resolver.lookup_binding(binding)
+            if isinstance(outcome, Broken):
+                continue  # passes nothing along: a broken-import finding covers it
             found.append(
                 ReExport(
                     binding.name,
                     source,
                     binding.line,
-                    resolved.qualified if resolved else None,
-                    is_module=bool(resolved and resolved.is_module),
+                    outcome.qualified if outcome else None,
+                    is_module=bool(outcome and outcome.is_module),
                 )
             )
+    found.extend(_renamed(resolver, module))
     return sorted(found, key=lambda r: (r.line, r.name))
+
+
+def _renamed(resolver: Resolver, module: str) -> Iterator[ReExport]:
+    """``OldName = Thing`` after ``from new.home import Thing``: the commonest compatibility shim
+    passes the project's object on under its old name."""
+    for bindings in resolver.namespace(module).values():
+        for binding in bindings:
+            if binding.form != "alias":
+                continue
+            resolved = resolver.resolve_binding(binding)
+            if resolved is None or resolved.external or resolved.is_module or is_within(resolved.qualified, module):
+                continue
+            yield ReExport(
+                binding.name, parent(resolved.qualified) or resolved.qualified, binding.line, resolved.qualified
+            )
 
 
 def _inside(reexport: ReExport, module: str) -> bool:

@@ -1,0 +1,66 @@
+"""The shim patterns real migrations leave behind: a renamed re-export, and a package __init__
+that passes on names from outside its package next to its own submodules."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+
+PATTERNS = {
+    ".importlinter": "[importlinter]\nroot_package = app\n",
+    "app/__init__.py": "",
+    "app/new/__init__.py": "",
+    "app/new/home.py": "class Thing:\n    pass\n\n\ndef helper():\n    return 1\n",
+    # (1) the commonest compatibility shim: the new object under its old name, declared in __all__
+    "app/old.py": (
+        '"""Moved to app.new.home."""\nfrom app.new.home import Thing\n\nOldName = Thing\n__all__ = ["OldName"]\n'
+    ),
+    # (2) a package that gathers its own submodule and also passes on a name from outside
+    "app/pkg/__init__.py": "from app.pkg.part import Piece\nfrom app.new.home import helper\n",
+    "app/pkg/part.py": "class Piece:\n    pass\n",
+    # a facade: every re-export comes from its own descendants
+    "app/facade/__init__.py": "from .part import Piece\nfrom app.facade.deeper.bit import Bit\n",
+    "app/facade/part.py": "class Piece:\n    pass\n",
+    "app/facade/deeper/__init__.py": "",
+    "app/facade/deeper/bit.py": "class Bit:\n    pass\n",
+    # a renamed local value is no re-export
+    "app/consts.py": "LIMIT = 3\nMAXIMUM = LIMIT\n",
+}
+
+
+def _shims(root):
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+    return {f["module"]: (f["path"], f["line"], f["reexports"]) for f in run.findings("shim-module")}
+
+
+def test_a_renamed_re_export_declared_in_all_is_a_shim(project):
+    shims = _shims(project(PATTERNS))
+
+    assert shims["app.old"] == (
+        "app/old.py",
+        4,
+        [{"name": "OldName", "source": "app.new.home", "resolves_to": "app.new.home.Thing"}],
+    )
+
+
+def test_a_package_passing_on_names_from_outside_is_a_shim_for_those_names_only(project):
+    shims = _shims(project(PATTERNS))
+
+    assert shims["app.pkg"] == (
+        "app/pkg/__init__.py",
+        2,
+        [{"name": "helper", "source": "app.new.home", "resolves_to": "app.new.home.helper"}],
+    )
+
+
+def test_facades_and_local_renames_are_not_shims(project):
+    shims = _shims(project(PATTERNS))
+
+    assert set(shims) == {"app.old", "app.pkg"}
+
+
+def test_explain_names_what_the_shim_passes_on(project):
+    root = project(PATTERNS)
+
+    explained = run_cli("explain", "app.pkg", root, "--format", "json").json
+
+    assert explained["shim_of"] == ["helper from app.new.home"]
