@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 import sys
@@ -124,7 +125,7 @@ class SafeDirectory:
     def error(self, message: str) -> ImportcanonError:
         return ImportcanonError(message, path=self.shown)
 
-    def check_target(self, name: str, *, what: str = "the file") -> os.stat_result | None:
+    def check_target(self, name: str) -> os.stat_result | None:
         """The target's own status (None when absent); an error when it is a link or not a file."""
         try:
             status = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
@@ -132,11 +133,11 @@ class SafeDirectory:
             return None
         if stat.S_ISLNK(status.st_mode):
             raise self.error(
-                f"{what} is a symbolic link: importcanon never writes through one (remove the link, "
+                "the file is a symbolic link: importcanon never writes through one (remove the link, "
                 "or name the file it points to)"
             )
         if not stat.S_ISREG(status.st_mode):
-            raise self.error(f"{what} is not a regular file: importcanon will not replace it")
+            raise self.error("the file is not a regular file: importcanon will not replace it")
         return status
 
     def read(self, name: str, limit: int = MAX_TEXT_FILE_BYTES) -> bytes:
@@ -181,9 +182,9 @@ class SafeDirectory:
 
     def remove_stale_temporaries(self, names: Sequence[str]) -> None:
         """Temporary files a killed run left beside ``names``; call only while holding the lock."""
-        prefixes = tuple(f".{name}." for name in names)
+        stale = re.compile("|".join(rf"\.{re.escape(name)}\.[0-9a-f]{{8}}\.tmp" for name in names))
         for entry in os.listdir(self.fd):
-            if entry.startswith(prefixes) and entry.endswith(".tmp") and len(entry.split(".")) >= 4:
+            if stale.fullmatch(entry):
                 self.unlink(entry)
 
     def discard_created(self) -> None:
