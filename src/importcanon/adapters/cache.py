@@ -17,6 +17,8 @@ never change its result nor end it with an error. Sections:
 - ``textfacts``: digest -> (may be a shim, needles searched for, needles found): what a glance at
   the raw bytes tells, so that a warm run knows which files mention a name without reading them.
 - ``kinds``: digest -> (line, kind) of every import statement, from the text scan (or a parse).
+- ``mentions``: digest -> {needle: (roles, plain from-imports)}: the roles a contracted name may
+  play in the file (see :mod:`importcanon.adapters.mentions`), so a warm run parses no more.
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
   results (the cycle analysis) reused while nothing they depend on has changed.
 
@@ -48,7 +50,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 7
+_FORMAT = 8
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -57,7 +59,7 @@ _CHECKSUM_SIZE = 16
 _MAX_CACHE_FILE_BYTES = 1 << 30
 _META = "meta.marshal"
 _RESULTS = "results.marshal"
-_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds")
+_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions")
 _OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
 #: Never through a link, never blocking on a FIFO.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -146,6 +148,21 @@ def _valid_kinds(entry: object) -> bool:
     )
 
 
+def _valid_mentions(entry: object) -> bool:
+    return type(entry) is dict and all(
+        _is_str(needle)
+        and type(found) is tuple
+        and len(found) == 2
+        and type(found[0]) is int
+        and type(found[1]) is tuple
+        and all(
+            type(source) is tuple and len(source) == 2 and type(source[0]) is int and _is_str(source[1])
+            for source in found[1]
+        )
+        for needle, found in entry.items()
+    )
+
+
 def _valid_parsed(entry: object) -> bool:
     """Only the outer shape; the reader of a parse turns a malformed inside into a miss."""
     if type(entry) is not tuple:
@@ -161,6 +178,7 @@ _VALIDATORS: dict[str, Callable[[object], bool]] = {
     "parsed": _valid_parsed,
     "textfacts": _valid_textfacts,
     "kinds": _valid_kinds,
+    "mentions": _valid_mentions,
 }
 
 
@@ -176,6 +194,7 @@ class FactCache:
         self.textfacts: dict[str, Primitive] = {}
         self.results: dict[str, list[tuple[str, Primitive]]] = {}
         self.kinds: dict[str, Primitive] = {}
+        self.mentions: dict[str, dict[str, Primitive]] = {}
         self.warnings: list[str] = []
         self._dirty_shards: set[int] = set()
         self._dirty_meta = False
@@ -316,6 +335,10 @@ class FactCache:
         self.kinds[digest] = kinds
         self._dirty_shards.add(_shard_of(digest))
 
+    def remember_mentions(self, digest: str, mentions: dict[str, Primitive]) -> None:
+        self.mentions[digest] = mentions
+        self._dirty_shards.add(_shard_of(digest))
+
     def remember_result(self, name: str, key: str, value: Primitive) -> None:
         """Keep the few latest results per analysis: a query for another scope must not evict
         the one every check needs."""
@@ -368,7 +391,7 @@ class FactCache:
             del self.scans[module]
             self._dirty_shards.add(_shard_of(module))
         digests = {entry[2] for entry in self.files.values()}
-        for section in (self.parsed, self.textfacts, self.kinds):
+        for section in (self.parsed, self.textfacts, self.kinds, self.mentions):
             for digest in [digest for digest in section if digest not in digests]:
                 del section[digest]
                 self._dirty_shards.add(_shard_of(digest))

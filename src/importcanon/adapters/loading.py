@@ -13,6 +13,7 @@ from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
+from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions
 from importcanon.adapters.parsing import parse_module
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
@@ -21,6 +22,7 @@ from importcanon.adapters.sources import (
     list_sources,
     locate_packages,
 )
+from importcanon.application.ports import Mention
 from importcanon.application.project import Project, RawImport
 from importcanon.domain.facts import (
     Binding,
@@ -33,6 +35,7 @@ from importcanon.domain.facts import (
     SyntaxProblem,
     TextImport,
 )
+from importcanon.domain.modules import absolute_import_target
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,35 @@ class FactStore:
         if source is None or self.load_text(source) is not None:
             return None
         return self.texts.get(module)
+
+    def mentions(self, needle: str) -> dict[str, Mention]:
+        found: dict[str, Mention] = {}
+        for module in self.modules_containing(frozenset({needle}))[needle]:
+            source = self._files[module]
+            digest = self.digest(source)
+            if digest is None:
+                continue
+            known = self.cache.mentions.get(digest, {})
+            roles_sources = known.get(needle)
+            if roles_sources is None:
+                data = self._read(source)
+                if data is None:
+                    continue
+                roles_sources = scan_mentions(data, needle)
+                self.cache.remember_mentions(digest, {**known, needle: roles_sources})
+            roles, sources = roles_sources
+            found[module] = Mention(
+                imports_from=frozenset(
+                    target
+                    for level, name in sources
+                    if (target := absolute_import_target(module, source.is_package, level, name or None))
+                ),
+                imports=bool(roles & IMPORTS),
+                binds=bool(roles & BINDS),
+                aliases=bool(roles & ALIASES),
+                calls=bool(roles & CALLS),
+            )
+        return found
 
     def shim_candidates(self) -> set[str]:
         return {

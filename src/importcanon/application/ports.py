@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from importcanon.domain.facts import ImportKind, ParsedModule, TextImport
+
+
+@dataclass(frozen=True)
+class Mention:
+    """The roles a name may play in one module, from its text (see adapters/mentions.py).
+
+    One-sided: a role that is False is certainly not played; a True one may be. ``imports_from``
+    holds the modules a plain ``from x import Name`` names (absolute); an import in any other form
+    sets ``imports``.
+    """
+
+    imports_from: frozenset[str]
+    imports: bool
+    binds: bool
+    aliases: bool
+    calls: bool
 
 
 class FactSource(Protocol):
@@ -44,6 +61,11 @@ class FactSource(Protocol):
     def evident_names(self, module: str) -> frozenset[str]:
         """Names the module plainly binds in column 0 (class, def, assignment, import), read from
         the text: a name here is bound; a name not here needs a parse to tell."""
+        ...
+
+    def mentions(self, needle: str) -> Mapping[str, Mention]:
+        """For each module whose source contains ``needle`` as a whole word, the roles it may
+        play there: what decides which of those modules an analysis has to parse."""
         ...
 
     def shim_candidates(self) -> set[str]:

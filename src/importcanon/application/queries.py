@@ -79,17 +79,36 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
         broken = outcome.reason if isinstance(outcome, Broken) else None
         return replace(report, asked=symbol, asked_resolves_to=answer, asked_broken=broken)
     project = resolver.project
-    mentioning = sorted(project.facts.modules_containing(frozenset({symbol}))[symbol])
-    imported_from: set[str] = set()
-    for module in mentioning:
+    mentions = project.facts.mentions(symbol)
+    # Parsed: the modules that may bind the name or import it other than plainly. The plain
+    # ``from x import symbol`` of the others is known from the text; such an import is a home
+    # only in a package, a possible shim, a module with ``__all__`` or one imported from.
+    parsed_ones = sorted(module for module, mention in mentions.items() if mention.imports or mention.binds)
+    plain = {
+        module: mention.imports_from
+        for module, mention in mentions.items()
+        if mention.imports_from and module not in parsed_ones
+    }
+    imported_from: set[str] = set().union(*plain.values())
+    for module in parsed_ones:
         parsed = resolver.parsed(module)
         for statement in parsed.imports if parsed else ():
             if (statement.module is not None or statement.level) and any(n == symbol for n, _ in statement.names):
                 source = resolver.import_source(module, statement)
                 if source:
                     imported_from.add(source)
+    with_all = project.facts.modules_containing(frozenset({"__all__"}))["__all__"]
+    shims = project.facts.shim_candidates()
+    homes = [
+        module
+        for module in plain
+        if module in imported_from
+        or module in with_all
+        or module in shims
+        or (module in project.modules and project.modules[module].is_package)
+    ]
     bindings = []
-    for module in mentioning:
+    for module in parsed_ones + homes:
         for binding in resolver.namespace(module).get(symbol, []):
             kind = _binding_kind(resolver, binding, imported_from)
             if kind is None:

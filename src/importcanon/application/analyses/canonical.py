@@ -29,19 +29,29 @@ def check_canonical_homes(
     findings: list[Finding] = []
     if not contracts:
         return findings
-    mentions = resolver.project.facts.modules_containing(frozenset(c.symbol for c in contracts))
     legacy_packages = [contract.package for contract in legacy]
     start_up = _StartUp(resolver.project)
     for contract in contracts:
         canonical = _canonical_object(resolver, contract, findings)
         if canonical is None:
             continue
-        for module in sorted(mentions[contract.symbol]):
+        for module in sorted(_may_import_or_bind(resolver, contract)):
             if module == contract.module:
                 continue
             findings.extend(_imports(resolver, contract, canonical, module, legacy_packages, start_up))
             findings.extend(_bindings(resolver, contract, canonical, module))
     return findings
+
+
+def _may_import_or_bind(resolver: Resolver, contract: Canonical) -> set[str]:
+    """The modules worth parsing: those that may bind the symbol or import it from elsewhere
+    (the thousands that only use it, or import it from its home, cannot give a finding)."""
+    mentions = resolver.project.facts.mentions(contract.symbol)
+    return {
+        module
+        for module, mention in mentions.items()
+        if mention.imports or mention.binds or mention.imports_from - {contract.module}
+    }
 
 
 class _StartUp:

@@ -31,8 +31,13 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
             )
             continue
         names = aliases_of(resolver, target.qualified)
-        mentions = resolver.project.facts.modules_containing(frozenset(names))
-        for user in sorted(set().union(*mentions.values())):
+        users = {
+            module
+            for name in names
+            for module, mention in resolver.project.facts.mentions(name).items()
+            if mention.imports or mention.imports_from or mention.calls
+        }
+        for user in sorted(users):
             parsed = resolver.project.facts.parsed(user, with_calls=True)
             if parsed is not None:
                 findings.extend(_usages(resolver, contract, target.qualified, names, user, parsed))
@@ -45,8 +50,14 @@ def aliases_of(resolver: Resolver, qualified: str) -> set[str]:
     searched: set[str] = set()
     while pending := names - searched:
         searched |= pending
-        mentions = resolver.project.facts.modules_containing(frozenset(pending))
-        for module in sorted(set().union(*mentions.values())):
+        # Only a binding to another name can add one: ``other = name`` or an import with ``as``.
+        binders = {
+            module
+            for name in pending
+            for module, mention in resolver.project.facts.mentions(name).items()
+            if mention.imports or mention.aliases
+        }
+        for module in sorted(binders):
             for name, bindings in resolver.namespace(module).items():
                 if name in names:
                     continue

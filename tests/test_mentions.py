@@ -1,0 +1,139 @@
+"""The text scan that decides which files to parse never denies a role the parser would find."""
+
+from __future__ import annotations
+
+import textwrap
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions
+from importcanon.adapters.parsing import parse_module
+
+NAME = "Target"
+
+#: Statements in which the name plays every role the analyses care about, in the shapes real code
+#: writes them: one line or several, in brackets, after a backslash, nested in blocks, in strings.
+STATEMENTS = [
+    "from pkg.home import Target",
+    "from pkg.home import Other, Target",
+    "from pkg.other import Target",
+    "from . import Target",
+    "from .sibling import Target",
+    "from ..up import Target",
+    "from pkg.home import (\n    Other,\n    Target,\n)",
+    "from pkg.home import (Other,\n    Target)",
+    "from pkg.home import (  # a comment\n    Target,\n)",
+    "from pkg.home import Other, \\\n    Target",
+    "from pkg.home import Target as Renamed",
+    "from pkg.home import Other as Target",
+    "from pkg.home import (\n    Other as Target,\n)",
+    "import Target",
+    "import pkg.Target",
+    "import pkg.Target as Renamed",
+    "import pkg.home as Target",
+    "Target = 1",
+    "Target: int = 1",
+    "Target: int",
+    "Target += 1",
+    "Target = Other = 2",
+    "Other, Target = 1, 2",
+    "(Other,\n Target) = 1, 2",
+    "(\n    Target\n) = 3",
+    "Target \\\n    = 4",
+    "Renamed = Target",
+    "Renamed = pkg.Target",
+    "Renamed = (\n    Target\n)",
+    "Renamed = \\\n    Target",
+    "Renamed: type = Target",
+    "class Target:\n    pass",
+    "class Target(Base):\n    pass",
+    "def Target():\n    pass",
+    "async def Target():\n    pass",
+    "@decorator\ndef Target():\n    pass",
+    "for Target in range(3):\n    pass",
+    "for Other, Target in pairs:\n    pass",
+    "for (Other,\n     Target) in pairs:\n    pass",
+    "with open(path) as Target:\n    pass",
+    "with open(a) as Other, open(b) as Target:\n    pass",
+    "with open(a) as (Other, Target):\n    pass",
+    "try:\n    pass\nexcept ImportError as Target:\n    pass",
+    "if (Target := compute()):\n    pass",
+    "Target()",
+    "pkg.Target()",
+    "value = Target(1)",
+    "value = pkg.Target (1)",
+    "value = (Target)(1)",
+    "value = f(\n    Target\n    (1)\n)",
+    "print(Target)",
+    "x: Target = None",
+    "def f(x: Target) -> Target:\n    return x",
+    "items = [Target for _ in range(2)]",
+    "'''Target = 1'''",
+    "'''\nfrom pkg.home import Target\n'''",
+    "# from pkg.other import Target",
+    "# Target = 1",
+    "text = 'Target()'",
+    "match value:\n    case Target:\n        pass",
+    "match value:\n    case [Other, Target]:\n        pass",
+    "try:\n    from pkg.home import Target\nexcept ImportError:\n    Target = None",
+    "if TYPE_CHECKING:\n    from pkg.other import Target",
+    "def g():\n    from pkg.other import Target\n    return Target()",
+    "def g():\n    global Target\n    Target = 2",
+    "Targets = 1",
+    "_Target = 1",
+    "value = a.Target.b()",
+    "x = 1; Target = 2",
+    "import os; from pkg.other import Target",
+]
+
+
+def _source(statements: list[str], indent_some: list[bool]) -> str:
+    parts = []
+    for statement, indented in zip(statements, indent_some):
+        if indented:  # inside a block: a conditional module-level binding, or code in a function
+            parts.append("if condition:\n" + textwrap.indent(statement, "    ") + "\n    pass")
+        else:
+            parts.append(statement)
+    return "\n".join(parts) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(STATEMENTS), min_size=1, max_size=6).flatmap(
+        lambda chosen: st.tuples(st.just(chosen), st.lists(st.booleans(), min_size=len(chosen), max_size=len(chosen)))
+    )
+)
+def test_every_role_the_parser_finds_is_claimed_by_the_text_scan(drawn):
+    statements, indented = drawn
+    text = _source(statements, indented)
+    parsed = parse_module(text, "module.py", with_calls=True)
+    roles, sources = scan_mentions(text.encode(), NAME)
+
+    plain = set()
+    for statement in parsed.imports:
+        for name, alias in statement.names:
+            written = name.split(".")
+            if statement.module is None and statement.level == 0:  # import a.b [as c]
+                if NAME in written or alias == NAME:
+                    assert roles & IMPORTS, text
+            elif name == NAME and alias is None:
+                plain.add((statement.level, statement.module or ""))
+                assert roles & IMPORTS or (statement.level, statement.module or "") in sources, text
+            elif NAME in (name, alias):
+                assert roles & IMPORTS, text
+    for binding in parsed.bindings:
+        if binding.name == NAME:
+            assert roles & BINDS, text
+        if binding.source and NAME in binding.source.split("."):
+            assert roles & (ALIASES | IMPORTS), text
+    for call in parsed.calls or ():
+        if NAME in call.callee.split("."):
+            assert roles & CALLS, text
+    # No import is made up: every plain import the scan reports is one the parser sees.
+    assert set(sources) <= plain, text
+
+
+def test_a_file_that_only_uses_the_name_plays_no_role():
+    text = "from pkg.home import Target\n\n\ndef f(hass: Target, other: Target) -> None:\n    use(hass)\n"
+    assert scan_mentions(text.encode(), NAME) == (0, ((0, "pkg.home"),))
