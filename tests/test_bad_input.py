@@ -15,7 +15,7 @@ def test_a_bare_import_linter_section_defers_to_importcanons_root_packages(proje
         {
             "app/__init__.py": "",
             ".importlinter": "[importlinter]\n",
-            "contracts/c.toml": "[settings]\nroot_packages = ['app']\n",
+            "contracts/c.toml": "[settings]\nroot_packages = ['app']\n\n[cycles]\n",
         }
     )
 
@@ -54,7 +54,7 @@ def test_a_symlinked_package_keeps_paths_inside_the_project_and_excludes_apply(p
         {"lib/__init__.py": "", "lib/a.py": "import lib.b\n", "lib/b.py": "def (:\n", "lib/gen/x.py": "def (:\n"},
     )
     (real / "lib/gen/__init__.py").write_text("")
-    root = project({"contracts/c.toml": "[settings]\nroot_packages = ['lib']\nexclude = ['lib/gen']\n"})
+    root = project({"contracts/c.toml": "[settings]\nroot_packages = ['lib']\nexclude = ['lib/gen']\n[cycles]\n"})
     (root / "lib").symlink_to(real / "lib")
 
     run = run_cli("check", root, "--format", "json")
@@ -63,7 +63,14 @@ def test_a_symlinked_package_keeps_paths_inside_the_project_and_excludes_apply(p
 
 
 def test_a_broken_symlink_and_an_unreadable_directory_are_findings(project, monkeypatch):
-    root = project({"app/__init__.py": "", "app/ok.py": "X = 1\n", "app/locked/__init__.py": "Y = 1\n"})
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/ok.py": "X = 1\n",
+            "app/locked/__init__.py": "Y = 1\n",
+            "contracts/c.toml": "[cycles]\n",
+        }
+    )
     (root / "app/dangling.py").symlink_to(root / "app/missing.py")
     real_scandir = os.scandir
 
@@ -95,7 +102,7 @@ def test_a_broken_symlink_and_an_unreadable_directory_are_findings(project, monk
     ],
 )
 def test_bad_bytes_on_the_first_line_are_reported_at_line_1(project, content, message):
-    root = project({"app/__init__.py": ""})
+    root = project({"app/__init__.py": "", "contracts/c.toml": "[cycles]\n"})
     (root / "app/bad.py").write_bytes(content)
 
     (finding,) = run_cli("check", root, "--format", "json").findings("syntax-error")
@@ -113,7 +120,7 @@ def test_a_file_given_as_the_project_is_named_as_a_file(project):
 
 
 def test_checking_nothing_is_an_error_not_a_green_run(project):
-    root = project({"app/__init__.py": "", "contracts/c.toml": "[settings]\nexclude = ['**']\n"})
+    root = project({"app/__init__.py": "", "contracts/c.toml": "[settings]\nexclude = ['**']\n[cycles]\n"})
 
     run = run_cli("check", root)
 
@@ -173,7 +180,10 @@ def test_a_malformed_import_linter_table_in_pyproject_exits_2_naming_the_file(pr
     run = run_cli("check", root)
 
     assert run.exit_code == 2
-    assert run.stderr.startswith("importcanon: error: pyproject.toml: import-linter's configuration cannot be read")
+    assert run.stderr.startswith(
+        "importcanon: error: pyproject.toml:3: [tool.importlinter] contracts must be written as "
+        "[[tool.importlinter.contracts]]"
+    )
 
 
 def test_a_deprecated_replacement_must_be_a_qualified_name(project):

@@ -36,7 +36,12 @@ def test_a_file_with_a_syntax_error_is_a_finding_and_every_other_file_is_still_a
 
 def test_several_broken_files_in_one_scan_chunk_are_each_reported(project, monkeypatch):
     monkeypatch.setattr(scanning, "CHUNK_SIZE", 3)
-    files = {"pkg/__init__.py": "", "pkg/ok.py": "import pkg.also_ok\n", "pkg/also_ok.py": ""}
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/ok.py": "import pkg.also_ok\n",
+        "pkg/also_ok.py": "",
+        "contracts/c.toml": "[cycles]\n",
+    }
     files.update({f"pkg/bad{n}.py": "if True\n    pass\n" for n in range(4)})
     root = project(files)
 
@@ -90,7 +95,7 @@ def test_a_project_that_is_not_installed_is_found_in_a_src_layout(project):
             "src/lib/__init__.py": "",
             "src/lib/a.py": "from lib import b\n\nVERSION = b.__name__.upper()\n",
             "src/lib/b.py": "",
-            "contracts/importcanon.toml": '[settings]\nroot_packages = ["lib"]\n',
+            "contracts/importcanon.toml": '[settings]\nroot_packages = ["lib"]\n\n[cycles]\n',
         }
     )
 
@@ -101,8 +106,15 @@ def test_a_project_that_is_not_installed_is_found_in_a_src_layout(project):
     assert (metrics["modules"], metrics["imports"], metrics["syntax_errors"]) == (3, 1, 0)
 
 
-def test_without_any_configuration_the_top_level_packages_are_discovered(project):
-    root = project({"one/__init__.py": "import two\n", "two/__init__.py": "", "notes/readme.txt": "x"})
+def test_without_root_packages_configured_the_top_level_packages_are_discovered(project):
+    root = project(
+        {
+            "one/__init__.py": "import two\n",
+            "two/__init__.py": "",
+            "notes/readme.txt": "x",
+            "contracts/c.toml": "[cycles]",
+        }
+    )
 
     run = run_cli("check", root, "--format", "json")
 
@@ -131,7 +143,9 @@ def test_exclude_globs_leave_files_out_of_the_graph(project):
 
 
 def test_odd_encodings_are_decoded_like_python_or_reported(project):
-    root = project({"pkg/__init__.py": "", "pkg/user.py": "from pkg import latin, bom, garbage\n"})
+    root = project(
+        {"pkg/__init__.py": "", "pkg/user.py": "from pkg import latin, bom, garbage\n", "contracts/c.toml": "[cycles]"}
+    )
     (root / "pkg/latin.py").write_bytes("# -*- coding: latin-1 -*-\nNAME = 'café'\nimport pkg.user\n".encode("latin-1"))
     (root / "pkg/bom.py").write_bytes(b"\xef\xbb\xbfimport pkg.user\n")
     (root / "pkg/garbage.py").write_bytes(b"import pkg.user\nNAME = '\xff\xfe'\n")
@@ -194,7 +208,7 @@ def test_a_malformed_import_linter_configuration_exits_2_with_its_line(project):
 
 
 def test_a_root_package_that_does_not_exist_exits_2(project):
-    root = project({"app/__init__.py": "", "contracts/x.toml": "[settings]\nroot_packages = ['nope']\n"})
+    root = project({"app/__init__.py": "", "contracts/x.toml": "[settings]\nroot_packages = ['nope']\n[cycles]\n"})
 
     run = run_cli("check", root)
 
@@ -231,7 +245,9 @@ def test_the_json_report_has_the_documented_shape(project):
 
 
 def test_exit_codes_are_0_clean_1_new_findings_2_errors(project, tmp_path):
-    clean = write_project(tmp_path / "clean", {"ok/__init__.py": "", "ok/a.py": "import ok\n"})
+    clean = write_project(
+        tmp_path / "clean", {"ok/__init__.py": "", "ok/a.py": "import ok\n", "contracts/c.toml": "[cycles]\n"}
+    )
     dirty = project(LAYERED)
 
     assert run_cli("check", clean).exit_code == 0
@@ -282,7 +298,7 @@ def test_the_cache_gives_the_same_report_and_follows_content_changes(project, tm
 
 
 def test_a_new_module_changes_how_unchanged_files_resolve_their_imports(project, tmp_path):
-    root = project({"pkg/__init__.py": "", "pkg/a.py": "from pkg import later\n"})
+    root = project({"pkg/__init__.py": "", "pkg/a.py": "from pkg import later\n", "contracts/c.toml": "[cycles]\n"})
     cache = tmp_path / "cache"
     run_cli("check", root, "--cache-dir", cache)
 

@@ -98,19 +98,21 @@ def test_the_contract_can_limit_the_packages(project):
     }
 
 
-def test_a_cycles_package_that_does_not_exist_exits_2(project):
+def test_a_cycles_package_that_does_not_exist_is_a_stale_contract(project):
     files = dict(CYCLIC)
-    files["contracts/importcanon.toml"] = '# cycles\n[cycles]\npackages = ["core.nowhere"]\n'
+    files["contracts/importcanon.toml"] = '# cycles\n[cycles]\npackages = ["core.nowhere", "core.other"]\n'
 
-    run = run_cli("check", project(files))
+    run = run_cli("check", project(files), "--format", "json")
 
-    assert run.exit_code == 2
-    assert run.stderr.startswith("importcanon: error: contracts/importcanon.toml:2: [cycles] packages: core.nowhere")
+    assert run.exit_code == 1
+    ((stale,), cycles) = run.findings("stale-contract"), run.findings("import-cycle")
+    assert (stale["path"], stale["line"], stale["names"]) == ("contracts/importcanon.toml", 2, "core.nowhere")
+    assert {f["module"] for f in cycles} <= {"core.other.x", "core.other.y"} and cycles
 
 
 def test_without_a_cycles_contract_cycles_are_not_findings(project):
     files = dict(CYCLIC)
-    del files["contracts/importcanon.toml"]
+    files["contracts/importcanon.toml"] = '[[deprecated]]\nname = "core.typed_b.name"\n'
 
     run = run_cli("check", project(files), "--format", "json")
 

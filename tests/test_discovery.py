@@ -82,7 +82,7 @@ def test_a_module_beats_a_namespace_directory_of_the_same_name(project):
             "ns/tools.py": "import ns.base\n",
             "ns/tools/extra.py": "import ns.nowhere(\n",  # never imported: Python finds tools.py first
             "ns/base.py": "X = 1\n",
-            "contracts/importcanon.toml": '[settings]\nroot_packages = ["ns"]\n',
+            "contracts/importcanon.toml": '[settings]\nroot_packages = ["ns"]\n\n[cycles]\n',
         }
     )
 
@@ -103,7 +103,7 @@ def test_queries_show_the_scan_warnings_on_stderr(project):
 
 
 def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(project):
-    root = project({"app/__init__.py": "", "app/ok.py": "import app\n"})
+    root = project({"app/__init__.py": "", "app/ok.py": "import app\n", "contracts/c.toml": "[cycles]\n"})
     (root / "app").joinpath(os.fsdecode(b"caf\xe9.py")).write_text("import app.ok\n")
 
     run = run_cli("check", root, "--format", "json", "--no-cache")

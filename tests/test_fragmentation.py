@@ -319,25 +319,6 @@ def test_malformed_fragmentation_contracts_exit_2(project, contracts, expected):
     assert run.stderr.startswith(f"importcanon: error: {expected}")
 
 
-def test_stale_legacy_and_deprecated_contracts_are_warnings(project):
-    root = project(
-        {
-            "app/__init__.py": "",
-            "contracts/c.toml": '[[legacy]]\npackage = "app.gone"\nreplacement = "app"\n\n'
-            '[[deprecated]]\nname = "app.nothing"\n',
-        }
-    )
-
-    run = run_cli("check", root, "--format", "json")
-
-    assert run.exit_code == 0
-    assert [w.split(" (")[0] for w in run.json["warnings"]] == [
-        "no root packages are configured, so those found were checked: app",
-        "legacy package app.gone no longer exists",
-        "deprecated name app.nothing is not defined in the project",
-    ]
-
-
 def test_the_canonical_definition_is_no_duplicate_even_behind_a_facade_or_overloads(project):
     overloads = (
         "from typing import overload\n\n\n@overload\ndef make(x: int) -> int: ...\n"

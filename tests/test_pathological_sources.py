@@ -7,7 +7,7 @@ import os
 
 from conftest import run_cli
 
-HEALTHY = {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "X = 1\n"}
+HEALTHY = {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "X = 1\n", "contracts/c.toml": "[cycles]\n"}
 
 
 def _unreadable(run):
@@ -101,7 +101,7 @@ def test_no_parser_message_carries_an_absolute_path(project):
 
 
 def test_many_broken_files_cost_a_linear_scan(project):
-    files = {"app/__init__.py": ""}
+    files = {"app/__init__.py": "", "contracts/c.toml": "[cycles]\n"}
     for index in range(400):
         broken = "def f(:\n" if index % 2 else ""
         files[f"app/m{index}.py"] = f"import app.m{(index + 1) % 400}\n{broken}"

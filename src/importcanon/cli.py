@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import io
+import json
 import os
 import sys
 import time
@@ -35,7 +36,7 @@ from importcanon.adapters.reporting.text_report import location, plural, summary
 from importcanon.adapters.reporting.trend_report import render_trend
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
-from importcanon.application.check import ANALYSIS_STEPS, CheckResult, contract_names, run_check
+from importcanon.application.check import ANALYSIS_STEPS, CheckResult, contract_names, run_check, unseen_entries
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.fixing import fix_project
 from importcanon.application.queries import can_import as may_import
@@ -44,8 +45,9 @@ from importcanon.application.queries import where as where_symbol
 from importcanon.application.queries import why as why_chains
 from importcanon.application.ratchet import snapshot
 from importcanon.application.symbols import Resolver
-from importcanon.domain.baseline import Baseline, BaselineDiff, baseline_of, tallies, updated
+from importcanon.domain.baseline import Baseline, BaselineDiff, baseline_of, restored, tallies, updated
 from importcanon.domain.errors import ImportcanonError, UsageError
+from importcanon.domain.rules import RULES
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -94,8 +96,16 @@ class TrendFormat(str, Enum):
 
 
 ProjectDir = Annotated[
-    Path,
-    typer.Argument(help="The project: the directory holding its packages (or src/) and contracts/."),
+    Path | None,
+    typer.Argument(
+        help="The project: the directory holding its packages (or src/) and contracts/ "
+        "[default: the nearest directory with configuration, from here up to the repository root].",
+        show_default=False,
+    ),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option("--config", help="The import-linter configuration to use [default: as lint-imports finds it]."),
 ]
 CacheDir = Annotated[
     Path | None,
@@ -138,7 +148,7 @@ def importcanon(
 
 @app.command(short_help="Check every contract; fail on what is new.")
 def check(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help=f"The report on stdout (or --output): {', '.join(FORMATS)}.")
     ] = CheckFormat.text,
@@ -169,6 +179,7 @@ def check(
     ] = False,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
@@ -183,7 +194,9 @@ def check(
         extra = _report_files(output_format or [])
         with CheckProgress(sys.stderr, steps=1 + ANALYSIS_STEPS) as progress:
             progress.step("scanning the sources")
-            workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
+            workspace = _open(
+                project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
+            )
             known = None if no_baseline else read_baseline(*_baseline_location(workspace, baseline))
             scanned = plural(len(workspace.project.modules), "file")
 
@@ -218,10 +231,11 @@ def check(
 @app.command(short_help="Where a name lives and what each binding is.")
 def where(
     symbol: Annotated[str, typer.Argument(help="The name to look for, such as SessionManager.")],
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     format: Format = ReportFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Show where a name lives: its canonical home and every module that defines, aliases or
@@ -234,18 +248,19 @@ def where(
         report = where_symbol(Resolver(workspace.project), workspace.contracts, symbol)
         return render_where(report, format.value), 0 if report.bindings else 1
 
-    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, config=config))
 
 
 @app.command(short_help="The import chains from one module to another.")
 def why(
     importer: Annotated[str, typer.Argument(help="The module or package that does the importing.")],
     imported: Annotated[str, typer.Argument(help="The module or package it reaches.")],
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     max_chains: Annotated[int, typer.Option("--max", min=1, help="How many chains to show, shortest first.")] = 3,
     format: Format = ReportFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Show why IMPORTER depends on IMPORTED: the shortest import chains, every hop with its
@@ -258,17 +273,18 @@ def why(
         chains = why_chains(workspace.project, importer, imported, max_chains)
         return render_why(importer, imported, chains, format.value), 0 if chains else 1
 
-    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, config=config))
 
 
 @app.command("can-import", short_help="Would a new import pass every contract?")
 def can_import(
     importer: Annotated[str, typer.Argument(help="The module that would import (it may not exist yet).")],
     imported: Annotated[str, typer.Argument(help="The module it would import.")],
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     format: Format = ReportFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
@@ -285,16 +301,17 @@ def can_import(
         )
         return render_can_import(importer, imported, objections, format.value), 1 if objections else 0
 
-    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, allow_project_plugins))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, allow_project_plugins, config=config))
 
 
 @app.command(short_help="What the contracts say about a module.")
 def explain(
     module: Annotated[str, typer.Argument(help="The module or package to explain.")],
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     format: Format = ReportFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Explain what the contracts say about a module: its layer and what it may import, every
@@ -306,12 +323,12 @@ def explain(
         explanation = explain_module(project, Resolver(project), workspace.import_linter, workspace.contracts, module)
         return render_explain(explanation, format.value), 0
 
-    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, config=config))
 
 
 @app.command(short_help="Import cycles and the imports that break them.")
 def cycles(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     package: Annotated[
         list[str] | None,
         typer.Option(
@@ -330,6 +347,7 @@ def cycles(
     ] = CyclesFormat.text,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Show the import cycles of a package: each tangled component, the few imports whose removal
@@ -349,12 +367,12 @@ def cycles(
         )
         return render_cycles(project, components, format.value), 1 if components else 0
 
-    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer))
+    raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, config=config))
 
 
 @app.command(short_help="Rewrite legacy and non-canonical imports; refuse what could change behaviour.")
 def fix(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     rule: Annotated[
         list[str] | None,
         typer.Option(
@@ -372,6 +390,7 @@ def fix(
     ] = False,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Carry out the mechanical part of a migration: rewrite each legacy-import and
@@ -388,7 +407,7 @@ def fix(
         from importcanon.adapters.rewriting import LibcstEditor, write_changes
 
         started = time.perf_counter()
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, config=config, require_contracts=True)
         project = workspace.project
         result = fix_project(
             project,
@@ -415,18 +434,21 @@ def fix(
 
 @baseline_app.command("create", short_help="Record every current finding as known.")
 def baseline_create(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline.")] = False,
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Record every current finding as known, so that check fails only on new ones."""
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
+        workspace = _open(
+            project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
+        )
         path, shown, base = _writable_baseline(workspace, baseline)
         with locked(path, shown, base=base) as folder:
             if path.exists() and not force:
@@ -446,13 +468,14 @@ def baseline_create(
 
 @baseline_app.command("update", short_help="Drop fixed violations; refuse new ones.")
 def baseline_update(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     allow_growth: Annotated[
         bool, typer.Option("--allow-growth", help="Also record new violations (on purpose: the known set grows).")
     ] = False,
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
@@ -462,7 +485,9 @@ def baseline_update(
     """
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
+        workspace = _open(
+            project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
+        )
         path, shown, base = _writable_baseline(workspace, baseline)
         with locked(path, shown, base=base) as folder:
             known = read_baseline(path, shown)
@@ -472,6 +497,7 @@ def baseline_update(
             recorded, refused = updated(
                 known, result.findings, allow_growth=allow_growth, cycle_imports=result.cycle_imports
             )
+            recorded = restored(known, recorded, unseen_entries(workspace.contracts, result.findings))
             if refused:
                 typer.echo(f"refusing to add {plural(len(refused), 'new finding')} to {shown} (use --allow-growth):")
                 for finding in refused:
@@ -487,18 +513,21 @@ def baseline_update(
 
 @baseline_app.command("show", short_help="Known violations per rule and contract.")
 def baseline_show(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     format: Format = ReportFormat.text,
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     allow_project_plugins: ProjectPlugins = False,
     debug: Debug = False,
 ) -> None:
     """Count the known violations per rule and per contract: recorded, found now, new, fixed."""
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
+        workspace = _open(
+            project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
+        )
         path, shown = _baseline_location(workspace, baseline)
         known = read_baseline(path, shown) or Baseline()
         result = _check(workspace, known)
@@ -511,7 +540,7 @@ def baseline_show(
 
 @app.command(short_help="The migration's progress over time.")
 def trend(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     format: Annotated[
         TrendFormat, typer.Option("--format", "-f", help="text, json, or an svg chart.")
     ] = TrendFormat.text,
@@ -539,7 +568,7 @@ class GraphFormat(str, Enum):
 
 @app.command(short_help="Draw the import graph, collapsed to packages.")
 def graph(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     package: Annotated[
         str | None,
         typer.Option("--package", "-p", help="Draw only this package's modules [default: every root package]."),
@@ -559,6 +588,7 @@ def graph(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Draw the import graph collapsed to packages: layers as ranks, edges that break a contract
@@ -569,7 +599,7 @@ def graph(
         from importcanon.adapters.reporting.graph_report import fitting_mermaid, render_dot
         from importcanon.application.package_graph import cyclic_modules, module_marks, package_graph
 
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, config=config, require_contracts=False)
         result = _check(workspace, None)
         project = workspace.project
         marks = module_marks(workspace.import_linter, workspace.contracts, result.findings, cyclic_modules(project))
@@ -592,13 +622,14 @@ def graph(
 
 @app.command(short_help="One HTML page to follow the migration.")
 def report(
-    project_dir: ProjectDir = Path("."),
+    project_dir: ProjectDir = None,
     html: Annotated[Path, typer.Option("--html", help="Write the self-contained HTML report to this file.")] = Path(
         "importcanon-report.html"
     ),
     baseline: BaselineFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
+    config: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
     """Write one self-contained HTML page: the summary, every finding (filterable), each symbol's
@@ -607,7 +638,7 @@ def report(
     def run() -> int:
         from importcanon.adapters.reporting.report_html import render_report_html
 
-        workspace = _open(project_dir, cache_dir, no_cache)
+        workspace = _open(project_dir, cache_dir, no_cache, config=config, require_contracts=False)
         path, shown = _baseline_location(workspace, baseline)
         result = _check(workspace, read_baseline(path, shown))
         project = workspace.project
@@ -640,28 +671,58 @@ def _emit(text: str, output: Path | None) -> None:
         write_output(output, text, shown=str(output))
 
 
+@app.command("rules", short_help="Every rule id with what it means.")
+def rules(format: Format = ReportFormat.text) -> None:
+    """List every rule id importcanon reports, with a one-line summary: the ids that [settings]
+    select, ignore and per_path_ignores take."""
+    if format is ReportFormat.json:
+        listed = [
+            {"id": rule.id, "summary": rule.summary, "help": rule.help, "baselinable": rule.baselinable}
+            for rule in RULES.values()
+        ]
+        sys.stdout.write(json.dumps({"rules": listed}, indent=2) + "\n")
+        return
+    width = max(len(rule_id) for rule_id in RULES)
+    for rule in RULES.values():
+        never = " (never baselined)" if not rule.baselinable else ""
+        typer.echo(f"{rule.id:<{width}}  {rule.summary}{never}")
+
+
 # Shared wiring -------------------------------------------------------------------------------------
 
 
-def _open(project_dir: Path, cache_dir: Path | None, no_cache: bool, allow_project_plugins: bool = False) -> Workspace:
-    workspace = open_workspace(project_dir, cache_dir=cache_dir, use_cache=not no_cache)
+def _open(
+    project_dir: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    allow_project_plugins: bool = False,
+    *,
+    config: Path | None,
+    require_contracts: bool,
+) -> Workspace:
+    workspace = open_workspace(
+        project_dir, cache_dir=cache_dir, use_cache=not no_cache, config=config, require_contracts=require_contracts
+    )
     if allow_project_plugins and workspace.import_linter is not None:
         workspace.import_linter = dataclasses.replace(workspace.import_linter, allow_project_plugins=True)
     return workspace
 
 
 def _answer(
-    project_dir: Path,
+    project_dir: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
     debug: bool,
     answer: Callable[[Workspace], tuple[str, int]],
     allow_project_plugins: bool = False,
+    config: Path | None = None,
 ) -> int:
     """A query command: open the project, answer, print, keep what was learnt; the exit code."""
 
     def run() -> int:
-        workspace = _open(project_dir, cache_dir, no_cache, allow_project_plugins)
+        workspace = _open(
+            project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=False
+        )
         text, code = answer(workspace)
         workspace.close()
         for warning in workspace.project.scan_warnings():  # what the answer may be missing

@@ -8,6 +8,7 @@ small locator finds the line of each table and key in the text.
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -31,61 +32,135 @@ from importcanon.domain.contracts import (
 )
 from importcanon.domain.errors import ConfigurationError
 from importcanon.domain.modules import is_within
+from importcanon.domain.rules import RULES
 
 CONTRACTS_DIR = "contracts"
-IMPORT_LINTER_FILES = (".importlinter", "setup.cfg", "pyproject.toml")
+PYPROJECT = "pyproject.toml"
+# import-linter 2.16 asks its INI reader first (setup.cfg, then .importlinter: the first with an
+# [importlinter] section wins), then its TOML reader (pyproject.toml with [tool.importlinter]).
+IMPORT_LINTER_FILES = ("setup.cfg", ".importlinter", PYPROJECT)
 
 
 # import-linter's configuration -------------------------------------------------------------------
 
 
-def read_import_linter_config(project_dir: Path) -> ImportLinterConfig | None:
-    """The first of ``.importlinter``, ``setup.cfg``, ``pyproject.toml`` that configures it."""
+def read_import_linter_config(project_dir: Path, config: Path | None = None) -> ImportLinterConfig | None:
+    """import-linter's configuration, found exactly as ``lint-imports`` finds it.
+
+    ``config`` names the file explicitly (``--config``), which must then configure import-linter:
+    a ``.toml`` file is read as TOML, any other as INI, as ``lint-imports --config`` does.
+    """
     configure_import_linter()
+    if config is not None:
+        shown = _shown(project_dir, config)
+        if not config.is_file():
+            raise ConfigurationError("the import-linter configuration given by --config does not exist", path=shown)
+        found = _read_import_linter_file(config, shown, toml=config.name.endswith(".toml"))
+        if found is None:
+            section = "[tool.importlinter]" if config.name.endswith(".toml") else "[importlinter]"
+            raise ConfigurationError(f"no {section} section: this is not an import-linter configuration", path=shown)
+        return found
     for name in IMPORT_LINTER_FILES:
         path = project_dir / name
-        if not path.is_file():
-            continue
-        text = _read_text(path, name)
-        if not _mentions_import_linter(name, text):
-            continue
-        reader = TomlFileUserOptionReader() if name == "pyproject.toml" else IniFileUserOptionReader()
-        try:
-            options = reader.read_options(config_filename=str(path.resolve()))
-        except configparser.Error as error:
-            raise ConfigurationError(_first_line(str(error)), path=name, line=getattr(error, "lineno", None)) from None
-        except tomllib.TOMLDecodeError as error:
-            message, line = _toml_error(error)
-            raise ConfigurationError(message, path=name, line=line) from None
-        except Exception as error:  # import-linter's readers assume well-formed tables
-            raise ConfigurationError(
-                f"import-linter's configuration cannot be read: {type(error).__name__}: {error}", path=name
-            ) from None
-        if options is None:
-            continue  # e.g. setup.cfg without an [importlinter] section
-        session = dict(options.session_options)
-        if "root_packages" not in session and "root_package" in session:
-            session["root_packages"] = [session.pop("root_package")]
-        contracts = tuple(options.contracts_options)
-        return ImportLinterConfig(
-            path=name,
-            session_options=session,
-            contracts=contracts,
-            contract_lines=tuple(_contract_line(text, name, contract) for contract in contracts),
-        )
+        if path.is_file():
+            found = _read_import_linter_file(path, name, toml=name == PYPROJECT)
+            if found is not None:
+                return found
     return None
 
 
-def _mentions_import_linter(name: str, text: str) -> bool:
-    if name == "pyproject.toml":
-        return re.search(r"^\s*\[+\s*tool\.importlinter", text, re.MULTILINE) is not None
-    return re.search(r"^\s*\[importlinter", text, re.MULTILINE) is not None
+def _read_import_linter_file(path: Path, shown: str, *, toml: bool) -> ImportLinterConfig | None:
+    text = _read_text(path, shown)
+    if toml and not _declares(text, "importlinter", shown):
+        return None  # pyproject.toml without [tool.importlinter]
+    if not toml and re.search(r"^\s*\[importlinter\s*[]:]", text, re.MULTILINE) is None:
+        return None  # no [importlinter] section: configparser would find none either
+    if toml:
+        _check_import_linter_toml(_parse_toml(text, shown), text, shown)
+    reader = TomlFileUserOptionReader() if toml else IniFileUserOptionReader()
+    try:
+        options = reader.read_options(config_filename=str(path.resolve()))
+    except configparser.Error as error:
+        raise ConfigurationError(_first_line(str(error)), path=shown, line=getattr(error, "lineno", None)) from None
+    except Exception as error:  # import-linter's readers assume well-formed tables
+        raise ConfigurationError(
+            f"import-linter's configuration cannot be read: {type(error).__name__}: {error}", path=shown
+        ) from None
+    if options is None:
+        return None  # e.g. an empty [tool.importlinter]
+    session = dict(options.session_options)
+    if "root_packages" not in session and "root_package" in session:
+        session["root_packages"] = [session.pop("root_package")]
+    contracts = tuple(options.contracts_options)
+    return ImportLinterConfig(
+        path=shown,
+        session_options=session,
+        contracts=contracts,
+        contract_lines=tuple(_contract_line(text, shown, contract, toml) for contract in contracts),
+    )
 
 
-def _contract_line(text: str, name: str, contract: dict[str, Any]) -> int | None:
+_IMPORT_LINTER_SESSION: dict[str, Validator] = {
+    "root_package": lambda value: _dotted_name(value),
+    "root_packages": lambda value: _list_of_dotted_names(value),
+    "contract_types": lambda value: _list_of_strings(value),
+}
+
+
+def _check_import_linter_toml(data: dict[str, Any], text: str, shown: str) -> None:
+    """The value types import-linter assumes without checking: a wrong one names file, line and key."""
+    section = data.get("tool", {}).get("importlinter") if isinstance(data.get("tool"), dict) else None
+    if section is None:
+        return
+    locator = _Locator(text, prefix=("tool", "importlinter"))
+    if not isinstance(section, dict):
+        raise ConfigurationError("[tool.importlinter] must be a table", path=shown, line=locator.table_line("", 0))
+    for key, value in section.items():
+        if key == "contracts":
+            if not isinstance(value, list):
+                raise ConfigurationError(
+                    "[tool.importlinter] contracts must be written as [[tool.importlinter.contracts]]",
+                    path=shown,
+                    line=locator.table_line(key, 0),
+                )
+            for index, contract in enumerate(value):
+                _check_import_linter_contract(contract, index, locator, shown)
+            continue
+        problem = _IMPORT_LINTER_SESSION.get(key, _option_value)(value)
+        if problem:
+            raise ConfigurationError(
+                f"[tool.importlinter] {key} {problem}, got {value!r}", path=shown, line=locator.key_line("", 0, key)
+            )
+
+
+def _check_import_linter_contract(contract: Any, index: int, locator: _Locator, shown: str) -> None:
+    if not isinstance(contract, dict):
+        raise ConfigurationError(
+            "[[tool.importlinter.contracts]] each contract must be a table",
+            path=shown,
+            line=locator.table_line("contracts", index),
+        )
+    for key, value in contract.items():
+        problem = _option_value(value)
+        if problem:
+            raise ConfigurationError(
+                f"[[tool.importlinter.contracts]] {key} {problem}, got {value!r}",
+                path=shown,
+                line=locator.key_line("contracts", index, key),
+            )
+
+
+def _option_value(value: Any) -> str | None:
+    """import-linter's options are strings, booleans or lists of strings: anything else crashes it."""
+    if isinstance(value, (str, bool)) or (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        return None
+    return "must be a string, true/false or a list of strings"
+
+
+def _contract_line(text: str, name: str, contract: dict[str, Any], toml: bool) -> int | None:
     """Where a contract is declared: its INI section, or the TOML line giving its name."""
     lines = text.splitlines()
-    if name != "pyproject.toml" and "id" in contract:
+    if not toml and "id" in contract:
         header = f"[importlinter:contract:{contract['id']}]"
         return next((n for n, line in enumerate(lines, 1) if line.strip() == header), None)
     wanted = re.compile(r"^\s*name\s*=\s*([\"'])" + re.escape(str(contract.get("name", ""))) + r"\1\s*$")
@@ -134,6 +209,25 @@ def _identifier(value: Any) -> str | None:
     return None if isinstance(value, str) and value.isidentifier() else "must be a Python identifier"
 
 
+def _rule_ids(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return "must be a list of rule ids"
+    unknown = [item for item in value if item not in RULES]
+    if unknown:
+        return f"names the unknown rule {unknown[0]!r} (`importcanon rules` lists them)"
+    return None
+
+
+def _per_path_ignores(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(glob, str) and glob for glob in value):
+        return "must be a table of path globs, each with a list of rule ids"
+    for glob, rules in value.items():
+        problem = _rule_ids(rules)
+        if problem:
+            return f"{glob!r} {problem}"
+    return None
+
+
 @dataclass(frozen=True)
 class _TableSchema:
     keys: dict[str, Validator]
@@ -143,7 +237,14 @@ class _TableSchema:
 
 _SCHEMA: dict[str, _TableSchema] = {
     "settings": _TableSchema(
-        keys={"root_packages": _list_of_strings, "exclude": _list_of_strings, "baseline": _string}
+        keys={
+            "root_packages": _list_of_strings,
+            "exclude": _list_of_strings,
+            "baseline": _string,
+            "select": _rule_ids,
+            "ignore": _rule_ids,
+            "per_path_ignores": _per_path_ignores,
+        }
     ),
     "canonical": _TableSchema(
         keys={"symbol": _identifier, "module": _dotted_name},
@@ -165,26 +266,29 @@ _SCHEMA: dict[str, _TableSchema] = {
 
 
 def read_contracts(project_dir: Path) -> ContractSet:
-    """Merge every ``contracts/*.toml`` of the target; no directory means no contracts."""
-    directory = project_dir / CONTRACTS_DIR
-    files = sorted(directory.glob("*.toml")) if directory.is_dir() else []
-    settings_lines: dict[str, int | None] = {}
+    """Merge every ``contracts/*.toml`` of the target and its ``[tool.importcanon]``, if any."""
+    sources: list[tuple[str, Path, tuple[str, ...]]] = [
+        (f"{CONTRACTS_DIR}/{path.name}", path, ()) for path in _contract_files(project_dir)
+    ]
+    pyproject = project_dir / PYPROJECT
+    if pyproject.is_file() and _declares(_read_text(pyproject, PYPROJECT), "importcanon"):
+        sources.append((PYPROJECT, pyproject, ("tool", "importcanon")))
+    settings_lines: dict[tuple[str, str], int | None] = {}
     merged: dict[str, list[tuple[dict[str, Any], Origin]]] = {}
-    for path in files:
-        relpath = f"{CONTRACTS_DIR}/{path.name}"
+    for relpath, path, prefix in sources:
         text = _read_text(path, relpath)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            message, line = _toml_error(error)
-            raise ConfigurationError(message, path=relpath, line=line) from None
-        locator = _Locator(text)
+        data: Any = _parse_toml(text, relpath)
+        for part in prefix:
+            data = data.get(part, {}) if isinstance(data, dict) else data
+        locator = _Locator(text, prefix)
+        if not isinstance(data, dict):
+            raise ConfigurationError("[tool.importcanon] must be a table", path=relpath, line=locator.table_line("", 0))
         for table, value in data.items():
             schema = _SCHEMA.get(table)
             if schema is None:
                 known = ", ".join(f"[[{t}]]" if s.array else f"[{t}]" for t, s in _SCHEMA.items())
                 raise ConfigurationError(
-                    f"unknown table [{table}]; importcanon contracts use {known}",
+                    f"unknown table [{'.'.join((*prefix, table))}]; importcanon contracts use {known}",
                     path=relpath,
                     line=locator.table_line(table, 0),
                 )
@@ -199,7 +303,7 @@ def read_contracts(project_dir: Path) -> ContractSet:
                 origin = Origin(relpath, locator.table_line(table, index))
                 merged.setdefault(table, []).append((entry, origin))
                 if table == "settings":
-                    settings_lines.update({key: locator.key_line(table, index, key) for key in entry})
+                    settings_lines.update({(relpath, key): locator.key_line(table, index, key) for key in entry})
     canonical = tuple(Canonical(e["symbol"], e["module"], o) for e, o in merged.get("canonical", []))
     legacy = tuple(Legacy(e["package"], e["replacement"], o) for e, o in merged.get("legacy", []))
     deprecated = tuple(
@@ -263,20 +367,25 @@ def _validate_entry(table: str, index: int, entry: Any, schema: _TableSchema, pa
         )
 
 
-def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[str, int | None]) -> Settings:
+def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[tuple[str, str], int | None]) -> Settings:
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for entry, where in entries:
         for key, value in entry.items():
             if key in values:
                 raise ConfigurationError(
-                    f"[settings] {key} is already set in {origin[key]}", path=where.path, line=lines.get(key)
+                    f"[settings] {key} is already set in {origin[key]}",
+                    path=where.path,
+                    line=lines.get((where.path, key)),
                 )
             values[key], origin[key] = value, where.path
     return Settings(
         root_packages=tuple(values["root_packages"]) if "root_packages" in values else None,
         exclude=tuple(values.get("exclude", ())),
         baseline=values.get("baseline", Settings.baseline),
+        select=tuple(values["select"]) if "select" in values else None,
+        ignore=tuple(values.get("ignore", ())),
+        per_path_ignores=tuple((glob, tuple(rules)) for glob, rules in values.get("per_path_ignores", {}).items()),
     )
 
 
@@ -303,42 +412,125 @@ def _cycles(entry: dict[str, Any], origin: Origin) -> CycleContract:
     )
 
 
+_BARE_OR_QUOTED = r"(?:[A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')"
+_DOTTED = rf"{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*"
+_SEGMENT = re.compile(_BARE_OR_QUOTED)
+
+
+def _segments(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in _SEGMENT.findall(dotted))
+
+
 class _Locator:
-    """Line numbers of tables and keys in a TOML text, by a line scan good enough for messages."""
+    """Line numbers of tables and keys in a TOML text, by a line scan good enough for messages.
 
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*=")
+    Every header and every (possibly dotted) key is recorded under its full path, the n-th entry
+    of an array of tables as ``name#n``, so that ``[tool.importcanon.settings]``,
+    ``settings.baseline = 3`` and ``[[legacy]]`` are all found; ``prefix`` is the table the
+    contracts live in (``tool.importcanon`` in pyproject.toml).
+    """
 
-    def __init__(self, text: str) -> None:
-        self._headers: list[tuple[str, int]] = []  # (table, line) in order
-        self._keys: dict[tuple[str, int, str], int] = {}
-        self._top_level: dict[str, int] = {}  # keys before any header, such as ``settings = 3``
-        seen: dict[str, int] = {}
-        current: tuple[str, int] | None = None
+    _HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
+    _KEY = re.compile(rf"^\s*({_DOTTED})\s*=")
+
+    def __init__(self, text: str, prefix: tuple[str, ...] = ()) -> None:
+        self._prefix = prefix
+        self._lines: dict[tuple[str, ...], int] = {}
+        arrays: dict[tuple[str, ...], int] = {}  # an array of tables' path -> its last index
+        current: tuple[str, ...] = ()
         for number, line in enumerate(text.splitlines(), 1):
             header = self._HEADER.match(line)
             if header:
-                table = header.group(2).strip("\"' ")
-                index = seen.get(table, -1) + 1
-                seen[table] = index
-                current = (table, index)
-                self._headers.append((table, number))
+                current = self._indexed(_segments(header.group(2)), arrays)
+                if header.group(1) == "[[":
+                    raw = _segments(header.group(2))
+                    arrays[raw] = arrays.get(raw, -1) + 1
+                    self._record(current, number)  # the array itself, where it first appears
+                    current = (*current[:-1], f"{raw[-1]}#{arrays[raw]}")
+                self._record(current, number)
                 continue
             key = self._KEY.match(line)
-            if key and current is not None:
-                self._keys.setdefault((*current, key.group(1).strip("\"'")), number)
-            elif key:
-                self._top_level.setdefault(key.group(1).strip("\"'"), number)
+            if key:
+                self._record((*current, *_segments(key.group(1))), number)
+
+    @staticmethod
+    def _indexed(raw: tuple[str, ...], arrays: dict[tuple[str, ...], int]) -> tuple[str, ...]:
+        """``[legacy.sub]`` after ``[[legacy]]`` belongs to the last ``legacy`` entry."""
+        return tuple(f"{part}#{arrays[raw[: n + 1]]}" if raw[: n + 1] in arrays else part for n, part in enumerate(raw))
+
+    def _record(self, path: tuple[str, ...], number: int) -> None:
+        for end in range(1, len(path) + 1):
+            self._lines.setdefault(path[:end], number)
+
+    def _find(self, *path: str) -> int | None:
+        return self._lines.get((*self._prefix, *(part for part in path if part)))
 
     def table_line(self, table: str, index: int) -> int | None:
-        matches = [line for name, line in self._headers if name == table]
-        return matches[index] if index < len(matches) else self._top_level.get(table)
+        if not table:
+            return self._find()
+        found = self._find(f"{table}#{index}")
+        return found if found is not None else self._find(table)
 
     def key_line(self, table: str, index: int, key: str) -> int | None:
-        return self._keys.get((table, index, key), self.table_line(table, index))
+        if not table:
+            found = self._find(key)
+        else:
+            found = self._find(f"{table}#{index}", key)
+            found = found if found is not None else self._find(table, key)
+        return found if found is not None else self.table_line(table, index)
 
 
 # Shared helpers -----------------------------------------------------------------------------------
+
+
+def _contract_files(project_dir: Path) -> list[Path]:
+    """The ``*.toml`` files of ``contracts/``; a ``contracts`` that cannot be listed is an error,
+    never silently "no contracts"."""
+    directory = project_dir / CONTRACTS_DIR
+    if not directory.exists() and not directory.is_symlink():
+        return []
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory))
+    except OSError as error:
+        reason = "it is not a directory" if isinstance(error, NotADirectoryError) else error.strerror
+        raise ConfigurationError(f"cannot list the contracts directory: {reason}", path=CONTRACTS_DIR) from None
+    return [directory / name for name in names if name.endswith(".toml")]
+
+
+def has_configuration(directory: Path) -> bool:
+    """Whether ``directory`` holds a project's configuration: what root discovery stops at."""
+    if (directory / CONTRACTS_DIR).is_dir() or (directory / ".importlinter").is_file():
+        return True
+    setup_cfg, pyproject = directory / "setup.cfg", directory / PYPROJECT
+    if setup_cfg.is_file() and re.search(r"^\s*\[importlinter\]", _read_text(setup_cfg, str(setup_cfg)), re.M):
+        return True
+    if pyproject.is_file():
+        text = _read_text(pyproject, str(pyproject))
+        return _declares(text, "importlinter", str(pyproject)) or _declares(text, "importcanon", str(pyproject))
+    return False
+
+
+def _declares(text: str, tool: str, shown: str = PYPROJECT) -> bool:
+    """Whether a pyproject.toml text has a non-empty ``[tool.<tool>]`` table, however written."""
+    if re.search(rf"\b{tool}\b", text) is None:
+        return False  # the cheap answer for most pyproject.toml files
+    section = _parse_toml(text, shown).get("tool", {})
+    return bool(section.get(tool)) if isinstance(section, dict) else False
+
+
+def _parse_toml(text: str, shown: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = _toml_error(error)
+        raise ConfigurationError(message, path=shown, line=line) from None
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _read_text(path: Path, shown: str) -> str:

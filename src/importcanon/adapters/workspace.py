@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from importcanon.adapters.configuration import read_contracts, read_import_linter_config
+from importcanon.adapters.configuration import has_configuration, read_contracts, read_import_linter_config
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.adapters.sources import discover_packages
 from importcanon.application.cycles import raise_type_checking_conflict
@@ -14,6 +14,7 @@ from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.errors import ConfigurationError, UsageError
 
 DEFAULT_CACHE_DIR = ".importcanon_cache"
+REPOSITORY_MARKERS = (".git", ".hg", ".svn")
 
 
 @dataclass
@@ -29,8 +30,10 @@ class Workspace:
         self.store.save()
 
 
-def project_root(project_dir: Path) -> Path:
-    """The project directory, resolved; a usage error when it is missing or a file."""
+def project_root(project_dir: Path | None) -> Path:
+    """The project directory, resolved: the one given, else the one discovered from here."""
+    if project_dir is None:
+        return discover_root(Path.cwd())
     if not project_dir.exists():
         raise UsageError(f"project directory {project_dir} does not exist")
     if not project_dir.is_dir():
@@ -38,10 +41,47 @@ def project_root(project_dir: Path) -> Path:
     return project_dir.resolve()
 
 
-def open_workspace(project_dir: Path, *, cache_dir: Path | None, use_cache: bool = True) -> Workspace:
+def discover_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds configuration, like every linter;
+    ``start`` itself when none does.
+
+    The walk stops at a repository root (a directory with ``.git``, ``.hg`` or ``.svn``), so a
+    checkout never picks up the configuration of whatever directory it happens to sit in.
+    """
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if has_configuration(directory):
+            return directory
+        if any((directory / marker).exists() for marker in REPOSITORY_MARKERS):
+            break
+    return start
+
+
+def open_workspace(
+    project_dir: Path | None,
+    *,
+    cache_dir: Path | None,
+    use_cache: bool = True,
+    config: Path | None = None,
+    require_contracts: bool = False,
+) -> Workspace:
+    """Read the configuration and scan the project. ``require_contracts``: a check of no contract
+    at all is a configuration mistake (a misspelt section, an unreadable directory), not a pass."""
     project_dir = project_root(project_dir)
     contracts = read_contracts(project_dir)
-    import_linter = read_import_linter_config(project_dir)
+    import_linter = read_import_linter_config(project_dir, config)
+    if require_contracts and not (import_linter and import_linter.contracts) and not contracts.declares_any:
+        detail = (
+            f"{import_linter.path} configures import-linter but declares no contract, nor does importcanon's"
+            if import_linter
+            else "no import-linter or importcanon contract is declared"
+        )
+        raise ConfigurationError(
+            f"no contracts: {detail}; declare them in contracts/*.toml or pyproject.toml [tool.importcanon] "
+            "([[canonical]], [[legacy]], [[deprecated]], [cycles]) or in import-linter's configuration: "
+            "a check of nothing would pass",
+            path=str(project_dir),
+        )
     if contracts.settings.root_packages:
         packages, packages_from = contracts.settings.root_packages, "contracts"
     elif import_linter is not None and import_linter.root_packages:

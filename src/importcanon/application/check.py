@@ -18,6 +18,8 @@ from importcanon.application.analyses.import_linter import (
 )
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
+from importcanon.application.analyses.stale_contracts import RULE as STALE
+from importcanon.application.analyses.stale_contracts import find_stale_contracts, live_cycle_contract
 from importcanon.application.analyses.suppressions import apply_suppressions
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
 from importcanon.application.cycles import cycle_scope
@@ -27,6 +29,7 @@ from importcanon.application.symbols import Resolver
 from importcanon.domain.baseline import Baseline, BaselineEntry, compare
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.findings import Finding, Status
+from importcanon.domain.selection import RuleSelection
 from importcanon.domain.suppressions import Suppression
 
 
@@ -67,18 +70,19 @@ def run_check(
     of each step as it starts."""
     progress("import-linter contracts")
     resolver = Resolver(project)
-    scope = cycle_scope(project, contracts.cycles) if contracts.cycles else None  # a bad scope fails first
+    cycles = live_cycle_contract(project, contracts.cycles)  # packages that do not exist are stale
+    scope = cycle_scope(project, cycles) if cycles else None  # a bad scope fails first
     findings = find_syntax_errors(project)
+    findings.extend(find_stale_contracts(resolver, contracts))
     outcome = check_import_linter_contracts(project, import_linter)
     findings.extend(outcome.findings)
     warnings = list(outcome.warnings)
     # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
     progress("canonical homes, legacy packages, deprecations and shims")
-    deprecated_findings, deprecated_warnings = find_deprecated_usages(resolver, contracts.deprecated)
+    deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
     findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
-    legacy_findings, legacy_warnings = find_legacy_imports(resolver, contracts)
-    findings.extend(legacy_findings + deprecated_findings + find_shims(resolver, contracts.canonical_homes))
-    warnings.extend(legacy_warnings + deprecated_warnings)
+    findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
+    findings.extend(find_shims(resolver, contracts.canonical_homes))
     progress("broken imports")
     findings.extend(find_broken_imports(resolver, contracts))
     progress("import cycles")
@@ -90,7 +94,8 @@ def run_check(
     if suppressions is not None:
         applied = apply_suppressions(project, findings, suppressions)
         findings, suppressed, counts = applied.findings, applied.suppressed, applied.counts
-    findings.sort(key=lambda finding: finding.sort_key)
+    selection = RuleSelection.of(contracts.settings)
+    findings = sorted((f for f in findings if selection.selects_finding(f)), key=lambda finding: finding.sort_key)
     warnings.extend(project.scan_warnings())
     metrics = {
         "modules": len(project.modules),
@@ -103,8 +108,10 @@ def run_check(
         "suppressions": counts,
     }
     baseline = baseline or Baseline()
-    diff = compare(baseline, findings)
-    fixed = _still_present(diff.fixed, suppressed)
+    in_scope = {fp: entry for fp, entry in baseline.entries.items() if selection.selects_entry(entry)}
+    diff = compare(Baseline(in_scope, baseline.cycle_imports), findings)
+    unseen = unseen_entries(contracts, findings)
+    fixed = [entry for entry in _still_present(diff.fixed, suppressed) if not unseen(entry)]
     reported = attribute_new_cycles(diff.findings, baseline.cycle_imports, cycle_imports)
     return CheckResult(reported, fixed, metrics, warnings, cycle_imports)
 
@@ -124,6 +131,15 @@ def _still_present(fixed: list[BaselineEntry], suppressed: Sequence[Finding]) ->
 def contract_names(import_linter: ImportLinterConfig | None) -> tuple[str, ...]:
     """The import-linter contracts by name, in configuration order."""
     return tuple(contract_name(options) for options in import_linter.contracts) if import_linter else ()
+
+
+def unseen_entries(contracts: ContractSet, findings: list[Finding]) -> Callable[[BaselineEntry], bool]:
+    """Which baseline entries this check did not look at: those of an unselected rule, and those
+    of the rules a contract that names nothing would report. They are not fixed: ``baseline
+    update`` keeps them, ``check`` does not list them as fixed."""
+    selection = RuleSelection.of(contracts.settings)
+    blind = {rule for finding in findings if finding.rule == STALE for rule in finding.details["recorded_under"]}
+    return lambda entry: entry.rule in blind or not selection.selects_entry(entry)
 
 
 def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:

@@ -210,13 +210,13 @@ def plan_fixes(
     plan = FixPlan()
     findings: list[Finding] = []
     if LEGACY in rules:
-        findings.extend(find_legacy_imports(resolver, contracts)[0])
+        findings.extend(find_legacy_imports(resolver, contracts))
     if NON_CANONICAL in rules:
         findings.extend(
             f for f in check_canonical_homes(resolver, contracts.canonical, contracts.legacy) if f.rule == NON_CANONICAL
         )
     if DEPRECATED in rules:
-        findings.extend(find_deprecated_usages(resolver, contracts.deprecated)[0])
+        findings.extend(find_deprecated_usages(resolver, contracts.deprecated))
     findings.sort(key=lambda finding: finding.sort_key)
     plan.findings = len(findings)
     for problem in resolver.project.problems:  # their imports are unknown, so nothing there is rewritten

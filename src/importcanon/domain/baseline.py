@@ -16,10 +16,11 @@ check tells the imports a change added from those it only put on a cycle.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from importcanon.domain.findings import Finding, Status, atoms
+from importcanon.domain.rules import RULES
 
 SCHEMA = 1
 
@@ -64,9 +65,15 @@ def entry_for(finding: Finding, count: int) -> BaselineEntry:
     return BaselineEntry(finding.fingerprint, finding.rule, count, describe(finding), contract)
 
 
+def baselinable(finding: Finding) -> bool:
+    """A rule registered as not baselinable (a mistake in the contracts) is never recorded."""
+    rule = RULES.get(finding.rule)
+    return rule is None or rule.baselinable
+
+
 def baseline_of(findings: Iterable[Finding], cycle_imports: Mapping[str, str] | None = None) -> Baseline:
-    """The baseline that records exactly ``findings`` (and what they cover)."""
-    findings = atoms(findings)
+    """The baseline that records exactly ``findings`` (and what they cover) that can be recorded."""
+    findings = [finding for finding in atoms(findings) if baselinable(finding)]
     counts = Counter(finding.fingerprint for finding in findings)
     first: dict[str, Finding] = {}
     for finding in sorted(findings, key=lambda f: f.sort_key):
@@ -92,7 +99,7 @@ def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
     status: dict[tuple[int, int], Status] = {}
     for position in sorted(flat, key=lambda p: atom(p).sort_key):
         fingerprint = atom(position).fingerprint
-        if remaining.get(fingerprint, 0) > 0:
+        if baselinable(atom(position)) and remaining.get(fingerprint, 0) > 0:
             remaining[fingerprint] -= 1
             status[position] = Status.BASELINED
         else:
@@ -139,6 +146,17 @@ def updated(
             entries.setdefault(fp, entry)
     refused = [] if allow_growth else [f for f in diff.findings if any(a.status is Status.NEW for a in atoms([f]))]
     return Baseline({fp: entries[fp] for fp in sorted(entries)}, cycle_imports), refused
+
+
+def restored(known: Baseline, recorded: Baseline, keep: Callable[[BaselineEntry], bool]) -> Baseline:
+    """``recorded`` with the entries of ``known`` that ``keep`` protects put back as they were:
+    violations that were not looked at (an ignored rule, a contract that names nothing) are
+    unseen, not fixed."""
+    entries = dict(recorded.entries)
+    for fp, entry in known.entries.items():
+        if fp not in entries and keep(entry):
+            entries[fp] = entry
+    return Baseline({fp: entries[fp] for fp in sorted(entries)}, recorded.cycle_imports)
 
 
 @dataclass(frozen=True)

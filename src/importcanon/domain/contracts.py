@@ -20,6 +20,9 @@ class Settings:
     root_packages: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     baseline: str = DEFAULT_BASELINE
+    select: tuple[str, ...] | None = None  # rule ids; None: every rule
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (path glob, rule ids)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,11 @@ class ContractSet:
         """Every module a ``[[canonical]]`` contract names as a symbol's home."""
         return frozenset(contract.module for contract in self.canonical)
 
+    @property
+    def declares_any(self) -> bool:
+        """Whether any contract is declared at all (settings alone check nothing)."""
+        return bool(self.canonical or self.legacy or self.deprecated or self.cycles)
+
     def canonical_home(self, symbol: str) -> Canonical | None:
         return next((contract for contract in self.canonical if contract.symbol == symbol), None)
 
@@ -100,5 +108,6 @@ class ImportLinterConfig:
         return tuple(packages) if isinstance(packages, (list, tuple)) else (str(packages),)
 
     def flag(self, name: str) -> bool:
-        """A boolean session option, which import-linter stores as a string."""
-        return str(self.session_options.get(name, "")).lower() == "true"
+        """A boolean session option, read exactly as import-linter 2.16 reads it: its readers keep
+        strings (TOML booleans become "True"/"False") and only "True" or "true" is true."""
+        return self.session_options.get(name) in ("True", "true")

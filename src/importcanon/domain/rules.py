@@ -76,6 +76,12 @@ RULES: dict[str, Rule] = {
             "Import it from where it lives (the suggestion names the likely module), or remove the import.",
         ),
         Rule(
+            "stale-contract",
+            "A [[legacy]] package, [[deprecated]] name, [cycles] package or [[canonical]] module that does not exist.",
+            "If the migration removed it, delete this contract; if it is a typo, fix it. Never baselined.",
+            baselinable=False,
+        ),
+        Rule(
             "missing-canonical",
             "A [[canonical]] contract whose home does not exist or does not bind the symbol.",
             "Fix the contract, or create the canonical home.",

@@ -19,16 +19,12 @@ from importcanon.domain.modules import leaf, split_qualified
 RULE = "deprecated-usage"
 
 
-def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) -> tuple[list[Finding], list[str]]:
+def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) -> list[Finding]:
+    """A name the project does not define has no usages here: it is a ``stale-contract``."""
     findings: list[Finding] = []
-    warnings: list[str] = []
     for contract in contracts:
         target = resolver.resolve(*split_qualified(contract.name))  # validated as module.name
         if target is None or target.is_module:
-            warnings.append(
-                f"deprecated name {contract.name} is not defined in the project "
-                f"({contract.origin.path}:{contract.origin.line}): nothing uses it any more, or the name is wrong"
-            )
             continue
         names = aliases_of(resolver, target.qualified)
         users = {
@@ -41,7 +37,7 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
             parsed = resolver.project.facts.parsed(user, with_calls=True)
             if parsed is not None:
                 findings.extend(_usages(resolver, contract, target.qualified, names, user, parsed))
-    return findings, warnings
+    return findings
 
 
 def aliases_of(resolver: Resolver, qualified: str) -> set[str]:

@@ -20,18 +20,12 @@ from importcanon.domain.modules import is_within, leaf
 RULE = "legacy-import"
 
 
-def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> tuple[list[Finding], list[str]]:
+def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
+    """A legacy package that does not exist has no imports here: it is a ``stale-contract``."""
     findings: list[Finding] = []
-    warnings: list[str] = []
     project = resolver.project
     for contract in contracts.legacy:
         members = sorted(m for m in project.modules if is_within(m, contract.package))
-        if not members and contract.package not in project.namespace_packages:
-            warnings.append(
-                f"legacy package {contract.package} no longer exists ({contract.origin.path}:"
-                f"{contract.origin.line}): the migration is done, remove the contract"
-            )
-            continue
         lines: dict[tuple[str, int], list[str]] = {}
         for imported in members:
             for importer in project.graph.find_modules_that_directly_import(imported):
@@ -40,7 +34,7 @@ def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> tuple[lis
                         lines.setdefault((importer, site.line), []).append(site.kind.value)
         for (importer, line), kinds in sorted(lines.items()):
             findings.extend(_statement_findings(resolver, contract, contracts, importer, line, kinds[0]))
-    return findings, warnings
+    return findings
 
 
 def _statement_findings(
