@@ -9,6 +9,7 @@ IMPORTLINTER = "[importlinter]\nroot_package = app\n"
 
 BROKEN = {
     ".importlinter": IMPORTLINTER,
+    "contracts/cycles.toml": "[cycles]\n",
     "app/__init__.py": "",
     "app/core/__init__.py": "from app.core.session import Manager\n",
     "app/core/session.py": "class Manager:\n    pass\n",
@@ -92,6 +93,7 @@ def test_the_suggestion_names_where_the_name_is_defined(project):
 def test_the_closest_definition_is_suggested_first_and_the_canonical_home_alone(project):
     files = {
         ".importlinter": IMPORTLINTER,
+    "contracts/cycles.toml": "[cycles]\n",
         "app/__init__.py": "",
         "app/a/__init__.py": "",
         "app/a/b/__init__.py": "",
@@ -110,6 +112,7 @@ def test_the_closest_definition_is_suggested_first_and_the_canonical_home_alone(
 
 NOT_BROKEN = {
     ".importlinter": IMPORTLINTER,
+    "contracts/cycles.toml": "[cycles]\n",
     "app/__init__.py": "from . import sub\n",
     "app/sub.py": "",
     "app/lazy.py": "def __getattr__(name):\n    return name\n",
@@ -152,6 +155,7 @@ def test_names_provided_in_ways_a_static_reading_cannot_rule_out_are_not_broken(
 def test_a_statement_over_several_lines_is_read_whole(project):
     files = {
         ".importlinter": IMPORTLINTER,
+    "contracts/cycles.toml": "[cycles]\n",
         "app/__init__.py": "",
         "app/home.py": "class Real:\n    pass\n",
         "app/user.py": (
@@ -206,6 +210,7 @@ def test_alias_divergence_and_non_canonical_import_call_a_broken_binding_broken(
 def test_a_name_missing_at_the_end_of_a_re_export_chain_is_reported_where_it_is_missing(project):
     files = {
         ".importlinter": IMPORTLINTER,
+    "contracts/cycles.toml": "[cycles]\n",
         "app/__init__.py": "",
         "app/home.py": "class Real:\n    pass\n",
         "app/middle.py": "from app.home import Gone\n",

@@ -60,7 +60,7 @@ def test_a_pathological_exclude_does_not_stall_a_check(project):
     for i in range(1, 24):
         files["app/" + "/".join(f"d{j}" for j in range(i)) + "/__init__.py"] = ""
     exclude = "**/" * 6 + "d**" * 6 + ".pyi"
-    files["contracts/c.toml"] = f'[settings]\nroot_packages = ["app"]\nexclude = ["{exclude}", "**/m.py"]\n'
+    files["contracts/c.toml"] = f'[settings]\nroot_packages = ["app"]\nexclude = ["{exclude}", "**/m.py"]\n[cycles]\n'
     root = project(files)
 
     started = time.perf_counter()
