@@ -736,7 +736,7 @@ def _answer(
 def check_project(project_dir: Path) -> tuple[Workspace, CheckResult]:
     """A check as ``importcanon check PROJECT_DIR`` runs it (configured baseline, suppressions,
     cache), for the other front ends: the pytest plugin."""
-    workspace = _open(project_dir, None, False)
+    workspace = _open(project_dir, None, False, config=None, require_contracts=True)
     return workspace, _check(workspace, read_baseline(*_baseline_location(workspace, None)))
 
 
