@@ -305,9 +305,7 @@ _VALIDATOR = jsonschema.validators.validator_for(_SCHEMA)(_SCHEMA)
 )
 def test_sarif_is_schema_valid_for_any_findings(found):
     findings = [
-        Finding(rule, path, line, None, message, "", (str(n),)).with_status(
-            Status.BASELINED if known else Status.NEW
-        )
+        Finding(rule, path, line, None, message, "", (str(n),)).with_status(Status.BASELINED if known else Status.NEW)
         for n, (rule, path, line, message, known) in enumerate(found)
     ]
     document = json.loads(render("sarif", ReportContext(CheckResult(findings), Path("."))))

@@ -201,28 +201,31 @@ class Hop:
 def why(project: Project, importer: str, imported: str, limit: int) -> list[list[Hop]]:
     """The shortest import chains from ``importer`` to ``imported`` (modules or packages), shortest
     first, at most ``limit``; chains that pass through either end's own modules are left out,
-    since a shorter one starts or ends there."""
+    since a shorter one starts or ends there.
+
+    Bounded by design: those chains are cut out of the graph before the search (no edge enters
+    the importer's modules, none leaves the imported ones), so every path the search yields is an
+    answer and it stops after ``limit`` of them, or when there are no more; it never walks the
+    exponentially many paths of a tangle only to discard them.
+    """
     for name in (importer, imported):
         _require_module(project, name)
     if is_within(importer, imported) or is_within(imported, importer):
         raise UsageError(f"{importer} and {imported} contain one another: ask about two separate modules")
     import networkx as nx  # only the queries that walk the graph pay for networkx's import
 
-    graph = project.digraph.copy()
     source, target = ("__why_source__", "__why_target__")
-    graph.add_edges_from((source, m) for m in list(graph.nodes) if is_within(m, importer))
-    graph.add_edges_from((m, target) for m in list(graph.nodes) if is_within(m, imported))
-    chains: list[list[Hop]] = []
-    if not nx.has_path(graph, source, target):
-        return chains
-    for path in nx.shortest_simple_paths(graph, source, target):
-        middle = path[2:-2]
-        if any(is_within(m, importer) or is_within(m, imported) for m in middle):
-            continue
-        chains.append([_hop(project, u, v) for u, v in itertools.pairwise(path[1:-1])])
-        if len(chains) >= limit:
-            break
-    return chains
+    graph = nx.DiGraph()
+    graph.add_edges_from(
+        (u, v) for u, v in project.digraph.edges if not (is_within(v, importer) or is_within(u, imported))
+    )
+    nodes = list(project.digraph.nodes)
+    graph.add_edges_from((source, m) for m in nodes if is_within(m, importer))
+    graph.add_edges_from((m, target) for m in nodes if is_within(m, imported))
+    if source not in graph or target not in graph or not nx.has_path(graph, source, target):
+        return []
+    paths = itertools.islice(nx.shortest_simple_paths(graph, source, target), limit)
+    return [[_hop(project, u, v) for u, v in itertools.pairwise(path[1:-1])] for path in paths]
 
 
 def _hop(project: Project, importer: str, imported: str) -> Hop:
