@@ -103,6 +103,7 @@ def load_project(
                 imports[source.module] = raw
                 store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
     cache.remember_scan_modules(module_set)
+    store.texts.clear()  # the scan's decoded copies: what is parsed later is decoded again, one by one
 
     modules = {
         source.module: SourceModule(source.module, source.relpath, source.is_package) for source in listing.files
