@@ -303,11 +303,13 @@ def test_as_an_unprivileged_user_dev_null_output_and_linked_baselines_are_safe(s
 
     checked = _as_nobody([*MODULE, "check", str(root), "--no-baseline", "--output", "/dev/null"], shared)
     created = _as_nobody([*MODULE, "baseline", "create", str(root), "--force"], shared)
+    on_device = _as_nobody([*MODULE, "baseline", "create", str(root), "--force", "--baseline", "/dev/null"], shared)
 
     assert checked.returncode == 1, checked.stderr
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert created.returncode == 2 and "symbolic link" in created.stderr
     assert victim.read_text() == "precious\n"
+    assert on_device.returncode == 2 and "not a regular file" in on_device.stderr
 
 
 def test_both_files_reach_the_disk_before_either_is_renamed_and_the_directory_after(project, monkeypatch):

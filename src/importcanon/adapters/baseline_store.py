@@ -243,6 +243,7 @@ def locked(baseline_path: Path, shown: str, *, base: Path | None, timeout: float
     name = f".{baseline_path.name}.lock"
     deadline = time.monotonic() + timeout
     with SafeDirectory(baseline_path.parent, base=base, shown=shown) as folder:
+        folder.check_target(baseline_path.name)  # a link or a device: refused before any lock file is made
         try:
             while True:
                 handle = os.open(name, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o644, dir_fd=folder.fd)
