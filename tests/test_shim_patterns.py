@@ -7,6 +7,7 @@ from conftest import run_cli
 
 PATTERNS = {
     ".importlinter": "[importlinter]\nroot_package = app\n",
+    "contracts/cycles.toml": "[cycles]\n",
     "app/__init__.py": "",
     "app/new/__init__.py": "",
     "app/new/home.py": "class Thing:\n    pass\n\n\ndef helper():\n    return 1\n",

@@ -7,6 +7,7 @@ from conftest import run_cli
 
 STARS = {
     ".importlinter": "[importlinter]\nroot_package = app\n",
+    "contracts/cycles.toml": "[cycles]\n",
     "app/__init__.py": "",
     "app/core/__init__.py": "from app.core.models import *\n",  # 1: star-only binder, a package
     "app/core/models.py": "__all__ = ['Thing']\n\n\nclass Thing:\n    pass\n\n\nclass Hidden:\n    pass\n",
