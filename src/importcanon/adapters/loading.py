@@ -233,10 +233,10 @@ class FactStore:
                 result = _parsed_from_primitive(cached)
             if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
                 try:
-                    result = parse_module(self.texts[module], source.path, with_calls=with_calls)
-                except (SyntaxError, ValueError) as error:
+                    result = parse_module(self.texts[module], source.relpath, with_calls=with_calls)
+                except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
                     line = error.lineno if isinstance(error, SyntaxError) else None
-                    message = error.msg if isinstance(error, SyntaxError) else str(error)
+                    message = error.msg if isinstance(error, SyntaxError) else _too_deep(error)
                     self._parse_failures[module] = (line, message)
                     self.cache.remember_parsed(digest, ("failed", line, message))
                 else:
@@ -370,6 +370,12 @@ class FactStore:
 
 
 _UNKNOWN = object()
+
+
+def _too_deep(error: Exception) -> str:
+    if isinstance(error, (RecursionError, MemoryError)):
+        return f"an expression is nested too deeply for Python to compile ({type(error).__name__})"
+    return str(error)
 
 
 @lru_cache(maxsize=256)

@@ -27,12 +27,20 @@ _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
 def parse_module(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule:
-    """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file.
+    """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file (and
+    RecursionError or MemoryError for one too deep for Python).
 
-    Collecting calls walks every expression, which costs twice the parse itself; it is done only
-    when asked for (``calls`` is None otherwise).
+    Syntax newer than the running Python's is read through libcst (see
+    :mod:`importcanon.adapters.newer_syntax`), giving the same facts. Collecting calls walks
+    every expression, which costs twice the parse itself; it is done only when asked for
+    (``calls`` is None otherwise).
     """
-    tree = ast.parse(text, filename=filename)
+    try:
+        tree = ast.parse(text, filename=filename)
+    except SyntaxError as error:
+        from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
+
+        tree = parse_newer_syntax(text, filename, error)
     collector = _Collector(with_calls)
     collector.visit_body(tree.body, _Context())
     return ParsedModule(

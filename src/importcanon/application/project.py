@@ -47,11 +47,13 @@ class Project:
 
     def scan_warnings(self) -> list[str]:
         """What this run could not see: files left out by the scan, then the files whose facts
-        are missing because no parser available could read them (known once analyses ran)."""
+        are missing because neither Python's parser nor libcst's (which reads newer syntax)
+        could read them (known once the analyses have asked)."""
         version = ".".join(map(str, sys.version_info[:2]))
         return [*self.warnings] + [
-            f"{self.path_of(module)}:{line or '?'}: Python {version}, which runs importcanon, cannot parse "
-            f"this file ({message}); the analyses that need a parse skip it (run importcanon on a newer Python)"
+            f"{self.path_of(module)}:{line or '?'}: grimp scanned this file's imports, but neither Python "
+            f"{version} nor libcst can parse it ({message}); where, shims, deprecated usages and import kinds "
+            "skip it"
             for module, (line, message) in sorted(self.facts.parse_failures().items())
         ]
 
