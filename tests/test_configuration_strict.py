@@ -286,6 +286,16 @@ def test_config_names_the_import_linter_configuration(project):
             "contracts/c.toml:9: [legacy] replacement must be a dotted Python name",
         ),
         (
+            ".importlinter",
+            "[importlinter]\nroot_package =\n    app\n    other\n[importlinter:contract:x]\nname = X\ntype = layers\n",
+            ".importlinter:2: [importlinter] root_package must be a dotted Python name",
+        ),
+        (
+            ".importlinter",
+            "# empty\n[importlinter]\nroot_package =\n[importlinter:contract:x]\nname = X\ntype = layers\n",
+            ".importlinter:3: [importlinter] root_package must be a dotted Python name",
+        ),
+        (
             "contracts/c.toml",
             "# dotted keys\nsettings.exclude = 'x'\ncycles.packages = ['app']\n",
             "contracts/c.toml:2: [settings] exclude must be a list of strings",

@@ -89,6 +89,8 @@ def _read_import_linter_file(path: Path, shown: str, *, toml: bool) -> ImportLin
     if options is None:
         return None  # e.g. an empty [tool.importlinter]
     session = dict(options.session_options)
+    if not toml:
+        _check_import_linter_ini(session, text, shown)
     if "root_packages" not in session and "root_package" in session:
         session["root_packages"] = [session.pop("root_package")]
     contracts = tuple(options.contracts_options)
@@ -131,6 +133,26 @@ def _check_import_linter_toml(data: dict[str, Any], text: str, shown: str) -> No
             raise ConfigurationError(
                 f"[tool.importlinter] {key} {problem}, got {value!r}", path=shown, line=locator.key_line("", 0, key)
             )
+
+
+def _check_import_linter_ini(session: dict[str, Any], text: str, shown: str) -> None:
+    """An INI value is a string, or a list when written over several lines: the root packages
+    must be the form import-linter expects, named at their line."""
+    wanted = {"root_package": _dotted_name, "root_packages": _dotted_names_ini}
+    for key, validator in wanted.items():
+        if key in session:
+            problem = validator(session[key])
+            if problem:
+                line = re.search(rf"^\s*{key}\s*[=:]", text, re.MULTILINE)
+                raise ConfigurationError(
+                    f"[importlinter] {key} {problem}, got {session[key]!r}",
+                    path=shown,
+                    line=text.count("\n", 0, line.start()) + 1 if line else None,
+                )
+
+
+def _dotted_names_ini(value: Any) -> str | None:
+    return _list_of_dotted_names(value if isinstance(value, list) else [value])
 
 
 def _check_import_linter_contract(contract: Any, index: int, locator: _Locator, shown: str) -> None:
