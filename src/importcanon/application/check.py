@@ -14,7 +14,7 @@ from importcanon.application.analyses.import_cycles import attribute_new_cycles,
 from importcanon.application.analyses.import_linter import (
     check_import_linter_contracts,
     contract_name,
-    has_sibling_contracts,
+    locate_new_chains,
 )
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
@@ -87,7 +87,8 @@ def run_check(
     findings.extend(find_broken_imports(resolver, contracts))
     progress("import cycles")
     cycle_findings, cycle_metrics = find_import_cycles(project, scope)
-    cycle_imports = imports_digest(project) if scope or has_sibling_contracts(import_linter) else None
+    # The digest a baseline records, to attribute new cycles and chains to the import that made them.
+    cycle_imports = imports_digest(project) if scope or (import_linter and import_linter.contracts) else None
     findings.extend(cycle_findings)
     suppressed: list[Finding] = []
     counts: dict[str, int] = {}
@@ -113,6 +114,7 @@ def run_check(
     unseen = unseen_entries(contracts, findings)
     fixed = [entry for entry in _still_present(diff.fixed, suppressed) if not unseen(entry)]
     reported = attribute_new_cycles(diff.findings, baseline.cycle_imports, cycle_imports)
+    reported = locate_new_chains(reported, baseline.cycle_imports, cycle_imports)
     return CheckResult(reported, fixed, metrics, warnings, cycle_imports)
 
 

@@ -92,6 +92,12 @@ def cycle_imports_digest(imports: Mapping[str, Mapping[str, int]]) -> dict[str, 
     return {key: _digest("\n".join(sorted(lines))) for key, lines in sorted(buckets.items())}
 
 
+def imports_changed(module: str, recorded: Mapping[str, str], current: Mapping[str, str]) -> bool:
+    """Whether ``module`` imports something else than when the ``recorded`` digest was taken."""
+    key = module_key(module)
+    return key not in recorded or recorded[key] != current.get(key)
+
+
 def module_key(module: str) -> str:
     """The key of a module in a ``cycle_imports`` digest."""
     return _digest(module)

@@ -17,7 +17,7 @@ from typing import Any
 
 from importcanon.application.cycles import CycleScope, project_cyclic_imports
 from importcanon.application.project import Project
-from importcanon.domain.cycles import CycleComponent, CyclicImport, cycle_imports_digest, hops, module_key
+from importcanon.domain.cycles import CycleComponent, CyclicImport, cycle_imports_digest, hops, imports_changed
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding, Status
 from importcanon.domain.modules import within_any
@@ -127,8 +127,8 @@ def attribute_new_cycles(
         return (finding.rule, str(finding.details.get("contract")), str(finding.details["component"]))
 
     def changed(finding: Finding) -> bool:
-        keys = [module_key(module) for module in finding.details.get("importers") or [finding.module or ""]]
-        return any(key not in recorded or recorded[key] != current.get(key) for key in keys)
+        importers = finding.details.get("importers") or [finding.module or ""]
+        return any(imports_changed(module, recorded, current) for module in importers)
 
     causes: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in new:

@@ -25,7 +25,8 @@ from importlinter.domain.contract import Contract, ContractCheck, InvalidContrac
 from importcanon.application.plugins import PluginRefused, import_plugin_module, plugin_output_to_stderr
 from importcanon.application.project import Project
 from importcanon.domain.contracts import ImportLinterConfig
-from importcanon.domain.findings import Finding
+from importcanon.domain.cycles import imports_changed
+from importcanon.domain.findings import Finding, Status
 from importcanon.domain.modules import within_any
 
 RULE = "contract"
@@ -95,9 +96,22 @@ def check_import_linter_contracts(
     return outcome
 
 
-def has_sibling_contracts(config: ImportLinterConfig | None) -> bool:
-    """Whether an acyclic_siblings contract is configured (its findings are cycles too)."""
-    return config is not None and any(str(options.get("type")) == "acyclic_siblings" for options in config.contracts)
+def locate_new_chains(
+    findings: Sequence[Finding], recorded: Mapping[str, str] | None, current: Mapping[str, str] | None
+) -> list[Finding]:
+    """A new finding for a pair's indirect chains is shown at the first import of its chain whose
+    importer's imports changed since the baseline's digest was taken: every chain of a pair that
+    a new import broke goes through that import, which is what the change has to answer for."""
+    if recorded is None or current is None:
+        return list(findings)
+    located = []
+    for finding in findings:
+        if finding.rule == RULE and finding.status is Status.NEW and finding.identity[-1:] == ("indirect",):
+            hop = next((h for h in finding.details["chain"] if imports_changed(h["importer"], recorded, current)), None)
+            if hop is not None:
+                finding = replace(finding, path=hop["path"], line=hop["line"], module=hop["importer"])
+        located.append(finding)
+    return located
 
 
 def _plugin_types(
