@@ -77,8 +77,11 @@ def project_cycles(
     """Cycle analysis over the project's modules inside ``packages``, remembered by content."""
     packages = sorted(set(packages))
     scope = sorted(m for m in project.modules if within_any(m, packages))
-    key = project.facts.content_key(scope, extra=(*packages, exclude_type_checking, import_time_only))
+    extra = (*packages, exclude_type_checking, import_time_only)
+    key = project.facts.content_key(scope, extra=extra)
     remembered = project.facts.recall("cycles", key)
+    if remembered is None:
+        remembered = _recall_by_imports(project, "cycles", scope, extra)
     if remembered is not None:
         return [_component_from_primitive(item) for item in remembered]
     # networkx is imported here, not at the top: a run whose scope is unchanged never needs it.
@@ -92,13 +95,37 @@ def project_cycles(
             cache[(u, v)] = EdgeFacts(project.statement_count(u, v), project.runs_at_import(u, v))
         return cache[(u, v)]
 
+    tangled = cyclic_components(graph)
     if exclude_type_checking:
         # Only edges inside a component can be on a cycle: only their files are ever parsed.
-        inside = [(u, v) for nodes in cyclic_components(graph) for u, v in graph.subgraph(nodes).edges]
+        inside = [(u, v) for nodes in tangled for u, v in graph.subgraph(nodes).edges]
         graph.remove_edges_from([edge for edge in inside if project.typing_only(*edge)])
     components = analyse_cycles(graph, facts, import_time_only=import_time_only)
-    project.facts.memorize("cycles", key, [_component_to_primitive(c) for c in components])
+    result = [_component_to_primitive(c) for c in components]
+    project.facts.memorize("cycles", key, result)
+    _memorize_by_imports(project, "cycles", scope, extra, sorted({m for nodes in tangled for m in nodes}), result)
     return components
+
+
+def _recall_by_imports(project: Project, name: str, scope: Sequence[str], extra: Sequence[object]) -> Any | None:
+    """A result for the same imports, when the files whose import kinds it read are unchanged.
+
+    An edit that leaves every import of the scope as it was (a comment, a function body) keeps
+    the graph; only the kinds of the imports inside tangled components, read from their files,
+    could differ, so those files' contents are checked too.
+    """
+    remembered = project.facts.recall(f"{name}-by-imports", project.import_signature(scope, extra))
+    if remembered is None:
+        return None
+    members, members_key, result = remembered
+    return result if project.facts.content_key(members, extra) == members_key else None
+
+
+def _memorize_by_imports(
+    project: Project, name: str, scope: Sequence[str], extra: Sequence[object], members: list[str], result: Any
+) -> None:
+    key = project.import_signature(scope, extra)
+    project.facts.memorize(f"{name}-by-imports", key, (members, project.facts.content_key(members, extra), result))
 
 
 def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[CycleComponent], list[CyclicImport]]:
@@ -106,8 +133,11 @@ def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[Cy
     components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
     packages = sorted(set(scope.packages))
     modules = sorted(m for m in project.modules if within_any(m, packages))
-    key = project.facts.content_key(modules, extra=(*packages, scope.exclude_type_checking, "cyclic-imports"))
+    extra = (*packages, scope.exclude_type_checking, "cyclic-imports")
+    key = project.facts.content_key(modules, extra=extra)
     remembered = project.facts.recall("cyclic-imports", key)
+    if remembered is None:
+        remembered = _recall_by_imports(project, "cyclic-imports", modules, extra)
     if remembered is not None:
         return components, [CyclicImport(u, v, c, t, tuple(cycle)) for u, v, c, t, cycle in remembered]
     from importcanon.application.cycle_breaking import cyclic_imports
@@ -115,9 +145,10 @@ def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[Cy
     found = cyclic_imports(
         components, lambda u, v: EdgeFacts(project.statement_count(u, v), project.runs_at_import(u, v))
     )
-    project.facts.memorize(
-        "cyclic-imports", key, [(i.importer, i.imported, i.component, i.import_time, list(i.cycle)) for i in found]
-    )
+    result = [(i.importer, i.imported, i.component, i.import_time, list(i.cycle)) for i in found]
+    project.facts.memorize("cyclic-imports", key, result)
+    members = sorted({module for component in components for module in component.modules})
+    _memorize_by_imports(project, "cyclic-imports", modules, extra, members, result)
     return components, found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
@@ -135,6 +136,16 @@ class Project:
         for imported, *_ in self._imports.get(importer, ()):
             counts[imported] = counts.get(imported, 0) + 1
         return counts
+
+    def import_signature(self, modules: Iterable[str], extra: Iterable[object] = ()) -> str:
+        """A digest of the imports these modules make, as scanned (what, at which line, how
+        written): equal signatures mean the same import graph over them, whatever else changed
+        in their files (a comment, a function body)."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(repr(list(extra)).encode())
+        for module in modules:
+            hasher.update(f"\n{module}:{self._imports.get(module, ())!r}".encode())
+        return hasher.hexdigest()
 
     def statement_count(self, importer: str, imported: str) -> int:
         return len(self._sites_by_edge.get((importer, imported), ()))
