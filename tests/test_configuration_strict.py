@@ -334,3 +334,18 @@ def test_an_unreadable_contracts_directory_is_exit_2(project):
 
     assert run.exit_code == 2
     assert "cannot list the contracts directory: Permission denied" in run.stderr
+
+
+def test_a_stale_cycles_package_is_a_finding_in_the_report_too(project, tmp_path):
+    cycles = '[cycles]\npackages = ["app", "app.gone"]\n'
+    root = project(
+        {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import app.a\n", "contracts/c.toml": cycles}
+    )
+
+    check = run_cli("check", root, "--format", "json")
+    report = run_cli("report", root, "--html", tmp_path / "report.html")
+
+    assert [f["names"] for f in check.findings("stale-contract")] == ["app.gone"]
+    assert check.findings("import-cycle")  # the packages that exist are still checked
+    assert report.exit_code == 0, report.stderr
+    assert "stale-contract" in (tmp_path / "report.html").read_text()

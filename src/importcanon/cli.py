@@ -36,6 +36,7 @@ from importcanon.adapters.reporting.text_report import location, plural, summary
 from importcanon.adapters.reporting.trend_report import render_trend
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
+from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.check import ANALYSIS_STEPS, CheckResult, contract_names, run_check, unseen_entries
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.fixing import fix_project
@@ -643,8 +644,9 @@ def report(
         result = _check(workspace, read_baseline(path, shown))
         project = workspace.project
         components = []  # like check, the report analyses cycles where a [cycles] contract asks for it
-        if workspace.contracts.cycles is not None:
-            scope = cycle_scope(project, workspace.contracts.cycles)
+        cycles = live_cycle_contract(project, workspace.contracts.cycles)  # stale packages are findings
+        if cycles is not None:
+            scope = cycle_scope(project, cycles)
             components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
         history = read_history(history_path(path), shown + " history")
         page = render_report_html(
