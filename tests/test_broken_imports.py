@@ -130,6 +130,7 @@ NOT_BROKEN = {
     "app/pkg/__init__.py": "",
     "app/pkg/mod.py": "",
     "app/reexport.py": "from app.conditional import WIN as IS_WINDOWS\n",
+    "app/listed.py": "__all__ = ['x']\nx = 1\n",
     "app/user.py": (
         "from app.lazy import anything\n"
         "from app.starred import join\n"
@@ -137,6 +138,7 @@ NOT_BROKEN = {
         "from app.conditional import WIN, POSIX, fast, first, second, rest, looped, handle, configured\n"
         "from app.pkg import mod\n"
         "from app.reexport import IS_WINDOWS\n"
+        "from app.listed import __all__ as listed, __file__ as where\n"
         "from app import sub\n"
         "import app.pkg.mod\n"
         "import json, os.path\n"
@@ -148,7 +150,7 @@ NOT_BROKEN = {
 def test_names_provided_in_ways_a_static_reading_cannot_rule_out_are_not_broken(project):
     run, findings = _broken(project(NOT_BROKEN))
 
-    assert run.json["metrics"]["modules"] == 10
+    assert run.json["metrics"]["modules"] == 11
     assert findings == []
 
 

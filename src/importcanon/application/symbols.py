@@ -225,8 +225,8 @@ class Resolver:
         for star in stars:
             if self.exports(star, name):
                 return _Next((star, name))
-        if self.provides_anything(module):
-            return None
+        if self.provides(module, name) or self.provides_anything(module):
+            return None  # a module attribute (``__all__``, ``__file__``) or a name no reading can see
         return Broken(module, name, f"{module} does not define, bind, re-export or provide {name}")
 
     def provides(self, module: str, name: str) -> bool | None:
@@ -238,8 +238,11 @@ class Resolver:
             return True
         if not self.is_internal(module):
             return False  # a namespace package inside the root packages: submodules only
-        if self.parsed(module) is None:
+        parsed = self.parsed(module)
+        if parsed is None:
             return None
+        if name in _MODULE_ATTRIBUTES or (name == "__all__" and parsed.all_names is not None):
+            return True
         if name in self.namespace(module) or any(self.exports(star, name) for star in self._stars[module]):
             return True
         return None if self.provides_anything(module) else False
@@ -353,6 +356,11 @@ class Resolver:
             pending.extend(reversed(self._stars[current]))
         return False
 
+
+#: What every module has without binding it.
+_MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__doc__", "__file__", "__loader__", "__package__", "__spec__", "__path__", "__builtins__", "__cached__"}
+)
 
 #: Calls that can bind module-level names no static reading sees.
 _NAMESPACE_WRITERS = frozenset({"globals", "vars", "exec", "locals"})
