@@ -93,7 +93,7 @@ def test_the_suggestion_names_where_the_name_is_defined(project):
 def test_the_closest_definition_is_suggested_first_and_the_canonical_home_alone(project):
     files = {
         ".importlinter": IMPORTLINTER,
-    "contracts/cycles.toml": "[cycles]\n",
+        "contracts/cycles.toml": "[cycles]\n",
         "app/__init__.py": "",
         "app/a/__init__.py": "",
         "app/a/b/__init__.py": "",
@@ -157,7 +157,7 @@ def test_names_provided_in_ways_a_static_reading_cannot_rule_out_are_not_broken(
 def test_a_statement_over_several_lines_is_read_whole(project):
     files = {
         ".importlinter": IMPORTLINTER,
-    "contracts/cycles.toml": "[cycles]\n",
+        "contracts/cycles.toml": "[cycles]\n",
         "app/__init__.py": "",
         "app/home.py": "class Real:\n    pass\n",
         "app/user.py": (
@@ -212,7 +212,7 @@ def test_alias_divergence_and_non_canonical_import_call_a_broken_binding_broken(
 def test_a_name_missing_at_the_end_of_a_re_export_chain_is_reported_where_it_is_missing(project):
     files = {
         ".importlinter": IMPORTLINTER,
-    "contracts/cycles.toml": "[cycles]\n",
+        "contracts/cycles.toml": "[cycles]\n",
         "app/__init__.py": "",
         "app/home.py": "class Real:\n    pass\n",
         "app/middle.py": "from app.home import Gone\n",

@@ -359,7 +359,17 @@ class Resolver:
 
 #: What every module has without binding it.
 _MODULE_ATTRIBUTES = frozenset(
-    {"__name__", "__doc__", "__file__", "__loader__", "__package__", "__spec__", "__path__", "__builtins__", "__cached__"}
+    {
+        "__name__",
+        "__doc__",
+        "__file__",
+        "__loader__",
+        "__package__",
+        "__spec__",
+        "__path__",
+        "__builtins__",
+        "__cached__",
+    }
 )
 
 #: Calls that can bind module-level names no static reading sees.
