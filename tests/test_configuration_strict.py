@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, write_project
 
+from importcanon.adapters import configuration
+
 LEGACY = {
     "app/__init__.py": "",
     "app/old/__init__.py": "from app.new.core import make\n",
@@ -349,3 +351,22 @@ def test_a_stale_cycles_package_is_a_finding_in_the_report_too(project, tmp_path
     assert check.findings("import-cycle")  # the packages that exist are still checked
     assert report.exit_code == 0, report.stderr
     assert "stale-contract" in (tmp_path / "report.html").read_text()
+
+
+def test_a_contracts_directory_that_refuses_listing_is_exit_2_even_as_root(project, monkeypatch):
+    root = project({"app/__init__.py": "", "contracts/c.toml": "[cycles]\n"})
+    real_scandir = os.scandir
+
+    def scandir(path):  # the permission check root would pass: refuse the contracts directory
+        if str(path).endswith("contracts"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(configuration.os, "scandir", scandir)
+
+    run = run_cli("check", root)
+
+    assert run.exit_code == 2
+    assert run.stderr.startswith(
+        "importcanon: error: contracts: cannot list the contracts directory: Permission denied"
+    )
