@@ -46,8 +46,17 @@ from importcanon.application.queries import where as where_symbol
 from importcanon.application.queries import why as why_chains
 from importcanon.application.ratchet import snapshot
 from importcanon.application.symbols import Resolver
-from importcanon.domain.baseline import Baseline, BaselineDiff, baseline_of, restored, tallies, updated
+from importcanon.domain.baseline import (
+    Baseline,
+    BaselineDiff,
+    baseline_of,
+    never_recorded,
+    restored,
+    tallies,
+    updated,
+)
 from importcanon.domain.errors import ImportcanonError, UsageError
+from importcanon.domain.findings import Finding
 from importcanon.domain.rules import RULES
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
@@ -462,6 +471,7 @@ def baseline_create(
             write_baseline(folder, path, recorded, snapshot(recorded, result))
         entries = plural(len(recorded.entries), "entry", "entries")
         typer.echo(f"wrote {shown}: {plural(recorded.total, 'known violation')} in {entries}")
+        _echo_never_recorded(result.findings)
         return 0
 
     raise typer.Exit(guarded(run, debug))
@@ -507,9 +517,21 @@ def baseline_update(
             write_baseline(folder, path, recorded, snapshot(recorded, result))
         change = known.total - recorded.total
         typer.echo(f"updated {shown}: {plural(recorded.total, 'known violation')} ({-change:+d})")
+        _echo_never_recorded(result.findings)
         return 0
 
     raise typer.Exit(guarded(run, debug))
+
+
+def _echo_never_recorded(findings: list[Finding]) -> None:
+    """Say which findings the baseline cannot hold (mistakes in the contracts), so that a green
+    ``baseline`` command is not followed by a puzzling red ``check``."""
+    unrecorded = never_recorded(findings)
+    if unrecorded:
+        count = plural(len(unrecorded), "finding")
+        typer.echo(f"not recorded, never baselined (check fails until they are fixed): {count}")
+        for finding in unrecorded:
+            typer.echo(f"  {location(finding)}: {finding.rule} {finding.message.splitlines()[0]}")
 
 
 @baseline_app.command("show", short_help="Known violations per rule and contract.")

@@ -144,8 +144,19 @@ def updated(
     if allow_growth:
         for fp, entry in now.entries.items():
             entries.setdefault(fp, entry)
-    refused = [] if allow_growth else [f for f in diff.findings if any(a.status is Status.NEW for a in atoms([f]))]
+    refused = [] if allow_growth else [f for f in diff.findings if any(_growth(a) for a in atoms([f]))]
     return Baseline({fp: entries[fp] for fp in sorted(entries)}, cycle_imports), refused
+
+
+def _growth(finding: Finding) -> bool:
+    """A new violation the baseline could record: a finding that is never baselined (a mistake in
+    the contracts) is not growth, and ``--allow-growth`` would not record it either."""
+    return finding.status is Status.NEW and baselinable(finding)
+
+
+def never_recorded(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings no baseline records: ``check`` fails on them until they are fixed."""
+    return [finding for finding in findings if not baselinable(finding)]
 
 
 def restored(known: Baseline, recorded: Baseline, keep: Callable[[BaselineEntry], bool]) -> Baseline:

@@ -1,0 +1,67 @@
+"""Regressions found by trying every command as a new user would, on real packages."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+STALE = {
+    "app/__init__.py": "",
+    "app/core.py": "def make():\n    return 1\n",
+    "app/user.py": "from app.core import make\n\nX = make()\n",
+    "contracts/importcanon.toml": """
+        [[deprecated]]
+        name = "app.core.make"
+    """,
+}
+
+
+def test_a_stale_contract_is_not_growth_that_allow_growth_would_record(project):
+    root = project(STALE)
+    assert run_cli("baseline", "create", root).exit_code == 0
+    contracts = root / "contracts" / "importcanon.toml"
+    contracts.write_text(contracts.read_text() + '\n[[deprecated]]\nname = "app.core.mkae"\n')
+    baseline = root / "contracts" / "baseline.json"
+    before = baseline.read_bytes()
+
+    update = run_cli("baseline", "update", root)
+    growth = run_cli("baseline", "update", root, "--allow-growth")
+    check = run_cli("check", root, "--format", "json")
+
+    assert update.exit_code == 0, update.stdout
+    assert "--allow-growth" not in update.stdout  # it would not record a stale contract either
+    assert "not recorded, never baselined (check fails until they are fixed): 1 finding" in update.stdout
+    assert "contracts/importcanon.toml:4: stale-contract [[deprecated]] name app.core.mkae" in update.stdout
+    assert growth.stdout == update.stdout
+    assert json.loads(baseline.read_bytes()) == json.loads(before)
+    assert check.exit_code == 1
+    assert [f["rule"] for f in check.findings() if f["status"] == "new"] == ["stale-contract"]
+
+
+def test_baseline_create_says_what_it_could_not_record(project):
+    files = dict(STALE)
+    files["contracts/importcanon.toml"] += '\n[[legacy]]\npackage = "app.old"\nreplacement = "app.core"\n'
+    root = project(files)
+
+    create = run_cli("baseline", "create", root)
+
+    assert create.exit_code == 0
+    assert "wrote contracts/baseline.json: 2 known violations in 2 entries" in create.stdout
+    assert "not recorded, never baselined (check fails until they are fixed): 1 finding" in create.stdout
+    assert "stale-contract [[legacy]] package app.old" in create.stdout
+
+
+def test_real_growth_beside_a_stale_contract_is_still_refused(project):
+    root = project(STALE)
+    assert run_cli("baseline", "create", root).exit_code == 0
+    (root / "app" / "other.py").write_text("from app.core import make\n\nY = make()\n")
+    contracts = root / "contracts" / "importcanon.toml"
+    contracts.write_text(contracts.read_text() + '\n[[deprecated]]\nname = "app.core.mkae"\n')
+
+    update = run_cli("baseline", "update", root)
+
+    assert update.exit_code == 1
+    assert "refusing to add 2 new findings" in update.stdout  # the import and the call
+    assert "app/other.py:1: deprecated-usage" in update.stdout
+    assert "stale-contract" not in update.stdout.split("(use --allow-growth):")[1]
