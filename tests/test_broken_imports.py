@@ -224,3 +224,16 @@ def test_a_name_missing_at_the_end_of_a_re_export_chain_is_reported_where_it_is_
 
     assert [(f["path"], f["line"]) for f in findings] == [("app/middle.py", 1)]
     assert where["asked_broken"] == "app.home does not define, bind, re-export or provide Gone"
+
+
+def test_a_warm_run_remembers_the_findings_and_an_edit_updates_them(project):
+    root = project(BROKEN)
+    cold = run_cli("check", root, "--format", "json").findings("broken-import")
+    warm = run_cli("check", root, "--format", "json").findings("broken-import")
+    (root / "app/services/recovery.py").write_text("class Recovery:\n    pass\n\n\nclass Recover:\n    pass\n")
+    edited = run_cli("check", root, "--format", "json").findings("broken-import")
+
+    assert warm == cold
+    assert [
+        (f["path"], f["line"]) for f in cold if (f["path"], f["line"]) not in {(x["path"], x["line"]) for x in edited}
+    ] == [("app/user.py", 15)]

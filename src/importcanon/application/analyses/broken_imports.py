@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet
@@ -40,8 +41,15 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
     the statements are first read from the text, and only a module with a statement that may be
     broken is parsed (with the module it imports from) to confirm it, kind and all."""
     project = resolver.project
+    modules = sorted(project.modules)
+    homes = sorted((contract.symbol, contract.module) for contract in contracts.canonical)
+    extra = (*project.root_packages, *sorted(project.namespace_packages), *(f"{s}={m}" for s, m in homes))
+    key = project.facts.content_key(modules, extra=extra)
+    remembered = project.facts.recall(RULE, key)
+    if remembered is not None:  # no file changed: a warm run reads none of them
+        return [_finding_from_primitive(item) for item in remembered]
     findings = []
-    for module in sorted(project.modules):
+    for module in modules:
         if not any(_may_break(resolver, module, statement) for statement in project.facts.text_imports(module)):
             continue
         parsed = resolver.parsed(module)
@@ -50,7 +58,18 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
         for statement in parsed.imports:
             for broken in _breaks(resolver, module, statement):
                 findings.append(_finding(resolver, contracts, module, statement, broken))
+    project.facts.memorize(RULE, key, [_finding_to_primitive(finding) for finding in findings])
     return findings
+
+
+def _finding_to_primitive(finding: Finding) -> list[Any]:
+    fields = (finding.path, finding.line, finding.module, finding.message, finding.suggestion)
+    return [*fields, list(finding.identity), dict(finding.details)]
+
+
+def _finding_from_primitive(item: list[Any]) -> Finding:
+    path, line, module, message, suggestion, identity, details = item
+    return Finding(RULE, path, line, module, message, suggestion, tuple(identity), details)
 
 
 def _may_break(resolver: Resolver, module: str, statement: TextImport) -> bool:
