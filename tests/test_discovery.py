@@ -112,3 +112,57 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(project):
     assert run.json["warnings"][-1] == (
         "app/caf\\xe9.py: its name is not valid UTF-8, so it is not an importable module: skipped"
     )
+
+
+NAMESPACE_DIRECTORY = {
+    "app/__init__.py": "",
+    "app/core.py": "X = 1\n",
+    "app/jobs/runner.py": "from app import core\n\n\ndef run():\n    return core.X\n",  # app/jobs has no __init__
+    "app/jobs/broken.py": "def run(:\n",
+    "app/jobs/nightly/sweep.py": "import app.jobs.runner\n",
+    ".importlinter": """
+        [importlinter]
+        root_package = app
+
+        [importlinter:contract:one]
+        name = jobs stay off core
+        type = forbidden
+        source_modules =
+            app.jobs.runner
+        forbidden_modules =
+            app.core
+    """,
+}
+
+
+def test_namespace_directories_are_skipped_like_grimp_does_with_a_warning(project):
+    run = run_cli("check", project(NAMESPACE_DIRECTORY), "--format", "json", "--no-cache")
+
+    assert run.json["warnings"] == [
+        "3 Python files in 1 directory without __init__.py inside a package: app/jobs; Python imports them as "
+        "namespace packages but grimp and import-linter skip them, so their imports and syntax are not checked: "
+        "set [settings] namespace_packages = true to check them, or add the __init__.py files"
+    ]
+    assert run.findings("syntax-error") == []
+
+
+def test_namespace_packages_setting_checks_their_imports_and_syntax(project):
+    files = {**NAMESPACE_DIRECTORY, "contracts/importcanon.toml": "[settings]\nnamespace_packages = true\n"}
+
+    run = run_cli("check", project(files), "--format", "json", "--no-cache")
+
+    assert [(f["rule"], f["path"], f["line"]) for f in run.findings()] == [
+        ("contract", "app/jobs/runner.py", 1),
+        ("syntax-error", "app/jobs/broken.py", 1),
+    ]
+    assert run.json["warnings"] == []
+    assert run.json["metrics"]["modules"] == 5  # app, app.core and the three files below app/jobs
+
+
+def test_namespace_packages_must_be_a_boolean(project):
+    files = {**NAMESPACE_DIRECTORY, "contracts/importcanon.toml": '[settings]\nnamespace_packages = "yes"\n'}
+
+    run = run_cli("check", project(files))
+
+    assert run.exit_code == 2
+    assert "contracts/importcanon.toml" in run.stderr and "namespace_packages" in run.stderr

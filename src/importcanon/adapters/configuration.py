@@ -266,6 +266,7 @@ _SCHEMA: dict[str, _TableSchema] = {
             "select": _rule_ids,
             "ignore": _rule_ids,
             "per_path_ignores": _per_path_ignores,
+            "namespace_packages": _boolean,
         }
     ),
     "canonical": _TableSchema(
@@ -408,6 +409,7 @@ def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[tuple[st
         select=tuple(values["select"]) if "select" in values else None,
         ignore=tuple(values.get("ignore", ())),
         per_path_ignores=tuple((glob, tuple(rules)) for glob, rules in values.get("per_path_ignores", {}).items()),
+        namespace_packages=values.get("namespace_packages", False),
     )
 
 

@@ -52,9 +52,12 @@ def load_project(
     exclude: Sequence[str],
     options: ScanOptions,
     cache_dir: Path | None,
+    namespace_directories: bool = False,
 ) -> tuple[Project, FactStore]:
     """Scan the target once and return its project plus the store to save when the run ends."""
-    listing = list_sources(project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude))
+    listing = list_sources(
+        project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude), namespace_directories
+    )
     cache = FactCache.open(cache_dir, base=project_dir)
     store = FactStore(cache, listing.files)
     module_set = frozenset((source.module, source.is_package) for source in listing.files)

@@ -96,22 +96,37 @@ def compile_excludes(patterns: Iterable[str]) -> ExcludeGlobs | None:
     return globs if globs else None
 
 
-def list_sources(project_dir: Path, packages: dict[str, str], exclude: ExcludeGlobs | None) -> SourceListing:
-    """Every module file of the root packages, with the stat data the cache keys on."""
+def list_sources(
+    project_dir: Path,
+    packages: dict[str, str],
+    exclude: ExcludeGlobs | None,
+    namespace_directories: bool = False,
+) -> SourceListing:
+    """Every module file of the root packages, with the stat data the cache keys on.
+
+    A directory without ``__init__.py`` inside a regular package is a namespace package to
+    Python, but grimp (and so import-linter) leaves it out. By default importcanon does the same,
+    so that its graph and lint-imports' agree, and warns about what is left out; with
+    ``namespace_directories`` such directories are walked as namespace packages.
+    """
     root = str(project_dir.resolve())
     files: list[SourceFile] = []
     namespaces: dict[str, frozenset[str]] = {}
     unreadable: list[tuple[str, str, str]] = []
     skipped: list[tuple[str, str]] = []
     shadowing: set[str] = set()
+    orphans: list[tuple[str, int]] = []
     for package, directory in packages.items():
-        walker = _PackageWalker(root, package, exclude)
+        walker = _PackageWalker(root, package, exclude, namespace_directories)
         walker.walk(directory, package, in_regular_package=False)
         files.extend(walker.files)
         namespaces[package] = frozenset(walker.namespace_packages)
         unreadable.extend(walker.unreadable)
         skipped.extend(walker.skipped)
         shadowing.update(walker.shadowing)
+        orphans.extend(walker.orphans)
+    if orphans:
+        skipped.append(_orphans_warning(orphans))
     files.sort(key=lambda source: source.module)
     return SourceListing(
         packages=dict(packages),
@@ -123,11 +138,31 @@ def list_sources(project_dir: Path, packages: dict[str, str], exclude: ExcludeGl
     )
 
 
+def _orphans_warning(orphans: list[tuple[str, int]]) -> tuple[str, str]:
+    files = sum(count for _, count in orphans)
+    shown = ", ".join(relpath for relpath, _ in orphans[:_ORPHANS_SHOWN])
+    more = f" and {len(orphans) - _ORPHANS_SHOWN} more" if len(orphans) > _ORPHANS_SHOWN else ""
+    return (
+        f"{files} Python file{'s' if files != 1 else ''} in {len(orphans)} "
+        f"director{'ies' if len(orphans) != 1 else 'y'} without __init__.py inside a package",
+        f"{shown}{more}; Python imports them as namespace packages but grimp and import-linter skip them, "
+        "so their imports and syntax are not checked: set [settings] namespace_packages = true to check them, "
+        "or add the __init__.py files",
+    )
+
+
+_ORPHANS_SHOWN = 20
+
+
 class _PackageWalker:
-    def __init__(self, root: str, package: str, exclude: ExcludeGlobs | None) -> None:
+    def __init__(
+        self, root: str, package: str, exclude: ExcludeGlobs | None, namespace_directories: bool = False
+    ) -> None:
         self.root = root
         self.package = package
         self.exclude = exclude
+        self.namespace_directories = namespace_directories
+        self.orphans: list[tuple[str, int]] = []  # (relpath, Python files below) of skipped directories
         self.files: list[SourceFile] = []
         self.namespace_packages: list[str] = []
         self._visited: set[tuple[int, int]] = set()  # (device, inode): a symlink loop ends here
@@ -160,8 +195,11 @@ class _PackageWalker:
             return False
         names = {entry.name for entry in entries}
         is_regular = "__init__.py" in names
-        if in_regular_package and not is_regular:
-            return False  # an orphan directory inside a package is not importable
+        if in_regular_package and not is_regular and not self.namespace_directories:
+            count = self._python_files_below(directory)  # grimp skips it: say so, but do not scan it
+            if count:
+                self.orphans.append((self._relpath(directory), count))
+            return False
         directories = {entry.name for entry in entries if _is_directory(entry)}
         found_any = False
         for entry in entries:
@@ -191,6 +229,15 @@ class _PackageWalker:
         if found_any and not is_regular:
             self.namespace_packages.append(module)
         return found_any
+
+    def _python_files_below(self, directory: str) -> int:
+        count = 0
+        for path, directories, names in os.walk(directory):  # symlinks not followed: no loop
+            directories[:] = [name for name in directories if not self._excluded(self._relpath(f"{path}/{name}"))]
+            count += sum(
+                1 for name in names if name.endswith(".py") and not self._excluded(self._relpath(f"{path}/{name}"))
+            )
+        return count
 
     def _add_file(self, entry: os.DirEntry[str], module: str, relpath: str) -> bool:
         name = entry.name

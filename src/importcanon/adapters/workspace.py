@@ -102,7 +102,9 @@ def open_workspace(
         raise_type_checking_conflict(contracts.cycles, import_linter)
     # Not resolved: a cache directory that is a symbolic link must be seen as one (and refused).
     cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR) if use_cache else None
-    project, store = load_project(project_dir, packages, contracts.settings.exclude, options, cache)
+    project, store = load_project(
+        project_dir, packages, contracts.settings.exclude, options, cache, contracts.settings.namespace_packages
+    )
     if not project.modules and not project.problems:
         raise ConfigurationError(
             f"no Python modules found in the root packages {', '.join(packages)} "

@@ -23,6 +23,7 @@ class Settings:
     select: tuple[str, ...] | None = None  # rule ids; None: every rule
     ignore: tuple[str, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (path glob, rule ids)
+    namespace_packages: bool = False  # directories without __init__.py inside a package are modules too
 
 
 @dataclass(frozen=True)
