@@ -3,6 +3,8 @@ at the import's exact path:line with its kind; and the other rules call such a b
 
 from __future__ import annotations
 
+from importlib.machinery import EXTENSION_SUFFIXES
+
 from conftest import run_cli
 
 IMPORTLINTER = "[importlinter]\nroot_package = app\n"
@@ -237,3 +239,24 @@ def test_a_warm_run_remembers_the_findings_and_an_edit_updates_them(project):
     assert [
         (f["path"], f["line"]) for f in cold if (f["path"], f["line"]) not in {(x["path"], x["line"]) for x in edited}
     ] == [("app/user.py", 15)]
+
+
+def test_modules_python_finds_but_importcanon_does_not_analyse_exist(project):
+    extension = EXTENSION_SUFFIXES[0]
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\nexclude = ["app/generated/**"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/generated/__init__.py": "",
+        "app/generated/proto.py": "Message = 1\n",  # excluded from the analysis, still importable
+        "app/plain_dir/mod.py": "X = 1\n",  # a directory without __init__.py: a namespace portion
+        f"app/speedups{extension}": "",  # an extension module
+        "app/user.py": (
+            "from app.generated.proto import Message\n"
+            "import app.plain_dir.mod\n"
+            "from app.speedups import fast_path\n"
+            "from app.generated.absent import Nothing\n"  # 4: really missing
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["path"], f["line"], f["target"]) for f in findings] == [("app/user.py", 4, "app.generated.absent")]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.machinery import all_suffixes
 from pathlib import Path
 
 from importcanon.adapters.cache import FactCache, Primitive
@@ -60,6 +62,7 @@ def load_project(
     )
     cache = FactCache.open(cache_dir, base=project_dir)
     store = FactStore(cache, listing.files)
+    store.package_dirs = dict(listing.packages)
     module_set = frozenset((source.module, source.is_package) for source in listing.files)
     scanned_against = cache.use_scan_options(repr((sorted(listing.packages.items()), options)))
     stale = _resolving_differently(store, scanned_against, module_set)
@@ -172,6 +175,7 @@ class FactStore:
         self._parsed: dict[str, object] = {}
         self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
         self._evident: dict[str, frozenset[str]] = {}
+        self.package_dirs: dict[str, str] = {}  # root package -> its directory
 
     def skip(self, modules: Iterable[str]) -> None:
         """Modules already reported unparsable or unreadable: no analysis parses them again."""
@@ -297,6 +301,18 @@ class FactStore:
             for needle in needles.intersection(hits):
                 found[needle].add(module)
         return found
+
+    def module_on_disk(self, module: str) -> bool:
+        """Python's path finder would find ``module`` in its root package's directory: a module
+        file, a package or namespace directory, an extension module; analysed or not (excluded,
+        a directory without ``__init__.py``)."""
+        for package, directory in self.package_dirs.items():
+            if module == package:
+                return True
+            if module.startswith(package + "."):
+                base = os.path.join(directory, *module[len(package) + 1 :].split("."))
+                return os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
+        return False
 
     def text_imports(self, module: str) -> Sequence[TextImport]:
         text = self._text(module)

@@ -53,6 +53,11 @@ class FactSource(Protocol):
         the modules that bind, import or call it)."""
         ...
 
+    def module_on_disk(self, module: str) -> bool:
+        """Whether Python would find ``module`` in its root package's directory (a file, a
+        package or namespace directory, an extension module), even when it is not analysed."""
+        ...
+
     def text_imports(self, module: str) -> Sequence[TextImport]:
         """The import statements that start a line of the module, read from the text without a
         parse (one inside a string included): a cheap first look that a parse then confirms."""

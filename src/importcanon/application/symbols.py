@@ -67,6 +67,7 @@ class Resolver:
         self._stars: dict[str, list[str]] = {}
         self._memo: dict[tuple[str, str], Outcome] = {}
         self._active: set[tuple[str, str]] = set()
+        self._on_disk: dict[str, bool] = {}
 
     # Namespaces ---------------------------------------------------------------------------------
 
@@ -146,11 +147,16 @@ class Resolver:
 
     def missing_module(self, module: str) -> str | None:
         """The first of ``module`` and the packages above it that ``import module`` would not
-        find inside the root packages; None when it exists or lies outside them."""
+        find inside the root packages; None when it exists (analysed or not: an excluded file, a
+        directory without ``__init__.py``, an extension module) or lies outside them."""
         parts = module.split(".")
         for end in range(1, len(parts) + 1):
             prefix = ".".join(parts[:end])
-            if prefix not in self._known and within_any(prefix, self.project.root_packages):
+            if prefix in self._known or not within_any(prefix, self.project.root_packages):
+                continue
+            if prefix not in self._on_disk:
+                self._on_disk[prefix] = self.project.facts.module_on_disk(prefix)
+            if not self._on_disk[prefix]:
                 return prefix
         return None
 
@@ -205,10 +211,12 @@ class Resolver:
             if submodule in self._known:
                 return self.module_ref(submodule)
             if module in self._known:  # a namespace package: only submodules live there
-                return Broken(module, name, f"{module} is a namespace package without a submodule {name}")
-            missing = self.missing_module(module)
-            if missing:
-                return Broken(missing, None, f"module {missing} does not exist")
+                if self.missing_module(submodule):
+                    return Broken(module, name, f"{module} is a namespace package without a submodule {name}")
+                return None  # a submodule that is not analysed
+            if within_any(module, self.project.root_packages):
+                missing = self.missing_module(module)
+                return Broken(missing, None, f"module {missing} does not exist") if missing else None
             return Resolved(submodule, external=True)
         if self.parsed(module) is None:
             return None
@@ -236,8 +244,8 @@ class Resolver:
             return False if self.missing_module(module) else None
         if f"{module}.{name}" in self._known:
             return True
-        if not self.is_internal(module):
-            return False  # a namespace package inside the root packages: submodules only
+        if not self.is_internal(module):  # a namespace package inside the root packages: submodules only
+            return not self.missing_module(f"{module}.{name}")
         parsed = self.parsed(module)
         if parsed is None:
             return None
