@@ -482,3 +482,37 @@ def test_on_the_sample_fix_leaves_only_what_needs_a_human_and_the_baseline_shrin
         "import-cycle",
         "shim-module",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("import os; from app.legacy import Thing\n", "import os\nfrom app.core.things import Thing\n"),
+        (
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING: from app.legacy import Thing\n",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING: from app.core.things import Thing\n",
+        ),
+        (
+            "def f():\n    from app.legacy.mod import Thing\n",
+            "def f():\n    from app.core.things import Thing\n",
+        ),
+        (
+            "from app.core.things import Other\n\n\ndef f():\n    from app.legacy import Thing  # why\n",
+            "from app.core.things import Other\n\n\ndef f():\n    from app.core.things import Thing  # why\n",
+        ),
+        (
+            "# -*- coding: latin-1 -*-\nfrom app.legacy import Thing\nNAME = 'caf\xe9'\n",
+            "# -*- coding: latin-1 -*-\nfrom app.core.things import Thing\nNAME = 'caf\xe9'\n",
+        ),
+    ],
+)
+def test_statements_sharing_a_line_one_line_blocks_and_other_encodings_are_rewritten_too(tmp_path, text, expected):
+    root = make(tmp_path, {"app/user.py": ""})
+    encoding = "latin-1" if "latin-1" in text else "utf-8"
+    (root / "app/user.py").write_bytes(text.encode(encoding))
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout
+    assert (root / "app/user.py").read_bytes().decode(encoding) == expected
+    compile(expected, "user.py", "exec")

@@ -11,6 +11,7 @@ statement that was relative stays relative when the new home is in the same root
 from __future__ import annotations
 
 import ast
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,7 +47,21 @@ class LibcstEditor:
         return None if tree is None else name_uses(tree, name)
 
     def rewrite(self, path: str, module: str, is_package: bool, edits: Sequence[ImportEdit]) -> FileChange:
-        data, _ = self._read(path)
+        data, tree = self._read(path)
+        if tree is not None:
+            encoding = _encoding(data)
+            if encoding is not None:
+                before = data.decode(encoding)
+                spliced = _Splicer(module, is_package, before, tree).rewrite(edits)
+                if spliced is not None:
+                    return FileChange(path, module, before, spliced, tuple(edits), encoding)
+        return self._rewrite_whole(path, module, is_package, edits, data)
+
+    def _rewrite_whole(
+        self, path: str, module: str, is_package: bool, edits: Sequence[ImportEdit], data: bytes
+    ) -> FileChange:
+        """The general path: the whole file through libcst (statements sharing a line with
+        others, one-line blocks, unusual encodings)."""
         try:
             parsed = cst.parse_module(data)
         except cst.ParserSyntaxError as error:
@@ -151,7 +166,7 @@ def _relative(importer: str, is_package: bool, target: str) -> tuple[int, str | 
 class _ImportRewriter(cst.CSTTransformer):
     """Apply the edits of one file, block by block."""
 
-    def __init__(self, module: str, is_package: bool, edits: Sequence[ImportEdit], positions: object) -> None:
+    def __init__(self, module: str, is_package: bool, edits: Sequence[ImportEdit], positions: object = None) -> None:
         super().__init__()
         self.module = module
         self.is_package = is_package
@@ -343,6 +358,171 @@ def _separator(statement: cst.ImportFrom, existing: list[cst.ImportAlias]) -> cs
         indent = opening.whitespace_after.last_line
         return last.with_changes(whitespace_after=last.whitespace_after.with_changes(last_line=indent))
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+class _Slot:
+    """An original import statement (lines ``start``..``end``) and what its lines become."""
+
+    def __init__(self, start: int, end: int, indent: str, node: cst.SimpleStatementLine) -> None:
+        self.start, self.end, self.indent = start, end, indent
+        self.original = node
+        self.nodes: list[cst.SimpleStatementLine] = [node]
+        self.changed = False
+
+
+class _Splicer:
+    """The fast path: ``ast`` finds the statements, libcst rewrites only the import statements
+    concerned (parsed on their own), and their new text is spliced in place of their lines, so
+    the rest of the file is never regenerated. Returns None (use the general path) for an import
+    that shares its lines with another statement or sits in a one-line block."""
+
+    def __init__(self, module: str, is_package: bool, text: str, tree: ast.Module) -> None:
+        self.module, self.is_package, self.tree = module, is_package, tree
+        self.lines = text.splitlines(keepends=True)
+        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+        self.at_line: dict[int, list[tuple[list[ast.stmt], int]]] = {}
+        for body in _bodies(tree):
+            for index, statement in enumerate(body):
+                self.at_line.setdefault(statement.lineno, []).append((body, index))
+        self.slots: dict[int, _Slot] = {}
+
+    def rewrite(self, edits: Sequence[ImportEdit]) -> str | None:
+        rewriter = _ImportRewriter(self.module, self.is_package, edits)
+        by_line: dict[int, list[ImportEdit]] = {}
+        for edit in edits:
+            by_line.setdefault(edit.line, []).append(edit)
+        for line, here in sorted(by_line.items()):
+            places = self.at_line.get(line, [])
+            if len(places) != 1:
+                return None
+            body, index = places[0]
+            slot = self._slot(body, index)
+            if slot is None:
+                return None
+            kept, new = rewriter._apply(slot.original.body[0], here)
+            if kept is None and not new:
+                continue  # not found: reported below
+            slot.changed = True
+            slot.nodes = [slot.original.with_changes(body=[kept])] if kept is not None else []
+            fresh = [imp for imp in new if not self._merge(body, index, imp)]
+            added = [cst.SimpleStatementLine([imp]) for imp in fresh]
+            if added and kept is None:
+                added[0] = added[0].with_changes(trailing_whitespace=slot.original.trailing_whitespace)
+            slot.nodes.extend(added)
+        if any(edit not in rewriter.done for edit in edits):
+            return None
+        return self._text({edit.bound: edit.rename for edit in edits if edit.rename})
+
+    def _slot(self, body: list[ast.stmt], index: int) -> _Slot | None:
+        """The statement at ``body[index]`` as a slot, when it is an import alone on its lines."""
+        statement = body[index]
+        if statement.lineno in self.slots:
+            return self.slots[statement.lineno]
+        end = statement.end_lineno or statement.lineno
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)) or end > len(self.lines):
+            return None
+        if index > 0 and (body[index - 1].end_lineno or 0) >= statement.lineno:
+            return None
+        if index + 1 < len(body) and body[index + 1].lineno <= end:
+            return None
+        first = self.lines[statement.lineno - 1]
+        indent = first.encode("utf-8")[: statement.col_offset].decode("utf-8", "replace")
+        last = self.lines[end - 1].encode("utf-8")[statement.end_col_offset or 0 :].decode("utf-8", "replace")
+        if indent.strip() or not _REST_OF_LINE.fullmatch(last):
+            return None
+        snippet = first[len(indent) :] + "".join(self.lines[statement.lineno : end])
+        try:
+            node = cst.parse_module(snippet).body[0]
+        except cst.ParserSyntaxError:
+            return None
+        if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+            return None
+        slot = _Slot(statement.lineno, end, indent, node)
+        self.slots[statement.lineno] = slot
+        return slot
+
+    def _merge(self, body: list[ast.stmt], index: int, new: cst.Import | cst.ImportFrom) -> bool:
+        """Add the names of ``new`` to an earlier ``from home import ...`` of the same block."""
+        if not isinstance(new, cst.ImportFrom):
+            return False
+        home = _target_of(self.module, self.is_package, new)
+        added = [alias for alias in new.names] if not isinstance(new.names, cst.ImportStar) else []
+        for earlier in range(index):
+            slot = self._slot(body, earlier) if isinstance(body[earlier], ast.ImportFrom) else None
+            if slot is None:
+                continue
+            for position, line in enumerate(slot.nodes):
+                small = line.body[0]
+                if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                    continue
+                if _target_of(self.module, self.is_package, small) == home:
+                    merged = small.with_changes(names=_merged_names(small, added))
+                    slot.nodes[position] = line.with_changes(body=[merged])
+                    slot.changed = True
+                    return True
+        return False
+
+    def _text(self, renames: dict[str, str]) -> str:
+        lines = list(self.lines)
+        if renames:
+            spans: dict[int, list[tuple[int, int, str]]] = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Name) and node.id in renames:
+                    spans.setdefault(node.lineno, []).append(
+                        (node.col_offset, node.end_col_offset or 0, renames[node.id])
+                    )
+            for line, found in spans.items():
+                raw = lines[line - 1].encode("utf-8")
+                for start, end, new in sorted(found, reverse=True):
+                    raw = raw[:start] + new.encode("utf-8") + raw[end:]
+                lines[line - 1] = raw.decode("utf-8")
+        out: list[str] = []
+        number = 1
+        while number <= len(lines):
+            slot = self.slots.get(number)
+            if slot is None or not slot.changed:
+                out.append(lines[number - 1])
+                number += 1
+                continue
+            for statement in slot.nodes:
+                out.append(slot.indent + cst.Module(body=[statement], default_newline=self.newline).code)
+            number = slot.end + 1
+        return "".join(out)
+
+
+_REST_OF_LINE = re.compile(r"[ \t]*(#[^\r\n]*)?(\r?\n)?")
+
+
+def _bodies(tree: ast.Module) -> list[list[ast.stmt]]:
+    """Every statement list of the module: bodies, else and finally blocks, handlers, cases
+    (statements only: expressions are never entered)."""
+    found: list[list[ast.stmt]] = []
+    pending: list[list[ast.stmt]] = [tree.body]
+    while pending:
+        body = pending.pop()
+        found.append(body)
+        for statement in body:
+            inner: list[object] = [getattr(statement, name, None) for name in ("body", "orelse", "finalbody")]
+            inner += [handler.body for handler in getattr(statement, "handlers", ())]
+            inner += [case.body for case in getattr(statement, "cases", ())]
+            pending.extend(block for block in inner if isinstance(block, list) and block)  # type: ignore[misc]
+    return found
+
+
+def _target_of(module: str, is_package: bool, statement: cst.ImportFrom) -> str | None:
+    return absolute_import_target(module, is_package, len(statement.relative), _dotted(statement.module))
+
+
+def _encoding(data: bytes) -> str | None:
+    """UTF-8 when the file is (the fast path splices text); None sends others the general way."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if _CODING.search(data[:200]) else "utf-8"
+
+
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*(?!utf-?8)[-\w.]+", re.MULTILINE | re.IGNORECASE)
 
 
 class _Renamer(cst.CSTTransformer):
