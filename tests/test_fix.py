@@ -516,3 +516,11 @@ def test_statements_sharing_a_line_one_line_blocks_and_other_encodings_are_rewri
     assert run.exit_code == 0, run.stdout
     assert (root / "app/user.py").read_bytes().decode(encoding) == expected
     compile(expected, "user.py", "exec")
+
+
+def test_an_explicit_re_export_keeps_its_redundant_alias(tmp_path):
+    root = make(tmp_path, {"app/api.py": "from app.legacy import Thing as Thing\n"})
+
+    fix(root)
+
+    assert source(root, "app/api.py") == "from app.core.things import Thing as Thing\n"

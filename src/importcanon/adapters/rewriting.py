@@ -280,10 +280,10 @@ class _ImportRewriter(cst.CSTTransformer):
         plain: list[cst.Import] = []
         for edit in edits:
             if edit.new_name is None:
-                asname = None if edit.new_bound == edit.new_module else cst.AsName(cst.Name(edit.new_bound))
+                asname = cst.AsName(cst.Name(edit.new_alias)) if edit.new_alias else None
                 plain.append(cst.Import([cst.ImportAlias(_dotted_expression(edit.new_module), asname=asname)]))
                 continue
-            asname = None if edit.new_bound == edit.new_name else cst.AsName(cst.Name(edit.new_bound))
+            asname = cst.AsName(cst.Name(edit.new_alias)) if edit.new_alias else None
             alias = cst.ImportAlias(cst.Name(edit.new_name), asname=asname)
             if not any(_alias_parts(a) == _alias_parts(alias) for a in grouped.get(edit.new_module, [])):
                 grouped.setdefault(edit.new_module, []).append(alias)

@@ -82,11 +82,18 @@ class ImportEdit:
         return self.rename or self.bound
 
     @property
+    def new_alias(self) -> str | None:
+        """The ``as`` name of the new statement: kept whenever the old one had one, even
+        ``Name as Name`` (the explicit re-export type checkers recognise)."""
+        target = self.new_module if self.new_name is None else self.new_name
+        return self.new_bound if self.alias is not None or self.new_bound != target else None
+
+    @property
     def statement(self) -> str:
         """The new statement, absolute, as a suggestion would show it."""
+        tail = f" as {self.new_alias}" if self.new_alias else ""
         if self.new_name is None:
-            return f"import {self.new_module}" + (f" as {self.new_bound}" if self.new_bound != self.new_module else "")
-        tail = "" if self.new_name == self.new_bound else f" as {self.new_bound}"
+            return f"import {self.new_module}{tail}"
         return f"from {self.new_module} import {self.new_name}{tail}"
 
     @property
