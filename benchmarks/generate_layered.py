@@ -7,8 +7,9 @@ so fixed per-file costs matter there more than on the 385-line files of
 
 - five layers under ``layered`` (``app -> services -> domain -> infra -> core``), each split into
   subpackages of 40 modules; every module imports 2 to 5 modules of its own or lower layers (a
-  fifth of them inside a function), so sibling imports make tangles;
-- a few upward imports that break the layers contract;
+  fifth of them inside a function); siblings mostly in one direction, with a few imports back
+  that make small tangles;
+- a few upward imports (of ``layered.app.settings``) that break the layers contract;
 - ``Model``, defined in ``layered.core.model`` and imported by most modules (the name used in
   thousands of files), sometimes through the ``layered.core`` re-export;
 - ``layered.compat``, a legacy package of shims re-exporting from ``layered.core``;
@@ -103,10 +104,19 @@ FIXED = {
         '"""Old helpers."""\n\nfrom layered.core.model import Model\n\n\n'
         "def make_model() -> Model:\n    return Model()\n\n\ndef old_config() -> dict[str, int]:\n    return {}\n"
     ),
+    "app/settings.py": '"""What the lower layers should not read."""\n\nDEBUG = False\n',
     "compat/__init__.py": '"""The legacy package."""\n',
     "compat/models.py": '"""Kept for old callers."""\n\nfrom layered.core.model import Model\n\n__all__ = ["Model"]\n',
     "compat/helpers.py": '"""Kept for old callers."""\n\nfrom layered.core.helpers import make_model\n',
 }
+
+
+def _index(module: str) -> int:
+    return int(module.rpartition(".mod")[2])
+
+
+def _package_index(module: str) -> int:
+    return int(module.rpartition(".pkg")[2].partition(".")[0])
 
 
 def generate(out: Path, modules: int, seed: int) -> None:
@@ -122,8 +132,10 @@ def generate(out: Path, modules: int, seed: int) -> None:
         path.write_text(text)
     upward_from = set(rng.sample(layers["infra"], UPWARD_IMPORTS))
     for depth, layer in enumerate(LAYERS):
-        below = [name for lower in LAYERS[depth:] for name in layers[lower]]
+        lower = [name for deeper in LAYERS[depth + 1 :] for name in layers[deeper]]
         for name in layers[layer]:
+            package_index = _package_index(name)
+            below = lower + [other for other in layers[layer] if _package_index(other) < package_index]
             parts = name.split(".")
             for end in range(2, len(parts)):
                 init = package_dir.joinpath(*parts[1:end], "__init__.py")
@@ -131,10 +143,21 @@ def generate(out: Path, modules: int, seed: int) -> None:
                     init.parent.mkdir(parents=True, exist_ok=True)
                     init.write_text("")
             count = rng.randint(2, 5)
-            own_package = [other for other in layers[layer] if other.rpartition(".")[0] == name.rpartition(".")[0]]
-            targets = {rng.choice(own_package) if rng.random() < 0.4 else rng.choice(below) for _ in range(count)}
+            package = name.rpartition(".")[0]
+            # Siblings are imported in one direction (a lower-numbered one), except now and then:
+            # a few small tangles, as real packages have, not one that swallows the project.
+            own_package = [other for other in layers[layer] if other.rpartition(".")[0] == package]
+            earlier = [other for other in own_package if _index(other) < _index(name)]
+            targets = set()
+            for _ in range(count):
+                if rng.random() < 0.3 and earlier:
+                    targets.add(rng.choice(earlier))
+                elif rng.random() < 0.04:
+                    targets.add(rng.choice(own_package))
+                elif below:
+                    targets.add(rng.choice(below))
             targets.discard(name)
-            upward = rng.choice(layers["app"]) if name in upward_from else None
+            upward = "layered.app.settings" if name in upward_from else None
             text = module_source(rng, name, sorted(targets), upward)
             package_dir.joinpath(*parts[1:]).with_suffix(".py").write_text(text)
 

@@ -19,6 +19,8 @@ never change its result nor end it with an error. Sections:
 - ``kinds``: digest -> (line, kind) of every import statement, from the text scan (or a parse).
 - ``mentions``: digest -> {needle: (roles, plain from-imports)}: the roles a contracted name may
   play in the file (see :mod:`importcanon.adapters.mentions`), so a warm run parses no more.
+- ``statements``: digest -> the import statements read from the text (line, level, module,
+  names), so that a warm run lists them without reading the file.
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
   results (the cycle analysis) reused while nothing they depend on has changed.
 
@@ -50,7 +52,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 8
+_FORMAT = 9
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -59,7 +61,7 @@ _CHECKSUM_SIZE = 16
 _MAX_CACHE_FILE_BYTES = 1 << 30
 _META = "meta.marshal"
 _RESULTS = "results.marshal"
-_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions")
+_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements")
 _OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
 #: Never through a link, never blocking on a FIFO.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -163,6 +165,22 @@ def _valid_mentions(entry: object) -> bool:
     )
 
 
+def _valid_statements(entry: object) -> bool:
+    return type(entry) is list and all(
+        type(row) is tuple
+        and len(row) == 4
+        and type(row[0]) is int
+        and type(row[1]) is int
+        and (row[2] is None or _is_str(row[2]))
+        and type(row[3]) is list
+        and all(
+            type(pair) is list and len(pair) == 2 and _is_str(pair[0]) and (pair[1] is None or _is_str(pair[1]))
+            for pair in row[3]
+        )
+        for row in entry
+    )
+
+
 def _valid_parsed(entry: object) -> bool:
     """Only the outer shape; the reader of a parse turns a malformed inside into a miss."""
     if type(entry) is not tuple:
@@ -179,6 +197,7 @@ _VALIDATORS: dict[str, Callable[[object], bool]] = {
     "textfacts": _valid_textfacts,
     "kinds": _valid_kinds,
     "mentions": _valid_mentions,
+    "statements": _valid_statements,
 }
 
 
@@ -195,6 +214,7 @@ class FactCache:
         self.results: dict[str, list[tuple[str, Primitive]]] = {}
         self.kinds: dict[str, Primitive] = {}
         self.mentions: dict[str, dict[str, Primitive]] = {}
+        self.statements: dict[str, Primitive] = {}
         self.warnings: list[str] = []
         self._dirty_shards: set[int] = set()
         self._dirty_meta = False
@@ -339,6 +359,10 @@ class FactCache:
         self.mentions[digest] = mentions
         self._dirty_shards.add(_shard_of(digest))
 
+    def remember_statements(self, digest: str, statements: Primitive) -> None:
+        self.statements[digest] = statements
+        self._dirty_shards.add(_shard_of(digest))
+
     def remember_result(self, name: str, key: str, value: Primitive) -> None:
         """Keep the few latest results per analysis: a query for another scope must not evict
         the one every check needs."""
@@ -391,7 +415,7 @@ class FactCache:
             del self.scans[module]
             self._dirty_shards.add(_shard_of(module))
         digests = {entry[2] for entry in self.files.values()}
-        for section in (self.parsed, self.textfacts, self.kinds, self.mentions):
+        for section in (self.parsed, self.textfacts, self.kinds, self.mentions, self.statements):
             for digest in [digest for digest in section if digest not in digests]:
                 del section[digest]
                 self._dirty_shards.add(_shard_of(digest))

@@ -315,8 +315,19 @@ class FactStore:
         return False
 
     def text_imports(self, module: str) -> Sequence[TextImport]:
+        """Cached by content: a warm run reads no file to list its import statements."""
+        source = self._files.get(module)
+        digest = self.digest(source) if source is not None else None
+        cached = self.cache.statements.get(digest) if digest is not None else None
+        if cached is not None:
+            return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in cached]
         text = self._text(module)
-        return text_imports(text) if text is not None else ()
+        found = text_imports(text) if text is not None else []
+        if digest is not None and text is not None:
+            self.cache.remember_statements(
+                digest, [(i.line, i.level, i.module, [list(pair) for pair in i.names]) for i in found]
+            )
+        return found
 
     def evident_names(self, module: str) -> frozenset[str]:
         if module not in self._evident:
