@@ -65,3 +65,40 @@ def test_real_growth_beside_a_stale_contract_is_still_refused(project):
     assert "refusing to add 2 new findings" in update.stdout  # the import and the call
     assert "app/other.py:1: deprecated-usage" in update.stdout
     assert "stale-contract" not in update.stdout.split("(use --allow-growth):")[1]
+
+
+LEGACY_MODULE = {
+    "app/__init__.py": "",
+    "app/sql.py": "def select():\n    return 1\n",
+    "app/engine/__init__.py": "def connect():\n    return 2\n",
+    "app/future/__init__.py": "from app.sql import select\n",
+    "app/user.py": """
+        from app import future
+        import app.future as fut
+        from app.future import select
+
+        X = future.select() + fut.select() + select()
+    """,
+    "contracts/importcanon.toml": """
+        [[legacy]]
+        package = "app.future"
+        replacement = "app.engine"
+    """,
+}
+
+
+def test_a_legacy_module_replaced_by_its_namesake_is_not_promised_to_behave_the_same(project):
+    """``future.select`` does not exist in app.engine: the suggestion may not call the namesake
+    module a drop-in (fix refuses that rewrite); a resolved object stays a plain statement."""
+    root = project(LEGACY_MODULE)
+
+    run = run_cli("check", root, "--format", "json")
+
+    suggestions = {f["line"]: f["suggestion"] for f in run.findings("legacy-import")}
+    hedge = "app.engine stands in for app.future by name only: check that what this file uses of it exists there"
+    assert suggestions[1] == f"Write instead: from app import engine as future. {hedge} (importcanon fix does)."
+    assert suggestions[2] == f"Write instead: import app.engine as fut. {hedge} (importcanon fix does)."
+    assert suggestions[3] == "Write instead: from app.sql import select"
+    fix = run_cli("fix", root, "--diff")
+    assert "from app.sql import select" in fix.stdout
+    assert "from app import engine" not in fix.stdout

@@ -8,7 +8,7 @@ be resolved, the corresponding module of the replacement package.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
@@ -59,8 +59,8 @@ def _statement_findings(
             target = resolver.import_source(importer, statement) or contract.package
             what = f"{', '.join(name for name, _ in names)} from {target}"
         identity = (target, resolver.scope_name(importer, statement.scope), *sorted(name for name, _ in names))
-        instead, rewrites = _replacement(resolver, contract, contracts, importer, statement, names)
-        yield _finding(resolver, contract, importer, line, kind, what, identity, instead, rewrites)
+        instead, rewrites, stand_ins = _replacement(resolver, contract, contracts, importer, statement, names)
+        yield _finding(resolver, contract, importer, line, kind, what, identity, instead, rewrites, stand_ins)
 
 
 def _finding(
@@ -73,6 +73,7 @@ def _finding(
     identity: tuple[str, ...],
     instead: list[str],
     rewrites: list[dict[str, str | None]],
+    stand_ins: Sequence[tuple[str, str]] = (),
 ) -> Finding:
     return Finding(
         rule=RULE,
@@ -83,7 +84,7 @@ def _finding(
             f"imports {what}, inside the legacy package {contract.package} ({describe_kind(kind)} import); "
             f"its code lives in {contract.replacement} now"
         ),
-        suggestion=_suggestion(instead),
+        suggestion=_suggestion(instead, stand_ins),
         identity=(importer, *identity),
         details={
             "legacy": contract.package,
@@ -95,10 +96,21 @@ def _finding(
     )
 
 
-def _suggestion(instead: list[str]) -> str:
+def _suggestion(instead: list[str], stand_ins: Sequence[tuple[str, str]]) -> str:
+    """The statements to write; where one names the replacement's namesake of a legacy module or
+    name rather than the same object, it says so: ``future.select`` may not exist in the module
+    that stands in for ``future`` (``importcanon fix`` checks every use before it rewrites)."""
     statements = [line for line in instead if line.startswith(("from ", "import "))]
     notes = [line for line in instead if line not in statements]
-    return " ".join(([f"Write instead: {'; '.join(statements)}"] if statements else []) + notes)
+    hedges = [
+        f"{new} stands in for {old} by name only: check that what this file uses of it exists there "
+        "(importcanon fix does)."
+        for new, old in stand_ins
+    ]
+    told = ([f"Write instead: {'; '.join(statements)}"] if statements else []) + hedges + notes
+    if len(told) < 2:
+        return "".join(told)
+    return ". ".join(part.rstrip(".") for part in told) + "."
 
 
 def _legacy_names(
@@ -122,11 +134,13 @@ def _replacement(
     importer: str,
     statement: ImportStatement,
     names: list[tuple[str, str | None]],
-) -> tuple[list[str], list[dict[str, str | None]]]:
+) -> tuple[list[str], list[dict[str, str | None]], list[tuple[str, str]]]:
     """The statements to write instead of the legacy part of ``statement``, and the same as data
     for ``importcanon fix``: per imported name (and alias), the module and attribute (None for a
-    plain ``import module``) it becomes; names with no counterpart yet have no entry."""
+    plain ``import module``) it becomes; names with no counterpart yet have no entry. Last, the
+    (replacement, legacy) pairs that are namesakes, not the same object."""
     rewrites: list[dict[str, str | None]] = []
+    stand_ins: list[tuple[str, str]] = []
     if statement.module is None and statement.level == 0:
         lines = []
         for name, alias in names:
@@ -136,7 +150,8 @@ def _replacement(
             else:
                 lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
                 rewrites.append(_rewrite(name, alias, moved, None))
-        return lines, rewrites
+                stand_ins.append((moved, name))
+        return lines, rewrites, stand_ins
     source = resolver.import_source(importer, statement) or contract.package
     by_home: dict[str, list[str]] = {}
     modules: list[str] = []
@@ -146,15 +161,18 @@ def _replacement(
         located = _home_of(resolver, contract, contracts, source, name)
         if isinstance(located, str):
             notes.append(located)
-        elif not located[0]:  # a top-level module: only ``import x as bound`` binds it
-            modules.append(f"import {located[1]}" + (f" as {bound}" if bound != located[1] else ""))
-            rewrites.append(_rewrite(name, alias, located[1], None))
+            continue
+        (home, attribute), namesake_of = located
+        if namesake_of is not None:
+            stand_ins.append((f"{home}.{attribute}" if home else attribute, namesake_of))
+        if not home:  # a top-level module: only ``import x as bound`` binds it
+            modules.append(f"import {attribute}" + (f" as {bound}" if bound != attribute else ""))
+            rewrites.append(_rewrite(name, alias, attribute, None))
         else:
-            home, attribute = located
             by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
             rewrites.append(_rewrite(name, alias, home, attribute))
     lines = [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + modules + notes
-    return lines, rewrites
+    return lines, rewrites, stand_ins
 
 
 def _rewrite(name: str, alias: str | None, module: str, attribute: str | None) -> dict[str, str | None]:
@@ -163,31 +181,32 @@ def _rewrite(name: str, alias: str | None, module: str, attribute: str | None) -
 
 def _home_of(
     resolver: Resolver, contract: Legacy, contracts: ContractSet, source: str, name: str
-) -> tuple[str, str] | str:
+) -> tuple[tuple[str, str], str | None] | str:
     """Where the object ``from source import name`` gives really lives, outside the legacy
-    package: (module, attribute), ("", module) for a top-level module, or a note saying what has
-    to move first."""
+    package: (module, attribute), ("", module) for a top-level module, with the legacy name it
+    only stands in for when it is a namesake in the replacement, not the same object (None when
+    it is the same); or a note saying what has to move first."""
     moved_source = moved_module(resolver.project, contract, source) if is_within(source, contract.package) else None
-    fallback = (moved_source or contract.replacement, name)
     resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
-        return fallback
+        return (moved_source or contract.replacement, name), f"{source}.{name}"
     if resolved.is_module:
         module = resolved.qualified
+        namesake_of = None
         if is_within(module, contract.package):
             moved = moved_module(resolver.project, contract, module)
             if moved is None:
                 return _move_first(module, contract)
-            module = moved
+            module, namesake_of = moved, module
         parent, _, child = module.rpartition(".")
-        return parent, child
+        return (parent, child), namesake_of
     canonical = contracts.canonical_home(leaf(resolved.qualified))
     if canonical is not None and resolver.resolve(canonical.module, canonical.symbol) == resolved:
-        return canonical.module, canonical.symbol
+        return (canonical.module, canonical.symbol), None
     home, _, attribute = resolved.qualified.rpartition(".")
     if is_within(home, contract.package):
         return _move_first(resolved.qualified, contract)
-    return home, attribute
+    return (home, attribute), None
 
 
 def _move_first(name: str, contract: Legacy) -> str:
