@@ -193,7 +193,7 @@ def test_a_deprecated_replacement_must_be_a_qualified_name(project):
     run = run_cli("check", root)
 
     assert run.exit_code == 2
-    assert "contracts/c.toml:3: [deprecated] replacement must name a module and a name in it" in run.stderr
+    assert "contracts/c.toml:3: [[deprecated]] replacement must name a module and a name in it" in run.stderr
 
 
 def test_a_real_syntax_error_is_not_mistaken_for_newer_syntax(project):

@@ -286,7 +286,7 @@ def test_config_names_the_import_linter_configuration(project):
             "contracts/c.toml",
             "[cycles]\n\n[[legacy]]\npackage = 'app.a'\nreplacement = 'app.b'\n\n[[legacy]]\npackage = 'app.c'\n"
             "replacement = 5\n",
-            "contracts/c.toml:9: [legacy] replacement must be a dotted Python name",
+            "contracts/c.toml:9: [[legacy]] replacement must be a dotted Python name",
         ),
         (
             ".importlinter",

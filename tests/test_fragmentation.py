@@ -294,16 +294,16 @@ def test_missing_canonical_homes_are_findings_at_the_contract(project):
 @pytest.mark.parametrize(
     ("contracts", "expected"),
     [
-        ('[[canonical]]\nsymbol = "Manager"\n', "contracts/c.toml:1: [canonical] is missing the required key 'module'"),
+        ('[[canonical]]\nsymbol = "Manager"\n', "contracts/c.toml:1: [[canonical]] is missing the required key 'module'"),
         (
             '[[legacy]]\npackage = "app.old"\nreplacement = "app core"\n',
-            "contracts/c.toml:3: [legacy] replacement must be a dotted Python name",
+            "contracts/c.toml:3: [[legacy]] replacement must be a dotted Python name",
         ),
         (
             '[canonical]\nsymbol = "M"\nmodule = "m"\n',
             "contracts/c.toml:1: 'canonical' must be written as [[canonical]]",
         ),
-        ('[[deprecated]]\nname = "a.b"\nreason = "x"\n', "contracts/c.toml:3: unknown key 'reason' in [deprecated]"),
+        ('[[deprecated]]\nname = "a.b"\nreason = "x"\n', "contracts/c.toml:3: unknown key 'reason' in [[deprecated]]"),
         (
             '[[canonical]]\nsymbol = "M"\nmodule = "a"\n\n[[canonical]]\nsymbol = "M"\nmodule = "b"\n',
             "contracts/c.toml:5: [[canonical]] M is already declared at contracts/c.toml:1",

@@ -367,26 +367,27 @@ def read_contracts(project_dir: Path) -> ContractSet:
 
 
 def _validate_entry(table: str, index: int, entry: Any, schema: _TableSchema, path: str, locator: _Locator) -> None:
+    header = f"[[{table}]]" if schema.array else f"[{table}]"  # as the user wrote it
     if not isinstance(entry, dict):
-        raise ConfigurationError(f"[{table}] must be a table", path=path, line=locator.table_line(table, index))
+        raise ConfigurationError(f"{header} must be a table", path=path, line=locator.table_line(table, index))
     for key, value in entry.items():
         validator = schema.keys.get(key)
         if validator is None:
             allowed = ", ".join(schema.keys)
             raise ConfigurationError(
-                f"unknown key '{key}' in [{table}]; allowed keys: {allowed}",
+                f"unknown key '{key}' in {header}; allowed keys: {allowed}",
                 path=path,
                 line=locator.key_line(table, index, key),
             )
         problem = validator(value)
         if problem:
             raise ConfigurationError(
-                f"[{table}] {key} {problem}, got {value!r}", path=path, line=locator.key_line(table, index, key)
+                f"{header} {key} {problem}, got {value!r}", path=path, line=locator.key_line(table, index, key)
             )
     missing = sorted(schema.required - entry.keys())
     if missing:
         raise ConfigurationError(
-            f"[{table}] is missing the required key '{missing[0]}'", path=path, line=locator.table_line(table, index)
+            f"{header} is missing the required key '{missing[0]}'", path=path, line=locator.table_line(table, index)
         )
 
 
