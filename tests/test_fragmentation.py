@@ -294,7 +294,10 @@ def test_missing_canonical_homes_are_findings_at_the_contract(project):
 @pytest.mark.parametrize(
     ("contracts", "expected"),
     [
-        ('[[canonical]]\nsymbol = "Manager"\n', "contracts/c.toml:1: [[canonical]] is missing the required key 'module'"),
+        (
+            '[[canonical]]\nsymbol = "Manager"\n',
+            "contracts/c.toml:1: [[canonical]] is missing the required key 'module'",
+        ),
         (
             '[[legacy]]\npackage = "app.old"\nreplacement = "app core"\n',
             "contracts/c.toml:3: [[legacy]] replacement must be a dotted Python name",
