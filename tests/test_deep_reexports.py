@@ -39,3 +39,41 @@ def test_check_and_where_resolve_chains_of_500_re_exports(project):
     assert where["implementations"] == 1
     assert len(where["bindings"]) == 3 * DEPTH + 4  # every hop, the three chains' starts and the user
     assert set(ends.values()) == {"app.m0.Thing"}
+
+
+def test_a_chain_of_500_conditional_re_exports_resolves(project):
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/c0.py": "class Thing:\n    pass\n",
+    }
+    for number in range(1, DEPTH + 1):
+        files[f"app/c{number}.py"] = (
+            f"import sys\nif sys.version_info >= (3,):\n    from app.c{number - 1} import Thing\n"
+            f"else:\n    from app.c{number - 1} import Thing as Thing\n"
+        )
+    root = project(files)
+
+    asked = run_cli("where", f"app.c{DEPTH}.Thing", root, "--format", "json")
+
+    assert asked.exit_code == 0, asked.stderr
+    assert asked.json["asked_resolves_to"] == "app.c0.Thing"
+
+
+def test_a_fallback_stands_in_for_a_broken_import_and_the_import_is_still_called_broken(project):
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/home.py": "class Thing:\n    pass\n",
+        "app/compat.py": (
+            "try:\n    from app.moved import Thing\nexcept ImportError:\n    from app.home import Thing\n"
+        ),
+    }
+    root = project(files)
+
+    asked = run_cli("where", "app.compat.Thing", root, "--format", "json").json
+    bindings = {(b["path"], b["line"]): b for b in asked["bindings"]}
+
+    assert asked["asked_resolves_to"] == "app.home.Thing"
+    assert bindings["app/compat.py", 2]["broken"] == "module app.moved does not exist"
+    assert bindings["app/compat.py", 4]["resolves_to"] == "app.home.Thing"

@@ -10,7 +10,7 @@ external; a module inside them that does not exist, or a name its module does no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from importcanon.application.project import Project
@@ -177,6 +177,7 @@ class Resolver:
         chain of any length resolves; every name on the chain shares the answer."""
         key = (module, name)
         chain: list[tuple[str, str]] = []
+        fallbacks: list[tuple[int, tuple[NameBinding, ...]]] = []  # (chain length then, alternatives)
         outcome: Outcome
         try:
             while True:
@@ -194,10 +195,21 @@ class Resolver:
                 self._active.add(key)
                 step = self._step(*key)
                 if isinstance(step, _Next):
+                    if step.alternatives:
+                        fallbacks.append((len(chain), step.alternatives))
                     key = step.key
                     continue
                 outcome = step
                 break
+            while isinstance(outcome, Broken) and fallbacks:
+                # The names after the binding with alternatives are broken for good; that binding
+                # and the names before it get whichever alternative works.
+                mark, alternatives = fallbacks.pop()
+                for visited in chain[mark:]:
+                    self._memo[visited] = outcome
+                self._active.difference_update(chain[mark:])
+                del chain[mark:]
+                outcome = self._first_working(outcome, alternatives)
         finally:
             self._active.difference_update(chain)
         for visited in chain:
@@ -221,11 +233,13 @@ class Resolver:
         if self.parsed(module) is None:
             return None
         candidates = self.bindings_in_order(module, name)
-        if len(candidates) == 1 or (candidates and not candidates[0].conditional):
-            return self._binding_step(candidates[0])
-        if candidates:  # only conditional bindings: the first that works is the one in force
-            outcomes = [self.lookup_binding(binding) for binding in candidates]
-            return next((o for o in outcomes if not isinstance(o, Broken)), outcomes[0])
+        if candidates:
+            # The first candidate is followed as a tail step; the others stand in only if its
+            # chain turns out broken (``try: from new import X`` / ``except ImportError: X = None``).
+            first = self._binding_step(candidates[0])
+            if isinstance(first, _Next):
+                return _Next(first.key, tuple(candidates[1:]))
+            return self._first_working(first, candidates[1:])
         submodule = f"{module}.{name}"
         if submodule in self._known:
             return self.module_ref(submodule)
@@ -271,11 +285,21 @@ class Resolver:
         )
 
     def bindings_in_order(self, module: str, name: str) -> list[NameBinding]:
-        """The bindings that may be in force, best first: the last unconditional one alone, else
-        every conditional one in line order (a try/except fallback)."""
+        """The bindings that may be in force, best first: the last unconditional one, then every
+        conditional one in line order (the fallbacks when an import fails)."""
         candidates = self.namespace(module).get(name, [])
         unconditional = [b for b in candidates if not b.conditional]
-        return unconditional[-1:] or list(candidates)
+        return unconditional[-1:] + [b for b in candidates if b.conditional]
+
+    def _first_working(self, outcome: Outcome, alternatives: Sequence[NameBinding]) -> Outcome:
+        """``outcome`` unless it is broken and an alternative binding works."""
+        if not isinstance(outcome, Broken):
+            return outcome
+        for alternative in alternatives:
+            other = self.lookup_binding(alternative)
+            if not isinstance(other, Broken):
+                return other
+        return outcome
 
     def resolve_binding(self, binding: NameBinding) -> Resolved | None:
         """What one particular binding gives its name (not necessarily the binding in force)."""
@@ -389,6 +413,7 @@ class _Next:
     """A lookup continues with this (module, name): a tail step of a re-export chain."""
 
     key: tuple[str, str]
+    alternatives: tuple[NameBinding, ...] = ()  # bindings that stand in if this chain is broken
 
 
 def _enclosing_scopes(parsed: ParsedModule, scope: int) -> Iterator[int]:
