@@ -102,3 +102,31 @@ def test_a_legacy_module_replaced_by_its_namesake_is_not_promised_to_behave_the_
     fix = run_cli("fix", root, "--diff")
     assert "from app.sql import select" in fix.stdout
     assert "from app import engine" not in fix.stdout
+
+
+def test_a_package_passing_on_names_from_outside_is_not_told_to_delete_itself(project):
+    """django.forms re-exports ValidationError beside its own modules: the package stays, the
+    re-export should go; a plain shim module that nothing imports is told so, not '0 modules'."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/errors.py": "class Invalid(Exception):\n    pass\n",
+            "app/forms/__init__.py": "from app.errors import Invalid\nfrom app.forms.fields import Field\n",
+            "app/forms/fields.py": "class Field:\n    pass\n",
+            "app/compat.py": "from app.errors import Invalid\n",
+            "app/user.py": "from app.forms import Field, Invalid\n",
+            "contracts/importcanon.toml": '[cycles]\npackages = ["app"]\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json")
+
+    shims = {f["module"]: f for f in run.findings("shim-module")}
+    package, module = shims["app.forms"], shims["app.compat"]
+    assert package["message"] == (
+        "app.forms re-exports code that lives outside the package (Invalid from app.errors): a second import path"
+    )
+    assert "and drop them from app.forms once nothing imports them from there;" in package["suggestion"]
+    assert "delete" not in package["suggestion"]
+    assert module["message"].startswith("app.compat only re-exports code that lives elsewhere (Invalid from")
+    assert "from app.errors import Invalid) and delete it: nothing imports it;" in module["suggestion"]

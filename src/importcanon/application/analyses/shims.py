@@ -26,6 +26,7 @@ from importcanon.domain.modules import is_within, parent, within_any
 
 RULE = "shim-module"
 _LISTED = 3
+_IF_INTENDED = "if it is a deliberate public interface, name it the [[canonical]] home of its symbols."
 
 
 @dataclass(frozen=True)
@@ -49,19 +50,16 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
         )
         shown = ", ".join(f"{r.name} from {r.source}" for r in reexports[:_LISTED])
         more = f" and {len(reexports) - _LISTED} more" if len(reexports) > _LISTED else ""
-        still = "1 module still imports it" if len(importers) == 1 else f"{len(importers)} modules still import it"
+        is_package = module in project.modules and project.modules[module].is_package
+        message, advice = _wording(module, f"{shown}{more}", _example(reexports), importers, is_package)
         findings.append(
             Finding(
                 rule=RULE,
                 path=project.path_of(module),
                 line=reexports[0].line,
                 module=module,
-                message=f"{module} only re-exports code that lives elsewhere ({shown}{more}): a second import path",
-                suggestion=(
-                    f"If it is a compatibility shim, import from where the code lives ({_example(reexports)}) "
-                    f"and delete it once nothing imports it ({still}); if it is a deliberate public "
-                    "interface, name it the [[canonical]] home of its symbols."
-                ),
+                message=message,
+                suggestion=f"{advice}; {_IF_INTENDED}",
                 identity=(module,),
                 details={
                     "reexports": [
@@ -72,6 +70,23 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
             )
         )
     return findings
+
+
+def _wording(module: str, shown: str, example: str, importers: list[str], is_package: bool) -> tuple[str, str]:
+    """The message and what to do: a shim module can go once nothing imports it; a package stays
+    (it has modules of its own), only the names it passes on from outside it should go."""
+    if is_package:
+        return (
+            f"{module} re-exports code that lives outside the package ({shown}): a second import path",
+            f"If these are compatibility re-exports, import them from where the code lives ({example}) "
+            f"and drop them from {module} once nothing imports them from there",
+        )
+    still = "1 module still imports it" if len(importers) == 1 else f"{len(importers)} modules still import it"
+    delete = f"delete it once nothing imports it ({still})" if importers else "delete it: nothing imports it"
+    return (
+        f"{module} only re-exports code that lives elsewhere ({shown}): a second import path",
+        f"If it is a compatibility shim, import from where the code lives ({example}) and {delete}",
+    )
 
 
 def shim_re_exports(resolver: Resolver, module: str, canonical_homes: Collection[str]) -> list[ReExport]:
