@@ -130,3 +130,34 @@ def test_a_package_passing_on_names_from_outside_is_not_told_to_delete_itself(pr
     assert "delete" not in package["suggestion"]
     assert module["message"].startswith("app.compat only re-exports code that lives elsewhere (Invalid from")
     assert "from app.errors import Invalid) and delete it: nothing imports it;" in module["suggestion"]
+
+
+DYNAMIC_ALL = {
+    "app/__init__.py": "",
+    "app/models/__init__.py": """
+        from app.models.fields import *
+        from app.models.fields import __all__ as fields_all
+        from app.models.signals import Signal
+
+        __all__ = fields_all
+        __all__ += ["Signal"]
+    """,
+    "app/models/fields.py": '__all__ = ["CharField"]\n\n\nclass CharField:\n    pass\n',
+    "app/models/signals.py": "class Signal:\n    pass\n",
+    "app/gis/__init__.py": "from app.models import *\n",
+    "app/user.py": "from app.gis import CharField, Signal\n",
+    "contracts/importcanon.toml": '[cycles]\npackages = ["app"]\n',
+}
+
+
+def test_an_all_computed_at_run_time_then_extended_stays_unknown(project):
+    """django.db.models: ``__all__ = fields_all + ...`` then ``__all__ += [...]``. Python's star
+    import takes the whole list, so the extension alone is not the module's interface."""
+    root = project(DYNAMIC_ALL)
+
+    where = run_cli("where", "app.gis.CharField", root, "--format", "json")
+    check = run_cli("check", root, "--format", "json")
+
+    assert where.json["asked_resolves_to"] == "app.models.fields.CharField"
+    assert where.json["asked_broken"] is None
+    assert check.findings("broken-import") == []

@@ -171,7 +171,7 @@ class _Collector:
             if target.id == "__all__":
                 names = _string_list(value)
                 if isinstance(node, ast.AugAssign):
-                    self.all_names = (*(self.all_names or ()), *(names or ()))
+                    self._extend_all(names)
                 else:
                     self.all_names = names
             elif value is None or isinstance(node, ast.AugAssign):
@@ -195,12 +195,16 @@ class _Collector:
         if not (isinstance(owner, ast.Name) and owner.id == "__all__" and value.args):
             return
         if value.func.attr == "extend":
-            extra = _string_list(value.args[0]) or ()
-        elif value.func.attr == "append" and isinstance(value.args[0], ast.Constant):
-            extra = (str(value.args[0].value),)
-        else:
-            return
-        self.all_names = (*(self.all_names or ()), *extra)
+            self._extend_all(_string_list(value.args[0]))
+        elif value.func.attr == "append":
+            item = value.args[0]
+            self._extend_all((item.value,) if isinstance(item, ast.Constant) and isinstance(item.value, str) else None)
+
+    def _extend_all(self, extra: tuple[str, ...] | None) -> None:
+        """``__all__`` grows by ``extra`` while both are known lists of strings; once either is
+        computed at run time (``__all__ = fields_all + ...``), the whole list is unknown (None),
+        never the literal part alone: a star import would otherwise lose every computed name."""
+        self.all_names = (*self.all_names, *extra) if self.all_names is not None and extra is not None else None
 
     def _collect_calls(self, node: ast.stmt, context: _Context) -> None:
         for expression in _own_expressions(node):
