@@ -66,3 +66,14 @@ def test_a_new_import_is_analysed_again(tmp_path):
     (root / "pkg" / "b.py").write_text("from pkg import a\nfrom pkg import other\n")
 
     assert cycle_findings(root) == cycle_findings(root, "--no-cache")
+
+
+def test_an_edit_inside_a_tangle_that_keeps_its_imports_reuses_the_cycle_analysis(tmp_path):
+    root = write_project(tmp_path / "project", TANGLED)
+    expected = cycle_findings(root)
+
+    member = root / "pkg" / "a.py"
+    member.write_text(member.read_text() + "\n\ndef more():\n    return 3  # a new function body\n")
+
+    assert not networkx_imported_by_a_check(root)
+    assert cycle_findings(root) == expected == cycle_findings(root, "--no-cache")

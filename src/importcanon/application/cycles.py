@@ -108,24 +108,35 @@ def project_cycles(
 
 
 def _recall_by_imports(project: Project, name: str, scope: Sequence[str], extra: Sequence[object]) -> Any | None:
-    """A result for the same imports, when the files whose import kinds it read are unchanged.
+    """A result for the same imports, when the imports it read the kinds of are of the same kinds.
 
     An edit that leaves every import of the scope as it was (a comment, a function body) keeps
-    the graph; only the kinds of the imports inside tangled components, read from their files,
-    could differ, so those files' contents are checked too.
+    the graph; only the kinds of the imports inside tangled components (at import time or not,
+    under ``TYPE_CHECKING`` or not) enter the analysis beyond it, so those are compared too.
     """
     remembered = project.facts.recall(f"{name}-by-imports", project.import_signature(scope, extra))
     if remembered is None:
         return None
-    members, members_key, result = remembered
-    return result if project.facts.content_key(members, extra) == members_key else None
+    members, kinds, result = remembered
+    return result if _kinds_signature(project, members) == kinds else None
 
 
 def _memorize_by_imports(
     project: Project, name: str, scope: Sequence[str], extra: Sequence[object], members: list[str], result: Any
 ) -> None:
     key = project.import_signature(scope, extra)
-    project.facts.memorize(f"{name}-by-imports", key, (members, project.facts.content_key(members, extra), result))
+    project.facts.memorize(f"{name}-by-imports", key, (members, _kinds_signature(project, members), result))
+
+
+def _kinds_signature(project: Project, members: Sequence[str]) -> list[list[object]]:
+    """How each import between ``members`` runs: what the analysis reads beyond the graph."""
+    inside = set(members)
+    return [
+        [importer, imported, project.runs_at_import(importer, imported), project.typing_only(importer, imported)]
+        for importer in members
+        for imported in sorted(project.import_counts(importer))
+        if imported in inside
+    ]
 
 
 def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[CycleComponent], list[CyclicImport]]:
