@@ -161,3 +161,34 @@ def test_an_all_computed_at_run_time_then_extended_stays_unknown(project):
     assert where.json["asked_resolves_to"] == "app.models.fields.CharField"
     assert where.json["asked_broken"] is None
     assert check.findings("broken-import") == []
+
+
+def test_a_package_that_declares_its_interface_without_a_name_does_not_re_export_it(project):
+    """django.db.models.fields imports cached_property for its own use and declares __all__
+    without it: not a second home. A package without __all__ still passes its imports on."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/functional.py": "def cached(f):\n    return f\n",
+            "app/fields/__init__.py": """
+                __all__ = ["Field"]
+                from app.functional import cached
+
+
+                class Field:
+                    pass
+            """,
+            "app/facade/__init__.py": "from app.functional import cached\n",
+            "contracts/importcanon.toml": '[[canonical]]\nsymbol = "cached"\nmodule = "app.functional"\n',
+        }
+    )
+
+    where = run_cli("where", "cached", root, "--format", "json")
+    check = run_cli("check", root, "--format", "json", "--no-baseline")
+
+    assert [(b["module"], b["kind"]) for b in where.json["bindings"]] == [
+        ("app.facade", "re-export"),
+        ("app.functional", "definition"),
+    ]
+    symbols = check.json["metrics"]["fragmentation"]["symbols"]
+    assert symbols["cached"]["binding_modules"] == ["app.facade", "app.functional"]

@@ -67,8 +67,9 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     """Every module-level home of ``symbol``: definitions, aliases and re-exports, resolved.
 
     Modules that merely import the name for their own use are not homes and are not listed; a
-    same-name import counts as a re-export when the module is a package ``__init__``, a shim, lists
-    the name in ``__all__``, or is itself imported from for that name.
+    same-name import counts as a re-export when the module is a package ``__init__`` (whose
+    ``__all__``, if it declares one, lists the name), a shim, lists the name in ``__all__``, or is
+    itself imported from for that name.
     """
     if "." in symbol:  # ``app.core.Thing``: what it is, and where its name lives
         module, _, name = symbol.rpartition(".")
@@ -181,10 +182,12 @@ def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[s
         return "import-alias"
     parsed = resolver.parsed(binding.module)
     source = resolver.project.modules.get(binding.module)
+    declared = parsed.all_names if parsed is not None else None
     is_reexport = (
         binding.module in imported_from
-        or (source is not None and source.is_package)
-        or (parsed is not None and (parsed.shim_shaped or binding.name in (parsed.all_names or ())))
+        # a package passes its imports on, unless its __all__ declares an interface without the name
+        or (source is not None and source.is_package and (declared is None or binding.name in declared))
+        or (parsed is not None and (parsed.shim_shaped or binding.name in (declared or ())))
     )
     return "re-export" if is_reexport else None
 
