@@ -192,3 +192,23 @@ def test_a_package_that_declares_its_interface_without_a_name_does_not_re_export
     ]
     symbols = check.json["metrics"]["fragmentation"]["symbols"]
     assert symbols["cached"]["binding_modules"] == ["app.facade", "app.functional"]
+
+
+def test_why_does_not_count_only_the_chains_it_shows(project):
+    """why --max 2 on four chains used to say 'through 2 chains': a floor stated as a count."""
+    files = {"app/__init__.py": "", "app/top.py": "", "app/bottom.py": "", "contracts/c.toml": "[cycles]\n"}
+    files["app/top.py"] = "".join(f"import app.mid{i}\n" for i in range(4))
+    files.update({f"app/mid{i}.py": "import app.bottom\n" for i in range(4)})
+    root = project(files)
+
+    capped = run_cli("why", "app.top", "app.bottom", root, "--max", "2")
+    exact = run_cli("why", "app.top", "app.bottom", root, "--max", "4")
+    capped_json = run_cli("why", "app.top", "app.bottom", root, "--max", "2", "--format", "json")
+
+    assert capped.stdout.splitlines()[0] == (
+        "app.top reaches app.bottom through more than 2 chains; the 2 shortest (raise --max for more):"
+    )
+    assert capped.stdout.count("\nchain ") == 2
+    assert exact.stdout.splitlines()[0] == "app.top reaches app.bottom through 4 chains (shortest first):"
+    assert capped_json.json["more"] is True and len(capped_json.json["chains"]) == 2
+    assert run_cli("why", "app.top", "app.bottom", root, "--max", "4", "--format", "json").json["more"] is False

@@ -280,8 +280,10 @@ def why(
     """
 
     def answer(workspace: Workspace) -> tuple[str, int]:
-        chains = why_chains(workspace.project, importer, imported, max_chains)
-        return render_why(importer, imported, chains, format.value), 0 if chains else 1
+        chains = why_chains(workspace.project, importer, imported, max_chains + 1)  # one more: are there more?
+        truncated = len(chains) > max_chains
+        report = render_why(importer, imported, chains[:max_chains], format.value, truncated=truncated)
+        return report, 0 if chains else 1
 
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, config=config))
 

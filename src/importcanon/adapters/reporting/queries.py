@@ -62,9 +62,11 @@ def render_where(report: WhereReport, format: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_why(importer: str, imported: str, chains: list[list[Hop]], format: str) -> str:
+def render_why(importer: str, imported: str, chains: list[list[Hop]], format: str, *, truncated: bool = False) -> str:
+    """``truncated``: chains beyond those shown exist (``--max`` cut them), so the count is a floor."""
     if format == "json":
         document = {
+            "more": truncated,
             "chains": [
                 [
                     {
@@ -83,7 +85,11 @@ def render_why(importer: str, imported: str, chains: list[list[Hop]], format: st
         return json.dumps(document, indent=2) + "\n"
     if not chains:
         return f"{importer} does not import {imported}, directly or indirectly\n"
-    lines = [f"{importer} reaches {imported} through {plural(len(chains), 'chain')} (shortest first):"]
+    if truncated:
+        count = f"more than {plural(len(chains), 'chain')}; the {len(chains)} shortest (raise --max for more)"
+    else:
+        count = f"{plural(len(chains), 'chain')} (shortest first)"
+    lines = [f"{importer} reaches {imported} through {count}:"]
     for number, chain in enumerate(chains, 1):
         lines.append(f"chain {number} ({plural(len(chain), 'import')}):")
         for hop in chain:
