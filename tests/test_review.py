@@ -212,3 +212,37 @@ def test_why_does_not_count_only_the_chains_it_shows(project):
     assert exact.stdout.splitlines()[0] == "app.top reaches app.bottom through 4 chains (shortest first):"
     assert capped_json.json["more"] is True and len(capped_json.json["chains"]) == 2
     assert run_cli("why", "app.top", "app.bottom", root, "--max", "4", "--format", "json").json["more"] is False
+
+
+LAYER_BREAK = {
+    "app/__init__.py": "",
+    "app/high.py": "",
+    "app/low.py": "import app.high\n",
+    ".importlinter": """
+        [importlinter]
+        root_package = app
+
+        [importlinter:contract:layers]
+        name = Layers
+        type = layers
+        layers =
+            app.high
+            app.low
+    """,
+}
+
+
+def test_one_line_listings_do_not_end_on_the_colon_of_the_details_they_leave_out(project):
+    """A contract finding's first line introduces its chain with ':'; markdown and
+    --show-baselined list that line alone, which read as cut off."""
+    root = project(LAYER_BREAK)
+    assert run_cli("baseline", "create", root).exit_code == 0
+
+    markdown = run_cli("check", root, "--format", "markdown", "--no-baseline")
+    text = run_cli("check", root, "--show-baselined")
+
+    headline = "app.low is not allowed to import app.high \\(contract 'Layers'\\)"
+    assert f"- `app/low.py:1` **contract** {headline}\n" in markdown.stdout
+    assert "app/low.py:1: contract [baselined] app.low is not allowed to import app.high (contract 'Layers')\n" in (
+        text.stdout
+    )

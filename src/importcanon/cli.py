@@ -514,7 +514,7 @@ def baseline_update(
             if refused:
                 typer.echo(f"refusing to add {plural(len(refused), 'new finding')} to {shown} (use --allow-growth):")
                 for finding in refused:
-                    typer.echo(f"  {location(finding)}: {finding.rule} {finding.message.splitlines()[0]}")
+                    typer.echo(f"  {location(finding)}: {finding.rule} {finding.headline}")
                 return 1
             write_baseline(folder, path, recorded, snapshot(recorded, result))
         change = known.total - recorded.total
@@ -533,7 +533,7 @@ def _echo_never_recorded(findings: list[Finding]) -> None:
         count = plural(len(unrecorded), "finding")
         typer.echo(f"not recorded, never baselined (check fails until they are fixed): {count}")
         for finding in unrecorded:
-            typer.echo(f"  {location(finding)}: {finding.rule} {finding.message.splitlines()[0]}")
+            typer.echo(f"  {location(finding)}: {finding.rule} {finding.headline}")
 
 
 @baseline_app.command("show", short_help="Known violations per rule and contract.")

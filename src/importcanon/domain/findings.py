@@ -46,6 +46,12 @@ class Finding:
         return replace(self, status=status)
 
     @property
+    def headline(self) -> str:
+        """The message's first line, for one-line listings: without the colon that introduces
+        the detail lines a one-line listing leaves out (a contract's chain, a cycle's hops)."""
+        return self.message.splitlines()[0].removesuffix(":") if self.message else ""
+
+    @property
     def sort_key(self) -> tuple[str, str, int, str]:
         return (self.rule, self.path or "", self.line or 0, self.fingerprint)
 

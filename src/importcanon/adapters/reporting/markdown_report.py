@@ -40,7 +40,7 @@ def render(context: ReportContext) -> str:
             size += len(line) + 1
 
     new_lines = [
-        f"- `{_code(location(finding))}` **{finding.rule}** {_escape(finding.message.splitlines()[0])}"
+        f"- `{_code(location(finding))}` **{finding.rule}** {_escape(finding.headline)}"
         for finding in result.findings
         if finding.status is Status.NEW
     ]

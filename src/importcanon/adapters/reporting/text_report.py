@@ -41,7 +41,7 @@ def render_text(
         for finding in shown:
             first, *rest = finding.message.splitlines()
             if finding.status is Status.BASELINED:  # known: one line, the details are old news
-                lines.append(f"{location(finding)}: {rule} [baselined] {first}")
+                lines.append(f"{location(finding)}: {rule} [baselined] {finding.headline}")
                 continue
             lines.append(f"{location(finding)}: {rule} {first}")
             lines.extend(f"    {line}" for line in rest)
