@@ -337,3 +337,25 @@ def test_both_files_reach_the_disk_before_either_is_renamed_and_the_directory_af
         "rename baseline.history.jsonl",
         "sync directory",
     ]
+
+
+@pytest.mark.parametrize("command", [["graph"], ["trend"]])
+def test_output_to_a_file_says_where_it_went_as_report_does(project, tmp_path, command):
+    root = project(PROJECT)
+    assert run_cli("baseline", "create", root, "--no-cache").exit_code == 0
+    target = tmp_path / "picture.out"
+
+    run = run_cli(*command, root, "--output", target)
+
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == f"wrote {target}\n"
+    assert target.read_text().strip()
+
+
+def test_output_to_dash_is_the_picture_alone(project):
+    root = project(PROJECT)
+
+    run = run_cli("graph", root, "--no-cache", "--output", "-")
+
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("digraph") and "wrote" not in run.stdout

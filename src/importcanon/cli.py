@@ -25,7 +25,7 @@ import typer
 from importcanon import __version__
 from importcanon.adapters.baseline_store import history_path, locked, read_baseline, read_history, write_baseline
 from importcanon.adapters.configuration import read_contracts
-from importcanon.adapters.files import is_within, write_output
+from importcanon.adapters.files import is_standard_output, is_within, write_output
 from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
 from importcanon.adapters.reporting.fix_report import render_diff, render_fix
@@ -690,11 +690,13 @@ def report(
 
 
 def _emit(text: str, output: Path | None) -> None:
-    """Standard output, or the file (or ``-``, or a device) the user named."""
+    """Standard output, or the file (or ``-``, or a device) the user named, said as ``report`` says it."""
     if output is None:
         sys.stdout.write(text)
     else:
         write_output(output, text, shown=str(output))
+        if not is_standard_output(output):
+            typer.echo(f"wrote {output}")
 
 
 @app.command("rules", short_help="Every rule id with what it means.")

@@ -272,7 +272,7 @@ def write_output(path: Path, data: str, *, shown: str) -> None:
     """A report the user asked for on the command line: ``-`` or standard output itself, a
     device or FIFO written in place (``/dev/null`` stays a device), else a regular file replaced
     atomically. A link to a regular file is refused rather than replaced."""
-    if str(path) == "-" or _is_standard_output(path):
+    if is_standard_output(path):
         sys.stdout.write(data)
         sys.stdout.flush()
         return
@@ -292,7 +292,10 @@ def write_output(path: Path, data: str, *, shown: str) -> None:
     write_atomically(path, data, shown=shown)
 
 
-def _is_standard_output(path: Path) -> bool:
+def is_standard_output(path: Path) -> bool:
+    """``-``, or a path that names the very file standard output already is (``/dev/stdout``)."""
+    if str(path) == "-":
+        return True
     try:
         return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError, AttributeError):  # no such file, or no real standard output
