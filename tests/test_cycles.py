@@ -60,10 +60,8 @@ def test_every_import_on_a_cycle_is_a_finding_with_its_shortest_cycle_and_kind(p
     assert deferred["suggestion"].startswith(
         "Remove or invert this import or another on the cycle; none of them can break start-up"
     )
-    assert findings[2]["suggestion"].endswith("Removing this import alone makes this 2-module component acyclic.")
-    assert findings[1]["suggestion"].endswith(
-        "`importcanon cycles` names the fewest imports whose removal makes this 2-module component acyclic."
-    )
+    for mutual in findings[1:3]:  # the two imports of a 2-module cycle: each alone is the fix, said alike
+        assert mutual["suggestion"].endswith("Removing this import alone makes these 2 modules acyclic.")
 
 
 def test_type_checking_imports_make_no_cycle_unless_asked(project):

@@ -74,7 +74,9 @@ def _finding(project: Project, scope: CycleScope, component: CycleComponent, ite
             "Remove or invert this import or another on the cycle; none of them can break start-up, "
             "but they still tie the modules together"
         )
-    if (importer, imported) in component.break_set and len(component.break_set) == 1:
+    if size == 2:  # two modules import each other: either import alone is the whole fix, no choice to make
+        advice += ". Removing this import alone makes these 2 modules acyclic"
+    elif (importer, imported) in component.break_set and len(component.break_set) == 1:
         advice += f". Removing this import alone makes this {size}-module component acyclic"
     elif (importer, imported) in component.break_set:
         advice += (
