@@ -246,3 +246,23 @@ def test_one_line_listings_do_not_end_on_the_colon_of_the_details_they_leave_out
     assert "app/low.py:1: contract [baselined] app.low is not allowed to import app.high (contract 'Layers')\n" in (
         text.stdout
     )
+
+
+def test_an_ignored_stale_contract_still_keeps_the_violations_recorded_for_it(project):
+    """Ignoring the stale-contract rule hides the finding, not the fact that the contract now
+    checks nothing: its recorded violations were not looked at, so they are not fixed."""
+    root = project(STALE)
+    assert run_cli("baseline", "create", root).exit_code == 0
+    baseline = root / "contracts" / "baseline.json"
+    before = baseline.read_bytes()
+    contracts = root / "contracts" / "importcanon.toml"
+    typo = contracts.read_text().replace("app.core.make", "app.core.mkae")
+    contracts.write_text(typo + '\n[settings]\nignore = ["stale-contract"]\n')
+
+    check = run_cli("check", root, "--format", "json")
+    update = run_cli("baseline", "update", root)
+
+    assert check.exit_code == 0, check.stdout
+    assert check.json["summary"] == {"new": 0, "baselined": 0, "fixed": 0}
+    assert update.exit_code == 0, update.stdout
+    assert json.loads(baseline.read_bytes()) == json.loads(before)

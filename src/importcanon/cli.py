@@ -510,7 +510,7 @@ def baseline_update(
             recorded, refused = updated(
                 known, result.findings, allow_growth=allow_growth, cycle_imports=result.cycle_imports
             )
-            recorded = restored(known, recorded, unseen_entries(workspace.contracts, result.findings))
+            recorded = restored(known, recorded, unseen_entries(workspace.contracts, result.unseen_rules))
             if refused:
                 typer.echo(f"refusing to add {plural(len(refused), 'new finding')} to {shown} (use --allow-growth):")
                 for finding in refused:

@@ -18,7 +18,6 @@ from importcanon.application.analyses.import_linter import (
 )
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
-from importcanon.application.analyses.stale_contracts import RULE as STALE
 from importcanon.application.analyses.stale_contracts import find_stale_contracts, live_cycle_contract
 from importcanon.application.analyses.suppressions import apply_suppressions
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
@@ -40,6 +39,7 @@ class CheckResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     cycle_imports: dict[str, str] | None = None  # the digest of the imports a baseline records
+    unseen_rules: frozenset[str] = frozenset()  # rules a contract that names nothing left unchecked
 
     def count(self, status: Status) -> int:
         return sum(1 for finding in self.findings if finding.status is status)
@@ -73,7 +73,10 @@ def run_check(
     cycles = live_cycle_contract(project, contracts.cycles)  # packages that do not exist are stale
     scope = cycle_scope(project, cycles) if cycles else None  # a bad scope fails first
     findings = find_syntax_errors(project)
-    findings.extend(find_stale_contracts(resolver, contracts))
+    stale = find_stale_contracts(resolver, contracts)
+    findings.extend(stale)
+    # Taken before selection: an ignored stale-contract finding still leaves its rules unchecked.
+    unseen_rules = frozenset(rule for finding in stale for rule in finding.details["recorded_under"])
     outcome = check_import_linter_contracts(project, import_linter)
     findings.extend(outcome.findings)
     warnings = list(outcome.warnings)
@@ -111,11 +114,11 @@ def run_check(
     baseline = baseline or Baseline()
     in_scope = {fp: entry for fp, entry in baseline.entries.items() if selection.selects_entry(entry)}
     diff = compare(Baseline(in_scope, baseline.cycle_imports), findings)
-    unseen = unseen_entries(contracts, findings)
+    unseen = unseen_entries(contracts, unseen_rules)
     fixed = [entry for entry in _still_present(diff.fixed, suppressed) if not unseen(entry)]
     reported = attribute_new_cycles(diff.findings, baseline.cycle_imports, cycle_imports)
     reported = locate_new_chains(reported, baseline.cycle_imports, cycle_imports)
-    return CheckResult(reported, fixed, metrics, warnings, cycle_imports)
+    return CheckResult(reported, fixed, metrics, warnings, cycle_imports, unseen_rules)
 
 
 def _still_present(fixed: list[BaselineEntry], suppressed: Sequence[Finding]) -> list[BaselineEntry]:
@@ -135,12 +138,12 @@ def contract_names(import_linter: ImportLinterConfig | None) -> tuple[str, ...]:
     return tuple(contract_name(options) for options in import_linter.contracts) if import_linter else ()
 
 
-def unseen_entries(contracts: ContractSet, findings: list[Finding]) -> Callable[[BaselineEntry], bool]:
+def unseen_entries(contracts: ContractSet, blind: frozenset[str]) -> Callable[[BaselineEntry], bool]:
     """Which baseline entries this check did not look at: those of an unselected rule, and those
-    of the rules a contract that names nothing would report. They are not fixed: ``baseline
-    update`` keeps them, ``check`` does not list them as fixed."""
+    of the rules ``blind`` (a contract that names nothing would report them: see
+    ``CheckResult.unseen_rules``). They are not fixed: ``baseline update`` keeps them, ``check``
+    does not list them as fixed."""
     selection = RuleSelection.of(contracts.settings)
-    blind = {rule for finding in findings if finding.rule == STALE for rule in finding.details["recorded_under"]}
     return lambda entry: entry.rule in blind or not selection.selects_entry(entry)
 
 
