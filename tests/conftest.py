@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +102,27 @@ LAYERED = {
             app.db
     """,
 }
+
+
+# As an unprivileged user ------------------------------------------------------------------------
+
+
+def run_as_nobody(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` as the unprivileged user nobody (root only reads what any user can't)."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to switch to an unprivileged user")
+    switch = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run([*switch, sys.executable, "-c", "import importcanon"], capture_output=True, cwd=cwd)
+    if probe.returncode != 0:
+        pytest.skip("the unprivileged user cannot reach this interpreter or importcanon")
+    return subprocess.run([*switch, *command], capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A directory an unprivileged user can reach (pytest's own temporary directory is private)."""
+    directory = Path(tempfile.mkdtemp(prefix="importcanon-nobody-"))
+    directory.chmod(0o755)
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_project
+from conftest import run_as_nobody, run_cli, write_project
 
 from importcanon.adapters import configuration
 
@@ -336,6 +336,16 @@ def test_an_unreadable_contracts_directory_is_exit_2(project):
         (root / "contracts").chmod(0o755)
 
     assert run.exit_code == 2
+    assert "cannot list the contracts directory: Permission denied" in run.stderr
+
+
+def test_an_unreadable_contracts_directory_is_exit_2_for_an_unprivileged_user(shared):
+    root = write_project(shared / "project", {"app/__init__.py": "", "contracts/c.toml": "[cycles]\n"})
+    (root / "contracts").chmod(0)
+
+    run = run_as_nobody([sys.executable, "-m", "importcanon", "check", str(root), "--no-cache"], shared)
+
+    assert run.returncode == 2, run.stderr
     assert "cannot list the contracts directory: Permission denied" in run.stderr
 
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_project
+from conftest import run_as_nobody, run_cli, write_project
 
 from importcanon.adapters import files
 from importcanon.adapters.files import SafeDirectory, commit_together
@@ -273,26 +270,6 @@ def test_new_files_get_the_usual_mode_and_replaced_files_keep_theirs(project):
 # The same as an unprivileged user ------------------------------------------------------------------
 
 
-def _as_nobody(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or setpriv is None:
-        pytest.skip("needs root and setpriv to switch to an unprivileged user")
-    switch = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-    probe = subprocess.run([*switch, sys.executable, "-c", "import importcanon"], capture_output=True, cwd=cwd)
-    if probe.returncode != 0:
-        pytest.skip("the unprivileged user cannot reach this interpreter or importcanon")
-    return subprocess.run([*switch, *command], capture_output=True, text=True, cwd=cwd, timeout=60)
-
-
-@pytest.fixture
-def shared() -> Iterator[Path]:
-    """A directory an unprivileged user can reach (pytest's own temporary directory is private)."""
-    directory = Path(tempfile.mkdtemp(prefix="importcanon-nobody-"))
-    directory.chmod(0o755)
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
-
-
 def test_as_an_unprivileged_user_dev_null_output_and_linked_baselines_are_safe(shared):
     root = write_project(shared / "project", PROJECT)
     victim = shared / "victim"
@@ -301,9 +278,9 @@ def test_as_an_unprivileged_user_dev_null_output_and_linked_baselines_are_safe(s
     for path in [root, *root.rglob("*"), victim]:
         os.lchown(path, 65534, 65534)
 
-    checked = _as_nobody([*MODULE, "check", str(root), "--no-baseline", "--output", "/dev/null"], shared)
-    created = _as_nobody([*MODULE, "baseline", "create", str(root), "--force"], shared)
-    on_device = _as_nobody([*MODULE, "baseline", "create", str(root), "--force", "--baseline", "/dev/null"], shared)
+    checked = run_as_nobody([*MODULE, "check", str(root), "--no-baseline", "--output", "/dev/null"], shared)
+    created = run_as_nobody([*MODULE, "baseline", "create", str(root), "--force"], shared)
+    on_device = run_as_nobody([*MODULE, "baseline", "create", str(root), "--force", "--baseline", "/dev/null"], shared)
 
     assert checked.returncode == 1, checked.stderr
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
