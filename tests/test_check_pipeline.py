@@ -308,6 +308,21 @@ def test_a_new_module_changes_how_unchanged_files_resolve_their_imports(project,
     assert run.json["metrics"]["imports"] == 2  # a -> later, not a -> pkg
 
 
+def test_a_new_namespace_package_changes_how_unchanged_files_resolve_their_imports(project, tmp_path):
+    settings = '[settings]\nroot_packages = ["pkg"]\nnamespace_packages = true\n\n[cycles]\n'
+    root = project({"pkg/__init__.py": "", "pkg/a.py": "from pkg import later\n", "contracts/c.toml": settings})
+    cache = tmp_path / "cache"
+    run_cli("check", root, "--cache-dir", cache)
+
+    (root / "pkg/later").mkdir()
+    (root / "pkg/later/x.py").write_text("X = 1\n")  # pkg.later is now a namespace package
+    warm = run_cli("why", "pkg.a", "pkg.later", root, "--format", "json", "--cache-dir", cache)
+    cold = run_cli("why", "pkg.a", "pkg.later", root, "--format", "json", "--no-cache")
+
+    assert cold.exit_code == 0, cold.stdout + cold.stderr
+    assert (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout)
+
+
 def test_no_cache_writes_nothing_and_a_corrupt_cache_is_ignored(project):
     root = project(LAYERED)
 

@@ -63,7 +63,10 @@ def load_project(
     cache = FactCache.open(cache_dir, base=project_dir)
     store = FactStore(cache, listing.files)
     store.package_dirs = dict(listing.packages)
-    module_set = frozenset((source.module, source.is_package) for source in listing.files)
+    # Namespace packages count: ``from pkg import ns`` resolves to ``pkg.ns`` only while it exists.
+    module_set = frozenset((source.module, source.is_package) for source in listing.files).union(
+        (module, True) for modules in listing.namespace_packages.values() for module in modules
+    )
     scanned_against = cache.use_scan_options(repr((sorted(listing.packages.items()), options)))
     stale = _resolving_differently(store, scanned_against, module_set)
 
