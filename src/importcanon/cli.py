@@ -130,6 +130,7 @@ BaselineFile = Annotated[
     typer.Option("--baseline", help="The baseline file [default: [settings] baseline, else contracts/baseline.json]."),
 ]
 Format = Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")]
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
 ProjectPlugins = Annotated[
     bool,
     typer.Option(
@@ -569,7 +570,7 @@ def trend(
     format: Annotated[
         TrendFormat, typer.Option("--format", "-f", help="text, json, or an svg chart.")
     ] = TrendFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: OutputFile = None,
     baseline: BaselineFile = None,
     debug: Debug = False,
 ) -> None:
@@ -610,7 +611,7 @@ def graph(
     format: Annotated[
         GraphFormat, typer.Option("--format", "-f", help="dot (Graphviz), mermaid, or a self-contained html explorer.")
     ] = GraphFormat.dot,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: OutputFile = None,
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     config: ConfigFile = None,
