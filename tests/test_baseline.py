@@ -346,3 +346,17 @@ def test_two_branches_fixing_different_violations_merge_without_conflict(project
 
 def write_project_file(root: Path, name: str, files: dict[str, str]) -> None:
     (root / f"app/{name}.py").write_text(files[f"app/{name}.py"])
+
+
+def test_markdown_verdict_follows_fail_on_stale_as_the_exit_code_does(project, tmp_path):
+    root = project(PROJECT)
+    run_cli("baseline", "create", root)
+    (root / "app/orders.py").write_text("def total():\n    return 0\n")
+
+    lenient = run_cli("check", root, "--format", "markdown")
+    strict = run_cli("check", root, "--format", "markdown", "--fail-on-stale")
+
+    assert lenient.exit_code == 0
+    assert lenient.stdout.startswith("### importcanon passes: 0 new, 3 baselined, 1 fixed")
+    assert strict.exit_code == 1
+    assert strict.stdout.startswith("### importcanon fails: 0 new, 3 baselined, 1 fixed")

@@ -223,6 +223,7 @@ def check(
             prefix=_prefix(workspace.project.root),
             quiet=quiet,
             show_baselined=show_baselined,
+            fail_on_stale=fail_on_stale,
         )
         for name, path in extra:
             write_output(path, render(name, context), shown=str(path))

@@ -34,6 +34,7 @@ class ReportContext:
     prefix: str = ""  # the project directory relative to where CI runs ("" or "sub/dir/")
     quiet: bool = False
     show_baselined: bool = False
+    fail_on_stale: bool = False  # fixed violations still in the baseline fail the run, as new ones do
 
     def repo_path(self, finding: Finding) -> str | None:
         """The finding's file as CI annotations need it: relative to the working directory."""

@@ -20,7 +20,7 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 def render(context: ReportContext) -> str:
     result = context.result
     new = result.count(Status.NEW)
-    verdict = "fails" if new else "passes"
+    verdict = "fails" if new or (context.fail_on_stale and result.fixed) else "passes"  # as check exits
     head = [
         f"### importcanon {verdict}: {new} new, {result.count(Status.BASELINED)} baselined, {result.fixed_count} fixed",
         "",
