@@ -336,3 +336,12 @@ def test_output_to_dash_is_the_picture_alone(project):
 
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith("digraph") and "wrote" not in run.stdout
+
+
+def test_report_html_to_dash_is_the_page_alone(project):
+    root = project(PROJECT)
+
+    run = run_cli("report", root, "--no-cache", "--html", "-")
+
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.rstrip().endswith("</html>") and "wrote -" not in run.stdout

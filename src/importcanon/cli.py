@@ -685,7 +685,8 @@ def report(
             history=history,
         )
         write_output(html, page, shown=str(html))
-        typer.echo(f"wrote {html}; {summary_line(result)}")
+        if not is_standard_output(html):  # ``--html -``: the page alone, as a pipe needs it
+            typer.echo(f"wrote {html}; {summary_line(result)}")
         return 0
 
     raise typer.Exit(guarded(run, debug))
