@@ -108,6 +108,24 @@ def test_a_cycles_package_that_does_not_exist_is_a_stale_contract(project):
     assert {f["module"] for f in cycles} <= {"core.other.x", "core.other.y"} and cycles
 
 
+def test_every_command_skips_a_stale_cycles_package_as_check_does(project):
+    """check reports the missing package as a stale-contract finding and analyses the rest; the
+    other commands that read [cycles] used to stop on it with a configuration error instead."""
+    files = dict(CYCLIC)
+    files["contracts/importcanon.toml"] = '[cycles]\npackages = ["core.nowhere", "core.other"]\n'
+    root = project(files)
+
+    cycles = run_cli("cycles", root, "--format", "json")
+    explain = run_cli("explain", "core.other.x", root)
+    can_import = run_cli("can-import", "core.other.x", "core.other.y", root)
+    fix = run_cli("fix", root)
+
+    assert cycles.exit_code == 1, cycles.stderr
+    assert {m for c in cycles.json["components"] for m in c["modules"]} == {"core.other.x", "core.other.y"}
+    assert (explain.exit_code, can_import.exit_code, fix.exit_code) == (0, 0, 0), explain.stderr + fix.stderr
+    assert "not a package of the project" not in explain.stderr + can_import.stderr + fix.stderr
+
+
 def test_without_a_cycles_contract_cycles_are_not_findings(project):
     files = dict(CYCLIC)
     files["contracts/importcanon.toml"] = '[[deprecated]]\nname = "core.typed_b.name"\n'

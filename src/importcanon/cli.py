@@ -372,7 +372,7 @@ def cycles(
 
     def answer(workspace: Workspace) -> tuple[str, int]:
         project = workspace.project
-        scope = cycle_scope(project, workspace.contracts.cycles, package or ())
+        scope = cycle_scope(project, live_cycle_contract(project, workspace.contracts.cycles), package or ())
         components = project_cycles(
             project,
             scope.packages,

@@ -34,6 +34,7 @@ from importcanon.application.analyses.import_linter import check_import_linter_c
 from importcanon.application.analyses.legacy import RULE as LEGACY
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
+from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
@@ -513,7 +514,8 @@ class _GraphCheck:
         self.import_linter = import_linter
         self.contracts = contracts
         self.plan = plan
-        self.scope = cycle_scope(project, contracts.cycles) if contracts.cycles else None
+        cycles = live_cycle_contract(project, contracts.cycles)  # as check: stale packages are findings
+        self.scope = cycle_scope(project, cycles) if cycles else None
         self.added_at_import: set[tuple[str, str]] = set()
 
     def target(self, edit: ImportEdit) -> str:

@@ -21,6 +21,7 @@ from importlinter.domain.helpers import module_expressions_to_modules
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
 from importcanon.application.analyses.legacy import moved_module
 from importcanon.application.analyses.shims import shim_re_exports
+from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver
@@ -356,9 +357,10 @@ def _canonical_objections(resolver: Resolver, contracts: ContractSet, imported: 
 def _cycle_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
     import networkx as nx  # only the queries that walk the graph pay for networkx's import
 
-    if contracts.cycles is None:
+    cycles = live_cycle_contract(project, contracts.cycles)  # as check: stale packages are findings
+    if cycles is None:
         return []
-    scope = cycle_scope(project, contracts.cycles)
+    scope = cycle_scope(project, cycles)
     graph = project.digraph
     if importer not in graph or imported not in graph or graph.has_edge(importer, imported):
         return []
@@ -417,7 +419,7 @@ def explain(
     if module not in project.modules and module not in project.namespace_packages:
         raise UsageError(f"{module} is not a module or package of the project")
     shim = tuple(f"{r.name} from {r.source}" for r in shim_re_exports(resolver, module, contracts.canonical_homes))
-    scope = cycle_scope(project, contracts.cycles)
+    scope = cycle_scope(project, live_cycle_contract(project, contracts.cycles))
     components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
     around = [component for component in components if module in component.modules]
     graph = project.graph
