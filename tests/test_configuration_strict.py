@@ -248,6 +248,18 @@ def test_config_names_the_import_linter_configuration(project):
     assert "app/b.py: no [importlinter] section" in no_section.stderr
 
 
+def test_config_naming_a_directory_or_fifo_says_what_it_is_not_that_it_is_missing(project):
+    root = project({**TWO_CONFIGS, "lint/imports.toml/keep.txt": ""})
+    os.mkfifo(root / "lint/fifo.ini")
+
+    directory = run_cli("check", root, "--config", root / "lint/imports.toml")
+    fifo = run_cli("check", root, "--config", root / "lint/fifo.ini")
+
+    assert (directory.exit_code, fifo.exit_code) == (2, 2)
+    assert "lint/imports.toml: cannot read the file: not a regular file" in directory.stderr
+    assert "lint/fifo.ini: cannot read the file: not a regular file" in fifo.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [

@@ -53,7 +53,7 @@ def read_import_linter_config(project_dir: Path, config: Path | None = None) -> 
     configure_import_linter()
     if config is not None:
         shown = _shown(project_dir, config)
-        if not config.is_file():
+        if not config.exists():  # a directory or a FIFO is refused by name when read
             raise ConfigurationError("the import-linter configuration given by --config does not exist", path=shown)
         found = _read_import_linter_file(config, shown, toml=config.name.endswith(".toml"))
         if found is None:
