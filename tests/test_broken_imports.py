@@ -260,3 +260,30 @@ def test_modules_python_finds_but_importcanon_does_not_analyse_exist(project):
     _, findings = _broken(project(files))
 
     assert [(f["path"], f["line"], f["target"]) for f in findings] == [("app/user.py", 4, "app.generated.absent")]
+
+
+def test_a_warm_run_sees_an_excluded_module_appear_and_go(project):
+    """No analysed file changes when an excluded file is added or deleted; the remembered
+    findings must still follow the disk, or a warm run would disagree with a cold one."""
+    root = project(
+        {
+            "contracts/c.toml": '[settings]\nroot_packages = ["app"]\nexclude = ["app/generated/**"]\n[cycles]\n',
+            "app/__init__.py": "",
+            "app/generated/__init__.py": "",
+            "app/user.py": "import app.generated.proto\n",
+        }
+    )
+    generated = root / "app" / "generated" / "proto.py"
+
+    def broken() -> list[str]:
+        return [f["message"] for f in run_cli("check", root, "--format", "json").findings("broken-import")]
+
+    missing = broken()
+    generated.write_text("Message = 1\n")
+    present = broken()
+    generated.unlink()
+    gone = broken()
+
+    assert len(missing) == 1 and "does not" in missing[0]
+    assert present == []
+    assert gone == missing

@@ -160,6 +160,12 @@ class Resolver:
                 return prefix
         return None
 
+    def disk_answers(self) -> dict[str, bool]:
+        """Every module asked of the disk so far (it lies outside the scan: excluded, an extension
+        module, a directory without ``__init__.py``), with the answer: what a result remembered by
+        the analysed files' content must recheck, since no analysed file changes when these do."""
+        return dict(self._on_disk)
+
     def resolve(self, module: str, name: str) -> Resolved | None:
         """What ``from module import name`` gives; None when it cannot be told statically or the
         import is broken (``lookup`` tells those apart)."""

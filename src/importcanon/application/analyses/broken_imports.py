@@ -24,6 +24,7 @@ from importcanon.domain.modules import leaf, within_any
 
 RULE = "broken-import"
 _SUGGESTED = 3
+_MEMO = f"{RULE}-with-disk"  # the remembered findings with the disk answers they rest on
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,11 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
     homes = sorted((contract.symbol, contract.module) for contract in contracts.canonical)
     extra = (*project.root_packages, *sorted(project.namespace_packages), *(f"{s}={m}" for s, m in homes))
     key = project.facts.content_key(modules, extra=extra)
-    remembered = project.facts.recall(RULE, key)
-    if remembered is not None:  # no file changed: a warm run reads none of them
-        return [_finding_from_primitive(item) for item in remembered]
+    remembered = project.facts.recall(_MEMO, key)
+    # No analysed file changed, and every module outside the scan that the run asked the disk
+    # about is still there or still absent: a warm run reads none of the files.
+    if remembered is not None and all(project.facts.module_on_disk(m) == there for m, there in remembered[0]):
+        return [_finding_from_primitive(item) for item in remembered[1]]
     findings = []
     for module in modules:
         if not any(_may_break(resolver, module, statement) for statement in project.facts.text_imports(module)):
@@ -58,7 +61,8 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
         for statement in parsed.imports:
             for broken in _breaks(resolver, module, statement):
                 findings.append(_finding(resolver, contracts, module, statement, broken))
-    project.facts.memorize(RULE, key, [_finding_to_primitive(finding) for finding in findings])
+    on_disk = sorted(resolver.disk_answers().items())
+    project.facts.memorize(_MEMO, key, [on_disk, [_finding_to_primitive(finding) for finding in findings]])
     return findings
 
 
