@@ -266,3 +266,24 @@ def test_an_ignored_stale_contract_still_keeps_the_violations_recorded_for_it(pr
     assert check.json["summary"] == {"new": 0, "baselined": 0, "fixed": 0}
     assert update.exit_code == 0, update.stdout
     assert json.loads(baseline.read_bytes()) == json.loads(before)
+
+
+def test_a_deprecated_name_a_module_getattr_may_provide_is_not_a_stale_contract(project):
+    """PEP 562 ``__getattr__`` is how modules deprecate names: what it provides cannot be seen
+    statically, so the contract is not judged; a plain typo beside it still is."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/compat.py": (
+                "def __getattr__(name):\n    if name == 'old':\n        return 1\n    raise AttributeError(name)\n"
+            ),
+            "app/core.py": "def make():\n    return 1\n",
+            "contracts/importcanon.toml": (
+                '[[deprecated]]\nname = "app.compat.old"\n\n[[deprecated]]\nname = "app.core.mkae"\n'
+            ),
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json")
+
+    assert [f["names"] for f in run.findings("stale-contract")] == ["app.core.mkae"]

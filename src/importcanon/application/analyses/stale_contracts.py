@@ -4,7 +4,8 @@ A ``[[legacy]]`` package, ``[[deprecated]]`` name, ``[cycles]`` package or ``[[c
 module that does not exist checks nothing, so the check would pass while the violations it was
 written for go unseen, and ``baseline update`` would drop them as "fixed". Each is a
 ``stale-contract`` finding, which the baseline never records (see :mod:`importcanon.domain.rules`).
-A name inside a file that cannot be read or parsed is not judged: its syntax error is reported.
+A name inside a file that cannot be read or parsed is not judged (its syntax error is reported),
+nor one its module may provide unseen (a module ``__getattr__``, ``globals()`` writes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from importcanon.application.project import Project
-from importcanon.application.symbols import Resolver
+from importcanon.application.symbols import Resolved, Resolver
 from importcanon.domain.contracts import ContractSet, CycleContract, Origin
 from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within, split_qualified
@@ -85,8 +86,10 @@ def _defined(resolver: Resolver, qualified: str) -> bool:
         return _unknowable(project, module)
     if _unknowable(project, module) or module in project.facts.parse_failures():
         return True
-    target = resolver.resolve(module, name)
-    return target is not None and not target.is_module
+    target = resolver.lookup(module, name)
+    if target is None:  # not knowable statically (a module ``__getattr__``, ``globals()`` writes): not judged
+        return True
+    return isinstance(target, Resolved) and not target.is_module
 
 
 def _unknowable(project: Project, name: str) -> bool:
