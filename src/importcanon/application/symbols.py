@@ -10,6 +10,7 @@ external; a module inside them that does not exist, or a name its module does no
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ class Broken:
     name: str | None
     reason: str  # "module app.x does not exist", "app.core does not define, bind, ... Manager"
 
+
+_BUILTINS = frozenset(dir(builtins))
 
 #: What a lookup gives: an object or module, a break, or None when static analysis cannot tell.
 Outcome = Resolved | Broken | None
@@ -329,6 +332,16 @@ class Resolver:
             return _Next((binding.source_module, binding.source_name))
         return self._dotted_step(binding.module, binding.source_name or "", scope=0)
 
+    def _builtin(self, module: str, name: str) -> bool:
+        """Whether ``name``, read in ``module``'s code, is the builtin: Python looks a name up in
+        builtins when the module binds it nowhere (an import of it from the module still fails)."""
+        return (
+            name in _BUILTINS
+            and self.is_internal(module)
+            and not self.bindings_in_order(module, name)
+            and not any(self.exports(star, name) for star in self._stars.get(module, []))
+        )
+
     def resolve_dotted(self, module: str, dotted: str, scope: int) -> Resolved | None:
         """A dotted name as written in ``module`` inside ``scope`` (local imports first)."""
         step = self._dotted_step(module, dotted, scope)
@@ -338,6 +351,8 @@ class Resolver:
     def _dotted_step(self, module: str, dotted: str, scope: int) -> Outcome | _Next:
         head, *attributes = dotted.split(".")
         current = self._resolve_local(module, head, scope) if scope else _Next((module, head))
+        if isinstance(current, _Next) and current.key == (module, head) and self._builtin(module, head):
+            current = Resolved(f"builtins.{head}", external=True)
         for attribute in attributes:
             if isinstance(current, _Next):
                 current = self.lookup(*current.key)
