@@ -7,7 +7,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.machinery import all_suffixes
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
-from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions
+from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions, word_starts
 from importcanon.adapters.parsing import parse_module
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
@@ -298,7 +297,7 @@ class FactStore:
                 data = self._read(source)
                 if data is None:
                     continue
-                new_hits = {needle for needle in missing if _contains_word(data, needle)}
+                new_hits = {needle for needle in missing if next(word_starts(data, needle), None) is not None}
                 searched, hits = tuple(sorted({*searched, *missing})), tuple(sorted({*hits, *new_hits}))
                 self.cache.remember_textfacts(digest, (may_be_shim, searched, hits))
             for needle in needles.intersection(hits):
@@ -409,24 +408,6 @@ def _too_deep(error: Exception) -> str:
     if isinstance(error, (RecursionError, MemoryError)):
         return f"an expression is nested too deeply for Python to compile ({type(error).__name__})"
     return str(error)
-
-
-@lru_cache(maxsize=256)
-def _word(needle: str) -> re.Pattern[bytes]:
-    # A literal first, so the regex engine searches fast; the character before is checked apart.
-    return re.compile(re.escape(needle.encode()) + rb"(?![\w])")
-
-
-_WORD_CHAR = re.compile(rb"\w")
-
-
-def _contains_word(data: bytes, needle: str) -> bool:
-    """``needle`` as a whole identifier: ``S`` must not match in ``Set`` or ``_S``."""
-    for match in _word(needle).finditer(data):
-        start = match.start()
-        if start == 0 or not _WORD_CHAR.match(data, start - 1):
-            return True
-    return False
 
 
 #: A statement that can never appear at the top level of a shim, in column 0.

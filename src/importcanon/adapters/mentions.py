@@ -22,6 +22,7 @@ tests/test_mentions.py hold the scan to that against ``ast``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 IMPORTS, BINDS, ALIASES, CALLS = 1, 2, 4, 8
@@ -51,7 +52,16 @@ _FROM_IMPORT = re.compile(rb"[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t
 
 @lru_cache(maxsize=256)
 def _occurrence(needle: str) -> re.Pattern[bytes]:
+    # A literal first, so the regex engine searches fast; the character before is checked apart.
     return re.compile(re.escape(needle.encode()) + rb"(?!\w)")
+
+
+def word_starts(data: bytes, needle: str) -> Iterator[int]:
+    """Where ``needle`` occurs as a whole identifier: ``S`` not inside ``Set`` or ``_S``."""
+    for match in _occurrence(needle).finditer(data):
+        start = match.start()
+        if not (start and _WORD_CHAR.match(data, start - 1)):
+            yield start
 
 
 def scan_mentions(data: bytes, needle: str) -> Mentions:
@@ -59,10 +69,7 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
     roles = 0
     sources: set[tuple[int, str]] = set()
     size = len(needle.encode())
-    for match in _occurrence(needle).finditer(data):
-        start = match.start()
-        if start and _WORD_CHAR.match(data, start - 1):
-            continue
+    for start in word_starts(data, needle):
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
         line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
