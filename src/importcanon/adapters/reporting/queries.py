@@ -80,7 +80,7 @@ def render_why(importer: str, imported: str, chains: list[list[Hop]], format: st
                     for hop in chain
                 ]
                 for chain in chains
-            ]
+            ],
         }
         return json.dumps(document, indent=2) + "\n"
     if not chains:
