@@ -1,8 +1,4 @@
-"""The cycle-breaking algorithms, on networkx graphs.
-
-Imported only when a cycle analysis has to be computed (see :mod:`importcanon.application.cycles`):
-networkx takes longer to import than a warm importcanon run spends on everything else.
-"""
+"""The cycle-breaking algorithms, on the plain graphs of :mod:`importcanon.application.digraphs`."""
 
 from __future__ import annotations
 
@@ -13,8 +9,8 @@ from collections.abc import Callable, Iterable
 from math import comb
 
 import grimp
-import networkx as nx
 
+from importcanon.application.digraphs import Digraph, has_path, is_acyclic, shortest_path, strongly_connected_components
 from importcanon.domain.cycles import (
     Cycle,
     CycleComponent,
@@ -31,7 +27,7 @@ _EXACT_SEARCH_BUDGET = 60_000
 
 
 def analyse_cycles(
-    graph: nx.DiGraph, facts: Callable[[str, str], EdgeFacts], *, import_time_only: bool = False
+    graph: Digraph, facts: Callable[[str, str], EdgeFacts], *, import_time_only: bool = False
 ) -> list[CycleComponent]:
     """Every component of ``graph`` that has a cycle, with its break set and representatives."""
     if import_time_only:
@@ -39,16 +35,16 @@ def analyse_cycles(
     return [_component(graph, nodes, facts) for nodes in cyclic_components(graph)]
 
 
-def cyclic_components(graph: nx.DiGraph) -> list[tuple[str, ...]]:
+def cyclic_components(graph: Digraph) -> list[tuple[str, ...]]:
     """Strongly connected components that contain a cycle, each sorted, ordered by first name."""
     components = []
-    for nodes in nx.strongly_connected_components(graph):
+    for nodes in strongly_connected_components(graph):
         if len(nodes) > 1 or any(graph.has_edge(node, node) for node in nodes):
             components.append(tuple(sorted(nodes)))
     return sorted(components)
 
 
-def _component(graph: nx.DiGraph, nodes: tuple[str, ...], facts: Callable[[str, str], EdgeFacts]) -> CycleComponent:
+def _component(graph: Digraph, nodes: tuple[str, ...], facts: Callable[[str, str], EdgeFacts]) -> CycleComponent:
     component = induced(graph, nodes)
 
     def preference(edge: Edge) -> tuple[int, int, str, str]:
@@ -77,7 +73,7 @@ def _component(graph: nx.DiGraph, nodes: tuple[str, ...], facts: Callable[[str, 
     )
 
 
-def break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
+def break_set(graph: Digraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
     """A small set of edges whose removal leaves ``graph`` acyclic (a feedback arc set).
 
     The smallest of a greedy ordering heuristic (Eades, Lin and Smyth) and grimp's own
@@ -89,7 +85,7 @@ def break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) -> set[Edg
     return _exhaustive(graph, best, preference)
 
 
-def _greedy_break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
+def _greedy_break_set(graph: Digraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
     """Order the nodes so that few edges point backwards; those edges break every cycle.
 
     The Eades-Lin-Smyth greedy order: sinks go last, sources first, otherwise the node with the
@@ -122,14 +118,14 @@ def _greedy_break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) ->
 
     def drop(node: str) -> None:
         remaining.discard(node)
-        for succ in graph.successors(node):
+        for succ in graph.succ[node]:
             if succ in remaining and succ != node:
                 in_degree[succ] -= 1
                 delta[succ] += weight((node, succ))
                 heapq.heappush(heap, (-delta[succ], succ))
                 if in_degree[succ] == 0 and out_degree[succ] > 0:
                     sources.append(succ)
-        for pred in graph.predecessors(node):
+        for pred in graph.pred[node]:
             if pred in remaining and pred != node:
                 out_degree[pred] -= 1
                 delta[pred] -= weight((pred, node))
@@ -159,7 +155,7 @@ def _greedy_break_set(graph: nx.DiGraph, preference: Callable[[Edge], tuple]) ->
     return {(u, v) for u, v in graph.edges if order[u] >= order[v]}
 
 
-def _grimp_break_set(graph: nx.DiGraph) -> set[Edge]:
+def _grimp_break_set(graph: Digraph) -> set[Edge]:
     """grimp's answer for the same component, every module made a child of one package."""
     names = {node: f"__component__.m{index}" for index, node in enumerate(sorted(graph.nodes))}
     back = {name: node for node, name in names.items()}
@@ -174,19 +170,19 @@ def _grimp_break_set(graph: nx.DiGraph) -> set[Edge]:
     return breakers | {(u, v) for u, v in graph.edges if u == v}
 
 
-def _minimal(graph: nx.DiGraph, removed: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
+def _minimal(graph: Digraph, removed: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
     """Put back every removed edge that closes no cycle, the least preferred to remove first."""
     kept = graph.copy()
-    kept.remove_edges_from(removed)
+    kept.remove_edges(removed)
     result = set(removed)
     for u, v in sorted(removed, key=preference, reverse=True):
-        if u != v and not nx.has_path(kept, v, u):
+        if u != v and not has_path(kept, v, u):
             kept.add_edge(u, v)
             result.discard((u, v))
     return result
 
 
-def _exhaustive(graph: nx.DiGraph, best: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
+def _exhaustive(graph: Digraph, best: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
     """Look for a strictly smaller break set while that takes few acyclicity checks."""
     edges = sorted(graph.edges, key=preference)
     budget = _EXACT_SEARCH_BUDGET
@@ -196,35 +192,32 @@ def _exhaustive(graph: nx.DiGraph, best: set[Edge], preference: Callable[[Edge],
         if budget < 0:
             break
         for chosen in itertools.combinations(edges, size):
-            trial.remove_edges_from(chosen)
-            acyclic = nx.is_directed_acyclic_graph(trial)
-            trial.add_edges_from(chosen)
+            trial.remove_edges(chosen)
+            acyclic = is_acyclic(trial)
+            for u, v in chosen:
+                trial.add_edge(u, v)
             if acyclic:
                 return set(chosen)
     return best
 
 
-def shortest_cycle_through(graph: nx.DiGraph, edge: Edge) -> tuple[str, ...]:
+def shortest_cycle_through(graph: Digraph, edge: Edge) -> tuple[str, ...]:
     """The shortest cycle that uses ``edge``, in canonical rotation."""
     u, v = edge
     if u == v:
         return (u,)
-    path = nx.shortest_path(graph, v, u)  # v ... u; the edge u -> v closes it
+    path = shortest_path(graph, v, u)  # v ... u; the edge u -> v closes it
     return canonical_rotation((u, *path[:-1]))
 
 
-def induced(graph: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
+def induced(graph: Digraph, nodes: Iterable[str]) -> Digraph:
     """The subgraph on ``nodes``, as a fresh graph built in sorted order (deterministic walks)."""
-    view = graph.subgraph(nodes)
-    return restricted(view, sorted(view.edges))
+    return graph.induced(nodes)
 
 
-def restricted(graph: nx.DiGraph, edges: Iterable[Edge]) -> nx.DiGraph:
+def restricted(graph: Digraph, edges: Iterable[Edge]) -> Digraph:
     """A fresh graph with all of ``graph``'s nodes (sorted) and only ``edges``, in that order."""
-    restricted: nx.DiGraph = nx.DiGraph()
-    restricted.add_nodes_from(sorted(graph.nodes))
-    restricted.add_edges_from(edges)
-    return restricted
+    return graph.restricted(edges)
 
 
 def cyclic_imports(components: Iterable[CycleComponent], facts: Callable[[str, str], EdgeFacts]) -> list[CyclicImport]:
@@ -235,7 +228,7 @@ def cyclic_imports(components: Iterable[CycleComponent], facts: Callable[[str, s
     result = []
     for component in components:
         import_time_edges = [edge for edge in component.edges if facts(*edge).import_time]
-        import_time = restricted(induced(nx.DiGraph(component.edges), component.modules), import_time_edges)
+        import_time = Digraph(component.modules, import_time_edges)
         tangled = {node: nodes[0] for nodes in cyclic_components(import_time) for node in nodes}
         paths_all = _paths_to(component.edges)
         paths_import_time = _paths_to(

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, cyclic_imports
+from importcanon.application.digraphs import Digraph
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract, ImportLinterConfig
 from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts
@@ -84,10 +86,8 @@ def project_cycles(
         remembered = _recall_by_imports(project, "cycles", scope, extra)
     if remembered is not None:
         return [_component_from_primitive(item) for item in remembered]
-    # networkx is imported here, not at the top: a run whose scope is unchanged never needs it.
-    from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, induced
-
-    graph = induced(project.digraph, scope)
+    members = set(scope)
+    graph = Digraph(scope, [(u, v) for u, v in project.import_edges if u in members and v in members])
     cache: dict[Edge, EdgeFacts] = {}
 
     def facts(u: str, v: str) -> EdgeFacts:
@@ -98,8 +98,8 @@ def project_cycles(
     tangled = cyclic_components(graph)
     if exclude_type_checking:
         # Only edges inside a component can be on a cycle: only their files are ever parsed.
-        inside = [(u, v) for nodes in tangled for u, v in graph.subgraph(nodes).edges]
-        graph.remove_edges_from([edge for edge in inside if project.typing_only(*edge)])
+        inside = [edge for nodes in tangled for edge in graph.induced(nodes).edges]
+        graph.remove_edges([edge for edge in inside if project.typing_only(*edge)])
     components = analyse_cycles(graph, facts, import_time_only=import_time_only)
     result = [_component_to_primitive(c) for c in components]
     project.facts.memorize("cycles", key, result)
@@ -151,8 +151,6 @@ def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[Cy
         remembered = _recall_by_imports(project, "cyclic-imports", modules, extra)
     if remembered is not None:
         return components, [CyclicImport(u, v, c, t, tuple(cycle)) for u, v, c, t, cycle in remembered]
-    from importcanon.application.cycle_breaking import cyclic_imports
-
     found = cyclic_imports(
         components, lambda u, v: EdgeFacts(project.statement_count(u, v), project.runs_at_import(u, v))
     )

@@ -42,6 +42,7 @@ class Project:
         self.problems = tuple(problems)
         self.facts = facts
         self._imports = imports
+        self._import_records: dict[str, bytes] = {}  # each module's imports as import_signature digests them
         self.namespace_packages = frozenset(namespace_packages)
         #: What the scan left out and why (shadowed files, unusable names): every command shows these.
         self.warnings = tuple(warnings)
@@ -83,8 +84,13 @@ class Project:
 
         digraph: nx.DiGraph = nx.DiGraph()
         digraph.add_nodes_from(sorted(self.modules))
-        digraph.add_edges_from(sorted({(importer, imported) for importer, imported, _ in self._edge_records()}))
+        digraph.add_edges_from(self.import_edges)
         return digraph
+
+    @cached_property
+    def import_edges(self) -> list[tuple[str, str]]:
+        """Every (importer, imported) pair the scan found, sorted (external packages included)."""
+        return sorted({(importer, imported) for importer, imported, _ in self._edge_records()})
 
     @cached_property
     def _sites_by_edge(self) -> dict[tuple[str, str], list[tuple[int, str, ImportKind | None]]]:
@@ -143,8 +149,11 @@ class Project:
         in their files (a comment, a function body)."""
         hasher = hashlib.blake2b(digest_size=16)
         hasher.update(repr(list(extra)).encode())
+        records = self._import_records
         for module in modules:
-            hasher.update(f"\n{module}:{self._imports.get(module, ())!r}".encode())
+            if module not in records:  # the cycle analyses ask up to four times over the same modules
+                records[module] = f"\n{module}:{self._imports.get(module, ())!r}".encode()
+            hasher.update(records[module])
         return hasher.hexdigest()
 
     def statement_count(self, importer: str, imported: str) -> int:

@@ -1,0 +1,201 @@
+"""Directed graphs of modules on plain dictionaries, with the few searches the cycle analysis needs.
+
+networkx takes longer to import than a warm run spends on everything else, and its generic graph
+classes cost several times these dictionaries on the small, hot searches of the break-set
+heuristics. Every walk here visits successors and predecessors in the order their edges were
+added, as networkx does, so that a search that stops at the first of several equal answers
+(:func:`shortest_path`) picks the same one. Every search is linear in the graph it walks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+Edge = tuple[str, str]
+
+
+class Digraph:
+    """Nodes in the order given, then those first met in an edge; edges in the order added."""
+
+    def __init__(self, nodes: Iterable[str] = (), edges: Iterable[Edge] = ()) -> None:
+        self.succ: dict[str, dict[str, None]] = {}
+        self.pred: dict[str, dict[str, None]] = {}
+        for node in nodes:
+            self.add_node(node)
+        for u, v in edges:
+            self.add_edge(u, v)
+
+    def add_node(self, node: str) -> None:
+        if node not in self.succ:
+            self.succ[node] = {}
+            self.pred[node] = {}
+
+    def add_edge(self, u: str, v: str) -> None:
+        self.add_node(u)
+        self.add_node(v)
+        self.succ[u][v] = None
+        self.pred[v][u] = None
+
+    def remove_edges(self, edges: Iterable[Edge]) -> None:
+        for u, v in edges:
+            if v in self.succ.get(u, ()):
+                del self.succ[u][v]
+                del self.pred[v][u]
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.succ
+
+    @property
+    def nodes(self) -> list[str]:
+        return list(self.succ)
+
+    @property
+    def edges(self) -> list[Edge]:
+        return [(u, v) for u, targets in self.succ.items() for v in targets]
+
+    def number_of_edges(self) -> int:
+        return sum(len(targets) for targets in self.succ.values())
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return v in self.succ.get(u, ())
+
+    def copy(self) -> Digraph:
+        copied = Digraph(self.succ)
+        for u, targets in self.succ.items():
+            for v in targets:
+                copied.add_edge(u, v)
+        return copied
+
+    def induced(self, nodes: Iterable[str]) -> Digraph:
+        """The subgraph on ``nodes``, built in sorted order (deterministic walks)."""
+        kept = {node for node in nodes if node in self.succ}
+        edges = sorted((u, v) for u in kept for v in self.succ[u] if v in kept)
+        return Digraph(sorted(kept), edges)
+
+    def restricted(self, edges: Iterable[Edge]) -> Digraph:
+        """All of this graph's nodes (sorted) and only ``edges``, in that order."""
+        return Digraph(sorted(self.succ), edges)
+
+
+def strongly_connected_components(graph: Digraph) -> Iterator[set[str]]:
+    """Tarjan's algorithm, iteratively (no recursion limit on long chains)."""
+    preorder: dict[str, int] = {}
+    lowlink: dict[str, int] = {}
+    found: set[str] = set()
+    stack: list[str] = []
+    counter = 0
+    pending = {node: iter(targets) for node, targets in graph.succ.items()}
+    for source in graph.succ:
+        if source in found:
+            continue
+        queue = [source]
+        while queue:
+            node = queue[-1]
+            if node not in preorder:
+                counter += 1
+                preorder[node] = counter
+            descended = False
+            for target in pending[node]:
+                if target not in preorder:
+                    queue.append(target)
+                    descended = True
+                    break
+            if descended:
+                continue
+            low = preorder[node]
+            for target in graph.succ[node]:
+                if target not in found:
+                    low = min(low, lowlink[target] if preorder[target] > preorder[node] else preorder[target])
+            lowlink[node] = low
+            queue.pop()
+            if low == preorder[node]:
+                component = {node}
+                while stack and preorder[stack[-1]] > preorder[node]:
+                    component.add(stack.pop())
+                found.update(component)
+                yield component
+            else:
+                stack.append(node)
+
+
+def has_path(graph: Digraph, source: str, target: str) -> bool:
+    if source == target:
+        return True
+    seen = {source}
+    frontier = [source]
+    while frontier:
+        following = []
+        for node in frontier:
+            for successor in graph.succ[node]:
+                if successor == target:
+                    return True
+                if successor not in seen:
+                    seen.add(successor)
+                    following.append(successor)
+        frontier = following
+    return False
+
+
+def is_acyclic(graph: Digraph) -> bool:
+    """Kahn's algorithm: acyclic when every node can be taken off once its predecessors are."""
+    waiting = {node: len(sources) for node, sources in graph.pred.items()}
+    ready = [node for node, count in waiting.items() if count == 0]
+    taken = 0
+    while ready:
+        node = ready.pop()
+        taken += 1
+        for successor in graph.succ[node]:
+            waiting[successor] -= 1
+            if waiting[successor] == 0:
+                ready.append(successor)
+    return taken == len(waiting)
+
+
+def shortest_path(graph: Digraph, source: str, target: str) -> list[str]:
+    """A shortest path from ``source`` to ``target`` (which must exist), found as networkx's
+    ``shortest_path`` finds it: a breadth-first search from both ends, growing the smaller
+    fringe, stopping at the first meeting; so the same path among several of equal length."""
+    if source == target:
+        return [source]
+    forward: dict[str, str | None] = {source: None}
+    backward: dict[str, str | None] = {target: None}
+    forward_fringe, backward_fringe = [source], [target]
+    meeting: str | None = None
+    while forward_fringe and backward_fringe and meeting is None:
+        if len(forward_fringe) <= len(backward_fringe):
+            level, forward_fringe = forward_fringe, []
+            meeting = _grow(graph.succ, level, forward, backward, forward_fringe)
+        else:
+            level, backward_fringe = backward_fringe, []
+            meeting = _grow(graph.pred, level, backward, forward, backward_fringe)
+    if meeting is None:
+        raise ValueError(f"no path from {source} to {target}")
+    path: list[str] = []
+    step: str | None = meeting
+    while step is not None:
+        path.append(step)
+        step = forward[step]
+    path.reverse()
+    step = backward[meeting]
+    while step is not None:
+        path.append(step)
+        step = backward[step]
+    return path
+
+
+def _grow(
+    adjacency: dict[str, dict[str, None]],
+    level: list[str],
+    reached: dict[str, str | None],
+    other: dict[str, str | None],
+    fringe: list[str],
+) -> str | None:
+    """One level of one side of the bidirectional search; the meeting node when the sides meet."""
+    for node in level:
+        for neighbour in adjacency[node]:
+            if neighbour not in reached:
+                fringe.append(neighbour)
+                reached[neighbour] = node
+            if neighbour in other:
+                return neighbour
+    return None

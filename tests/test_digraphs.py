@@ -1,0 +1,62 @@
+"""The plain graph searches give networkx's answers, the same path among equals included."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importcanon.application.digraphs import (
+    Digraph,
+    has_path,
+    is_acyclic,
+    shortest_path,
+    strongly_connected_components,
+)
+
+NODES = [f"m{i:02}" for i in range(14)]
+
+
+@st.composite
+def graph_pairs(draw):
+    """The same random graph twice, edges added in the same (drawn) order."""
+    edges = draw(st.lists(st.tuples(st.sampled_from(NODES), st.sampled_from(NODES)), unique=True, max_size=50))
+    ours, theirs = Digraph(NODES), nx.DiGraph()
+    theirs.add_nodes_from(NODES)
+    for u, v in edges:
+        ours.add_edge(u, v)
+        theirs.add_edge(u, v)
+    return ours, theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph_pairs(), st.sampled_from(NODES), st.sampled_from(NODES))
+def test_shortest_path_is_the_one_networkx_finds(pair, source, target):
+    ours, theirs = pair
+    assert has_path(ours, source, target) == nx.has_path(theirs, source, target)
+    if nx.has_path(theirs, source, target):
+        assert shortest_path(ours, source, target) == nx.shortest_path(theirs, source, target)
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph_pairs())
+def test_components_and_acyclicity_agree_with_networkx(pair):
+    ours, theirs = pair
+    assert sorted(map(sorted, strongly_connected_components(ours))) == sorted(
+        map(sorted, nx.strongly_connected_components(theirs))
+    )
+    assert is_acyclic(ours) == nx.is_directed_acyclic_graph(theirs)
+
+
+@settings(max_examples=100, deadline=None)
+@given(graph_pairs(), st.lists(st.sampled_from(NODES), max_size=10))
+def test_induced_and_removed_edges_agree_with_networkx(pair, nodes):
+    ours, theirs = pair
+    induced = ours.induced(nodes)
+    assert induced.nodes == sorted(set(nodes))
+    assert induced.edges == sorted(theirs.subgraph(nodes).edges)
+    removed = ours.edges[::2]
+    ours.remove_edges(removed)
+    theirs.remove_edges_from(removed)
+    assert ours.edges == list(theirs.edges)
+    assert ours.copy().edges == ours.edges
