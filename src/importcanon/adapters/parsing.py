@@ -10,8 +10,8 @@ whether the top level has the shape of a compatibility shim.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from importcanon.domain.facts import (
     IMPORT_ERROR_CATCHERS,
@@ -22,8 +22,6 @@ from importcanon.domain.facts import (
     ImportStatement,
     ParsedModule,
 )
-
-_BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
 def parse_module(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule:
@@ -41,8 +39,13 @@ def parse_module(text: str, filename: str, *, with_calls: bool = False) -> Parse
         from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
 
         tree = parse_newer_syntax(text, filename, error)
+    return module_facts(tree, with_calls=with_calls)
+
+
+def module_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModule:
+    """The facts of an already parsed module (see :func:`parse_module`)."""
     collector = _Collector(with_calls)
-    collector.visit_body(tree.body, _Context())
+    collector.visit_body(tree.body, _MODULE_LEVEL)
     return ParsedModule(
         imports=tuple(collector.imports),
         bindings=tuple(collector.bindings),
@@ -53,30 +56,35 @@ def parse_module(text: str, filename: str, *, with_calls: bool = False) -> Parse
     )
 
 
-@dataclass(frozen=True)
-class _Context:
-    scope: int = 0
-    in_function: bool = False
-    type_checking: bool = False
-    guarded: bool = False
-    conditional: bool = False
+#: Where a statement runs, as a plain tuple (a new one only when a block is entered, never per
+#: statement): (scope, inside a function, under ``if TYPE_CHECKING``, inside a ``try`` that
+#: catches ImportError, may not run or be the binding in force).
+_Context = tuple[int, bool, bool, bool, bool]
+_MODULE_LEVEL: _Context = (0, False, False, False, False)
 
-    @property
-    def kind(self) -> ImportKind:
-        if self.type_checking:
-            return ImportKind.TYPE_CHECKING
-        if self.in_function:
-            return ImportKind.DEFERRED
-        if self.guarded:
-            return ImportKind.GUARDED
-        return ImportKind.MODULE
 
-    @property
-    def module_level(self) -> bool:
-        return self.scope == 0
+def _kind(context: _Context) -> ImportKind:
+    _, in_function, type_checking, guarded, _ = context
+    if type_checking:
+        return ImportKind.TYPE_CHECKING
+    if in_function:
+        return ImportKind.DEFERRED
+    if guarded:
+        return ImportKind.GUARDED
+    return ImportKind.MODULE
+
+
+def _conditional(context: _Context) -> _Context:
+    return context if context[4] else (*context[:4], True)
 
 
 class _Collector:
+    """One pass over the statements; each statement type goes to its handler by a dict lookup.
+
+    Statements that neither bind, import nor hold a body (``return``, ``raise``, an expression
+    inside a function...) cost one lookup; bindings are only looked for at module level.
+    """
+
     def __init__(self, with_calls: bool) -> None:
         self.with_calls = with_calls
         self.imports: list[ImportStatement] = []
@@ -86,113 +94,132 @@ class _Collector:
         self.all_names: tuple[str, ...] | None = None
 
     def visit_body(self, body: list[ast.stmt], context: _Context) -> None:
-        for statement in body:
-            self.visit(statement, context)
-
-    def visit(self, node: ast.stmt, context: _Context) -> None:
-        if self.with_calls:
-            self._collect_calls(node, context)
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            self._import(node, context)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if context.module_level:
-                self._bind(node.name, node.lineno, BindingKind.FUNCTION, None, context)
-            self.visit_body(node.body, self._scope(node.name, context, is_class=False))
-        elif isinstance(node, ast.ClassDef):
-            if context.module_level:
-                self._bind(node.name, node.lineno, BindingKind.CLASS, None, context)
-            self.visit_body(node.body, self._scope(node.name, context, is_class=True))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            if context.module_level:
-                self._assignment(node, context)
-        elif isinstance(node, ast.Expr) and context.module_level:
-            self._all_extension(node.value)
-        elif isinstance(node, ast.If):
-            inner = replace(context, conditional=True)
-            if _is_type_checking(node.test):
-                inner = replace(inner, type_checking=True)
-            self.visit_body(node.body, inner)
-            self.visit_body(node.orelse, replace(context, conditional=True))
-        elif isinstance(node, (ast.Try, ast.TryStar)):
-            guarded = context.guarded or any(_catches_import_error(h) for h in node.handlers)
-            self.visit_body(node.body, replace(context, guarded=guarded))
-            for handler in node.handlers:
-                self.visit_body(handler.body, replace(context, conditional=True))
-            self.visit_body(node.orelse, replace(context, conditional=True))
-            self.visit_body(node.finalbody, context)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.Match)):
-            if isinstance(node, (ast.For, ast.AsyncFor)) and context.module_level:
-                self._bind_targets(node.target, node.lineno, replace(context, conditional=True))
-            for body in _nested_bodies(node):
-                self.visit_body(body, replace(context, conditional=True))
-        elif isinstance(node, ast.Global):
-            # ``global X`` in a function: X is a module-level name once the function has run.
-            for name in node.names:
-                self.bindings.append(Binding(name, node.lineno, BindingKind.VALUE, None, conditional=True))
-        else:
-            if isinstance(node, (ast.With, ast.AsyncWith)) and context.module_level:
-                for item in node.items:
-                    if item.optional_vars is not None:
-                        self._bind_targets(item.optional_vars, node.lineno, context)
-            for body in _nested_bodies(node):
-                self.visit_body(body, context)
+        handlers = _MODULE_LEVEL_HANDLERS if context[0] == 0 else _NESTED_HANDLERS
+        with_calls = self.with_calls
+        for node in body:
+            if with_calls:
+                self._collect_calls(node, context[0])
+            handler = handlers.get(type(node))
+            if handler is not None:
+                handler(self, node, context)
 
     def _import(self, node: ast.Import | ast.ImportFrom, context: _Context) -> None:
-        level, module = (node.level or 0, node.module) if isinstance(node, ast.ImportFrom) else (0, None)
+        level, module = (node.level or 0, node.module) if type(node) is ast.ImportFrom else (0, None)
         self.imports.append(
             ImportStatement(
                 line=node.lineno,
-                kind=context.kind,
+                kind=_kind(context),
                 level=level,
                 module=module,
                 names=tuple((alias.name, alias.asname) for alias in node.names),
-                scope=context.scope,
-                conditional=context.conditional,
+                scope=context[0],
+                conditional=context[4],
             )
         )
 
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, context: _Context) -> None:
+        if context[0] == 0:
+            self.bindings.append(Binding(node.name, node.lineno, BindingKind.FUNCTION, None, context[4]))
+        self.visit_body(node.body, self._scope(node.name, context, is_class=False))
+
+    def _class(self, node: ast.ClassDef, context: _Context) -> None:
+        if context[0] == 0:
+            self.bindings.append(Binding(node.name, node.lineno, BindingKind.CLASS, None, context[4]))
+        self.visit_body(node.body, self._scope(node.name, context, is_class=True))
+
     def _scope(self, name: str, context: _Context, *, is_class: bool) -> _Context:
         """Open the scope of a def or class body; a class body still runs at import time."""
-        outer = self.scopes[context.scope][1]
-        qualified = name if context.scope == 0 else f"{outer}.{name}"
-        self.scopes.append((context.scope, qualified, is_class))
-        return replace(context, scope=len(self.scopes) - 1, in_function=context.in_function or not is_class)
+        scope, in_function, type_checking, guarded, conditional = context
+        qualified = name if scope == 0 else f"{self.scopes[scope][1]}.{name}"
+        self.scopes.append((scope, qualified, is_class))
+        return (len(self.scopes) - 1, in_function or not is_class, type_checking, guarded, conditional)
 
-    def _bind(self, name: str, line: int, kind: BindingKind, source: str | None, context: _Context) -> None:
-        self.bindings.append(Binding(name, line, kind, source, context.conditional))
+    def _if(self, node: ast.If, context: _Context) -> None:
+        inner = _conditional(context)
+        if _is_type_checking(node.test):
+            inner = (inner[0], inner[1], True, inner[3], True)
+        self.visit_body(node.body, inner)
+        if node.orelse:
+            self.visit_body(node.orelse, _conditional(context))
+
+    def _try(self, node: ast.Try | ast.TryStar, context: _Context) -> None:
+        scope, in_function, type_checking, guarded, conditional = context
+        if not guarded and any(_catches_import_error(handler) for handler in node.handlers):
+            self.visit_body(node.body, (scope, in_function, type_checking, True, conditional))
+        else:
+            self.visit_body(node.body, context)
+        fallback = _conditional(context)
+        for handler in node.handlers:
+            self.visit_body(handler.body, fallback)
+        if node.orelse:
+            self.visit_body(node.orelse, fallback)
+        if node.finalbody:
+            self.visit_body(node.finalbody, context)
+
+    def _for(self, node: ast.For | ast.AsyncFor, context: _Context) -> None:
+        inner = _conditional(context)
+        if context[0] == 0:
+            self._bind_targets(node.target, node.lineno, inner)
+        self.visit_body(node.body, inner)
+        if node.orelse:
+            self.visit_body(node.orelse, inner)
+
+    def _while(self, node: ast.While, context: _Context) -> None:
+        inner = _conditional(context)
+        self.visit_body(node.body, inner)
+        if node.orelse:
+            self.visit_body(node.orelse, inner)
+
+    def _match(self, node: ast.Match, context: _Context) -> None:
+        inner = _conditional(context)
+        for case in node.cases:
+            self.visit_body(case.body, inner)
+
+    def _with(self, node: ast.With | ast.AsyncWith, context: _Context) -> None:
+        if context[0] == 0:
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind_targets(item.optional_vars, node.lineno, context)
+        self.visit_body(node.body, context)
+
+    def _global(self, node: ast.Global, context: _Context) -> None:
+        """``global X`` in a function: X is a module-level name once the function has run."""
+        for name in node.names:
+            self.bindings.append(Binding(name, node.lineno, BindingKind.VALUE, None, conditional=True))
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, context: _Context) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = node.value
         for target in targets:
-            if not isinstance(target, ast.Name):
+            if type(target) is not ast.Name:
                 self._bind_targets(target, node.lineno, context)  # a, b = ...: values
                 continue
             if target.id == "__all__":
                 names = _string_list(value)
-                if isinstance(node, ast.AugAssign):
+                if type(node) is ast.AugAssign:
                     self._extend_all(names)
                 else:
                     self.all_names = names
-            elif value is None or isinstance(node, ast.AugAssign):
+            elif value is None or type(node) is ast.AugAssign:
                 continue  # a bare annotation binds nothing; += keeps the earlier binding
             else:
                 source = _dotted(value)
                 kind = BindingKind.ALIAS if source else BindingKind.VALUE
-                self._bind(target.id, node.lineno, kind, source, context)
+                self.bindings.append(Binding(target.id, node.lineno, kind, source, context[4]))
 
     def _bind_targets(self, target: ast.expr, line: int, context: _Context) -> None:
         """Every plain name an unpacking target (``a, (b, *c)``) binds, as values."""
         for node in ast.walk(target):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self._bind(node.id, line, BindingKind.VALUE, None, context)
+                self.bindings.append(Binding(node.id, line, BindingKind.VALUE, None, context[4]))
 
-    def _all_extension(self, value: ast.expr) -> None:
+    def _expression(self, node: ast.Expr, context: _Context) -> None:
         """``__all__.extend([...])`` and ``__all__.append("x")``."""
-        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+        value = node.value
+        if not (type(value) is ast.Call and type(value.func) is ast.Attribute):
             return
         owner = value.func.value
-        if not (isinstance(owner, ast.Name) and owner.id == "__all__" and value.args):
+        if not (type(owner) is ast.Name and owner.id == "__all__" and value.args):
             return
         if value.func.attr == "extend":
             self._extend_all(_string_list(value.args[0]))
@@ -206,34 +233,85 @@ class _Collector:
         never the literal part alone: a star import would otherwise lose every computed name."""
         self.all_names = (*self.all_names, *extra) if self.all_names is not None and extra is not None else None
 
-    def _collect_calls(self, node: ast.stmt, context: _Context) -> None:
-        for expression in _own_expressions(node):
-            for inner in ast.walk(expression):
-                if isinstance(inner, ast.Call):
-                    callee = _dotted(inner.func)
-                    if callee:
-                        self.calls.append(Call(inner.lineno, callee, context.scope))
+    def _collect_calls(self, statement: ast.stmt, scope: int) -> None:
+        """The calls in the expressions ``statement`` evaluates itself (not in its nested
+        statements), each expression breadth first, as ``ast.walk`` would meet them."""
+        append = self.calls.append
+        for field in _OWN_EXPRESSIONS[type(statement)]:
+            value = getattr(statement, field)
+            for root in value if type(value) is list else (value,):
+                if type(root) in _NO_CALLS:
+                    continue
+                queue = [root]
+                for node in queue:  # grows while iterated: breadth first
+                    kind = type(node)
+                    if kind is ast.Call:
+                        callee = _dotted(node.func)  # type: ignore[attr-defined]
+                        if callee:
+                            append(Call(node.lineno, callee, scope))  # type: ignore[attr-defined]
+                    for child in _CHILDREN[kind]:
+                        inner = getattr(node, child)
+                        if type(inner) is list:
+                            queue.extend(inner)
+                        elif inner is not None:
+                            queue.append(inner)
 
 
-def _own_expressions(node: ast.stmt) -> Iterator[ast.AST]:
-    """The expressions a statement evaluates itself, not those of the statements nested in it."""
-    for name, value in ast.iter_fields(node):
-        if name in _BODY_FIELDS:
-            continue
-        if isinstance(value, ast.AST):
-            yield value
-        elif isinstance(value, list):
-            yield from (item for item in value if isinstance(item, ast.AST))
+_Handler = Callable[[_Collector, Any, _Context], None]
+_NESTED_HANDLERS: dict[type[ast.AST], _Handler] = {
+    ast.Import: _Collector._import,
+    ast.ImportFrom: _Collector._import,
+    ast.FunctionDef: _Collector._function,
+    ast.AsyncFunctionDef: _Collector._function,
+    ast.ClassDef: _Collector._class,
+    ast.If: _Collector._if,
+    ast.Try: _Collector._try,
+    ast.TryStar: _Collector._try,
+    ast.For: _Collector._for,
+    ast.AsyncFor: _Collector._for,
+    ast.While: _Collector._while,
+    ast.Match: _Collector._match,
+    ast.With: _Collector._with,
+    ast.AsyncWith: _Collector._with,
+    ast.Global: _Collector._global,
+}
+#: At module level assignments bind names and ``__all__.extend(...)`` grows ``__all__``.
+_MODULE_LEVEL_HANDLERS: dict[type[ast.AST], _Handler] = {
+    **_NESTED_HANDLERS,
+    ast.Assign: _Collector._assignment,
+    ast.AnnAssign: _Collector._assignment,
+    ast.AugAssign: _Collector._assignment,
+    ast.Expr: _Collector._expression,
+}
+
+#: Fields that hold no node, or only nodes without children (``ctx``, operators): never a call.
+_LEAF_FIELDS = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "names", "module", "level", "conversion", "kind"}
+    | {"type_comment", "is_async", "simple", "tag"}
+)
+#: The statement fields that hold nested statements, not expressions the statement evaluates.
+_BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
-def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
-        body = getattr(node, name, None)
-        if isinstance(body, list):
-            yield body
-    if isinstance(node, ast.Match):
-        for case in node.cases:
-            yield case.body
+def _node_classes(base: type[ast.AST]) -> Iterator[type[ast.AST]]:
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _node_classes(cls)
+
+
+#: For every node class, the fields that may hold a node with a call below it (None in a list,
+#: like a ``**`` key of a dict, is visited as a node without fields).
+_CHILDREN: dict[type, tuple[str, ...]] = {
+    cls: () if issubclass(cls, ast.Constant) else tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+    for cls in _node_classes(ast.AST)
+}
+_CHILDREN[type(None)] = ()
+#: For every statement class, the fields holding the expressions it evaluates itself.
+_OWN_EXPRESSIONS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f for f in cls._fields if f not in _LEAF_FIELDS and f not in _BODY_FIELDS)
+    for cls in _node_classes(ast.stmt)
+}
+_NO_CALLS = frozenset({ast.Name, ast.Constant, type(None)})
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -1,0 +1,332 @@
+"""The straightforward collector that ``importcanon.adapters.parsing`` replaced, kept as the
+reference its faster collector must equal on real files (tests/test_parsing_reference.py).
+
+It is the original: one ``isinstance`` chain per statement, a ``dataclasses.replace`` per block,
+``ast.walk`` for calls. Below, the original description.
+
+Full parses with Python's ``ast``, for the few files whose facts the line scan cannot give.
+
+``ast.parse`` of a whole 1.4 M-line backend takes seconds, twelve times an import-linter run, so
+nothing here runs unless an analysis asks about a specific module, and results are cached by
+content hash. One pass over the statements collects everything any analysis wants of a file:
+imports with their kinds, module-level bindings, ``__all__``, calls of dotted names, scopes, and
+whether the top level has the shape of a compatibility shim.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from importcanon.domain.facts import (
+    IMPORT_ERROR_CATCHERS,
+    Binding,
+    BindingKind,
+    Call,
+    ImportKind,
+    ImportStatement,
+    ParsedModule,
+)
+
+_BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def reference_parse(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule:
+    """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file (and
+    RecursionError or MemoryError for one too deep for Python).
+
+    Syntax newer than the running Python's is read through libcst (see
+    :mod:`importcanon.adapters.newer_syntax`), giving the same facts. Collecting calls walks
+    every expression, which costs twice the parse itself; it is done only when asked for
+    (``calls`` is None otherwise).
+    """
+    try:
+        tree = ast.parse(text, filename=filename)
+    except SyntaxError as error:
+        from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
+
+        tree = parse_newer_syntax(text, filename, error)
+    return reference_facts(tree, with_calls=with_calls)
+
+
+def reference_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModule:
+    collector = _Collector(with_calls)
+    collector.visit_body(tree.body, _Context())
+    return ParsedModule(
+        imports=tuple(collector.imports),
+        bindings=tuple(collector.bindings),
+        all_names=collector.all_names,
+        calls=tuple(collector.calls) if with_calls else None,
+        scopes=tuple(collector.scopes),
+        shim_shaped=_is_shim_shaped(tree.body),
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    scope: int = 0
+    in_function: bool = False
+    type_checking: bool = False
+    guarded: bool = False
+    conditional: bool = False
+
+    @property
+    def kind(self) -> ImportKind:
+        if self.type_checking:
+            return ImportKind.TYPE_CHECKING
+        if self.in_function:
+            return ImportKind.DEFERRED
+        if self.guarded:
+            return ImportKind.GUARDED
+        return ImportKind.MODULE
+
+    @property
+    def module_level(self) -> bool:
+        return self.scope == 0
+
+
+class _Collector:
+    def __init__(self, with_calls: bool) -> None:
+        self.with_calls = with_calls
+        self.imports: list[ImportStatement] = []
+        self.bindings: list[Binding] = []
+        self.calls: list[Call] = []
+        self.scopes: list[tuple[int, str, bool]] = [(0, "<module>", False)]
+        self.all_names: tuple[str, ...] | None = None
+
+    def visit_body(self, body: list[ast.stmt], context: _Context) -> None:
+        for statement in body:
+            self.visit(statement, context)
+
+    def visit(self, node: ast.stmt, context: _Context) -> None:
+        if self.with_calls:
+            self._collect_calls(node, context)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node, context)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if context.module_level:
+                self._bind(node.name, node.lineno, BindingKind.FUNCTION, None, context)
+            self.visit_body(node.body, self._scope(node.name, context, is_class=False))
+        elif isinstance(node, ast.ClassDef):
+            if context.module_level:
+                self._bind(node.name, node.lineno, BindingKind.CLASS, None, context)
+            self.visit_body(node.body, self._scope(node.name, context, is_class=True))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            if context.module_level:
+                self._assignment(node, context)
+        elif isinstance(node, ast.Expr) and context.module_level:
+            self._all_extension(node.value)
+        elif isinstance(node, ast.If):
+            inner = replace(context, conditional=True)
+            if _is_type_checking(node.test):
+                inner = replace(inner, type_checking=True)
+            self.visit_body(node.body, inner)
+            self.visit_body(node.orelse, replace(context, conditional=True))
+        elif isinstance(node, (ast.Try, ast.TryStar)):
+            guarded = context.guarded or any(_catches_import_error(h) for h in node.handlers)
+            self.visit_body(node.body, replace(context, guarded=guarded))
+            for handler in node.handlers:
+                self.visit_body(handler.body, replace(context, conditional=True))
+            self.visit_body(node.orelse, replace(context, conditional=True))
+            self.visit_body(node.finalbody, context)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.Match)):
+            if isinstance(node, (ast.For, ast.AsyncFor)) and context.module_level:
+                self._bind_targets(node.target, node.lineno, replace(context, conditional=True))
+            for body in _nested_bodies(node):
+                self.visit_body(body, replace(context, conditional=True))
+        elif isinstance(node, ast.Global):
+            # ``global X`` in a function: X is a module-level name once the function has run.
+            for name in node.names:
+                self.bindings.append(Binding(name, node.lineno, BindingKind.VALUE, None, conditional=True))
+        else:
+            if isinstance(node, (ast.With, ast.AsyncWith)) and context.module_level:
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._bind_targets(item.optional_vars, node.lineno, context)
+            for body in _nested_bodies(node):
+                self.visit_body(body, context)
+
+    def _import(self, node: ast.Import | ast.ImportFrom, context: _Context) -> None:
+        level, module = (node.level or 0, node.module) if isinstance(node, ast.ImportFrom) else (0, None)
+        self.imports.append(
+            ImportStatement(
+                line=node.lineno,
+                kind=context.kind,
+                level=level,
+                module=module,
+                names=tuple((alias.name, alias.asname) for alias in node.names),
+                scope=context.scope,
+                conditional=context.conditional,
+            )
+        )
+
+    def _scope(self, name: str, context: _Context, *, is_class: bool) -> _Context:
+        """Open the scope of a def or class body; a class body still runs at import time."""
+        outer = self.scopes[context.scope][1]
+        qualified = name if context.scope == 0 else f"{outer}.{name}"
+        self.scopes.append((context.scope, qualified, is_class))
+        return replace(context, scope=len(self.scopes) - 1, in_function=context.in_function or not is_class)
+
+    def _bind(self, name: str, line: int, kind: BindingKind, source: str | None, context: _Context) -> None:
+        self.bindings.append(Binding(name, line, kind, source, context.conditional))
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, context: _Context) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        value = node.value
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                self._bind_targets(target, node.lineno, context)  # a, b = ...: values
+                continue
+            if target.id == "__all__":
+                names = _string_list(value)
+                if isinstance(node, ast.AugAssign):
+                    self._extend_all(names)
+                else:
+                    self.all_names = names
+            elif value is None or isinstance(node, ast.AugAssign):
+                continue  # a bare annotation binds nothing; += keeps the earlier binding
+            else:
+                source = _dotted(value)
+                kind = BindingKind.ALIAS if source else BindingKind.VALUE
+                self._bind(target.id, node.lineno, kind, source, context)
+
+    def _bind_targets(self, target: ast.expr, line: int, context: _Context) -> None:
+        """Every plain name an unpacking target (``a, (b, *c)``) binds, as values."""
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self._bind(node.id, line, BindingKind.VALUE, None, context)
+
+    def _all_extension(self, value: ast.expr) -> None:
+        """``__all__.extend([...])`` and ``__all__.append("x")``."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+            return
+        owner = value.func.value
+        if not (isinstance(owner, ast.Name) and owner.id == "__all__" and value.args):
+            return
+        if value.func.attr == "extend":
+            self._extend_all(_string_list(value.args[0]))
+        elif value.func.attr == "append":
+            item = value.args[0]
+            self._extend_all((item.value,) if isinstance(item, ast.Constant) and isinstance(item.value, str) else None)
+
+    def _extend_all(self, extra: tuple[str, ...] | None) -> None:
+        """``__all__`` grows by ``extra`` while both are known lists of strings; once either is
+        computed at run time (``__all__ = fields_all + ...``), the whole list is unknown (None),
+        never the literal part alone: a star import would otherwise lose every computed name."""
+        self.all_names = (*self.all_names, *extra) if self.all_names is not None and extra is not None else None
+
+    def _collect_calls(self, node: ast.stmt, context: _Context) -> None:
+        for expression in _own_expressions(node):
+            for inner in ast.walk(expression):
+                if isinstance(inner, ast.Call):
+                    callee = _dotted(inner.func)
+                    if callee:
+                        self.calls.append(Call(inner.lineno, callee, context.scope))
+
+
+def _own_expressions(node: ast.stmt) -> Iterator[ast.AST]:
+    """The expressions a statement evaluates itself, not those of the statements nested in it."""
+    for name, value in ast.iter_fields(node):
+        if name in _BODY_FIELDS:
+            continue
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from (item for item in value if isinstance(item, ast.AST))
+
+
+def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for name in ("body", "orelse", "finalbody"):
+        body = getattr(node, name, None)
+        if isinstance(body, list):
+            yield body
+    if isinstance(node, ast.Match):
+        for case in node.cases:
+            yield case.body
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name or a chain of Attributes on a Name; None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _string_list(node: ast.expr | None) -> tuple[str, ...] | None:
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in node.elts
+    ):
+        return tuple(item.value for item in node.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    if isinstance(test, ast.Attribute):
+        return test.attr == "TYPE_CHECKING"
+    return False
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    candidates = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for candidate in candidates:
+        name = candidate.attr if isinstance(candidate, ast.Attribute) else getattr(candidate, "id", None)
+        if name in IMPORT_ERROR_CATCHERS:
+            return True
+    return False
+
+
+# The shape of a compatibility shim --------------------------------------------------------------
+
+
+def _is_shim_shaped(body: list[ast.stmt]) -> bool:
+    statements = body[1:] if body and _is_docstring(body[0]) else body
+    return bool(statements) and all(_shim_statement(statement) for statement in statements)
+
+
+def _shim_statement(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass, ast.Delete)):
+        return True
+    if isinstance(node, ast.Assign):
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if len(names) != len(node.targets):
+            return False
+        return "__all__" in names or _dotted(node.value) is not None or _is_none(node.value)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        return isinstance(node.target, ast.Name) and node.target.id == "__all__"
+    if isinstance(node, ast.Expr):
+        return _is_docstring(node) or _is_warning_or_all_call(node.value)
+    if isinstance(node, ast.If) and _is_type_checking(node.test):
+        return all(_shim_statement(inner) for inner in node.body + node.orelse)
+    if isinstance(node, (ast.Try, ast.TryStar)):
+        return (
+            bool(node.handlers)
+            and all(_catches_import_error(handler) for handler in node.handlers)
+            and all(_shim_statement(inner) for inner in node.body + node.orelse + node.finalbody)
+            and all(_shim_statement(inner) for h in node.handlers for inner in h.body)
+        )
+    return False
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_warning_or_all_call(node: ast.expr) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    callee = _dotted(node.func) or ""
+    return callee in {"warn", "warnings.warn", "__all__.extend", "__all__.append"}
