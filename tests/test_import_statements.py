@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import textwrap
 
-from importcanon.adapters.import_statements import evident_names, text_imports
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importcanon.adapters.import_statements import (
+    _DEFINED_HERE,
+    _MODULE_BLOCK,
+    _assigned,
+    _block_names,
+    evident_names,
+    text_imports,
+)
 from importcanon.domain.facts import TextImport
 
 SOURCE = textwrap.dedent(
@@ -63,3 +73,65 @@ def test_every_import_statement_is_read_whole():
         TextImport(9, 1, "x", (("y", None),)),
         TextImport(21, 0, None, (("g", None),)),
     ]
+
+
+def _block_names_one_line_at_a_time(text: str) -> set[str]:
+    """The reading as it was first written, one line at a time: the oracle of the fast one."""
+    names: set[str] = set()
+    in_block, level = False, -1
+    for line in text.splitlines():
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if indent == 0:
+            in_block, level = _MODULE_BLOCK.match(stripped) is not None, -1
+            if not in_block:
+                names.update(_assigned(stripped))
+            continue
+        if in_block and level in (-1, indent):
+            level = indent
+            defined = _DEFINED_HERE.match(stripped)
+            names.update([defined.group(1)] if defined else _assigned(stripped))
+    return names
+
+
+_LINES = st.sampled_from(
+    [
+        "if x:",
+        "try:",
+        "except ImportError:",
+        "else:",
+        "with a:",
+        "for i in y:",
+        "async for i in y:",
+        "def f():",
+        "class C:",
+        "@decorator",
+        "a = 1",
+        "a, b = 1, 2",
+        "(p, q) = 3",
+        "X = Y = 4",
+        "t: int = 5",
+        "x == 1",
+        "import os",
+        "# comment",
+        "",
+        "   ",
+        "\t",
+        "async def g():",
+        "value=6",
+        "z",
+    ]
+)
+_INDENTS = st.sampled_from(["", "", "    ", "        ", "\t", "  ", " \t"])
+_BREAKS = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r", "\f", "\x0b", "\u2028"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_INDENTS, _LINES, _BREAKS), max_size=30))
+def test_block_names_are_found_as_one_line_at_a_time_finds_them(lines):
+    text = "".join(indent + line + end for indent, line, end in lines)
+    assert set(_block_names(text)) == _block_names_one_line_at_a_time(text)
+    plain = text.replace("\r", "").replace("\f", "").replace("\x0b", "").replace("\u2028", "\n")
+    assert set(_block_names(plain)) == _block_names_one_line_at_a_time(plain)

@@ -24,6 +24,15 @@ _COMMENT = re.compile(r"#[^\n]*")
 _MODULE_BLOCK = re.compile(r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b")
 _DEFINED_HERE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
 _ASSIGNED = re.compile(r"\(?([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*,?[ \t]*\)?[ \t]*(?::[^=\n]*)?=(?!=)")
+#: A line that starts in column 0 with code (not blank, not a comment), after a newline.
+_COLUMN_ZERO = re.compile(r"\n[^ \t\n#]")
+#: After a newline, the header of a top-level block, or a column-0 line that may assign (what
+#: ``_ASSIGNED`` matches starts so and holds an ``=``).
+_COLUMN_ZERO_BLOCK_OR_ASSIGNMENT = re.compile(
+    r"\n(?=[A-Za-z_(])(?:(?=" + _MODULE_BLOCK.pattern + r")[^\n]*|(?P<assignment>\(?[A-Za-z_][^\n=]*=[^\n]*))"
+)
+#: What ``str.splitlines`` also breaks lines at; text with any of them is read line by line.
+_OTHER_LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 # A newline first, not ``^`` with MULTILINE: a literal start makes the search several times faster.
 _DEFINED = re.compile(r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=(?!=))")
 
@@ -64,18 +73,51 @@ def _continues(text: str, offset: int) -> bool:
 
 
 def _block_names(text: str) -> Iterator[str]:
-    in_block, level = False, -1
-    for line in text.splitlines():
+    """Names assigned in column 0, and bound one level inside a top-level block."""
+    if any(character in text for character in _OTHER_LINE_BREAKS):
+        yield from _block_names_by_line(text.splitlines())
+        return
+    # One regex finds, at C speed, the few lines that matter: the headers of top-level blocks,
+    # whose bodies (up to the next column-0 code line) are read, and column-0 lines that may assign.
+    padded = "\n" + text
+    for match in _COLUMN_ZERO_BLOCK_OR_ASSIGNMENT.finditer(padded):
+        assignment = match.group("assignment")
+        if assignment is not None:
+            yield from _assigned(assignment)  # a, b = ... in column 0
+            continue
+        following = _COLUMN_ZERO.search(padded, match.end())
+        end = following.start() if following else len(padded)
+        yield from _names_in_block(padded[match.end() : end].split("\n"))
+
+
+def _block_names_by_line(lines: list[str]) -> Iterator[str]:
+    """What :func:`_block_names` finds, line by line (for text with line breaks beyond ``\\n``)."""
+    in_block, block = False, []
+    for line in lines:
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(line) == len(stripped):  # column 0: the block above (if any) ends here
+            if in_block:
+                yield from _names_in_block(block)
+            in_block, block = _MODULE_BLOCK.match(stripped) is not None, []
+            if not in_block:
+                yield from _assigned(stripped)
+        elif in_block:
+            block.append(line)
+    if in_block:
+        yield from _names_in_block(block)
+
+
+def _names_in_block(lines: list[str]) -> Iterator[str]:
+    """The names the first level of a top-level block's body binds (its lines are all indented)."""
+    level = -1
+    for line in lines:
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
         indent = len(line) - len(stripped)
-        if indent == 0:
-            in_block, level = _MODULE_BLOCK.match(stripped) is not None, -1
-            if not in_block:
-                yield from _assigned(stripped)  # a, b = ... in column 0
-            continue
-        if in_block and level in (-1, indent):
+        if level in (-1, indent):
             level = indent
             defined = _DEFINED_HERE.match(stripped)
             if defined:
@@ -109,7 +151,11 @@ def _read(text: str, offset: int, line: int) -> TextImport | None:
 
 def _names(listed: str) -> tuple[tuple[str, str | None], ...]:
     pairs: list[tuple[str, str | None]] = []
-    for item in _COMMENT.sub("", listed).replace("\\\n", " ").split(","):
+    if "#" in listed:
+        listed = _COMMENT.sub("", listed)
+    if "\\" in listed:
+        listed = listed.replace("\\\n", " ")
+    for item in listed.split(","):
         words = item.split()
         if len(words) == 1:
             pairs.append((words[0], None))
