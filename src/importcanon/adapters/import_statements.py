@@ -92,7 +92,7 @@ def _block_names(text: str) -> Iterator[str]:
 
 def _block_names_by_line(lines: list[str]) -> Iterator[str]:
     """What :func:`_block_names` finds, line by line (for text with line breaks beyond ``\\n``)."""
-    in_block, block = False, []
+    in_block, block = False, list[str]()
     for line in lines:
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
