@@ -16,7 +16,7 @@ from a project module that is not its own descendant, under its own name or a ne
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from importcanon.application.symbols import Broken, Resolver
@@ -96,20 +96,30 @@ def shim_re_exports(resolver: Resolver, module: str, canonical_homes: Collection
     parsed = resolver.parsed(module)
     if source_module is None or parsed is None or not parsed.shim_shaped or module in canonical_homes:
         return []
-    everything = re_exports(resolver, module)
+    declared = set(parsed.all_names) if parsed.all_names is not None else None
+
+    def may_count(name: str, source: str | None) -> bool:
+        """The structural tests, taken before a name is resolved (resolving may parse other
+        modules): a name left out of ``__all__``, or a package's import from its own submodules
+        (``source`` None: not known before resolving), is never a shim's re-export."""
+        if source_module.is_package and source is not None and is_within(source, module):
+            return False
+        return declared is None or name in declared or name == "*"
+
+    everything = [r for r in re_exports(resolver, module, may_count) if may_count(r.name, r.source)]
     if source_module.is_package:
         # What it gathers from its own submodules makes it a facade; what it passes on from
         # outside its package makes it a shim for those names all the same. Modules it names
         # are loaded, not passed on.
-        everything = [r for r in everything if not (r.is_module or is_within(r.source, module) or _inside(r, module))]
-    if parsed.all_names is not None:
-        declared = set(parsed.all_names)
-        everything = [r for r in everything if r.name in declared or r.name == "*"]
+        everything = [r for r in everything if not (r.is_module or _inside(r, module))]
     return everything
 
 
-def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
-    """Names ``module`` binds at run time by importing them from another project module."""
+def re_exports(
+    resolver: Resolver, module: str, may_count: Callable[[str, str | None], bool] = lambda name, source: True
+) -> list[ReExport]:
+    """Names ``module`` binds at run time by importing them from another project module (those
+    ``may_count`` rejects by name and source are left out before anything is resolved)."""
     parsed = resolver.parsed(module)
     if parsed is None:
         return []
@@ -120,7 +130,7 @@ def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
             continue
         if statement.is_star:
             source = resolver.import_source(module, statement)
-            if source and within_any(source, packages) and source != module:
+            if source and within_any(source, packages) and source != module and may_count("*", source):
                 found.append(ReExport("*", source, statement.line, None))
             continue
         for binding in resolver.import_bindings(module, statement):
@@ -129,6 +139,8 @@ def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
                 continue
             if binding.form == "module-import" and binding.name == binding.source_module:
                 continue  # plain ``import x``: a module used, not a name passed along
+            if not may_count(binding.name, source):
+                continue
             outcome = resolver.lookup_binding(binding)
             if isinstance(outcome, Broken):
                 continue  # passes nothing along: a broken-import finding covers it
@@ -141,16 +153,16 @@ def re_exports(resolver: Resolver, module: str) -> list[ReExport]:
                     is_module=bool(outcome and outcome.is_module),
                 )
             )
-    found.extend(_renamed(resolver, module))
+    found.extend(_renamed(resolver, module, may_count))
     return sorted(found, key=lambda r: (r.line, r.name))
 
 
-def _renamed(resolver: Resolver, module: str) -> Iterator[ReExport]:
+def _renamed(resolver: Resolver, module: str, may_count: Callable[[str, str | None], bool]) -> Iterator[ReExport]:
     """``OldName = Thing`` after ``from new.home import Thing``: the commonest compatibility shim
     passes the project's object on under its old name."""
     for bindings in resolver.namespace(module).values():
         for binding in bindings:
-            if binding.form != "alias":
+            if binding.form != "alias" or not may_count(binding.name, None):
                 continue
             resolved = resolver.resolve_binding(binding)
             if resolved is None or resolved.external or resolved.is_module or is_within(resolved.qualified, module):
