@@ -17,7 +17,7 @@ never change its result nor end it with an error. Sections:
 - ``textfacts``: digest -> (may be a shim, needles searched for, needles found): what a glance at
   the raw bytes tells, so that a warm run knows which files mention a name without reading them.
 - ``kinds``: digest -> (line, kind) of every import statement, from the text scan (or a parse).
-- ``mentions``: digest -> {needle: (roles, plain from-imports)}: the roles a contracted name may
+- ``mentions``: digest -> {needle: (roles, plain from-imports with their lines)}: the roles a contracted name may
   play in the file (see :mod:`importcanon.adapters.mentions`), so a warm run parses no more.
 - ``statements``: digest -> the import statements read from the text (line, level, module,
   names), so that a warm run lists them without reading the file.
@@ -52,7 +52,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 10
+_FORMAT = 11
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -158,7 +158,11 @@ def _valid_mentions(entry: object) -> bool:
         and type(found[0]) is int
         and type(found[1]) is tuple
         and all(
-            type(source) is tuple and len(source) == 2 and type(source[0]) is int and _is_str(source[1])
+            type(source) is tuple
+            and len(source) == 3
+            and type(source[0]) is int
+            and _is_str(source[1])
+            and type(source[2]) is int
             for source in found[1]
         )
         for needle, found in entry.items()

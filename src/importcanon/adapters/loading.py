@@ -359,16 +359,18 @@ class FactStore:
                 roles_sources = scan_mentions(data, needle)
                 self.cache.remember_mentions(digest, {**known, needle: roles_sources})
             roles, sources = roles_sources
+            targets = [
+                (line, target)
+                for level, name, line in sources
+                if (target := absolute_import_target(module, source.is_package, level, name or None))
+            ]
             found[module] = Mention(
-                imports_from=frozenset(
-                    target
-                    for level, name in sources
-                    if (target := absolute_import_target(module, source.is_package, level, name or None))
-                ),
+                imports_from=frozenset(target for _, target in targets),
                 imports=bool(roles & IMPORTS),
                 binds=bool(roles & BINDS),
                 aliases=bool(roles & ALIASES),
                 calls=bool(roles & CALLS),
+                module_level_imports=None if any(line == 0 for _, _, line in sources) else tuple(targets),
             )
         return found
 

@@ -11,7 +11,12 @@ name is read on its own physical line and put in the roles it might play:
 - ``ALIASES``: the name on the right of an assignment (``other = Name``);
 - ``CALLS``: a call (``Name(``, ``mod.Name(``, ``Name.method(``).
 
-A plain ``from x import Name`` is recorded as its source (level and module as written) instead.
+A plain ``from x import Name`` is recorded as its source (level and module as written) instead,
+with the line of the statement when the text alone shows it to be a statement of its own at
+module level (``from`` in column 0, nothing but names up to the end of the statement, no quote
+on its lines, no backslash ending the line above; 0 otherwise): once grimp says an import starts
+on that line, such an import needs no parse (see ``Mention.module_level_imports``).
+
 The tests are one-sided: a role is claimed whenever the line might play it (a keyword argument
 ``f(a=Name)`` counts as an alias, a line of bare names inside brackets plays every role, as does
 a line continued by a backslash), never denied when it could; so a file judged to play no role
@@ -28,8 +33,9 @@ from functools import lru_cache
 IMPORTS, BINDS, ALIASES, CALLS = 1, 2, 4, 8
 EVERY_ROLE = IMPORTS | BINDS | ALIASES | CALLS
 
-#: (roles, plain from-imports as (level, module as written)): what :func:`scan_mentions` finds.
-Mentions = tuple[int, tuple[tuple[int, str], ...]]
+#: (roles, plain from-imports as (level, module as written, line or 0)), one per occurrence:
+#: what :func:`scan_mentions` finds.
+Mentions = tuple[int, tuple[tuple[int, str, int], ...]]
 
 _WORD_CHAR = re.compile(rb"\w")
 _IMPORT_WORD = re.compile(rb"\bimport\b")
@@ -37,9 +43,12 @@ _IMPORT_WORD = re.compile(rb"\bimport\b")
 #: of a bracketed list (import names, assignment targets) that says nothing by itself.
 _BARE_NAMES = re.compile(rb"[ \t]*[(\[]?[\w \t,.*]*[)\]]?[ \t,\\]*")
 _ASSIGNMENT = re.compile(rb"(?<!=)=(?!=)")  # also <=, >=, != and keyword arguments: one-sided
-#: Just before the name: ``def``/``class``; ``as`` then only names and brackets (``as (a, Name)``);
-#: a ``for`` not yet followed by its ``in``; ``case`` or ``match`` anywhere before.
-_BINDING_BEFORE = re.compile(rb"\b(?:def|class)\s+$|\bas\b[\s(\[,\w]*$|\bfor\b(?:(?!\bin\b).)*$|\b(?:case|match)\b")
+#: Just before the name: ``def``/``class``; ``global`` (a module-level name once the function
+#: has run); ``as`` then only names and brackets (``as (a, Name)``); a ``for`` not yet followed
+#: by its ``in``; ``case`` or ``match`` anywhere before.
+_BINDING_BEFORE = re.compile(
+    rb"\b(?:def|class)\s+$|\bglobal\b[\s\w,]*$|\bas\b[\s(\[,\w]*$|\bfor\b(?:(?!\bin\b).)*$|\b(?:case|match)\b"
+)
 _ANNOTATION_AFTER = re.compile(rb"\s*:")
 _TARGET_AFTER = re.compile(rb".*\bin\b")
 _CALL_AFTER = re.compile(rb"\s*(?:\.|\)*\s*(?:\(|$))")  # ``Name(``, ``(Name)(``, ``Name.attr(``
@@ -48,6 +57,25 @@ _AS_AFTER = re.compile(rb"\s+as\b")
 #: ``from .x import a, b`` or ``from x import (a,\n b)`` at the start of a line: level dots,
 #: module, then the names (group 3); anything else in the list (a comment) and it is no match.
 _FROM_IMPORT = re.compile(rb"[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([\w\s,]*\)|[\w \t,]*)")
+#: What may follow a plain import on its last line for it to be a statement of its own lines.
+_STATEMENT_END = re.compile(rb"[ \t]*(?:[#;][^\n]*)?\r?(?:\n|$)")
+_QUOTE = re.compile(rb"[\"']")
+#: A string literal or a comment, as Python's tokenizer reads them from the start of a file (the
+#: same pattern as :mod:`importcanon.adapters.kinds`, on bytes): what may hold quotes, brackets
+#: and newlines that are not code. A prefix (``rb``, ``f``) is left behind as letters.
+_NOT_CODE = re.compile(
+    rb'(?:"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    rb"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
+    rb"|#[^\n]*",
+    re.DOTALL,
+)
+#: A coding declaration (PEP 263), looked for in the first two lines.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+#: The part of a line before its first ``;`` or closing bracket: when that is only names, the
+#: line may continue an import statement from the lines above.
+_HEAD = re.compile(rb"[^;)\]]*")  # always matches
 
 
 @lru_cache(maxsize=256)
@@ -67,18 +95,19 @@ def word_starts(data: bytes, needle: str) -> Iterator[int]:
 def scan_mentions(data: bytes, needle: str) -> Mentions:
     """The roles ``needle`` (a whole word) may play in ``data``, and its plain from-imports."""
     roles = 0
-    sources: set[tuple[int, str]] = set()
+    sources: list[tuple[int, str, int]] = []
     size = len(needle.encode())
+    strings = _Strings(data)
     for start in word_starts(data, needle):
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
         line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
         column = start - line_start
         before, after = line[:column], line[column + size :]
-        if _IMPORT_WORD.search(line) or _BARE_NAMES.fullmatch(line.split(b"#")[0]):
-            source = _plain_import(data, start, size, line_start)
+        if _IMPORT_WORD.search(line) or _is_piece(line):
+            source = _plain_import(data, start, size, line_start, strings)
             if source is not None:
-                sources.add(source)
+                sources.append(source)
                 continue
         roles |= _roles(line, before, after)
         if roles == EVERY_ROLE:
@@ -86,8 +115,16 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
     return roles, tuple(sorted(sources))
 
 
+def _is_piece(line: bytes) -> bool:
+    """Whether the line may be (or start with) a piece of a statement begun above: only names
+    up to its end, its comment, its first ``;`` or its first closing bracket."""
+    code = line.split(b"#")[0]
+    head = _HEAD.match(code).end()  # type: ignore[union-attr]
+    return _BARE_NAMES.fullmatch(code) is not None or _BARE_NAMES.fullmatch(code, 0, head) is not None
+
+
 def _roles(line: bytes, before: bytes, after: bytes) -> int:
-    if _BARE_NAMES.fullmatch(line.split(b"#")[0]) or line.rstrip().endswith(b"\\"):
+    if _is_piece(line) or line.rstrip().endswith(b"\\"):
         return EVERY_ROLE  # a piece of a longer statement: it could be anything
     roles = IMPORTS if _IMPORT_WORD.search(line) else 0
     if (
@@ -104,10 +141,13 @@ def _roles(line: bytes, before: bytes, after: bytes) -> int:
     return roles
 
 
-def _plain_import(data: bytes, start: int, size: int, line_start: int) -> tuple[int, str] | None:
-    """(level, module) when the occurrence at ``start`` is a name of a plain ``from ... import``
-    written at the start of a line (possibly one above, inside its brackets), outside any
-    triple-quoted string; else None."""
+def _plain_import(
+    data: bytes, start: int, size: int, line_start: int, strings: _Strings
+) -> tuple[int, str, int] | None:
+    """(level, module, line) when the occurrence at ``start`` is a name of a plain ``from ...
+    import`` written at the start of a line (possibly one above, inside its brackets), outside
+    any triple-quoted string; else None. ``line`` is 0 unless the statement is plainly one of its
+    own at module level (see :func:`_module_level_line`)."""
     statement = data.rfind(b"import", 0, start)
     if statement < 0:
         return None
@@ -124,4 +164,70 @@ def _plain_import(data: bytes, start: int, size: int, line_start: int) -> tuple[
     quotes = data.count(b'"""', 0, statement) + data.count(b"'''", 0, statement)
     if quotes % 2:
         return None  # perhaps inside a string: let the parser say
-    return len(found.group(1)), found.group(2).decode("ascii", "replace")
+    level, module = len(found.group(1)), found.group(2).decode("ascii", "replace")
+    return level, module, _module_level_line(data, statement, found.end(), strings)
+
+
+def _module_level_line(data: bytes, statement: int, names_end: int, strings: _Strings) -> int:
+    """The line of the statement from ``statement`` to ``names_end`` when it is certainly a
+    statement of its own at module level, else 0.
+
+    In a file that parses, ``from m import a, b`` in column 0 outside any string, the line above
+    not ending with a backslash, is a module-level statement: inside brackets it would be a
+    syntax error. Nothing but a comment or ``;`` may follow it on its last line, no quote may sit
+    on its lines, and Python must count its lines as this text does (no lone carriage return, no
+    multi-byte encoding whose bytes could pass for quotes or backslashes).
+    """
+    if data[statement : statement + 4] != b"from" or _continues(data, statement):
+        return 0
+    end = _STATEMENT_END.match(data, names_end)
+    if end is None or _QUOTE.search(data, statement, end.end()):
+        return 0
+    if data.count(b"\r", 0, end.end()) != data.count(b"\r\n", 0, end.end()):
+        return 0
+    if _CODING.search(data, 0, _first_lines_end(data)) and not data[: end.end()].isascii():
+        return 0
+    if strings.inside(statement):
+        return 0
+    return data.count(b"\n", 0, statement) + 1
+
+
+def _continues(data: bytes, line_start: int) -> bool:
+    """Whether the line starting at ``line_start`` continues the one above (a trailing backslash)."""
+    end = line_start - 1  # the newline
+    if end > 0 and data[end - 1 : end] == b"\r":
+        end -= 1
+    return end > 0 and data[end - 1 : end] == b"\\"
+
+
+def _first_lines_end(data: bytes) -> int:
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return len(data) if second < 0 else second
+
+
+class _Strings:
+    """Where the string literals and comments of a file lie, read from its start as far as asked
+    (positions are asked in increasing order, so the file is read once at most)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.searched = 0  # every literal or comment starting before this is known
+        self.last_end = 0  # where the last one found ends
+
+    def inside(self, position: int) -> bool:
+        """Whether ``position`` lies inside a string literal or a comment (or it cannot be told)."""
+        if position < self.searched:
+            return position < self.last_end  # only a position within the last one can be inside
+        while self.searched <= position:
+            found = _NOT_CODE.search(self.data, self.searched)
+            if found is None:
+                self.searched = len(self.data) + 1
+                return False
+            if found.start() > position:
+                self.searched = found.start()
+                return False
+            self.searched, self.last_end = found.end(), found.end()
+            if found.end() > position:
+                return True
+        return position < self.last_end

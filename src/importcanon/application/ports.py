@@ -23,6 +23,10 @@ class Mention:
     binds: bool
     aliases: bool
     calls: bool
+    #: Each plain ``from x import Name`` as (line, absolute x), when the text shows every one of
+    #: them to be a module-level, unconditional statement (in column 0, outside any string);
+    #: None when it cannot: then only a parse tells where and how the name is imported.
+    module_level_imports: tuple[tuple[int, str], ...] | None = None
 
 
 class FactSource(Protocol):

@@ -82,6 +82,8 @@ class Resolver:
 
     def scope_name(self, module: str, scope: int) -> str:
         """``Class.method`` for a scope id: stable across line moves, unlike a line number."""
+        if scope == 0:
+            return "<module>"  # the module itself: no need to parse it to know
         parsed = self.parsed(module)
         return parsed.scopes[scope][1] if parsed is not None else "<module>"
 

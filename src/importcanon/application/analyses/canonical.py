@@ -8,8 +8,10 @@ contract names a home that does not exist or does not bind the symbol).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
+from importcanon.application.ports import Mention
 from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolved, Resolver
 from importcanon.domain.contracts import Canonical, Legacy
@@ -35,23 +37,62 @@ def check_canonical_homes(
         canonical = _canonical_object(resolver, contract, findings)
         if canonical is None:
             continue
-        for module in sorted(_may_import_or_bind(resolver, contract)):
+        for module, mention in sorted(_may_import_or_bind(resolver, contract).items()):
             if module == contract.module:
                 continue
-            findings.extend(_imports(resolver, contract, canonical, module, legacy_packages, start_up))
+            plain = _plain_imports(mention)
+            if plain is not None:  # no binding of the symbol but these imports: nothing to parse
+                imported = [_Imported(line, ImportKind.MODULE, 0, source, None) for line, source in plain]
+                findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
+                continue
+            imported = list(_parsed_imports(resolver, contract, module))
+            findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
             findings.extend(_bindings(resolver, contract, canonical, module))
     return findings
 
 
-def _may_import_or_bind(resolver: Resolver, contract: Canonical) -> set[str]:
-    """The modules worth parsing: those that may bind the symbol or import it from elsewhere
+def _may_import_or_bind(resolver: Resolver, contract: Canonical) -> dict[str, Mention]:
+    """The modules worth looking at: those that may bind the symbol or import it from elsewhere
     (the thousands that only use it, or import it from its home, cannot give a finding)."""
     mentions = resolver.project.facts.mentions(contract.symbol)
     return {
-        module
+        module: mention
         for module, mention in mentions.items()
         if mention.imports or mention.binds or mention.imports_from - {contract.module}
     }
+
+
+class _Imported(NamedTuple):
+    """One name of an import statement that imports the symbol under its own name."""
+
+    line: int
+    kind: ImportKind
+    scope: int
+    source: str  # the absolute module imported from
+    alias: str | None
+
+
+def _plain_imports(mention: Mention) -> list[tuple[int, str]] | None:
+    """(line, source) of each ``from source import Symbol`` when the text tells them all and
+    shows that the module neither binds the symbol otherwise nor imports it in another form,
+    each statement module-level and unconditional. None when only a parse can tell (an import
+    in a block, an alias, a binding, a line that may sit in a string...)."""
+    if mention.imports or mention.binds or mention.module_level_imports is None:
+        return None
+    return list(mention.module_level_imports)
+
+
+def _parsed_imports(resolver: Resolver, contract: Canonical, module: str) -> Iterator[_Imported]:
+    parsed = resolver.parsed(module)
+    for statement in parsed.imports if parsed is not None else ():
+        if statement.module is None and statement.level == 0:
+            continue
+        source = resolver.import_source(module, statement)
+        if source is None:
+            continue
+        for name, alias in statement.names:
+            if name == contract.symbol:
+                yield _Imported(statement.line, statement.kind, statement.scope, source, alias)
 
 
 class _StartUp:
@@ -116,59 +157,52 @@ def _imports(
     contract: Canonical,
     canonical: Resolved,
     module: str,
+    imported: Iterable[_Imported],
     legacy_packages: Iterable[str],
     start_up: _StartUp,
 ) -> Iterable[Finding]:
-    parsed = resolver.parsed(module)
-    if parsed is None:
-        return
-    for statement in parsed.imports:
-        if statement.module is None and statement.level == 0:
-            continue
-        source = resolver.import_source(module, statement)
-        if source is None or source == contract.module:
+    name = contract.symbol
+    for line, kind, scope, source, alias in imported:
+        if source == contract.module:
             continue
         if within_any(source, legacy_packages):
             continue  # a legacy-import finding covers it, with the same fix
-        for name, alias in statement.names:
-            if name != contract.symbol:
-                continue
-            resolved = resolver.resolve(source, name)
-            broken = resolver.broken(source, name) if resolved is None else None
-            statement_text = contract.statement + (f" as {alias}" if alias else "")
-            message = f"imports {name} from {source}, not from its canonical home {contract.module}"
-            if broken is not None:
-                message += f"; the import is broken ({broken.reason}), see the broken-import finding"
-                suggestion = f"Import it from its home: {statement_text}"
-            elif resolved is not None and resolved.qualified != canonical.qualified:
-                message += (
-                    f"; there it is {resolved.qualified}, a different object than the canonical "
-                    f"{canonical.qualified}, so rewriting the import changes behaviour"
-                )
-                suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
-            elif statement.kind is ImportKind.MODULE and start_up.imports(contract.module, module):
-                suggestion = _without_cycle(contract, canonical, module, alias, start_up)
-            else:
-                suggestion = f"Import it from its home: {statement_text}"
-            yield Finding(
-                rule=NON_CANONICAL,
-                path=resolver.project.path_of(module),
-                line=statement.line,
-                module=module,
-                message=message,
-                suggestion=suggestion,
-                identity=(module, resolver.scope_name(module, statement.scope), name, source),
-                details={
-                    "symbol": name,
-                    "canonical": contract.module,
-                    "imported_from": source,
-                    "resolves_to": resolved.qualified if resolved else None,
-                    "canonical_object": canonical.qualified,
-                    "alias": alias,
-                    "broken": broken.reason if broken else None,
-                    "kind": statement.kind.value,
-                },
+        resolved = resolver.resolve(source, name)
+        broken = resolver.broken(source, name) if resolved is None else None
+        statement_text = contract.statement + (f" as {alias}" if alias else "")
+        message = f"imports {name} from {source}, not from its canonical home {contract.module}"
+        if broken is not None:
+            message += f"; the import is broken ({broken.reason}), see the broken-import finding"
+            suggestion = f"Import it from its home: {statement_text}"
+        elif resolved is not None and resolved.qualified != canonical.qualified:
+            message += (
+                f"; there it is {resolved.qualified}, a different object than the canonical "
+                f"{canonical.qualified}, so rewriting the import changes behaviour"
             )
+            suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
+        elif kind is ImportKind.MODULE and start_up.imports(contract.module, module):
+            suggestion = _without_cycle(contract, canonical, module, alias, start_up)
+        else:
+            suggestion = f"Import it from its home: {statement_text}"
+        yield Finding(
+            rule=NON_CANONICAL,
+            path=resolver.project.path_of(module),
+            line=line,
+            module=module,
+            message=message,
+            suggestion=suggestion,
+            identity=(module, resolver.scope_name(module, scope), name, source),
+            details={
+                "symbol": name,
+                "canonical": contract.module,
+                "imported_from": source,
+                "resolves_to": resolved.qualified if resolved else None,
+                "canonical_object": canonical.qualified,
+                "alias": alias,
+                "broken": broken.reason if broken else None,
+                "kind": kind.value,
+            },
+        )
 
 
 def _without_cycle(contract: Canonical, canonical: Resolved, module: str, alias: str | None, start_up: _StartUp) -> str:
