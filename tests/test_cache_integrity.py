@@ -77,7 +77,7 @@ def test_a_well_formed_cache_of_the_wrong_shape_is_discarded(sample):
     wrong = [
         ("meta.marshal", ("options", [("app", "yes")])),
         ("results.marshal", {"cycles": [("key", None, "extra")]}),
-        *[(name, ({"x.py": (1, 2)}, {}, {}, {}, {}, {}, {})) for name in pristine if name.startswith("facts-")],
+        *[(name, ({"x.py": (1, 2)}, {}, {}, {}, {}, {}, {}, {})) for name in pristine if name.startswith("facts-")],
     ]
     for name, payload in wrong:
         (cache / name).write_bytes(cache_module.encode(payload))
@@ -85,11 +85,12 @@ def test_a_well_formed_cache_of_the_wrong_shape_is_discarded(sample):
 
     restore(root, pristine)
     for name in (name for name in pristine if name.startswith("facts-")):
-        files, scans, parsed, textfacts, kinds, mentions, statements = cache_module.decode(pristine[name])
+        files, scans, parsed, textfacts, kinds, mentions, statements, evident = cache_module.decode(pristine[name])
         parsed = {digest: (["not", "a", "parse"], 1, 2, 3, 4, 5) for digest in parsed}
         kinds = {digest: [(1, "no-such-kind")] for digest in kinds}
         statements = {digest: [(1, 0, None, [("a", "b", "c")])] for digest in statements}
-        sections = (files, scans, parsed, textfacts, kinds, mentions, statements)
+        evident = {digest: ["a", 1] for digest in evident}
+        sections = (files, scans, parsed, textfacts, kinds, mentions, statements, evident)
         (cache / name).write_bytes(cache_module.encode(sections))
     assert findings(root) == expected
 

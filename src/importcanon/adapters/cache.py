@@ -21,6 +21,9 @@ never change its result nor end it with an error. Sections:
   play in the file (see :mod:`importcanon.adapters.mentions`), so a warm run parses no more.
 - ``statements``: digest -> the import statements read from the text (line, level, module,
   names), so that a warm run lists them without reading the file.
+- ``evident``: digest -> the names the text plainly binds (see
+  :func:`importcanon.adapters.import_statements.evident_names`), so that an edit of one file does
+  not read every file its imports come from.
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
   results (the cycle analysis) reused while nothing they depend on has changed.
 
@@ -61,7 +64,7 @@ _CHECKSUM_SIZE = 16
 _MAX_CACHE_FILE_BYTES = 1 << 30
 _META = "meta.marshal"
 _RESULTS = "results.marshal"
-_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements")
+_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements", "evident")
 _OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
 #: Never through a link, never blocking on a FIFO.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -185,6 +188,10 @@ def _valid_statements(entry: object) -> bool:
     )
 
 
+def _valid_evident(entry: object) -> bool:
+    return type(entry) is list and all(map(_is_str, entry))
+
+
 def _valid_parsed(entry: object) -> bool:
     """Only the outer shape; the reader of a parse turns a malformed inside into a miss."""
     if type(entry) is not tuple:
@@ -202,6 +209,7 @@ _VALIDATORS: dict[str, Callable[[object], bool]] = {
     "kinds": _valid_kinds,
     "mentions": _valid_mentions,
     "statements": _valid_statements,
+    "evident": _valid_evident,
 }
 
 
@@ -219,6 +227,7 @@ class FactCache:
         self.kinds: dict[str, Primitive] = {}
         self.mentions: dict[str, dict[str, Primitive]] = {}
         self.statements: dict[str, Primitive] = {}
+        self.evident: dict[str, list[str]] = {}
         self.warnings: list[str] = []
         self._dirty_shards: set[int] = set()
         self._dirty_meta = False
@@ -367,6 +376,10 @@ class FactCache:
         self.statements[digest] = statements
         self._dirty_shards.add(_shard_of(digest))
 
+    def remember_evident(self, digest: str, names: list[str]) -> None:
+        self.evident[digest] = names
+        self._dirty_shards.add(_shard_of(digest))
+
     def remember_result(self, name: str, key: str, value: Primitive) -> None:
         """Keep the few latest results per analysis: a query for another scope must not evict
         the one every check needs."""
@@ -419,7 +432,7 @@ class FactCache:
             del self.scans[module]
             self._dirty_shards.add(_shard_of(module))
         digests = {entry[2] for entry in self.files.values()}
-        for section in (self.parsed, self.textfacts, self.kinds, self.mentions, self.statements):
+        for section in (self.parsed, self.textfacts, self.kinds, self.mentions, self.statements, self.evident):
             for digest in [digest for digest in section if digest not in digests]:
                 del section[digest]
                 self._dirty_shards.add(_shard_of(digest))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.machinery import all_suffixes
 from pathlib import Path
@@ -97,7 +97,7 @@ def load_project(
         outcome = scan_sources(
             listing,
             scannable,
-            store.texts,
+            store.decoded_texts(),
             include_external_packages=options.include_external_packages,
             exclude_type_checking_imports=options.exclude_type_checking_imports,
         )
@@ -111,7 +111,6 @@ def load_project(
                 imports[source.module] = raw
                 store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
     cache.remember_scan_modules(module_set)
-    store.texts.clear()  # the scan's decoded copies: what is parsed later is decoded again, one by one
 
     modules = {
         source.module: SourceModule(source.module, source.relpath, source.is_package) for source in listing.files
@@ -167,7 +166,7 @@ class FactStore:
 
     def __init__(self, cache: FactCache, files: Sequence[SourceFile]) -> None:
         self.cache = cache
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, str] = RecentTexts()
         self._files = {source.module: source for source in files}
         self._digests: dict[str, str | None] = {}
         self._raw: dict[str, bytes] = {}
@@ -222,6 +221,10 @@ class FactStore:
         except UndecodableSource as error:
             return error.line, error.message
         return None
+
+    def decoded_texts(self) -> Mapping[str, str]:
+        """The decoded text of every readable module, decoded when asked for and not kept."""
+        return _DecodedTexts(self)
 
     def remember_scan(self, source: SourceFile, result: Primitive) -> None:
         digest = self.digest(source)
@@ -332,9 +335,18 @@ class FactStore:
         return found
 
     def evident_names(self, module: str) -> frozenset[str]:
+        """Cached by content: a file edit reads that file again, not every file it imports from."""
         if module not in self._evident:
-            text = self._text(module)
-            self._evident[module] = evident_names(text) if text is not None else frozenset()
+            source = self._files.get(module)
+            digest = self.digest(source) if source is not None else None
+            cached = self.cache.evident.get(digest) if digest is not None else None
+            if cached is not None:
+                self._evident[module] = frozenset(cached)
+            else:
+                text = self._text(module)
+                self._evident[module] = evident_names(text) if text is not None else frozenset()
+                if digest is not None and text is not None:
+                    self.cache.remember_evident(digest, sorted(self._evident[module]))
         return self._evident[module]
 
     def _text(self, module: str) -> str | None:
@@ -404,6 +416,36 @@ class FactStore:
 
 
 _UNKNOWN = object()
+
+
+class _DecodedTexts(Mapping[str, str]):
+    def __init__(self, store: FactStore) -> None:
+        self._store = store
+
+    def __getitem__(self, module: str) -> str:
+        text = self._store._text(module)
+        if text is None:
+            raise KeyError(module)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store._files)
+
+    def __len__(self) -> int:
+        return len(self._store._files)
+
+
+class RecentTexts(dict[str, str]):
+    """The last few decoded texts, not every one: a text is wanted by a few consecutive steps
+    (a parse, its import kinds, its import statements) and decoding again is cheap, while
+    keeping every decoded file alive for the whole run doubled the memory the sources take."""
+
+    KEPT = 8
+
+    def __setitem__(self, module: str, text: str) -> None:
+        super().__setitem__(module, text)
+        while len(self) > self.KEPT:
+            del self[next(iter(self))]
 
 
 def _too_deep(error: Exception) -> str:
