@@ -246,26 +246,27 @@ def _paths_to(edges: Iterable[Edge]) -> Callable[[str, str], tuple[str, ...]]:
     """``paths(target, start)``: the shortest path from ``start`` to ``target`` without
     ``target`` itself, found by a breadth-first search backwards from ``target`` (once per
     target, predecessors in sorted order so that the choice among equals is always the same).
-    Only the last target's search is kept: callers ask target by target."""
+    The search goes only as far as the starts asked for so far: a node's place in the tree is
+    fixed when it is reached, so stopping early changes no path. Only the last target's search
+    is kept: callers ask target by target."""
     predecessors: dict[str, list[str]] = {}
     for u, v in sorted(edges):
         if u != v:
             predecessors.setdefault(v, []).append(u)
-    trees: dict[str, dict[str, str]] = {}
+    searches: dict[str, tuple[dict[str, str], deque[str]]] = {}
 
     def paths(target: str, start: str) -> tuple[str, ...]:
-        if target not in trees:
-            trees.clear()
-            toward: dict[str, str] = {target: target}
-            queue = deque([target])
-            while queue:
-                node = queue.popleft()
-                for pred in predecessors.get(node, ()):
-                    if pred not in toward:
-                        toward[pred] = node
-                        queue.append(pred)
-            trees[target] = toward
-        toward, path, node = trees[target], [], start
+        if target not in searches:
+            searches.clear()
+            searches[target] = ({target: target}, deque([target]))
+        toward, queue = searches[target]
+        while start not in toward and queue:
+            node = queue.popleft()
+            for pred in predecessors.get(node, ()):
+                if pred not in toward:
+                    toward[pred] = node
+                    queue.append(pred)
+        path, node = [], start
         while node != target:
             path.append(node)
             node = toward[node]

@@ -121,18 +121,16 @@ def strongly_connected_components(graph: Digraph) -> Iterator[set[str]]:
 def has_path(graph: Digraph, source: str, target: str) -> bool:
     if source == target:
         return True
+    successors = graph.succ
     seen = {source}
-    frontier = [source]
-    while frontier:
-        following = []
-        for node in frontier:
-            for successor in graph.succ[node]:
+    stack = [source]
+    while stack:
+        for successor in successors[stack.pop()]:
+            if successor not in seen:
                 if successor == target:
                     return True
-                if successor not in seen:
-                    seen.add(successor)
-                    following.append(successor)
-        frontier = following
+                seen.add(successor)
+                stack.append(successor)
     return False
 
 

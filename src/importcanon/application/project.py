@@ -43,6 +43,7 @@ class Project:
         self.facts = facts
         self._imports = imports
         self._import_records: dict[str, bytes] = {}  # each module's imports as import_signature digests them
+        self._sites: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
         self.namespace_packages = frozenset(namespace_packages)
         #: What the scan left out and why (shadowed files, unusable names): every command shows these.
         self.warnings = tuple(warnings)
@@ -161,10 +162,14 @@ class Project:
 
     def sites(self, importer: str, imported: str) -> list[ImportSite]:
         """The import statements behind one edge, in line order, each with its kind."""
-        return [
-            ImportSite(importer, imported, line, statement, kind or self._kind_from_parse(importer, line))
-            for line, statement, kind in self._sites_by_edge.get((importer, imported), ())
-        ]
+        edge = (importer, imported)
+        known = self._sites.get(edge)
+        if known is None:  # a cycle's hops are described once per import on it: made once per edge
+            known = self._sites[edge] = tuple(
+                ImportSite(importer, imported, line, statement, kind or self._kind_from_parse(importer, line))
+                for line, statement, kind in self._sites_by_edge.get(edge, ())
+            )
+        return list(known)
 
     def describe_edge(self, importer: str, imported: str, lines: Sequence[int | None] | None = None) -> str:
         """``a -> b (a.py: l.3 module, l.9 deferred)``: one hop of a chain or a cycle."""
