@@ -30,7 +30,7 @@ _NOT_CODE = re.compile(  # "unrolled" loops: a run of plain characters at a time
 _NOT_STRUCTURE = re.compile(r"[^()\[\]{}\n\\\x01]+")
 #: A line that starts with an import statement; group 1 is its indentation.
 _TOP_LEVEL_IMPORT_LINE = re.compile(r"\n()(?:import|from)[ \t\\(.]")
-_IMPORT_LINE = re.compile(r"\n([ \t\f]*)(?:import|from)[ \t\\(.]")  # a literal start: the fast search
+_IMPORT_LINE = re.compile(r"\n([ \t\f]*+)(?:import|from)[ \t\\(.]")  # a literal start: the fast search
 _KEYWORD = re.compile(
     r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b"
 )
