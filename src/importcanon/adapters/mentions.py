@@ -27,6 +27,7 @@ tests/test_mentions.py hold the scan to that against ``ast``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -71,6 +72,12 @@ _NOT_CODE = re.compile(
     rb"|#[^\n]*",
     re.DOTALL,
 )
+_BRACKET = re.compile(rb"[()\[\]{}]")
+#: After a name: an attribute, subscript or call of it, or another parameter (``, y: int``).
+_NOT_A_TARGET_AFTER = re.compile(rb"[ \t]*(?:[.\[(]|,[ \t]*\*{0,2}\w+[ \t]*:(?!=))")
+#: After the value of an assignment that is a dotted name: more of the name, closing brackets,
+#: then the end of the statement.
+_VALUE_END = re.compile(rb"(?:[ \t]*\.[ \t]*\w+)*[ \t)]*(?:;.*)?$")
 #: A coding declaration (PEP 263), looked for in the first two lines.
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 #: The part of a line before its first ``;`` or closing bracket: when that is only names, the
@@ -109,7 +116,11 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
             if source is not None:
                 sources.append(source)
                 continue
-        roles |= _roles(line, before, after)
+        code = strings.code(line_start, line_start + len(line))
+        if code is None:
+            roles |= _roles(line, before, after)
+        elif code[column : column + size] == line[column : column + size]:  # not in a string
+            roles |= _code_roles(code, code[:column], code[column + size :])
         if roles == EVERY_ROLE:
             break
     return roles, tuple(sorted(sources))
@@ -139,6 +150,47 @@ def _roles(line: bytes, before: bytes, after: bytes) -> int:
     if _CALL_AFTER.match(after):
         roles |= CALLS
     return roles
+
+
+def _code_roles(code: bytes, before: bytes, after: bytes) -> int:
+    """The roles of an occurrence on a line whose strings and comments are blanked out: what
+    :func:`_roles` claims, less what the shape of the code rules out. A name inside the
+    brackets of a call, a subscript or a parameter list, or followed by an attribute, subscript
+    or call, or by another parameter (``x: Name, y: int = 0``), is no assignment target; one not
+    at the end of an assignment's value (dotted names and closing brackets aside) is no alias."""
+    if _is_piece(code) or code.rstrip().endswith(b"\\"):
+        return EVERY_ROLE
+    roles = IMPORTS if _IMPORT_WORD.search(code) else 0
+    may_be_target = not _NOT_A_TARGET_AFTER.match(after) and not _in_display_or_call(before)
+    if (
+        _BINDING_BEFORE.search(before)
+        or _TARGET_AFTER.match(after)
+        or (may_be_target and (_ASSIGNMENT.search(after) or _ANNOTATION_AFTER.match(after)))
+    ):
+        roles |= BINDS
+    if _ASSIGNMENT.search(before) and _VALUE_END.match(after):
+        roles |= ALIASES
+    if _CALL_AFTER.match(after):
+        roles |= CALLS
+    return roles
+
+
+def _in_display_or_call(before: bytes) -> bool:
+    """Whether the innermost bracket open at the end of ``before`` (code of one line) holds no
+    assignment target: braces (a dict or set), or the brackets of a call, a parameter list or a
+    subscript (they follow a name or a closing bracket). A tuple or list may be a target."""
+    openers: list[int] = []
+    for match in _BRACKET.finditer(before):
+        if match.group() in b"([{":
+            openers.append(match.start())
+        elif openers:
+            openers.pop()
+    if not openers:
+        return False
+    if before[openers[-1] : openers[-1] + 1] == b"{":
+        return True
+    preceding = before[: openers[-1]].rstrip(b" \t")
+    return preceding[-1:] in (b")", b"]") or _WORD_CHAR.match(preceding[-1:]) is not None
 
 
 def _plain_import(
@@ -207,27 +259,69 @@ def _first_lines_end(data: bytes) -> int:
 
 
 class _Strings:
-    """Where the string literals and comments of a file lie, read from its start as far as asked
-    (positions are asked in increasing order, so the file is read once at most)."""
+    """Where the string literals and comments of a file lie, read from its start as far as asked.
+
+    Python 3.12 lets an f-string nest quotes of its own kind (``f"{d["k"]}"``), which this
+    reading would end early: an f-string whose braces do not balance makes everything after
+    its start unknown, and a lone carriage return (a line break to Python) the whole file.
+    """
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.searched = 0  # every literal or comment starting before this is known
-        self.last_end = 0  # where the last one found ends
+        self.formatted: set[int] = set()  # where f-strings start
+        # A lone carriage return ends a line for Python, not for this reading: nothing is known.
+        self.unsure_from = len(data) + 1 if data.count(b"\r") == data.count(b"\r\n") else 0
 
-    def inside(self, position: int) -> bool:
-        """Whether ``position`` lies inside a string literal or a comment (or it cannot be told)."""
-        if position < self.searched:
-            return position < self.last_end  # only a position within the last one can be inside
-        while self.searched <= position:
+    def _read_to(self, position: int) -> None:
+        while self.searched <= position and self.searched < self.unsure_from:
             found = _NOT_CODE.search(self.data, self.searched)
             if found is None:
                 self.searched = len(self.data) + 1
-                return False
-            if found.start() > position:
-                self.searched = found.start()
-                return False
-            self.searched, self.last_end = found.end(), found.end()
-            if found.end() > position:
-                return True
-        return position < self.last_end
+                return
+            self.starts.append(found.start())
+            self.ends.append(found.end())
+            self.searched = found.end()
+            if _F_PREFIX.search(self.data, max(0, found.start() - 3), found.start()):
+                self.formatted.add(found.start())  # code in its braces: no line with it is blanked
+                if not _balanced(found.group()):
+                    self.unsure_from = found.start()
+
+    def inside(self, position: int) -> bool:
+        """Whether ``position`` lies inside a string literal or a comment (or it cannot be told)."""
+        self._read_to(position)
+        if position >= self.unsure_from:
+            return True
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
+    def code(self, start: int, end: int) -> bytes | None:
+        """``data[start:end]`` (within one line) with its strings and comments blanked out (a
+        string becomes ``0`` and spaces, a comment spaces); None when that cannot be told or the
+        line holds part of an f-string, whose braces hold code."""
+        self._read_to(end)
+        if end >= self.unsure_from:
+            return None
+        line = bytearray(self.data[start:end])
+        index = max(0, bisect_right(self.starts, start) - 1)
+        while index < len(self.starts) and self.starts[index] < end:
+            left, right = max(self.starts[index], start), min(self.ends[index], end)
+            if left < right and self.starts[index] in self.formatted:
+                return None
+            if left < right:
+                filler = b"0" if self.data[self.starts[index] : self.starts[index] + 1] != b"#" else b" "
+                line[left - start : right - start] = (filler + b" " * (right - left))[: right - left]
+            index += 1
+        return bytes(line)
+
+
+#: The prefix of an f-string (or a t-string) just before its quote.
+_F_PREFIX = re.compile(rb"(?<![\w])[rRbB]?[fFtT][rR]?$")
+
+
+def _balanced(literal: bytes) -> bool:
+    """Whether an f-string's braces pair up, ``{{`` and ``}}`` aside."""
+    plain = literal.replace(b"{{", b"").replace(b"}}", b"")
+    return plain.count(b"{") == plain.count(b"}")
