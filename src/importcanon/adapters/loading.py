@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.machinery import all_suffixes
@@ -12,10 +13,11 @@ from pathlib import Path
 
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
+from importcanon.adapters.forking import map_forked, usable_processes
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions, word_starts
-from importcanon.adapters.parsing import parse_module
+from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
     SourceFile,
@@ -256,6 +258,71 @@ class FactStore:
         self._parsed[module] = result
         return result
 
+    def parse_ahead(self, modules: Iterable[str], *, with_calls: bool = False, processes: int | None = None) -> None:
+        """Parse now the modules ``parsed`` is about to be asked for, on every core when they
+        are enough to pay for the processes (``processes`` None: decided by their size); the
+        facts go to the cache, where ``parsed`` finds them.
+
+        Only what ``ast`` reads plainly is taken from here; a syntax error, newer syntax or an
+        expression too deep is left for ``parsed`` to meet as it always does. How deep ``ast``
+        may nest depends on the depth of the stack it is called at, so the batch is parsed with
+        the recursion limit lowered by more than any caller of ``parsed`` can be deeper: nothing
+        parses here that would not parse there, and the facts are the same whichever process
+        parsed a file, or whether any did.
+        """
+        batch = [source for module in dict.fromkeys(modules) if (source := self._unparsed(module, with_calls))]
+        if processes is None:
+            size = sum(source.size for source in batch)
+            processes = usable_processes() if size >= PARALLEL_PARSE_BYTES else 1
+        if processes < 2 or len(batch) < 2:
+            return  # one process parses as well on demand
+        limit = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
+        except RecursionError:
+            return  # called too deep already: leave it all to ``parsed``
+        try:
+            results = map_forked(
+                lambda source: self._parse_plainly(source, with_calls),
+                batch,
+                [source.size for source in batch],
+                processes,
+            )
+        finally:
+            sys.setrecursionlimit(limit)
+        for source, result in zip(batch, results, strict=True):
+            digest = self._digests.get(source.module)
+            if result is not None and digest is not None:
+                self.cache.remember_parsed(digest, result)
+
+    def _unparsed(self, module: str, with_calls: bool) -> SourceFile | None:
+        """The file of ``module`` when ``parsed(module, with_calls=with_calls)`` would parse it."""
+        known = self._parsed.get(module, _UNKNOWN)
+        if known is None or (isinstance(known, ParsedModule) and (known.calls is not None or not with_calls)):
+            return None
+        source = self._files.get(module)
+        if source is None or module in self._parse_failures or (digest := self.digest(source)) is None:
+            return None
+        cached = self.cache.parsed.get(digest)
+        if cached is not None and (cached[0] == "failed" or cached[3] is not None or not with_calls):
+            return None
+        return source
+
+    def _parse_plainly(self, source: SourceFile, with_calls: bool) -> Primitive | None:
+        """The parse of one file of a batch, as the cache keeps it (decoded without keeping the
+        text: the batch may be large)."""
+        text = self.texts.get(source.module)
+        if text is None:
+            data = self._read(source)
+            if data is None:
+                return None
+            try:
+                text = decode_source(data)
+            except UndecodableSource:
+                return None
+        parsed = parse_plainly(text, source.relpath, with_calls=with_calls)
+        return _parsed_to_primitive(parsed) if parsed is not None else None
+
     def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
         known = self._kinds.get(module)
         if known is not None and line in known:
@@ -416,6 +483,11 @@ class FactStore:
 
 
 _UNKNOWN = object()
+
+#: A batch of files this big (about 0.15 s of parsing) pays for forking processes to share it.
+PARALLEL_PARSE_BYTES = 1 << 20
+#: Frames below the recursion limit a batch is parsed at (see ``FactStore.parse_ahead``).
+_PARSE_AHEAD_HEADROOM = 200
 
 
 class _DecodedTexts(Mapping[str, str]):

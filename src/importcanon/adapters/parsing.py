@@ -42,6 +42,15 @@ def parse_module(text: str, filename: str, *, with_calls: bool = False) -> Parse
     return module_facts(tree, with_calls=with_calls)
 
 
+def parse_plainly(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule | None:
+    """The facts of a file that ``ast`` reads as it is; None for any other (a syntax error,
+    newer syntax, too deep, a null byte), which only :func:`parse_module` can judge."""
+    try:
+        return module_facts(ast.parse(text, filename=filename), with_calls=with_calls)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def module_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModule:
     """The facts of an already parsed module (see :func:`parse_module`)."""
     collector = _Collector(with_calls)

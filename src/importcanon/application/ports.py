@@ -41,6 +41,11 @@ class FactSource(Protocol):
         collected only when ``with_calls`` asks for them (they cost more than the parse)."""
         ...
 
+    def parse_ahead(self, modules: Iterable[str], *, with_calls: bool = False) -> None:
+        """A hint: ``parsed`` is about to be asked for each of these modules. A big batch is
+        parsed at once, on every core; the answers of ``parsed`` stay the same either way."""
+        ...
+
     def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
         """The kind of the import statements starting on each line of the module, ``line``
         among them when the file can be read: from a scan of the text where that is unambiguous,

@@ -37,7 +37,11 @@ def check_canonical_homes(
         canonical = _canonical_object(resolver, contract, findings)
         if canonical is None:
             continue
-        for module, mention in sorted(_may_import_or_bind(resolver, contract).items()):
+        candidates = sorted(_may_import_or_bind(resolver, contract).items())
+        resolver.project.facts.parse_ahead(
+            module for module, mention in candidates if module != contract.module and _plain_imports(mention) is None
+        )
+        for module, mention in candidates:
             if module == contract.module:
                 continue
             plain = _plain_imports(mention)

@@ -33,6 +33,7 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
             for module, mention in resolver.project.facts.mentions(name).items()
             if mention.imports or mention.imports_from or mention.calls
         }
+        resolver.project.facts.parse_ahead(sorted(users), with_calls=True)
         for user in sorted(users):
             parsed = resolver.project.facts.parsed(user, with_calls=True)
             if parsed is not None:

@@ -1,0 +1,165 @@
+"""A batch parsed ahead, on several processes, gives exactly the facts parsing on demand gives.
+
+``FactStore.parse_ahead`` shares a batch among forked processes (adapters/forking.py); ``parsed``
+then answers from what they brought back. Whatever the split (one process, two, three) and
+whatever the file (broken, newer syntax, too deep for the stack, undecodable), the answers and
+the parse failures are those of a store that parsed nothing ahead.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import write_project
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importcanon.adapters.forking import map_forked
+from importcanon.adapters.loading import PARALLEL_PARSE_BYTES, FactStore, ScanOptions, load_project
+
+FILES = {
+    "app/__init__.py": "",
+    "app/plain.py": """
+        import os
+        from app import helpers as h
+
+        def run(x=h.default()):
+            return [h.call(i) for i in os.listdir(x)]
+        """,
+    "app/helpers.py": "def default():\n    return '.'\n\n\ndef call(i):\n    return print(i)\n",
+    "app/types.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.plain import run\n",
+    "app/broken.py": "def f(:\n    pass\n",
+    # PEP 701 (3.12): only libcst reads it on 3.11, and only parsing on demand goes there.
+    "app/newer.py": 'from app.helpers import call\nLABEL = f"{ {"k": call(1)}["k"] }"\n',
+    "app/guarded.py": "try:\n    import fast\nexcept ImportError:\n    fast = None\n",
+}
+# Long enough chains of ``+`` reach the depth ``ast`` can build at some stack depth and not at
+# another: whether one parses must not depend on which process read it, or where from.
+CHAINS = {f"app/chain_{terms}.py": "x = " + " + ".join(["f()"] * terms) + "\n" for terms in range(1800, 3001, 200)}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_project(tmp_path_factory.mktemp("ahead"), {**FILES, **CHAINS})
+    (root / "app" / "latin.py").write_bytes(b"NAME = '\xe9'\n")  # not UTF-8, no cookie
+    (root / "app" / "nul.py").write_bytes(b"x = 1\x00\n")
+    return root
+
+
+def _store(root: Path) -> tuple[FactStore, list[str]]:
+    project, store = load_project(root, ["app"], [], ScanOptions(), None)
+    return store, sorted(project.modules)
+
+
+def _on_demand(store: FactStore, modules: list[str], with_calls: bool, depth: int) -> tuple[dict, dict]:
+    """Asked from ``depth`` frames further down the stack, as an analysis deep in a resolution is."""
+    if depth:
+        return _on_demand(store, modules, with_calls, depth - 1)
+    return {module: store.parsed(module, with_calls=with_calls) for module in modules}, dict(store.parse_failures())
+
+
+@functools.cache
+def _on_demand_reference(root: Path, with_calls: bool) -> tuple[dict, dict]:
+    """What a store that parsed nothing ahead answers (asked from the test's own depth: how deep
+    ``ast`` may nest depends on the stack, so a fixture, set up at another depth, would not do)."""
+    store, modules = _store(root)
+    return _on_demand(store, modules, with_calls, 150)
+
+
+@pytest.mark.parametrize(("processes", "with_calls"), [(1, True), (2, False), (2, True), (3, True)])
+def test_parsing_ahead_changes_no_answer_whatever_the_split(root, processes, with_calls):
+    expected = _on_demand_reference(root, with_calls)
+    ahead, modules = _store(root)
+
+    ahead.parse_ahead(modules, with_calls=with_calls, processes=processes)
+    parsed_ahead = len(ahead.cache.parsed)
+
+    assert _on_demand(ahead, modules, with_calls, 150) == expected
+    if processes > 1:  # the plain files came from the batch: nothing was left to parse for them
+        assert parsed_ahead >= len(modules) - len(CHAINS) - 4
+
+
+def test_a_module_parsed_already_is_not_parsed_again(root):
+    store, modules = _store(root)
+    store.parsed("app.plain", with_calls=True)
+    first = store.parsed("app.plain")
+
+    store.parse_ahead(modules, with_calls=True, processes=2)
+
+    assert store.parsed("app.plain") is first
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 1000), max_size=40), st.integers(1, 4), st.randoms(use_true_random=False))
+def test_forked_work_comes_back_in_order_whatever_the_weights(items, processes, random):
+    weights = [random.randint(0, 50) for _ in items]
+
+    assert map_forked(lambda item: item * item, items, weights, processes) == [item * item for item in items]
+
+
+def test_every_process_takes_a_share_and_a_failing_child_loses_only_its_own():
+    parent = os.getpid()
+
+    pids = map_forked(lambda item: os.getpid(), list(range(12)), [1] * 12, 3)
+    results = map_forked(lambda item: item if os.getpid() == parent else 1 // 0, list(range(12)), [1] * 12, 3)
+
+    assert len(set(pids)) == 3 and pids.count(parent) == 4
+    assert [r for r in results if r is not None] == [i for i, pid in enumerate(pids) if pid == parent]
+    with pytest.raises(ChildProcessError):  # every child was waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
+# The whole check, with a batch big enough to be shared, against the same check on one core.
+BIG_FILE = """
+from app.home import Symbol
+from app.tools import old_function
+
+
+class Model{index}(Symbol):
+    def method(self, value=old_function()):
+        return [old_function(item) for item in range({index})]
+{padding}
+"""
+BIG = {
+    "app/__init__.py": "",
+    "app/home.py": "class Symbol:\n    pass\n",
+    "app/tools.py": "from app.home import Symbol\n\n\ndef old_function(*args):\n    return Symbol\n",
+    **{
+        f"app/module_{index}.py": BIG_FILE.format(index=index, padding="\n".join(f"X{i} = {i}" for i in range(2700)))
+        for index in range(40)
+    },
+    "contracts/importcanon.toml": """
+        [settings]
+        root_packages = ["app"]
+
+        [[canonical]]
+        symbol = "Symbol"
+        module = "app.tools"
+
+        [[deprecated]]
+        name = "app.tools.old_function"
+    """,
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2, reason="one core")
+def test_a_check_on_every_core_reports_what_a_check_on_one_core_reports(project):
+    root = project(BIG)
+    assert sum(path.stat().st_size for path in root.rglob("*.py")) > PARALLEL_PARSE_BYTES
+    command = [sys.executable, "-m", "importcanon", "check", str(root), "--format", "json", "--no-cache"]
+    one_core = next(iter(os.sched_getaffinity(0)))
+
+    shared = subprocess.run(command, capture_output=True, text=True, check=False)
+    alone = subprocess.run(
+        command, capture_output=True, text=True, check=False, preexec_fn=lambda: os.sched_setaffinity(0, {one_core})
+    )
+
+    assert shared.stdout == alone.stdout
+    findings = json.loads(shared.stdout)["findings"]
+    assert {f["rule"] for f in findings} >= {"non-canonical-import", "deprecated-usage"}
