@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from importcanon.application.digraphs import (
     Digraph,
     has_path,
+    has_path_within,
     is_acyclic,
     shortest_path,
     strongly_connected_components,
+    topological_positions,
 )
 
 NODES = [f"m{i:02}" for i in range(14)]
@@ -60,3 +62,19 @@ def test_induced_and_removed_edges_agree_with_networkx(pair, nodes):
     theirs.remove_edges_from(removed)
     assert ours.edges == list(theirs.edges)
     assert ours.copy().edges == ours.edges
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph_pairs(), st.sampled_from(NODES), st.sampled_from(NODES))
+def test_a_topological_order_bounds_the_search_without_changing_its_answer(pair, source, target):
+    ours, theirs = pair
+    order = topological_positions(ours)
+    assert (order is not None) == nx.is_directed_acyclic_graph(theirs)
+    if order is None:  # keep only the edges that run forwards in NODES' order: acyclic
+        backwards = [(u, v) for u, v in ours.edges if u >= v]
+        ours.remove_edges(backwards)
+        theirs.remove_edges_from(backwards)
+        order = topological_positions(ours)
+        assert order is not None
+    assert all(order[u] < order[v] for u, v in ours.edges)
+    assert has_path_within(ours, source, target, order) == nx.has_path(theirs, source, target)

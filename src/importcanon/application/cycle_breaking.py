@@ -10,7 +10,15 @@ from math import comb
 
 import grimp
 
-from importcanon.application.digraphs import Digraph, has_path, is_acyclic, shortest_path, strongly_connected_components
+from importcanon.application.digraphs import (
+    Digraph,
+    has_path,
+    has_path_within,
+    is_acyclic,
+    shortest_path,
+    strongly_connected_components,
+    topological_positions,
+)
 from importcanon.domain.cycles import (
     Cycle,
     CycleComponent,
@@ -175,11 +183,24 @@ def _minimal(graph: Digraph, removed: set[Edge], preference: Callable[[Edge], tu
     kept = graph.copy()
     kept.remove_edges(removed)
     result = set(removed)
+    # In a topological order of what is kept, a path runs only forwards: an edge whose target
+    # comes later closes no cycle without a search, and a search never leaves the span between.
+    order = topological_positions(kept)
     for u, v in sorted(removed, key=preference, reverse=True):
-        if u != v and not has_path(kept, v, u):
+        if u == v:
+            continue
+        closes = has_path(kept, v, u) if order is None else _closes(kept, u, v, order)
+        if not closes:
             kept.add_edge(u, v)
             result.discard((u, v))
+            if order is not None and order[v] < order[u]:
+                order = topological_positions(kept)
     return result
+
+
+def _closes(kept: Digraph, u: str, v: str, order: dict[str, int]) -> bool:
+    """Whether ``u -> v`` closes a cycle in the acyclic ``kept``: no search when v comes later."""
+    return order[v] < order[u] and has_path_within(kept, v, u, order)
 
 
 def _exhaustive(graph: Digraph, best: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:

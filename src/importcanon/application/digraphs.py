@@ -134,19 +134,42 @@ def has_path(graph: Digraph, source: str, target: str) -> bool:
     return False
 
 
+def has_path_within(graph: Digraph, source: str, target: str, order: dict[str, int]) -> bool:
+    """``has_path`` on an acyclic graph, given its topological ``order``: a path from ``source``
+    to ``target`` only visits nodes placed between them, so no other node is searched."""
+    if source == target:
+        return True
+    limit = order[target]
+    successors = graph.succ
+    seen = {source}
+    stack = [source]
+    while stack:
+        for successor in successors[stack.pop()]:
+            if successor not in seen and order[successor] <= limit:
+                if successor == target:
+                    return True
+                seen.add(successor)
+                stack.append(successor)
+    return False
+
+
 def is_acyclic(graph: Digraph) -> bool:
-    """Kahn's algorithm: acyclic when every node can be taken off once its predecessors are."""
+    return topological_positions(graph) is not None
+
+
+def topological_positions(graph: Digraph) -> dict[str, int] | None:
+    """Each node's place in a topological order (Kahn's algorithm); None when there is a cycle."""
     waiting = {node: len(sources) for node, sources in graph.pred.items()}
     ready = [node for node, count in waiting.items() if count == 0]
-    taken = 0
+    order: dict[str, int] = {}
     while ready:
         node = ready.pop()
-        taken += 1
+        order[node] = len(order)
         for successor in graph.succ[node]:
             waiting[successor] -= 1
             if waiting[successor] == 0:
                 ready.append(successor)
-    return taken == len(waiting)
+    return order if len(order) == len(waiting) else None
 
 
 def shortest_path(graph: Digraph, source: str, target: str) -> list[str]:

@@ -44,6 +44,7 @@ class Project:
         self._imports = imports
         self._import_records: dict[str, bytes] = {}  # each module's imports as import_signature digests them
         self._sites: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}
         self.namespace_packages = frozenset(namespace_packages)
         #: What the scan left out and why (shadowed files, unusable names): every command shows these.
         self.warnings = tuple(warnings)
@@ -173,6 +174,14 @@ class Project:
 
     def describe_edge(self, importer: str, imported: str, lines: Sequence[int | None] | None = None) -> str:
         """``a -> b (a.py: l.3 module, l.9 deferred)``: one hop of a chain or a cycle."""
+        if lines is None:  # every line behind the edge: the same text for every cycle through it
+            edge = (importer, imported)
+            if edge not in self._descriptions:
+                self._descriptions[edge] = self._describe(importer, imported, None)
+            return self._descriptions[edge]
+        return self._describe(importer, imported, lines)
+
+    def _describe(self, importer: str, imported: str, lines: Sequence[int | None] | None) -> str:
         sites = self.sites(importer, imported)
         kinds = {site.line: site.kind.value for site in sites}
         shown = [site.line for site in sites] if lines is None else list(lines)
