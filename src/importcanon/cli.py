@@ -28,18 +28,15 @@ from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.files import is_standard_output, is_within, write_output
 from importcanon.adapters.reporting.baseline_report import render_baseline_show
 from importcanon.adapters.reporting.cycles_report import render_cycles
-from importcanon.adapters.reporting.fix_report import render_diff, render_fix
 from importcanon.adapters.reporting.formats import FORMATS, ReportContext, render
 from importcanon.adapters.reporting.progress import CheckProgress
 from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
 from importcanon.adapters.reporting.text_report import location, plural, summary_line
-from importcanon.adapters.reporting.trend_report import render_trend
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.check import ANALYSIS_STEPS, CheckResult, contract_names, run_check, unseen_entries
 from importcanon.application.cycles import cycle_scope, project_cycles
-from importcanon.application.fixing import fix_project
 from importcanon.application.queries import can_import as may_import
 from importcanon.application.queries import explain as explain_module
 from importcanon.application.queries import where as where_symbol
@@ -418,7 +415,9 @@ def fix(
 
     def run() -> int:
         # libcst takes half a second to import: only fix pays for it, never --help or check.
+        from importcanon.adapters.reporting.fix_report import render_diff, render_fix
         from importcanon.adapters.rewriting import LibcstEditor, write_changes
+        from importcanon.application.fixing import fix_project
 
         started = time.perf_counter()
         workspace = _open(project_dir, cache_dir, no_cache, config=config, require_contracts=True)
@@ -578,6 +577,8 @@ def trend(
     """Show the migration's progress: the snapshots that every baseline create and update record."""
 
     def run() -> int:
+        from importcanon.adapters.reporting.trend_report import render_trend  # only trend draws charts
+
         root = project_root(project_dir)
         path, _ = _baseline_path(root, read_contracts(root).settings.baseline, baseline)
         history = history_path(path)
