@@ -92,6 +92,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
         if mention.imports_from and module not in parsed_ones
     }
     imported_from: set[str] = set().union(*plain.values())
+    project.facts.parse_ahead(parsed_ones)
     for module in parsed_ones:
         parsed = resolver.parsed(module)
         for statement in parsed.imports if parsed else ():
@@ -110,6 +111,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
         or (module in project.modules and project.modules[module].is_package)
     ]
     bindings = []
+    project.facts.parse_ahead(homes)
     for module in parsed_ones + homes:
         for binding in resolver.namespace(module).get(symbol, []):
             kind = _binding_kind(resolver, binding, imported_from)

@@ -54,6 +54,7 @@ def aliases_of(resolver: Resolver, qualified: str) -> set[str]:
             for module, mention in resolver.project.facts.mentions(name).items()
             if mention.imports or mention.aliases
         }
+        resolver.project.facts.parse_ahead(sorted(binders))
         for module in sorted(binders):
             for name, bindings in resolver.namespace(module).items():
                 if name in names:

@@ -32,6 +32,7 @@ def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
                 if importer in project.modules and not is_within(importer, contract.package):
                     for site in project.sites(importer, imported):
                         lines.setdefault((importer, site.line), []).append(site.kind.value)
+        project.facts.parse_ahead(sorted({importer for importer, _ in lines}))
         for (importer, line), kinds in sorted(lines.items()):
             findings.extend(_statement_findings(resolver, contract, contracts, importer, line, kinds[0]))
     return findings

@@ -41,7 +41,9 @@ class ReExport:
 def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> list[Finding]:
     project = resolver.project
     findings = []
-    for module in sorted(project.facts.shim_candidates()):
+    candidates = sorted(project.facts.shim_candidates())
+    project.facts.parse_ahead(candidates)
+    for module in candidates:
         reexports = shim_re_exports(resolver, module, canonical_homes)
         if not reexports:
             continue
