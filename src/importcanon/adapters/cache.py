@@ -27,6 +27,10 @@ never change its result nor end it with an error. Sections:
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
   results (the cycle analysis) reused while nothing they depend on has changed.
 
+The last whole check (every analysis's findings, see :mod:`importcanon.application.remembered`)
+sits in ``check.marshal`` under its key, which leads the file: a run whose key differs reads no
+more than that, and one whose key matches reads nothing else of the analyses.
+
 The per-file sections are spread over ``_SHARDS`` files by a hash of each key, so that editing
 one file rewrites a few small files, not everything learnt about the project; the scan options
 and module set sit in ``meta``, the analysis results in ``results``.
@@ -64,6 +68,7 @@ _CHECKSUM_SIZE = 16
 _MAX_CACHE_FILE_BYTES = 1 << 30
 _META = "meta.marshal"
 _RESULTS = "results.marshal"
+_WHOLE = "check.marshal"
 _SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements", "evident")
 _OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
 #: Never through a link, never blocking on a FIFO.
@@ -96,6 +101,13 @@ def decode(data: bytes) -> Primitive:
     if hashlib.blake2b(_VERSION + body, digest_size=_CHECKSUM_SIZE).digest() != checksum:
         raise ValueError("checksum mismatch (corrupt, or written by another version)")
     return marshal.loads(body)
+
+
+def encode_whole(key: str, value: Primitive) -> bytes:
+    """``check.marshal``'s bytes: the key first (read alone to tell a miss), then as :func:`encode`."""
+    body = marshal.dumps(value)
+    head = _MAGIC + key.encode() + b"\n"
+    return head + hashlib.blake2b(_VERSION + head + body, digest_size=_CHECKSUM_SIZE).digest() + body
 
 
 def _is_str(value: object) -> bool:
@@ -229,6 +241,7 @@ class FactCache:
         self.statements: dict[str, Primitive] = {}
         self.evident: dict[str, list[str]] = {}
         self.warnings: list[str] = []
+        self._whole: bytes | None = None  # the whole check to write, encoded
         self._dirty_shards: set[int] = set()
         self._dirty_meta = False
         self._dirty_results = False
@@ -387,6 +400,41 @@ class FactCache:
         self.results[name] = [(key, value), *kept][:_RESULTS_KEPT]
         self._dirty_results = True
 
+    def recall_whole(self, key: str) -> Primitive | None:
+        """The whole check remembered under ``key``; None when another one (or none) is."""
+        if self.path is None:
+            return None
+        head = _MAGIC + key.encode() + b"\n"
+        try:
+            handle = os.open(self.path / _WHOLE, _READ_FLAGS)
+        except OSError:
+            return None
+        try:
+            status = os.fstat(handle)
+            if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_CACHE_FILE_BYTES:
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as stream:
+                if stream.read(len(head)) != head:
+                    return None
+                checksum, body = stream.read(_CHECKSUM_SIZE), stream.read()
+            if hashlib.blake2b(_VERSION + head + body, digest_size=_CHECKSUM_SIZE).digest() != checksum:
+                return None
+            return marshal.loads(body)
+        except (OSError, EOFError, ValueError, TypeError, MemoryError):
+            return None
+        finally:
+            os.close(handle)
+
+    def remember_whole(self, key: str, value: Primitive) -> None:
+        """Keep ``value`` as the whole check under ``key``, replacing the one before; a value
+        marshal cannot store is not kept."""
+        if self.path is None:
+            return
+        try:
+            self._whole = encode_whole(key, value)
+        except ValueError:
+            return
+
     # Saving --------------------------------------------------------------------------------
 
     def save(self, live_paths: set[str], live_modules: set[str]) -> None:
@@ -409,6 +457,8 @@ class FactCache:
             writes.append((_META, encode((self.scan_options, sorted(self.scan_modules)))))
         if self._dirty_results:
             writes.append((_RESULTS, encode(self.results)))
+        if self._whole is not None:
+            writes.append((_WHOLE, self._whole))
         if not writes:
             return
         base = self.base if self.base is not None and is_within(self.path, self.base) else None
@@ -422,6 +472,7 @@ class FactCache:
             pass  # a read-only checkout or a refused link still gets correct results, only slower
         self._dirty_shards.clear()
         self._dirty_meta = self._dirty_results = False
+        self._whole = None
 
     def _forget_dead(self, live_paths: set[str], live_modules: set[str]) -> None:
         """Entries of deleted files, and content facts no live file has any more."""

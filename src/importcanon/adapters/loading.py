@@ -27,6 +27,7 @@ from importcanon.adapters.sources import (
 )
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project, RawImport
+from importcanon.application.remembered import MEMO as WHOLE_CHECK
 from importcanon.domain.facts import (
     Binding,
     BindingKind,
@@ -349,6 +350,9 @@ class FactStore:
     def parse_failures(self) -> Mapping[str, tuple[int | None, str]]:
         return self._parse_failures
 
+    def note_parse_failures(self, failures: Mapping[str, tuple[int | None, str]]) -> None:
+        self._parse_failures.update(failures)
+
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         unknown = needles.difference(self._mentions)
         if unknown:
@@ -470,10 +474,15 @@ class FactStore:
         return hasher.hexdigest()
 
     def recall(self, name: str, key: str) -> Primitive | None:
+        if name == WHOLE_CHECK:
+            return self.cache.recall_whole(key)
         return next((value for known, value in self.cache.results.get(name, []) if known == key), None)
 
     def memorize(self, name: str, key: str, value: Primitive) -> None:
-        self.cache.remember_result(name, key, value)
+        if name == WHOLE_CHECK:
+            self.cache.remember_whole(key, value)
+        else:
+            self.cache.remember_result(name, key, value)
 
     def save(self) -> None:
         self.cache.save(

@@ -21,9 +21,10 @@ from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.stale_contracts import find_stale_contracts, live_cycle_contract
 from importcanon.application.analyses.suppressions import apply_suppressions
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
-from importcanon.application.cycles import cycle_scope
+from importcanon.application.cycles import CycleScope, cycle_scope
 from importcanon.application.project import Project
 from importcanon.application.queries import where
+from importcanon.application.remembered import Analysis, analysis_key, memorize_analysis, recall_analysis
 from importcanon.application.symbols import Resolver
 from importcanon.domain.baseline import Baseline, BaselineEntry, compare
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
@@ -69,30 +70,19 @@ def run_check(
     baseline diff: findings marked new or baselined, plus the fixed. ``progress`` hears the name
     of each step as it starts."""
     progress("import-linter contracts")
-    resolver = Resolver(project)
     cycles = live_cycle_contract(project, contracts.cycles)  # packages that do not exist are stale
     scope = cycle_scope(project, cycles) if cycles else None  # a bad scope fails first
-    findings = find_syntax_errors(project)
-    stale = find_stale_contracts(resolver, contracts)
-    findings.extend(stale)
-    # Taken before selection: an ignored stale-contract finding still leaves its rules unchecked.
-    unseen_rules = frozenset(rule for finding in stale for rule in finding.details["recorded_under"])
-    outcome = check_import_linter_contracts(project, import_linter)
-    findings.extend(outcome.findings)
-    warnings = list(outcome.warnings)
-    # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
-    progress("canonical homes, legacy packages, deprecations and shims")
-    deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
-    findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
-    findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
-    findings.extend(find_shims(resolver, contracts.canonical_homes))
-    progress("broken imports")
-    findings.extend(find_broken_imports(resolver, contracts))
-    progress("import cycles")
-    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
-    # The digest a baseline records, to attribute new cycles and chains to the import that made them.
-    cycle_imports = imports_digest(project) if scope or (import_linter and import_linter.contracts) else None
-    findings.extend(cycle_findings)
+    key = analysis_key(project, import_linter, contracts)
+    analysis = recall_analysis(project, key) if key is not None else None
+    resolver = None
+    if analysis is None:
+        resolver = Resolver(project)
+        analysis = _analyse(resolver, import_linter, contracts, scope, progress)
+    else:
+        for step in _LATER_STEPS:
+            progress(step)
+    findings, warnings, unseen_rules = list(analysis.findings), list(analysis.warnings), analysis.unseen_rules
+    cycle_metrics, cycle_imports = analysis.cycle_metrics, analysis.cycle_imports
     suppressed: list[Finding] = []
     counts: dict[str, int] = {}
     if suppressions is not None:
@@ -101,13 +91,18 @@ def run_check(
     selection = RuleSelection.of(contracts.settings)
     findings = sorted((f for f in findings if selection.selects_finding(f)), key=lambda finding: finding.sort_key)
     warnings.extend(project.scan_warnings())
+    if resolver is not None:  # analysed now, not remembered: the metrics' parses come after the warnings
+        failures = dict(project.facts.parse_failures())
+        analysis.symbols = symbol_metrics(resolver, contracts)
+        if key is not None:
+            memorize_analysis(project, key, analysis, failures, resolver.disk_answers())
     metrics = {
         "modules": len(project.modules),
         "imports": project.import_count,
         "syntax_errors": sum(1 for problem in project.problems if problem.readable),
         "unreadable": sum(1 for problem in project.problems if not problem.readable),
         "import_linter_contracts": len(import_linter.contracts) if import_linter else 0,
-        "fragmentation": fragmentation_metrics(resolver, contracts, findings),
+        "fragmentation": {"symbols": analysis.symbols, **fragmentation_counts(findings)},
         "cycles": cycle_metrics,
         "suppressions": counts,
     }
@@ -119,6 +114,41 @@ def run_check(
     reported = attribute_new_cycles(diff.findings, baseline.cycle_imports, cycle_imports)
     reported = locate_new_chains(reported, baseline.cycle_imports, cycle_imports)
     return CheckResult(reported, fixed, metrics, warnings, cycle_imports, unseen_rules)
+
+
+_LATER_STEPS = ("canonical homes, legacy packages, deprecations and shims", "broken imports", "import cycles")
+
+
+def _analyse(
+    resolver: Resolver,
+    import_linter: ImportLinterConfig | None,
+    contracts: ContractSet,
+    scope: CycleScope | None,
+    progress: Callable[[str], None],
+) -> Analysis:
+    """Every analysis but the symbol metrics, from the facts: what a remembered check reuses whole."""
+    project = resolver.project
+    findings = find_syntax_errors(project)
+    stale = find_stale_contracts(resolver, contracts)
+    findings.extend(stale)
+    # Taken before selection: an ignored stale-contract finding still leaves its rules unchecked.
+    unseen_rules = frozenset(rule for finding in stale for rule in finding.details["recorded_under"])
+    outcome = check_import_linter_contracts(project, import_linter)
+    findings.extend(outcome.findings)
+    # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
+    progress(_LATER_STEPS[0])
+    deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
+    findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
+    findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
+    findings.extend(find_shims(resolver, contracts.canonical_homes))
+    progress(_LATER_STEPS[1])
+    findings.extend(find_broken_imports(resolver, contracts))
+    progress(_LATER_STEPS[2])
+    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
+    # The digest a baseline records, to attribute new cycles and chains to the import that made them.
+    cycle_imports = imports_digest(project) if scope or (import_linter and import_linter.contracts) else None
+    findings.extend(cycle_findings)
+    return Analysis(findings, list(outcome.warnings), unseen_rules, cycle_metrics, cycle_imports)
 
 
 def _still_present(fixed: list[BaselineEntry], suppressed: Sequence[Finding]) -> list[BaselineEntry]:
@@ -147,8 +177,8 @@ def unseen_entries(contracts: ContractSet, blind: frozenset[str]) -> Callable[[B
     return lambda entry: entry.rule in blind or not selection.selects_entry(entry)
 
 
-def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: list[Finding]) -> dict[str, Any]:
-    """The numbers a migration tracks: per contracted symbol, and per kind of fragmentation."""
+def symbol_metrics(resolver: Resolver, contracts: ContractSet) -> dict[str, Any]:
+    """Per contracted symbol, the numbers a migration tracks."""
     symbols = {}
     for contract in contracts.canonical:
         report = where(resolver, contracts, contract.symbol)
@@ -158,9 +188,13 @@ def fragmentation_metrics(resolver: Resolver, contracts: ContractSet, findings: 
             "implementations": report.implementations,
             "import_paths": list(report.import_paths),
         }
+    return symbols
+
+
+def fragmentation_counts(findings: list[Finding]) -> dict[str, int]:
+    """Per kind of fragmentation, the findings reported."""
     rules = [finding.rule for finding in findings]
     return {
-        "symbols": symbols,
         "shims": rules.count("shim-module"),
         "legacy_imports": rules.count("legacy-import"),
         "non_canonical_imports": rules.count("non-canonical-import"),

@@ -57,6 +57,10 @@ class FactSource(Protocol):
         syntax), with the line and message: analyses that need a parse skip them."""
         ...
 
+    def note_parse_failures(self, failures: Mapping[str, tuple[int | None, str]]) -> None:
+        """Parse failures a remembered check met: this run reports them as if it had met them."""
+        ...
+
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         """For each needle, the modules whose source contains it as a whole word (a superset of
         the modules that bind, import or call it)."""

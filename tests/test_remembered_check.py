@@ -1,0 +1,76 @@
+"""A check remembered whole (an unchanged project's warm run) reports exactly what a cold run does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from importcanon.adapters import cache as cache_module
+from tests.conftest import SAMPLE, run_cli
+from tests.test_any_syntax import NEWER
+
+
+def report(root: Path, *options: str) -> dict[str, object]:
+    """The JSON report without the timing that differs between any two runs."""
+    run = run_cli("check", root, "--format", "json", *options)
+    assert run.exit_code in (0, 1), run.stderr
+    data = json.loads(run.stdout)
+    data.pop("elapsed", None)
+    return data
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+def test_a_remembered_check_reports_what_a_cold_one_does(sample):
+    cold = report(sample, "--no-cache")
+    first = report(sample)
+    assert (sample / ".importcanon_cache" / "check.marshal").is_file()
+    assert report(sample) == first == cold
+    # Baseline and suppressions come after the remembered part: they still count.
+    assert run_cli("baseline", "update", sample).exit_code == 0
+    assert report(sample) == report(sample, "--no-cache")
+
+
+def test_an_edit_is_never_answered_from_the_remembered_check(sample):
+    report(sample)
+    chat = sample / "app" / "services" / "chat.py"
+    chat.write_text(chat.read_text() + "\nfrom app.legacy.session import SessionManager as Renamed\n")
+    assert report(sample) == report(sample, "--no-cache")
+
+
+def test_a_remembered_check_keeps_the_warnings_of_files_no_parser_reads(project):
+    files = dict(NEWER)
+    files["app/legacy/deep.py"] = "from app.core.factory import get_factory\nx = " + "(" * 201 + "1" + ")" * 201 + "\n"
+    root = project(files)
+    cold = report(root, "--no-cache")
+    assert any("neither Python" in warning for warning in cold["warnings"])
+    assert report(root) == cold
+    assert report(root) == cold  # remembered
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["not", "a", "check"],
+        ([("rule",)], [], [], {}, None, {}, [], []),
+        ([], [], [], [], None, {}, [], []),
+        ([], [], [], {}, None, {}, [("app.x", "yes")], [("app.y", ("line", "why"))]),
+    ],
+)
+def test_a_remembered_check_of_the_wrong_shape_is_analysed_again(sample, value):
+    expected = report(sample, "--no-cache")
+    report(sample)
+    check = sample / ".importcanon_cache" / "check.marshal"
+    data = check.read_bytes()
+    start = len(cache_module._MAGIC)
+    key = data[start : data.index(b"\n", start)].decode()
+    check.write_bytes(cache_module.encode_whole(key, value))
+    assert report(sample) == expected
