@@ -39,10 +39,17 @@ def find_import_cycles(project: Project, scope: CycleScope | None) -> tuple[list
 def imports_digest(project: Project) -> dict[str, str]:
     """What a baseline records of the root packages' imports (see ``cycle_imports_digest``)."""
     packages = project.root_packages
+    inside: dict[str, bool] = {}  # a project imports the same few modules many times over
+
+    def within(module: str) -> bool:
+        if module not in inside:
+            inside[module] = within_any(module, packages)
+        return inside[module]
+
     imports = {
-        module: {imported: n for imported, n in project.import_counts(module).items() if within_any(imported, packages)}
+        module: {imported: n for imported, n in project.import_counts(module).items() if within(imported)}
         for module in project.modules
-        if within_any(module, packages)
+        if within(module)
     }
     return cycle_imports_digest(imports)
 
