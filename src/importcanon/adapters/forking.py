@@ -18,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import Any, TypeVar
@@ -82,7 +83,9 @@ def _start(work: Callable[[Item], Result], items: Sequence[Item], share: list[in
     except OSError:
         return None
     try:
-        pid = os.fork()
+        with warnings.catch_warnings():  # Python 3.12+ warns of any fork beside threads (grimp's)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
     except OSError:
         os.close(read_end)
         os.close(write_end)
