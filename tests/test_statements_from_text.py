@@ -2,8 +2,9 @@
 
 The canonical-homes and deprecated-usage analyses skip the parse of a module whose only mentions
 of a name are plain ``from x import Name`` statements that the text shows to be module-level
-(``Mention.module_level_imports``). These tests hold that reading to the parser's, over sources
-with the shapes that can fool a text scan, and the analyses' findings to those of the parse path.
+(``Mention.module_level_imports``), and so does ``where``. These tests hold that reading to the
+parser's, over sources with the shapes that can fool a text scan, and the analyses' findings
+and ``where`` report to those of the parse path.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from importcanon.adapters.parsing import parse_module
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.ports import Mention
+from importcanon.application.queries import where
 from importcanon.application.symbols import Resolver
-from importcanon.domain.contracts import Canonical, Deprecated, Origin
+from importcanon.domain.contracts import Canonical, ContractSet, Deprecated, Origin
 from importcanon.domain.facts import ImportKind
 
 NAME = "Target"
@@ -123,6 +125,7 @@ PROJECT = {
     "pkg/sibling.py": "Target = 3\nOther = 4\n",
     "pkg/users/__init__.py": "",
     "pkg/users/sibling.py": "from pkg.home import Target, Other\n",
+    "pkg/consumer.py": "from pkg.users.twin import Target\nfrom pkg.users.pack import Target as T\n",
 }
 
 
@@ -131,9 +134,14 @@ def _findings(root: Path, slow: bool) -> list[tuple[Any, ...]]:
     if slow:
         project.facts = _ParsingOnly(project.facts)  # type: ignore[assignment]
     resolver = Resolver(project)
-    found = check_canonical_homes(resolver, [Canonical(NAME, "pkg.home", ORIGIN)], [])
+    canonical = Canonical(NAME, "pkg.home", ORIGIN)
+    found = check_canonical_homes(resolver, [canonical], [])
     found += find_deprecated_usages(resolver, [Deprecated("pkg.home.Target", "pkg.other.Target", ORIGIN)])
-    return sorted((f.rule, f.path, f.line, f.fingerprint, f.message, f.suggestion, repr(f.details)) for f in found)
+    report = where(resolver, ContractSet(canonical=(canonical,)), NAME)
+    return [
+        *sorted((f.rule, f.path, f.line, f.fingerprint, f.message, f.suggestion, repr(f.details)) for f in found),
+        report,
+    ]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,7 +152,7 @@ def test_findings_from_the_text_are_those_of_the_parse(project: Callable[[Mappin
         parse_module(text, "user.py")
     except SyntaxError:
         return
-    root = project({**PROJECT, "pkg/users/user.py": "", "pkg/users/twin.py": ""})
-    (root / "pkg/users/user.py").write_bytes(text.encode())
-    (root / "pkg/users/twin.py").write_bytes(text.encode())
+    root = project({**PROJECT, "pkg/users/user.py": "", "pkg/users/twin.py": "", "pkg/users/pack/__init__.py": ""})
+    for relative in ("pkg/users/user.py", "pkg/users/twin.py", "pkg/users/pack/__init__.py"):
+        (root / relative).write_bytes(text.encode())
     assert _findings(root, slow=False) == _findings(root, slow=True)

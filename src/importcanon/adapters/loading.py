@@ -443,17 +443,17 @@ class FactStore:
                 self.cache.remember_mentions(digest, {**known, needle: roles_sources})
             roles, sources = roles_sources
             targets = [
-                (line, target)
+                (line, absolute_import_target(module, source.is_package, level, name or None))
                 for level, name, line in sources
-                if (target := absolute_import_target(module, source.is_package, level, name or None))
             ]
+            located = [(line, target) for line, target in targets if line and target]
             found[module] = Mention(
-                imports_from=frozenset(target for _, target in targets),
+                imports_from=frozenset(target for _, target in targets if target),
                 imports=bool(roles & IMPORTS),
                 binds=bool(roles & BINDS),
                 aliases=bool(roles & ALIASES),
                 calls=bool(roles & CALLS),
-                module_level_imports=None if any(line == 0 for _, _, line in sources) else tuple(targets),
+                module_level_imports=tuple(located) if len(located) == len(targets) else None,
             )
         return found
 

@@ -24,8 +24,9 @@ class Mention:
     aliases: bool
     calls: bool
     #: Each plain ``from x import Name`` as (line, absolute x), when the text shows every one of
-    #: them to be a module-level, unconditional statement (in column 0, outside any string);
-    #: None when it cannot: then only a parse tells where and how the name is imported.
+    #: them to be a module-level, unconditional statement (in column 0, outside any string) from
+    #: a module inside the top-level package; None when it cannot: then only a parse tells where
+    #: and how the name is imported.
     module_level_imports: tuple[tuple[int, str], ...] | None = None
 
 

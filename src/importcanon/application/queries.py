@@ -23,6 +23,7 @@ from importcanon.application.analyses.legacy import moved_module
 from importcanon.application.analyses.shims import shim_re_exports
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope, project_cycles
+from importcanon.application.ports import Mention
 from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver
 from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig
@@ -113,8 +114,8 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     bindings = []
     project.facts.parse_ahead(homes)
     for module in parsed_ones + homes:
-        for binding in resolver.namespace(module).get(symbol, []):
-            kind = _binding_kind(resolver, binding, imported_from)
+        for binding in _bindings_of(resolver, module, symbol, mentions[module]):
+            kind = _binding_kind(resolver, binding, imported_from, with_all)
             if kind is None:
                 continue
             outcome = resolver.lookup_binding(binding)
@@ -176,20 +177,33 @@ def _star_bindings(resolver: Resolver, symbol: str, homes: set[str]) -> Iterator
             )
 
 
-def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str]) -> str | None:
+def _bindings_of(resolver: Resolver, module: str, symbol: str, mention: Mention) -> list[NameBinding]:
+    """The module-level bindings of ``symbol`` in ``module``: from the text, without a parse,
+    when they are all plain module-level imports (see ``Mention.module_level_imports``)."""
+    located = mention.module_level_imports
+    if mention.imports or mention.binds or located is None:
+        return resolver.namespace(module).get(symbol, [])
+    return sorted(
+        (NameBinding(module, symbol, line, "import", source, symbol) for line, source in located),
+        key=lambda binding: binding.line,
+    )
+
+
+def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str], with_all: set[str]) -> str | None:
     if binding.is_definition:
         return "definition"
     if binding.form == "alias":
         return "alias"
     if binding.form == "module-import" or binding.source_name != binding.name:
         return "import-alias"
-    parsed = resolver.parsed(binding.module)
     source = resolver.project.modules.get(binding.module)
+    if binding.module in imported_from or (source is not None and source.is_package and binding.module not in with_all):
+        return "re-export"  # imported from for the name, or a package with no __all__: known unparsed
+    parsed = resolver.parsed(binding.module)
     declared = parsed.all_names if parsed is not None else None
     is_reexport = (
-        binding.module in imported_from
         # a package passes its imports on, unless its __all__ declares an interface without the name
-        or (source is not None and source.is_package and (declared is None or binding.name in declared))
+        (source is not None and source.is_package and (declared is None or binding.name in declared))
         or (parsed is not None and (parsed.shim_shaped or binding.name in (declared or ())))
     )
     return "re-export" if is_reexport else None
