@@ -112,7 +112,11 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
         or (module in project.modules and project.modules[module].is_package)
     ]
     bindings = []
-    project.facts.parse_ahead(homes)
+    project.facts.parse_ahead(
+        module
+        for module in homes
+        if not (_only_plain_imports(mentions[module]) and _reexport_by_text(resolver, module, imported_from, with_all))
+    )
     for module in parsed_ones + homes:
         for binding in _bindings_of(resolver, module, symbol, mentions[module]):
             kind = _binding_kind(resolver, binding, imported_from, with_all)
@@ -177,16 +181,25 @@ def _star_bindings(resolver: Resolver, symbol: str, homes: set[str]) -> Iterator
             )
 
 
+def _only_plain_imports(mention: Mention) -> bool:
+    """Whether the text tells every binding of the name: plain module-level imports only."""
+    return not (mention.imports or mention.binds) and mention.module_level_imports is not None
+
+
 def _bindings_of(resolver: Resolver, module: str, symbol: str, mention: Mention) -> list[NameBinding]:
     """The module-level bindings of ``symbol`` in ``module``: from the text, without a parse,
     when they are all plain module-level imports (see ``Mention.module_level_imports``)."""
-    located = mention.module_level_imports
-    if mention.imports or mention.binds or located is None:
+    if not _only_plain_imports(mention):
         return resolver.namespace(module).get(symbol, [])
-    return sorted(
-        (NameBinding(module, symbol, line, "import", source, symbol) for line, source in located),
-        key=lambda binding: binding.line,
-    )
+    located = sorted(mention.module_level_imports or ())
+    return [NameBinding(module, symbol, line, "import", source, symbol) for line, source in located]
+
+
+def _reexport_by_text(resolver: Resolver, module: str, imported_from: set[str], with_all: set[str]) -> bool:
+    """Whether a plain import of the name in ``module`` is a re-export, told without a parse:
+    the module is imported from for the name, or it is a package with no ``__all__``."""
+    source = resolver.project.modules.get(module)
+    return module in imported_from or (source is not None and source.is_package and module not in with_all)
 
 
 def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str], with_all: set[str]) -> str | None:
@@ -196,9 +209,9 @@ def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[s
         return "alias"
     if binding.form == "module-import" or binding.source_name != binding.name:
         return "import-alias"
+    if _reexport_by_text(resolver, binding.module, imported_from, with_all):
+        return "re-export"
     source = resolver.project.modules.get(binding.module)
-    if binding.module in imported_from or (source is not None and source.is_package and binding.module not in with_all):
-        return "re-export"  # imported from for the name, or a package with no __all__: known unparsed
     parsed = resolver.parsed(binding.module)
     declared = parsed.all_names if parsed is not None else None
     is_reexport = (
