@@ -59,7 +59,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 12
+_FORMAT = 13
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -70,6 +70,9 @@ _META = "meta.marshal"
 _RESULTS = "results.marshal"
 _WHOLE = "check.marshal"
 _SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements", "evident")
+#: Sections every run reads (which files changed, their imports, which mention a name); the
+#: others are decoded on first use, so a run whose analyses are remembered never decodes them.
+_EAGER = frozenset({"files", "scans", "textfacts"})
 _OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
 #: Never through a link, never blocking on a FIFO.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -101,6 +104,15 @@ def decode(data: bytes) -> Primitive:
     if hashlib.blake2b(_VERSION + body, digest_size=_CHECKSUM_SIZE).digest() != checksum:
         raise ValueError("checksum mismatch (corrupt, or written by another version)")
     return marshal.loads(body)
+
+
+def encode_shard(sections: tuple[dict[str, Primitive], ...]) -> bytes:
+    """A shard file's bytes: each section marshalled on its own, so that it can be decoded alone."""
+    return encode(tuple(marshal.dumps(entries) for entries in sections))
+
+
+def _is_shard(shard: object) -> bool:
+    return type(shard) is tuple and len(shard) == len(_SHARD_SECTIONS) and all(type(p) is bytes for p in shard)
 
 
 def encode_whole(key: str, value: Primitive) -> bytes:
@@ -233,13 +245,15 @@ class FactCache:
         self.scan_options = ""
         self.scan_modules: frozenset[tuple[str, bool]] = frozenset()
         self.scans: dict[str, tuple[str, Primitive]] = {}
-        self.parsed: dict[str, Primitive] = {}
+        self._parsed: dict[str, Primitive] = {}
         self.textfacts: dict[str, Primitive] = {}
         self.results: dict[str, list[tuple[str, Primitive]]] = {}
-        self.kinds: dict[str, Primitive] = {}
-        self.mentions: dict[str, dict[str, Primitive]] = {}
-        self.statements: dict[str, Primitive] = {}
-        self.evident: dict[str, list[str]] = {}
+        self._kinds: dict[str, Primitive] = {}
+        self._mentions: dict[str, dict[str, Primitive]] = {}
+        self._statements: dict[str, Primitive] = {}
+        self._evident: dict[str, list[str]] = {}
+        #: section -> shard index -> the section's marshalled entries, not decoded yet
+        self._undecoded: dict[str, dict[int, bytes]] = {}
         self.warnings: list[str] = []
         self._whole: bytes | None = None  # the whole check to write, encoded
         self._dirty_shards: set[int] = set()
@@ -306,11 +320,18 @@ class FactCache:
         self.scan_options, self.scan_modules = meta[0], frozenset(meta[1])
         for index in range(_SHARDS):
             shard = self._read(_shard_name(index))
-            if shard is None or not self._valid_shard(shard):
+            if (
+                type(shard) is not tuple
+                or len(shard) != len(_SHARD_SECTIONS)
+                or not all(type(p) is bytes for p in shard)
+            ):
                 self._dirty_shards.add(index)
                 continue
-            for section, entries in zip(_SHARD_SECTIONS, shard):
-                getattr(self, section).update(entries)
+            for section, part in zip(_SHARD_SECTIONS, shard):
+                if section in _EAGER:
+                    self._decode_section(section, index, part)
+                else:
+                    self._undecoded.setdefault(section, {})[index] = part
         results = self._read(_RESULTS)
         if type(results) is dict and all(
             _is_str(name)
@@ -320,17 +341,44 @@ class FactCache:
         ):
             self.results = results
 
-    @staticmethod
-    def _valid_shard(shard: object) -> bool:
-        if type(shard) is not tuple or len(shard) != len(_SHARD_SECTIONS):
-            return False
-        for section, entries in zip(_SHARD_SECTIONS, shard):
-            if type(entries) is not dict:
-                return False
-            valid = _VALIDATORS[section]
-            if not all(_is_str(key) and valid(value) for key, value in entries.items()):
-                return False
-        return True
+    def _decode_section(self, section: str, index: int, part: bytes) -> None:
+        """Merge one shard's entries of ``section``; a part that is not what was written is
+        dropped (and its shard rewritten): those facts are learnt again."""
+        try:
+            entries = marshal.loads(part)
+        except (EOFError, ValueError, TypeError):
+            entries = None
+        valid = _VALIDATORS[section]
+        if type(entries) is dict and all(_is_str(key) and valid(value) for key, value in entries.items()):
+            getattr(self, f"_{section}" if section not in _EAGER else section).update(entries)
+        else:
+            self._dirty_shards.add(index)
+
+    def _section(self, section: str) -> dict[str, Any]:
+        """A section that is decoded on first use."""
+        for index, part in sorted(self._undecoded.pop(section, {}).items()):
+            self._decode_section(section, index, part)
+        return getattr(self, f"_{section}")  # type: ignore[no-any-return]
+
+    @property
+    def parsed(self) -> dict[str, Primitive]:
+        return self._section("parsed")
+
+    @property
+    def kinds(self) -> dict[str, Primitive]:
+        return self._section("kinds")
+
+    @property
+    def mentions(self) -> dict[str, dict[str, Primitive]]:
+        return self._section("mentions")
+
+    @property
+    def statements(self) -> dict[str, Primitive]:
+        return self._section("statements")
+
+    @property
+    def evident(self) -> dict[str, list[str]]:
+        return self._section("evident")
 
     # Lookups and updates -------------------------------------------------------------------
 
@@ -444,15 +492,21 @@ class FactCache:
         self._forget_dead(live_paths, live_modules)
         writes: list[tuple[str, bytes]] = []
         if self._dirty_shards:
-            shards: list[tuple[dict[str, Primitive], ...]] = [
-                tuple({} for _ in _SHARD_SECTIONS) for _ in range(_SHARDS)
-            ]
+            shards: list[list[dict[str, Primitive] | bytes]] = [[{} for _ in _SHARD_SECTIONS] for _ in range(_SHARDS)]
             for position, section in enumerate(_SHARD_SECTIONS):
+                undecoded = self._undecoded.get(section)
+                if undecoded is not None:  # never used in this run: written back as it was read
+                    for index, part in undecoded.items():
+                        shards[index][position] = part
+                    continue
                 for key, value in getattr(self, section).items():
                     index = _shard_of(key)
                     if index in self._dirty_shards:
-                        shards[index][position][key] = value
-            writes += [(_shard_name(index), encode(shards[index])) for index in sorted(self._dirty_shards)]
+                        shards[index][position][key] = value  # type: ignore[index]
+            writes += [
+                (_shard_name(index), encode(tuple(p if type(p) is bytes else marshal.dumps(p) for p in shards[index])))
+                for index in sorted(self._dirty_shards)
+            ]
         if self._dirty_meta:
             writes.append((_META, encode((self.scan_options, sorted(self.scan_modules)))))
         if self._dirty_results:
@@ -483,7 +537,9 @@ class FactCache:
             del self.scans[module]
             self._dirty_shards.add(_shard_of(module))
         digests = {entry[2] for entry in self.files.values()}
-        for section in (self.parsed, self.textfacts, self.kinds, self.mentions, self.statements, self.evident):
+        # A section this run never decoded keeps its dead entries until a run that decodes it.
+        used = [name for name in _SHARD_SECTIONS if name not in ("files", "scans") and name not in self._undecoded]
+        for section in (getattr(self, name) for name in used):
             for digest in [digest for digest in section if digest not in digests]:
                 del section[digest]
                 self._dirty_shards.add(_shard_of(digest))
