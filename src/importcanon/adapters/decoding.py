@@ -24,7 +24,7 @@ def content_digest(data: bytes) -> str:
 def decode_source(data: bytes) -> str:
     """Decode source bytes, raising :class:`UndecodableSource` with the offending line."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = "utf-8" if _plainly_utf8(data) else tokenize.detect_encoding(io.BytesIO(data).readline)[0]
     except SyntaxError as error:
         encoding = "utf-8"  # what detection found invalid in the first two lines: say where
         if error.lineno is not None:
@@ -46,3 +46,14 @@ def decode_source(data: bytes) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise UndecodableSource(line, "the file contains a NUL byte, which Python does not accept in source")
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _plainly_utf8(data: bytes) -> bool:
+    """Whether ``tokenize.detect_encoding`` can only say UTF-8: no byte-order mark and no
+    ``coding`` in the first two lines, the only ones where a PEP 263 declaration counts. Most
+    files are; each is decoded several times in a run, and detection reads lines in Python."""
+    if data.startswith(codecs.BOM_UTF8):
+        return False
+    first = data.find(b"\n")
+    end = len(data) if first < 0 else data.find(b"\n", first + 1)
+    return data.find(b"coding", 0, len(data) if end < 0 else end) < 0
