@@ -4,7 +4,7 @@ A full parse is CPU work in C and Python that one process does one file at a tim
 in advance (the files an analysis is about to parse) can be shared out instead. ``fork`` gives each
 child the whole state of the run for free (the file list, the bytes already read), so a child
 needs no arguments sent and no start-up: it computes its share, sends the results back through a
-pipe (pickled) and ends with ``os._exit``, never running the parent's clean-up or flushing its
+pipe (pickled as it goes) and ends with ``os._exit``, never running the parent's clean-up or flushing its
 output buffers, nor freeing what it parsed (the operating system takes the memory back at once).
 
 Only for pure work: the results must not depend on which process computed them. A child that
@@ -94,9 +94,9 @@ def _start(work: Callable[[Item], Result], items: Sequence[Item], share: list[in
         status = 1
         try:
             os.close(read_end)
-            payload = pickle.dumps(_compute(work, items, share), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
+            results = _compute(work, items, share)
+            with os.fdopen(write_end, "wb") as pipe:  # pickled as it goes: no second copy in memory
+                pickle.dump(results, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)
@@ -112,15 +112,13 @@ def _compute(work: Callable[[Item], Result], items: Sequence[Item], share: list[
 def _collect(pid: int, read_end: int, count: int) -> list[Any]:
     """A child's results, or None for each when it did not end well."""
     with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status == 0:
         try:
-            results = pickle.loads(payload)
+            results = pickle.load(pipe)  # unpickled as it comes: the bytes are never all in memory
         except Exception:  # any damage means: the caller computes it
             results = None
-        if isinstance(results, list) and len(results) == count:
-            return results
+    _, status = os.waitpid(pid, 0)
+    if status == 0 and isinstance(results, list) and len(results) == count:
+        return results
     return [None] * count
 
 
