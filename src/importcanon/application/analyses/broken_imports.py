@@ -53,9 +53,14 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
         return [_finding_from_primitive(item) for item in remembered[1]]
     findings = []
     screen = _Screen(resolver)
-    for module in modules:
-        if not any(screen.may_break(module, statement) for statement in project.facts.text_imports(module)):
-            continue
+    candidates = [
+        module
+        for module in modules
+        if any(screen.may_break(module, statement) for statement in project.facts.text_imports(module))
+    ]
+    # Parsed next, with the modules whose names they doubt: on every core when they are many.
+    project.facts.parse_ahead([*candidates, *sorted(screen.doubted)])
+    for module in candidates:
         parsed = resolver.parsed(module)
         if parsed is None:
             continue  # a syntax-error finding covers it
@@ -87,6 +92,7 @@ class _Screen:
         self.evident_names = resolver.project.facts.evident_names
         self._missing: dict[str, bool] = {}
         self._inside: dict[str, bool] = {}
+        self.doubted: set[str] = set()  # modules the text could not show to bind a name imported from them
 
     def may_break(self, module: str, statement: TextImport) -> bool:
         """False only when the statement surely imports what exists."""
@@ -100,10 +106,13 @@ class _Screen:
         if self._is_missing(source):
             return True
         has_module = self.resolver.has_module
-        return any(
+        if any(
             name != "*" and not has_module(f"{source}.{name}") and name not in self.evident_names(source)
             for name, _ in statement.names
-        )
+        ):
+            self.doubted.add(source)
+            return True
+        return False
 
     def _is_missing(self, module: str) -> bool:
         if module not in self._missing:
