@@ -73,6 +73,14 @@ _NOT_CODE = re.compile(
     re.DOTALL,
 )
 _BRACKET = re.compile(rb"[()\[\]{}]")
+#: Keywords that start a statement (or a conditional expression's part, ``if``/``else``/``not``
+#: at the start of a line inside brackets), never a piece of an import or of assignment targets.
+_STATEMENT_KEYWORD = re.compile(
+    rb"[ \t]*(?:return|del|raise|assert|pass|break|continue|global|nonlocal|while|with|class|def|try"
+    rb"|except|finally|elif|if|else|not)\b"
+)
+_TEST_START = re.compile(rb"[ \t]*(?:if|elif|while)[ \t(]*")
+_ATTRIBUTE_AFTER = re.compile(rb"[ \t]*\.")
 #: After a name: an attribute, subscript or call of it, or another parameter (``, y: int``).
 _NOT_A_TARGET_AFTER = re.compile(rb"[ \t]*(?:[.\[(]|,[ \t]*\*{0,2}\w+[ \t]*:(?!=))")
 #: After the value of an assignment that is a dotted name: more of the name, closing brackets,
@@ -120,7 +128,7 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
         if code is None:
             roles |= _roles(line, before, after)
         elif code[column : column + size] == line[column : column + size]:  # not in a string
-            roles |= _code_roles(code, code[:column], code[column + size :])
+            roles |= _code_roles(code, code[:column], code[column + size :], _continues(data, line_start))
         if roles == EVERY_ROLE:
             break
     return roles, tuple(sorted(sources))
@@ -152,19 +160,35 @@ def _roles(line: bytes, before: bytes, after: bytes) -> int:
     return roles
 
 
-def _code_roles(code: bytes, before: bytes, after: bytes) -> int:
-    """The roles of an occurrence on a line whose strings and comments are blanked out: what
-    :func:`_roles` claims, less what the shape of the code rules out. A name inside the
-    brackets of a call, a subscript or a parameter list, or followed by an attribute, subscript
-    or call, or by another parameter (``x: Name, y: int = 0``), is no assignment target; one not
-    at the end of an assignment's value (dotted names and closing brackets aside) is no alias."""
-    if _is_piece(code) or code.rstrip().endswith(b"\\"):
-        return EVERY_ROLE
+def _code_roles(code: bytes, before: bytes, after: bytes, continued: bool) -> int:
+    """The roles of an occurrence on a line whose strings and comments are blanked out (and
+    ``continued``: the line above ends with a backslash): what :func:`_roles` claims, less what
+    the shape of the code rules out.
+
+    A line opened by a keyword that only starts a statement (``return``, ``if``...) is no piece
+    of a statement begun above, and an ``in`` on it is no ``for`` target's. On a piece of a
+    bracketed expression begun above, or a line that a backslash continues, a name followed by
+    an attribute may only be part of a value (an alias or a call) unless the line above ends
+    with a backslash too (``import a, \\`` then ``Name.sub``).
+
+    A name inside the brackets of a call, a subscript or a parameter list, or followed by an
+    attribute, subscript or call, or by another parameter (``x: Name, y: int = 0``), or opening
+    the test of an ``if``, is no assignment target; one not at the end of an assignment's value
+    (dotted names and closing brackets aside) is no alias."""
+    keyword = _STATEMENT_KEYWORD.match(code)
+    if keyword is None and (_is_piece(code) or code.rstrip().endswith(b"\\")):
+        if continued or not _ATTRIBUTE_AFTER.match(after):
+            return EVERY_ROLE  # a piece of a longer statement: it could be anything
+        return ALIASES | CALLS | (IMPORTS if _IMPORT_WORD.search(code) else 0)
     roles = IMPORTS if _IMPORT_WORD.search(code) else 0
-    may_be_target = not _NOT_A_TARGET_AFTER.match(after) and not _in_display_or_call(before)
+    may_be_target = (
+        not _NOT_A_TARGET_AFTER.match(after)
+        and not _in_display_or_call(before)
+        and not (keyword is not None and _TEST_START.fullmatch(before))
+    )
     if (
         _BINDING_BEFORE.search(before)
-        or _TARGET_AFTER.match(after)
+        or (keyword is None and not _NOT_A_TARGET_AFTER.match(after) and _TARGET_AFTER.match(after))
         or (may_be_target and (_ASSIGNMENT.search(after) or _ANNOTATION_AFTER.match(after)))
     ):
         roles |= BINDS
