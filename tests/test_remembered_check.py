@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from importcanon.adapters import cache as cache_module
 from tests.conftest import SAMPLE, run_cli
@@ -74,3 +76,53 @@ def test_a_remembered_check_of_the_wrong_shape_is_analysed_again(sample, value):
     key = data[start : data.index(b"\n", start)].decode()
     check.write_bytes(cache_module.encode_whole(key, value))
     assert report(sample) == expected
+
+
+def test_a_comment_added_to_a_file_keeps_the_remembered_check(sample):
+    """An edit that changes no fact (a comment at the end) reuses the analyses: the remembered
+    check is not written again, and the report is a cold run's."""
+    report(sample)
+    check = sample / ".importcanon_cache" / "check.marshal"
+    remembered = check.read_bytes()
+    routes = sample / "app" / "api" / "routes.py"
+    routes.write_text(routes.read_text() + "# a comment\n")
+    assert report(sample) == report(sample, "--no-cache")
+    assert check.read_bytes() == remembered
+    routes.write_text(routes.read_text() + "# another\n")  # and again, from the related content
+    assert report(sample) == report(sample, "--no-cache")
+    assert check.read_bytes() == remembered
+
+
+EDITS = [
+    "# a comment\n",
+    "\n",
+    "# SessionManager, importcanon: ignore[legacy-import]\n",
+    "x_new = 1\n",
+    "import app\n",
+    "from app.db import repository  # importcanon: ignore\n",
+    '"""a string"""\n',
+    "def later():\n    import app.services\n",
+]
+
+
+@pytest.fixture(scope="module")
+def warm_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    root = tmp_path_factory.mktemp("edits") / "project"
+    shutil.copytree(SAMPLE, root)
+    report(root)
+    return root, {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), edit=st.sampled_from(EDITS), at_end=st.booleans())
+def test_after_any_edit_a_warm_run_reports_what_a_cold_one_does(warm_sample, data, edit, at_end):
+    """Whether the edit changes a fact or not, the analyses reused or redone give a cold run's report."""
+    root, pristine = warm_sample
+    for relative, content in pristine.items():
+        (root / relative).write_bytes(content)
+    name = data.draw(st.sampled_from(sorted(r for r in pristine if r.endswith(".py") and r.startswith("app"))))
+    lines = pristine[name].decode().splitlines(keepends=True)
+    position = len(lines) if at_end else data.draw(st.integers(min_value=0, max_value=len(lines)))
+    (root / name).write_text("".join([*lines[:position], edit, *lines[position:]]))
+    assert report(root) == report(root, "--no-cache")
+    assert report(root) == report(root, "--no-cache")

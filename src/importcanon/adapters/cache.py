@@ -24,6 +24,8 @@ never change its result nor end it with an error. Sections:
 - ``evident``: digest -> the names the text plainly binds (see
   :func:`importcanon.adapters.import_statements.evident_names`), so that an edit of one file does
   not read every file its imports come from.
+- ``same``: digest -> the digest of an earlier content with the very same facts (an edit of a
+  comment), which whole analyses are remembered under (see ``FactStore.relate_edits``).
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
   results (the cycle analysis) reused while nothing they depend on has changed.
 
@@ -59,7 +61,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 13
+_FORMAT = 14
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -69,10 +71,10 @@ _MAX_CACHE_FILE_BYTES = 1 << 30
 _META = "meta.marshal"
 _RESULTS = "results.marshal"
 _WHOLE = "check.marshal"
-_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements", "evident")
+_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements", "evident", "same")
 #: Sections every run reads (which files changed, their imports, which mention a name); the
 #: others are decoded on first use, so a run whose analyses are remembered never decodes them.
-_EAGER = frozenset({"files", "scans", "textfacts"})
+_EAGER = frozenset({"files", "scans", "textfacts", "same"})
 _OBSOLETE = ("facts.marshal",)  # the single file of earlier versions
 #: Never through a link, never blocking on a FIFO.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -234,6 +236,7 @@ _VALIDATORS: dict[str, Callable[[object], bool]] = {
     "mentions": _valid_mentions,
     "statements": _valid_statements,
     "evident": _valid_evident,
+    "same": _is_str,
 }
 
 
@@ -247,6 +250,7 @@ class FactCache:
         self.scans: dict[str, tuple[str, Primitive]] = {}
         self._parsed: dict[str, Primitive] = {}
         self.textfacts: dict[str, Primitive] = {}
+        self.same: dict[str, str] = {}
         self.results: dict[str, list[tuple[str, Primitive]]] = {}
         self._kinds: dict[str, Primitive] = {}
         self._mentions: dict[str, dict[str, Primitive]] = {}
@@ -436,6 +440,11 @@ class FactCache:
     def remember_statements(self, digest: str, statements: Primitive) -> None:
         self.statements[digest] = statements
         self._dirty_shards.add(_shard_of(digest))
+
+    def remember_same(self, digest: str, like: str) -> None:
+        if self.same.get(digest) != like:
+            self.same[digest] = like
+            self._dirty_shards.add(_shard_of(digest))
 
     def remember_evident(self, digest: str, names: list[str]) -> None:
         self.evident[digest] = names

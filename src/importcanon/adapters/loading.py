@@ -114,6 +114,7 @@ def load_project(
                 imports[source.module] = raw
                 store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
     cache.remember_scan_modules(module_set)
+    store.relate_edits(scanned_problems=problems)
 
     modules = {
         source.module: SourceModule(source.module, source.relpath, source.is_package) for source in listing.files
@@ -179,6 +180,8 @@ class FactStore:
         self._parsed: dict[str, object] = {}
         self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
         self._evident: dict[str, frozenset[str]] = {}
+        self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
+        self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
 
     def skip(self, modules: Iterable[str]) -> None:
@@ -196,6 +199,9 @@ class FactStore:
                     return None
                 # Without a cache nothing outlives the run: the path is key enough, and free.
                 digest = content_digest(data) if self.cache.path is not None else f"run:{source.relpath}"
+                known = self.cache.files.get(source.relpath)
+                if known is not None and known[2] != digest:
+                    self._edited[source.module] = known[2]
                 self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
                 if digest not in self.cache.textfacts:
                     self.cache.remember_textfacts(digest, (_may_be_shim(data), (), ()))
@@ -225,6 +231,67 @@ class FactStore:
             return error.line, error.message
         return None
 
+    def relate_edits(self, scanned_problems: Mapping[str, object]) -> None:
+        """Edits that change no fact (a comment, a blank line at the end): the new content is
+        given the identity of the old in ``content_key``, so whole analyses remembered under the
+        old content are reused. Every fact remembered of the old content is learnt of the new
+        one and must be equal: the import scan, the text facts, and whichever of the import
+        statements, bound names, mentions, parse and import kinds a run asked of it. What a
+        run can ask of a file is those facts and nothing else, so a run given either content
+        asks the same and is answered the same. Only a few edits are compared per run."""
+        if not self._edited or len(self._edited) > _RELATED_EDITS:
+            return
+        for module, before in self._edited.items():
+            source = self._files[module]
+            digest = self.digest(source)
+            if digest is None or module in scanned_problems or before not in self.cache.textfacts:
+                continue
+            scanned = self.cache.scans.get(module)
+            if scanned is None or scanned[0] != digest or self._scanned_before.get(module) != scanned[1]:
+                continue
+            if self._same_facts(source, before, digest):
+                self.cache.remember_same(digest, self.cache.same.get(before, before))
+
+    def _same_facts(self, source: SourceFile, before: str, digest: str) -> bool:
+        cache, module = self.cache, source.module
+        data = self._read(source)
+        may_be_shim, searched, hits = cache.textfacts[before]
+        if data is None or _may_be_shim(data) != may_be_shim:
+            return False
+        found = tuple(sorted(needle for needle in searched if next(word_starts(data, needle), None) is not None))
+        if found != tuple(hits):
+            return False
+        cache.remember_textfacts(digest, (may_be_shim, searched, hits))
+        if before in cache.statements:
+            self.text_imports(module)  # learnt of the new content, and remembered
+            if cache.statements.get(digest) != cache.statements[before]:
+                return False
+        if before in cache.evident:
+            self.evident_names(module)
+            if cache.evident.get(digest) != cache.evident[before]:
+                return False
+        mentioned = cache.mentions.get(before, {})
+        if any(scan_mentions(data, needle) != known for needle, known in mentioned.items()):
+            return False
+        if mentioned:
+            cache.remember_mentions(digest, dict(mentioned))
+        parse = cache.parsed.get(before)
+        if parse is not None:
+            with_calls = parse[0] != "failed" and parse[3] is not None
+            self.parsed(module, with_calls=with_calls)
+            if cache.parsed.get(digest) != parse:
+                return False
+        kinds = cache.kinds.get(before)
+        if kinds is not None:
+            text = self._text(module)
+            derived = [found for found in [import_kinds(text) if text is not None else None] if found is not None]
+            if parse is not None and (parsed := self.parsed(module)) is not None:
+                derived.append(parsed.kinds_by_line())
+            if all([(n, kind.value) for n, kind in sorted(each.items())] != kinds for each in derived):
+                return False
+            cache.remember_kinds(digest, kinds)
+        return True
+
     def decoded_texts(self) -> Mapping[str, str]:
         """The decoded text of every readable module, decoded when asked for and not kept."""
         return _DecodedTexts(self)
@@ -232,6 +299,9 @@ class FactStore:
     def remember_scan(self, source: SourceFile, result: Primitive) -> None:
         digest = self.digest(source)
         if digest is not None:
+            before = self.cache.scans.get(source.module)
+            if before is not None and before[0] == self._edited.get(source.module):
+                self._scanned_before[source.module] = before[1]
             self.cache.remember_scan(source.module, digest, result)
 
     def parsed(self, module: str, *, with_calls: bool = False) -> ParsedModule | None:
@@ -470,7 +540,7 @@ class FactStore:
         for module in modules:
             source = self._files.get(module)
             digest = self.digest(source) if source is not None else None
-            hasher.update(f"\n{module}:{digest}".encode())
+            hasher.update(f"\n{module}:{self.cache.same.get(digest, digest) if digest else digest}".encode())
         return hasher.hexdigest()
 
     def recall(self, name: str, key: str) -> Primitive | None:
@@ -492,6 +562,8 @@ class FactStore:
 
 
 _UNKNOWN = object()
+#: Edits compared fact by fact in one run (see ``FactStore.relate_edits``); beyond, a checkout.
+_RELATED_EDITS = 8
 
 #: A batch of files this big (about 0.08 s of parsing) pays for forking processes to share it.
 PARALLEL_PARSE_BYTES = 1 << 19
