@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from importcanon.application.digraphs import (
     Digraph,
+    add_edge_keeping_order,
     has_path,
     has_path_within,
     is_acyclic,
@@ -78,3 +79,17 @@ def test_a_topological_order_bounds_the_search_without_changing_its_answer(pair,
         assert order is not None
     assert all(order[u] < order[v] for u, v in ours.edges)
     assert has_path_within(ours, source, target, order) == nx.has_path(theirs, source, target)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(NODES), st.sampled_from(NODES)), unique=True, max_size=60))
+def test_an_order_kept_while_edges_are_added_stays_topological(edges):
+    graph = Digraph(NODES)
+    order = topological_positions(graph)
+    assert order is not None
+    for u, v in edges:
+        if u == v or has_path(graph, v, u):
+            continue  # it would close a cycle
+        add_edge_keeping_order(graph, u, v, order)
+        assert sorted(order.values()) == list(range(len(NODES)))
+        assert all(order[a] < order[b] for a, b in graph.edges)

@@ -12,6 +12,7 @@ import grimp
 
 from importcanon.application.digraphs import (
     Digraph,
+    add_edge_keeping_order,
     has_path,
     has_path_within,
     is_acyclic,
@@ -191,10 +192,11 @@ def _minimal(graph: Digraph, removed: set[Edge], preference: Callable[[Edge], tu
             continue
         closes = has_path(kept, v, u) if order is None else _closes(kept, u, v, order)
         if not closes:
-            kept.add_edge(u, v)
+            if order is None:
+                kept.add_edge(u, v)
+            else:
+                add_edge_keeping_order(kept, u, v, order)
             result.discard((u, v))
-            if order is not None and order[v] < order[u]:
-                order = topological_positions(kept)
     return result
 
 

@@ -9,7 +9,7 @@ added, as networkx does, so that a search that stops at the first of several equ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 Edge = tuple[str, str]
 
@@ -151,6 +151,32 @@ def has_path_within(graph: Digraph, source: str, target: str, order: dict[str, i
                 seen.add(successor)
                 stack.append(successor)
     return False
+
+
+def add_edge_keeping_order(graph: Digraph, u: str, v: str, order: dict[str, int]) -> None:
+    """Add ``u -> v`` to the acyclic ``graph``, which must stay acyclic (no path from v to u),
+    and update its topological ``order`` in place (Pearce and Kelly): only the nodes placed
+    between v and u that v reaches or that reach u move, into the places they held."""
+    graph.add_edge(u, v)
+    low, high = order[v], order[u]
+    if low > high:
+        return  # already in order
+    ahead = _reached(graph.succ, v, lambda node: order[node] <= high)
+    behind = _reached(graph.pred, u, lambda node: order[node] >= low)
+    moved = sorted(behind, key=order.__getitem__) + sorted(ahead, key=order.__getitem__)
+    for node, place in zip(moved, sorted(order[node] for node in moved)):
+        order[node] = place
+
+
+def _reached(adjacency: dict[str, dict[str, None]], start: str, within: Callable[[str], bool]) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for neighbour in adjacency[stack.pop()]:
+            if neighbour not in seen and within(neighbour):
+                seen.add(neighbour)
+                stack.append(neighbour)
+    return seen
 
 
 def is_acyclic(graph: Digraph) -> bool:
