@@ -42,7 +42,7 @@ _WORD_CHAR = re.compile(rb"\w")
 _IMPORT_WORD = re.compile(rb"\bimport\b")
 #: Only names, dots and commas, perhaps an opening bracket first and a closing one last: a piece
 #: of a bracketed list (import names, assignment targets) that says nothing by itself.
-_BARE_NAMES = re.compile(rb"[ \t]*[(\[]?[\w \t,.*]*[)\]]?[ \t,\\]*")
+_BARE_NAMES = re.compile(rb"[ \t]*+[(\[]?[\w \t,.*]*+[)\]]?[ \t,\\]*+")  # possessive: no backtracking
 _ASSIGNMENT = re.compile(rb"(?<!=)=(?!=)")  # also <=, >=, != and keyword arguments: one-sided
 #: Just before the name: ``def``/``class``; ``global`` (a module-level name once the function
 #: has run); ``as`` then only names and brackets (``as (a, Name)``); a ``for`` not yet followed
@@ -124,14 +124,42 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
             if source is not None:
                 sources.append(source)
                 continue
-        code = strings.code(line_start, line_start + len(line))
+        claimed = _roles(line, before, after)
+        if not claimed & ~roles:
+            continue  # nothing new, even read loosely
+        # Read again with the line's strings and comments blanked: that may rule roles out.
+        code = _code_of(line, line_start, data, strings)
         if code is None:
-            roles |= _roles(line, before, after)
+            roles |= claimed
         elif code[column : column + size] == line[column : column + size]:  # not in a string
             roles |= _code_roles(code, code[:column], code[column + size :], _continues(data, line_start))
         if roles == EVERY_ROLE:
             break
     return roles, tuple(sorted(sources))
+
+
+def _code_of(line: bytes, line_start: int, data: bytes, strings: _Strings) -> bytes | None:
+    """The line with its strings and comments blanked; None for a line with an f-string (its
+    braces hold code) or that cannot be read.
+
+    Read from the line alone when it has no triple quote and does not follow a backslash: a
+    string that began above (if any) then takes the whole line, and what is read from a line
+    inside a string plays no role, whatever it says. Else read from the start of the file."""
+    if b"\r" in line:  # a line break to Python: read from the start of the file
+        return strings.code(line_start, line_start + len(line))
+    if _QUOTE.search(line) is None:
+        comment = line.find(b"#")
+        return line if comment < 0 else line[:comment] + b" " * (len(line) - comment)
+    if _continues(data, line_start) or b'"""' in line or b"'''" in line:
+        return strings.code(line_start, line_start + len(line))
+    blanked = bytearray(line)
+    for found in _NOT_CODE.finditer(line):
+        start, end = found.span()
+        if start and line[start - 1] in _PREFIX_LETTERS and _F_PREFIX.search(line, max(0, start - 3), start):
+            return None
+        filler = b" " if line[start : start + 1] == b"#" else b"0"
+        blanked[start:end] = (filler + b" " * (end - start))[: end - start]
+    return bytes(blanked)
 
 
 def _is_piece(line: bytes) -> bool:
@@ -259,8 +287,6 @@ def _module_level_line(data: bytes, statement: int, names_end: int, strings: _St
     end = _STATEMENT_END.match(data, names_end)
     if end is None or _QUOTE.search(data, statement, end.end()):
         return 0
-    if data.count(b"\r", 0, end.end()) != data.count(b"\r\n", 0, end.end()):
-        return 0
     if _CODING.search(data, 0, _first_lines_end(data)) and not data[: end.end()].isascii():
         return 0
     if strings.inside(statement):
@@ -296,22 +322,30 @@ class _Strings:
         self.ends: list[int] = []
         self.searched = 0  # every literal or comment starting before this is known
         self.formatted: set[int] = set()  # where f-strings start
-        # A lone carriage return ends a line for Python, not for this reading: nothing is known.
-        self.unsure_from = len(data) + 1 if data.count(b"\r") == data.count(b"\r\n") else 0
+        self._found = _NOT_CODE.finditer(data)
+        self.unsure_from = -1  # not known yet (see _read_to)
 
     def _read_to(self, position: int) -> None:
+        if self.unsure_from < 0:
+            # A lone carriage return ends a line for Python, not for this reading: nothing is known.
+            lone_return = self.data.count(b"\r") != self.data.count(b"\r\n")
+            self.unsure_from = 0 if lone_return else len(self.data) + 1
         while self.searched <= position and self.searched < self.unsure_from:
-            found = _NOT_CODE.search(self.data, self.searched)
+            found = next(self._found, None)
             if found is None:
                 self.searched = len(self.data) + 1
                 return
-            self.starts.append(found.start())
-            self.ends.append(found.end())
-            self.searched = found.end()
-            if _F_PREFIX.search(self.data, max(0, found.start() - 3), found.start()):
-                self.formatted.add(found.start())  # code in its braces: no line with it is blanked
+            start, self.searched = found.span()
+            self.starts.append(start)
+            self.ends.append(self.searched)
+            if (
+                start
+                and self.data[start - 1] in _PREFIX_LETTERS
+                and _F_PREFIX.search(self.data, max(0, start - 3), start)
+            ):
+                self.formatted.add(start)  # code in its braces: no line with it is blanked
                 if not _balanced(found.group()):
-                    self.unsure_from = found.start()
+                    self.unsure_from = start
 
     def inside(self, position: int) -> bool:
         """Whether ``position`` lies inside a string literal or a comment (or it cannot be told)."""
@@ -341,6 +375,7 @@ class _Strings:
         return bytes(line)
 
 
+_PREFIX_LETTERS = frozenset(b"rRbBfFtT")
 #: The prefix of an f-string (or a t-string) just before its quote.
 _F_PREFIX = re.compile(rb"(?<![\w])[rRbB]?[fFtT][rR]?$")
 
