@@ -3,6 +3,7 @@ on plain evidence, and reads every import statement that starts a line."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from hypothesis import given, settings
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 from importcanon.adapters.import_statements import (
     _DEFINED_HERE,
+    _FROM,
+    _IMPORT,
     _MODULE_BLOCK,
     _assigned,
     _block_names,
@@ -135,3 +138,46 @@ def test_block_names_are_found_as_one_line_at_a_time_finds_them(lines):
     assert set(_block_names(text)) == _block_names_one_line_at_a_time(text)
     plain = text.replace("\r", "").replace("\f", "").replace("\x0b", "").replace("\u2028", "\n")
     assert set(_block_names(plain)) == _block_names_one_line_at_a_time(plain)
+
+
+#: The statement patterns as first written (no possessive quantifiers, names one character at a
+#: time): the oracle of the faster ones.
+_FROM_AS_WRITTEN = re.compile(
+    r"[ \t]*from(?=[ \t.\\(])[ \t\\\n]*(\.*)[ \t\\\n]*([\w.]*)[ \t\\\n]+import[ \t\\]*"
+    r"(?:\(([^)]*)\)|((?:[^\n\\;#]|\\\n)*))"
+)
+_IMPORT_AS_WRITTEN = re.compile(r"[ \t]*import[ \t\\]+((?:[^\n\\;#]|\\\n)*)")
+
+_FRAGMENTS = st.sampled_from(
+    [
+        " ",
+        "\t",
+        "\\",
+        "\n",
+        "\\\n",
+        ".",
+        "..",
+        "from",
+        "import",
+        "pkg",
+        "a.b",
+        "x",
+        ",",
+        " as ",
+        "(",
+        ")",
+        "#",
+        ";",
+        "*",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=14))
+def test_statement_patterns_match_as_first_written(fragments):
+    text = "".join(fragments)
+    for fast, written in ((_FROM, _FROM_AS_WRITTEN), (_IMPORT, _IMPORT_AS_WRITTEN)):
+        for start in range(len(text) + 1):
+            found, expected = fast.match(text, start), written.match(text, start)
+            assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
