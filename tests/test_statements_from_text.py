@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.loading import ScanOptions, load_project
-from importcanon.adapters.mentions import BINDS, IMPORTS, scan_mentions
+from importcanon.adapters.mentions import BINDS, IMPORTS, scan_mentions, top_level_facts
 from importcanon.adapters.parsing import parse_module
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
@@ -67,6 +67,18 @@ PIECES = [
     "value = Target()",
     "print(Target)",
     "x = [\n    1,\n]",
+    "__all__ = ['Target']",
+    "__all__ = ('Other',)",
+    "__all__ = [\n    'Other',  # a comment\n    'Tar' 'get',\n]",
+    "__all__ = ['Target'] + extra",
+    "__all__: list = ['Target']",
+    "__all__ += ['Target']",
+    "__all__ = [Target]",
+    "setup(\n__all__=['Target']\n)",
+    "x = '''\n__all__ = ['Other']\n'''",
+    "def function():\n    pass",
+    "class Klass:\n    pass",
+    "s = '''\ndef function():\n'''",
 ]
 
 
@@ -79,7 +91,10 @@ def _text(pieces: list[str], crlf: bool) -> str:
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=5), st.booleans())
 def test_a_located_plain_import_is_the_module_level_statement_the_parser_finds(pieces, crlf):
     text = _text(pieces, crlf)
-    parsed = parse_module(text, "module.py")
+    try:
+        parsed = parse_module(text, "module.py")
+    except SyntaxError:
+        return
     roles, located = scan_mentions(text.encode(), NAME)
     statements = {statement.line: statement for statement in parsed.imports}
     for level, module, line in located:
@@ -102,6 +117,21 @@ def test_a_located_plain_import_is_the_module_level_statement_the_parser_finds(p
     assert not any(binding.name == NAME for binding in parsed.bindings), text
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=5), st.booleans())
+def test_all_and_top_level_definitions_read_from_the_text_are_the_parser_s(pieces, crlf):
+    text = _text(pieces, crlf)
+    try:
+        parsed = parse_module(text, "module.py")
+    except SyntaxError:
+        return
+    facts = top_level_facts(text.encode())
+    if facts is not None:
+        declared, defines = facts
+        assert declared == parsed.all_names, text
+        assert not (defines and parsed.shim_shaped), text
+
+
 class _ParsingOnly:
     """The project's facts with every module-level import left to the parser: the slow path."""
 
@@ -114,6 +144,9 @@ class _ParsingOnly:
     def mentions(self, needle: str) -> Mapping[str, Mention]:
         found = self._facts.mentions(needle)
         return {module: replace(mention, module_level_imports=None) for module, mention in found.items()}
+
+    def top_level(self, module: str) -> None:
+        return None
 
 
 ORIGIN = Origin("contracts/c.toml", 1)

@@ -16,7 +16,7 @@ from importcanon.adapters.decoding import UndecodableSource, content_digest, dec
 from importcanon.adapters.forking import map_forked, usable_processes
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
-from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions, word_starts
+from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions, top_level_facts, word_starts
 from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
@@ -180,6 +180,7 @@ class FactStore:
         self._parsed: dict[str, object] = {}
         self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
         self._evident: dict[str, frozenset[str]] = {}
+        self._top_level: dict[str, tuple[tuple[str, ...] | None, bool] | None] = {}
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -495,6 +496,13 @@ class FactStore:
         if source is None or self.load_text(source) is not None:
             return None
         return self.texts.get(module)
+
+    def top_level(self, module: str) -> tuple[tuple[str, ...] | None, bool] | None:
+        if module not in self._top_level:
+            source = self._files.get(module)
+            data = self._read(source) if source is not None else None
+            self._top_level[module] = top_level_facts(data) if data is not None else None
+        return self._top_level[module]
 
     def mentions(self, needle: str) -> dict[str, Mention]:
         found: dict[str, Mention] = {}

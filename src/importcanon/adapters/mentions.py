@@ -26,6 +26,7 @@ tests/test_mentions.py hold the scan to that against ``ast``.
 
 from __future__ import annotations
 
+import ast
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -355,6 +356,43 @@ class _Strings:
         index = bisect_right(self.starts, position) - 1
         return index >= 0 and position < self.ends[index]
 
+    def depth(self, position: int) -> int | None:
+        """How many brackets are open at ``position`` (outside any string or comment), counted
+        from the start of the file; None when that cannot be told."""
+        self._read_to(position)
+        if position >= self.unsure_from:
+            return None
+        depth, gap_start = 0, 0
+        for start, end in zip(self.starts, self.ends):
+            if start >= position:
+                break
+            depth += _bracket_balance(self.data, gap_start, start)
+            gap_start = end
+        return depth + _bracket_balance(self.data, gap_start, position)
+
+    def closing(self, opening: int) -> int | None:
+        """Just past the bracket that closes the one at ``opening`` (outside strings and
+        comments); None when there is none or that cannot be told."""
+        depth = 0
+        position = opening
+        while position < len(self.data):
+            self._read_to(position)
+            if position >= self.unsure_from:
+                return None
+            index = bisect_right(self.starts, position) - 1
+            if index >= 0 and position < self.ends[index]:
+                position = self.ends[index]
+                continue
+            char = self.data[position : position + 1]
+            if char in (b"(", b"[", b"{"):
+                depth += 1
+            elif char in (b")", b"]", b"}"):
+                depth -= 1
+                if depth == 0:
+                    return position + 1
+            position += 1
+        return None
+
     def code(self, start: int, end: int) -> bytes | None:
         """``data[start:end]`` (within one line) with its strings and comments blanked out (a
         string becomes ``0`` and spaces, a comment spaces); None when that cannot be told or the
@@ -376,6 +414,13 @@ class _Strings:
 
 
 _PREFIX_LETTERS = frozenset(b"rRbBfFtT")
+
+
+def _bracket_balance(data: bytes, start: int, end: int) -> int:
+    opened = data.count(b"(", start, end) + data.count(b"[", start, end) + data.count(b"{", start, end)
+    return opened - data.count(b")", start, end) - data.count(b"]", start, end) - data.count(b"}", start, end)
+
+
 #: The prefix of an f-string (or a t-string) just before its quote.
 _F_PREFIX = re.compile(rb"(?<![\w])[rRbB]?[fFtT][rR]?$")
 
@@ -384,3 +429,49 @@ def _balanced(literal: bytes) -> bool:
     """Whether an f-string's braces pair up, ``{{`` and ``}}`` aside."""
     plain = literal.replace(b"{{", b"").replace(b"}}", b"")
     return plain.count(b"{") == plain.count(b"}")
+
+
+#: A definition in column 0: ``def`` and ``class`` only start statements, never sit in brackets.
+_DEFINITION = re.compile(rb"^(?:async[ \t]+def|def|class)[ \t]", re.MULTILINE)
+_ALL_ASSIGNED = re.compile(rb"__all__[ \t]*=[ \t]*(?=[\[(])")
+_ALL_END = re.compile(rb"[ \t]*(?:[#;][^\n]*)?\r?(?:\n|$)")
+
+
+def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
+    """(``__all__`` as a parse reads it, whether a def or class certainly sits at the top level)
+    when the text tells ``__all__`` exactly; None when only a parse can.
+
+    ``__all__`` is told when no code names it (None), or when the only code that does is one
+    ``__all__ = [...]`` (or a tuple) in column 0, outside every bracket, alone on its lines:
+    its value is then read as the parser reads it (strings only, or unknown)."""
+    strings = _Strings(data)
+    named = list(word_starts(data, "__all__"))
+    in_code = [start for start in named if not strings.inside(start)]
+    if named and named[-1] >= strings.unsure_from:
+        return None  # whether some of them are code cannot be told
+    defines = any(
+        not strings.inside(match.start()) and not _continues(data, match.start())
+        for match in _DEFINITION.finditer(data)
+    )
+    if not in_code:
+        return None, defines
+    if len(in_code) > 1 or _CODING.search(data, 0, _first_lines_end(data)):
+        return None
+    start = in_code[0]
+    if (start and data[start - 1 : start] != b"\n") or _continues(data, start) or strings.depth(start) != 0:
+        return None
+    assigned = _ALL_ASSIGNED.match(data, start)
+    if assigned is None:
+        return None
+    end = strings.closing(assigned.end())
+    if end is None or _ALL_END.match(data, end) is None:
+        return None
+    try:
+        value = ast.parse(data[assigned.end() : end].decode(), mode="eval").body
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        return None
+    if isinstance(value, (ast.List, ast.Tuple)) and all(
+        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in value.elts
+    ):
+        return tuple(item.value for item in value.elts), defines  # type: ignore[attr-defined]
+    return None, defines

@@ -82,6 +82,12 @@ class FactSource(Protocol):
         the text: a name here is bound; a name not here needs a parse to tell."""
         ...
 
+    def top_level(self, module: str) -> tuple[tuple[str, ...] | None, bool] | None:
+        """(the module's ``__all__`` as its parse would read it, whether a def or class certainly
+        sits at its top level, so that it is no shim), when its text tells ``__all__`` exactly;
+        None when only a parse can."""
+        ...
+
     def mentions(self, needle: str) -> Mapping[str, Mention]:
         """For each module whose source contains ``needle`` as a whole word, the roles it may
         play there: what decides which of those modules an analysis has to parse."""

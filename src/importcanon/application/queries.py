@@ -115,7 +115,8 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     project.facts.parse_ahead(
         module
         for module in homes
-        if not (_only_plain_imports(mentions[module]) and _reexport_by_text(resolver, module, imported_from, with_all))
+        if not _only_plain_imports(mentions[module])
+        or _reexport_by_text(resolver, module, symbol, imported_from, with_all) is None
     )
     for module in parsed_ones + homes:
         for binding in _bindings_of(resolver, module, symbol, mentions[module]):
@@ -195,11 +196,22 @@ def _bindings_of(resolver: Resolver, module: str, symbol: str, mention: Mention)
     return [NameBinding(module, symbol, line, "import", source, symbol) for line, source in located]
 
 
-def _reexport_by_text(resolver: Resolver, module: str, imported_from: set[str], with_all: set[str]) -> bool:
-    """Whether a plain import of the name in ``module`` is a re-export, told without a parse:
-    the module is imported from for the name, or it is a package with no ``__all__``."""
+def _reexport_by_text(
+    resolver: Resolver, module: str, name: str, imported_from: set[str], with_all: set[str]
+) -> bool | None:
+    """Whether a plain import of ``name`` in ``module`` is a re-export, told without a parse (see
+    :func:`_binding_kind`); None when only a parse can tell."""
     source = resolver.project.modules.get(module)
-    return module in imported_from or (source is not None and source.is_package and module not in with_all)
+    is_package = source is not None and source.is_package
+    if module in imported_from or (is_package and module not in with_all):
+        return True
+    facts = resolver.project.facts.top_level(module)
+    if facts is None:
+        return None
+    declared, defines = facts
+    if (is_package and declared is None) or name in (declared or ()):
+        return True
+    return False if defines else None  # a def or class at the top: no shim
 
 
 def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str], with_all: set[str]) -> str | None:
@@ -209,8 +221,9 @@ def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[s
         return "alias"
     if binding.form == "module-import" or binding.source_name != binding.name:
         return "import-alias"
-    if _reexport_by_text(resolver, binding.module, imported_from, with_all):
-        return "re-export"
+    told = _reexport_by_text(resolver, binding.module, binding.name, imported_from, with_all)
+    if told is not None:
+        return "re-export" if told else None
     source = resolver.project.modules.get(binding.module)
     parsed = resolver.parsed(binding.module)
     declared = parsed.all_names if parsed is not None else None
