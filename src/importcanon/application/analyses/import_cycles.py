@@ -17,7 +17,7 @@ from typing import Any
 
 from importcanon.application.cycles import CycleScope, project_cyclic_imports
 from importcanon.application.project import Project
-from importcanon.domain.cycles import CycleComponent, CyclicImport, cycle_imports_digest, hops, imports_changed
+from importcanon.domain.cycles import CycleComponent, CyclicImport, Edge, cycle_imports_digest, hops, imports_changed
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding, Status
 from importcanon.domain.modules import within_any
@@ -32,7 +32,8 @@ def find_import_cycles(project: Project, scope: CycleScope | None) -> tuple[list
         return [], {}
     components, cyclic = project_cyclic_imports(project, scope)
     by_label = {component.modules[0]: component for component in components}
-    findings = [_finding(project, scope, by_label[item.component], item) for item in cyclic]
+    breakers = {component.modules[0]: frozenset(component.break_set) for component in components}
+    findings = [_finding(project, scope, by_label[item.component], breakers[item.component], item) for item in cyclic]
     return findings, cycle_metrics(components)
 
 
@@ -65,7 +66,9 @@ def cycle_metrics(components: list[CycleComponent]) -> dict[str, Any]:
     }
 
 
-def _finding(project: Project, scope: CycleScope, component: CycleComponent, item: CyclicImport) -> Finding:
+def _finding(
+    project: Project, scope: CycleScope, component: CycleComponent, breakers: frozenset[Edge], item: CyclicImport
+) -> Finding:
     importer, imported = item.importer, item.imported
     sites = [
         site
@@ -83,12 +86,11 @@ def _finding(project: Project, scope: CycleScope, component: CycleComponent, ite
         )
     if size == 2:  # two modules import each other: either import alone is the whole fix, no choice to make
         advice += ". Removing this import alone makes these 2 modules acyclic"
-    elif (importer, imported) in component.break_set and len(component.break_set) == 1:
+    elif (importer, imported) in breakers and len(breakers) == 1:
         advice += f". Removing this import alone makes this {size}-module component acyclic"
-    elif (importer, imported) in component.break_set:
+    elif (importer, imported) in breakers:
         advice += (
-            f". This import is one of the {len(component.break_set)} whose removal makes this "
-            f"{size}-module component acyclic"
+            f". This import is one of the {len(breakers)} whose removal makes this {size}-module component acyclic"
         )
     elif size > 1:
         advice += (
