@@ -83,7 +83,15 @@ _STATEMENT_KEYWORD = re.compile(
 _TEST_START = re.compile(rb"[ \t]*(?:if|elif|while)[ \t(]*")
 _ATTRIBUTE_AFTER = re.compile(rb"[ \t]*\.")
 #: After a name: an attribute, subscript or call of it, or another parameter (``, y: int``).
-_NOT_A_TARGET_AFTER = re.compile(rb"[ \t]*(?:[.\[(]|,[ \t]*\*{0,2}\w+[ \t]*:(?!=))")
+_NOT_A_TARGET_AFTER = re.compile(rb"[ \t]*(?:[.\[(]|,[ \t]*(?:[*/][ \t]*,[ \t]*)?\*{0,2}\w+[ \t]*:(?!=))")
+#: Before a name: a parameter or variable and its colon (``x: Name``), first on the line or
+#: after a comma: the name starts an annotation (on a line no keyword opens).
+_ANNOTATED_BEFORE = re.compile(rb"(?:^|,)[ \t]*\*{0,2}\w+[ \t]*:[ \t]*$")
+_ANY_KEYWORD = re.compile(
+    rb"[ \t]*(?:for|with|if|elif|while|else|try|except|finally|class|def|async|match|case|lambda|return|del"
+    rb"|raise|assert|global|nonlocal|import|from|yield|await|not|type)\b"
+)
+_DEF_START = re.compile(rb"[ \t]*(?:async[ \t]+)?def\b")
 #: After the value of an assignment that is a dotted name: more of the name, closing brackets,
 #: then the end of the statement.
 _VALUE_END = re.compile(rb"(?:[ \t]*\.[ \t]*\w+)*[ \t)]*(?:;.*)?$")
@@ -129,7 +137,10 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
         if not claimed & ~roles:
             continue  # nothing new, even read loosely
         # Read again with the line's strings and comments blanked: that may rule roles out.
-        code = _code_of(line, line_start, data, strings)
+        if claimed & IMPORTS or b">>>" in line:  # rare, and often a doctest in a docstring: read exactly
+            code = strings.code(line_start, line_start + len(line))
+        else:
+            code = _code_of(line, line_start, data, strings)
         if code is None:
             roles |= claimed
         elif code[column : column + size] == line[column : column + size]:  # not in a string
@@ -168,7 +179,9 @@ def _is_piece(line: bytes) -> bool:
     up to its end, its comment, its first ``;`` or its first closing bracket."""
     code = line.split(b"#")[0]
     head = _HEAD.match(code).end()  # type: ignore[union-attr]
-    return _BARE_NAMES.fullmatch(code) is not None or _BARE_NAMES.fullmatch(code, 0, head) is not None
+    if _BARE_NAMES.fullmatch(code) is not None:
+        return True
+    return _WORD_CHAR.search(code, 0, head) is not None and _BARE_NAMES.fullmatch(code, 0, head) is not None
 
 
 def _roles(line: bytes, before: bytes, after: bytes) -> int:
@@ -200,9 +213,10 @@ def _code_roles(code: bytes, before: bytes, after: bytes, continued: bool) -> in
     an attribute may only be part of a value (an alias or a call) unless the line above ends
     with a backslash too (``import a, \\`` then ``Name.sub``).
 
-    A name inside the brackets of a call, a subscript or a parameter list, or followed by an
-    attribute, subscript or call, or by another parameter (``x: Name, y: int = 0``), or opening
-    the test of an ``if``, is no assignment target; one not at the end of an assignment's value
+    A name inside the brackets of a call, a subscript or a parameter list, or on a ``def`` line
+    past its name, or followed by an attribute, subscript or call, or by another parameter (``x:
+    Name, y: int = 0``), or after one's colon (``x: Name = None``), or opening the test of an
+    ``if``, is no assignment target; one not at the end of an assignment's value
     (dotted names and closing brackets aside) is no alias."""
     keyword = _STATEMENT_KEYWORD.match(code)
     if keyword is None and (_is_piece(code) or code.rstrip().endswith(b"\\")):
@@ -210,14 +224,19 @@ def _code_roles(code: bytes, before: bytes, after: bytes, continued: bool) -> in
             return EVERY_ROLE  # a piece of a longer statement: it could be anything
         return ALIASES | CALLS | (IMPORTS if _IMPORT_WORD.search(code) else 0)
     roles = IMPORTS if _IMPORT_WORD.search(code) else 0
+    in_signature = _DEF_START.match(code) is not None and b"(" in before
     may_be_target = (
-        not _NOT_A_TARGET_AFTER.match(after)
+        not in_signature
+        and not _NOT_A_TARGET_AFTER.match(after)
         and not _in_display_or_call(before)
         and not (keyword is not None and _TEST_START.fullmatch(before))
+        and not (_ANNOTATED_BEFORE.search(before) and _ANY_KEYWORD.match(code) is None)
     )
     if (
         _BINDING_BEFORE.search(before)
-        or (keyword is None and not _NOT_A_TARGET_AFTER.match(after) and _TARGET_AFTER.match(after))
+        or (
+            keyword is None and not in_signature and not _NOT_A_TARGET_AFTER.match(after) and _TARGET_AFTER.match(after)
+        )
         or (may_be_target and (_ASSIGNMENT.search(after) or _ANNOTATION_AFTER.match(after)))
     ):
         roles |= BINDS
