@@ -92,7 +92,7 @@ class Project:
     @cached_property
     def import_edges(self) -> list[tuple[str, str]]:
         """Every (importer, imported) pair the scan found, sorted (external packages included)."""
-        return sorted({(importer, imported) for importer, imported, _ in self._edge_records()})
+        return sorted(self._sites_by_edge)  # its keys: the analyses that want edges want their sites too
 
     @cached_property
     def _sites_by_edge(self) -> dict[tuple[str, str], list[tuple[int, str, ImportKind | None]]]:
