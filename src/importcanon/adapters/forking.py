@@ -19,8 +19,8 @@ import pickle
 import signal
 import sys
 import warnings
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -68,13 +68,44 @@ def map_forked(
             children.pop(0)
     finally:
         for pid, read_end, _ in children:  # interrupted: no child outlives the run
-            with suppress(OSError):
-                os.close(read_end)
-            with suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with suppress(OSError):
-                os.waitpid(pid, 0)
+            _end(pid, read_end)
     return results
+
+
+@contextmanager
+def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result | None]]:
+    """``work()`` in a forked child while this process goes on with the block.
+
+    The function given waits for the child's result: None when it did not end well or could
+    not be started (the caller then computes it itself). A child whose result the block never
+    asked for is ended with the block.
+    """
+    child = _start(lambda _: work(), [None], [0])
+
+    def result() -> Result | None:
+        nonlocal child
+        if child is None:
+            return None
+        pid, read_end = child
+        child = None
+        results: list[Result | None] = _collect(pid, read_end, 1)
+        return results[0]
+
+    try:
+        yield result
+    finally:
+        if child is not None:
+            _end(*child)
+
+
+def _end(pid: int, read_end: int) -> None:
+    """A child whose results are no longer wanted: killed, and waited for."""
+    with suppress(OSError):
+        os.close(read_end)
+    with suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def _start(work: Callable[[Item], Result], items: Sequence[Item], share: list[int]) -> tuple[int, int] | None:

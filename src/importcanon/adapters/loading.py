@@ -6,11 +6,14 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib.machinery import all_suffixes
 from pathlib import Path
+from typing import TypeVar
 
+from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.forking import map_forked, usable_processes
@@ -40,6 +43,8 @@ from importcanon.domain.facts import (
     TextImport,
 )
 from importcanon.domain.modules import absolute_import_target
+
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -394,6 +399,11 @@ class FactStore:
                 return None
         parsed = parse_plainly(text, source.relpath, with_calls=with_calls)
         return _parsed_to_primitive(parsed) if parsed is not None else None
+
+    def alongside(
+        self, work: Callable[[], Result], *, fork: bool = True
+    ) -> AbstractContextManager[Callable[[], Result]]:
+        return alongside(self, work, fork=fork)
 
     def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
         known = self._kinds.get(module)

@@ -126,29 +126,47 @@ def _analyse(
     scope: CycleScope | None,
     progress: Callable[[str], None],
 ) -> Analysis:
-    """Every analysis but the symbol metrics, from the facts: what a remembered check reuses whole."""
+    """Every analysis but the symbol metrics, from the facts: what a remembered check reuses whole.
+
+    The import cycles read the graph alone, so they are computed on a second core beside the
+    others (never the import-linter contracts: grimp's parallel queries would wait forever in a
+    forked copy of the run, which has none of grimp's threads); they come last either way."""
     project = resolver.project
-    findings = find_syntax_errors(project)
-    stale = find_stale_contracts(resolver, contracts)
-    findings.extend(stale)
-    # Taken before selection: an ignored stale-contract finding still leaves its rules unchecked.
-    unseen_rules = frozenset(rule for finding in stale for rule in finding.details["recorded_under"])
-    outcome = check_import_linter_contracts(project, import_linter)
-    findings.extend(outcome.findings)
-    # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
-    progress(_LATER_STEPS[0])
-    deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
-    findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
-    findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
-    findings.extend(find_shims(resolver, contracts.canonical_homes))
-    progress(_LATER_STEPS[1])
-    findings.extend(find_broken_imports(resolver, contracts))
-    progress(_LATER_STEPS[2])
-    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
-    # The digest a baseline records, to attribute new cycles and chains to the import that made them.
-    cycle_imports = imports_digest(project) if scope or (import_linter and import_linter.contracts) else None
+    digest = bool(scope or (import_linter and import_linter.contracts))
+    worth_a_process = (scope is not None or digest) and len(project.modules) >= OVERLAPPED_MODULES
+    with project.facts.alongside(lambda: _cycles(project, scope, digest), fork=worth_a_process) as cycles:
+        findings = find_syntax_errors(project)
+        stale = find_stale_contracts(resolver, contracts)
+        findings.extend(stale)
+        # Taken before selection: an ignored stale-contract finding still leaves its rules unchecked.
+        unseen_rules = frozenset(rule for finding in stale for rule in finding.details["recorded_under"])
+        outcome = check_import_linter_contracts(project, import_linter)
+        findings.extend(outcome.findings)
+        # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
+        progress(_LATER_STEPS[0])
+        deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
+        findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
+        findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
+        findings.extend(find_shims(resolver, contracts.canonical_homes))
+        progress(_LATER_STEPS[1])
+        findings.extend(find_broken_imports(resolver, contracts))
+        progress(_LATER_STEPS[2])
+        cycle_findings, cycle_metrics, cycle_imports = cycles()
     findings.extend(cycle_findings)
     return Analysis(findings, list(outcome.warnings), unseen_rules, cycle_metrics, cycle_imports)
+
+
+#: Below this many modules the import cycles take less time than a second process costs.
+OVERLAPPED_MODULES = 300
+
+
+def _cycles(
+    project: Project, scope: CycleScope | None, digest: bool
+) -> tuple[list[Finding], dict[str, Any], dict[str, str] | None]:
+    """The ``[cycles]`` contract's findings and metrics, and the digest a baseline records to
+    attribute new cycles and chains to the import that made them (when ``digest``)."""
+    cycle_findings, cycle_metrics = find_import_cycles(project, scope)
+    return cycle_findings, cycle_metrics, imports_digest(project) if digest else None
 
 
 def _still_present(fixed: list[BaselineEntry], suppressed: Sequence[Finding]) -> list[BaselineEntry]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from importcanon.domain.facts import ImportKind, ParsedModule, TextImport
 
@@ -30,6 +31,9 @@ class Mention:
     module_level_imports: tuple[tuple[int, str], ...] | None = None
 
 
+Result = TypeVar("Result")
+
+
 class FactSource(Protocol):
     """Facts beyond the import graph, computed on demand and cached by content.
 
@@ -45,6 +49,15 @@ class FactSource(Protocol):
     def parse_ahead(self, modules: Iterable[str], *, with_calls: bool = False) -> None:
         """A hint: ``parsed`` is about to be asked for each of these modules. A big batch is
         parsed at once, on every core; the answers of ``parsed`` stay the same either way."""
+        ...
+
+    def alongside(
+        self, work: Callable[[], Result], *, fork: bool = True
+    ) -> AbstractContextManager[Callable[[], Result]]:
+        """``work()`` (pure: it reads the graph and these facts, nothing a later step changes) in
+        another process while the block goes on, when ``fork`` and a second core allow; the
+        function given returns its result. The facts the work learned (parses, import kinds,
+        memorised results, parse failures) are this source's afterwards, as if it ran here."""
         ...
 
     def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:

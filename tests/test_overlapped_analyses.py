@@ -1,0 +1,170 @@
+"""The import cycles, computed in a forked copy of the run beside the other analyses, report and
+leave behind exactly what computing them in the run itself does.
+
+``check`` hands the cycle analysis to ``FactSource.alongside`` (adapters/alongside.py) when the
+project is big enough and a second core is there; the child's cache writes and parse failures
+come back with its findings. Compared here: a whole check on two cores and on one, through the
+real CLI, and the facts a run keeps after work done alongside.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import write_project
+
+from importcanon.adapters.forking import forked
+from importcanon.adapters.loading import FactStore, ScanOptions, load_project
+from importcanon.application.check import OVERLAPPED_MODULES
+
+# grimp scans it; CPython refuses it on every version and libcst too: only a parse meets it.
+TOO_DEEP = "x = " + "(" * 201 + "1" + ")" * 201 + "\n"
+
+
+def tangled_project(root: Path, importlinter: str = "") -> Path:
+    """Enough modules to be worth a second process: rings of cycles, one of whose imports only a
+    parse can place (it does not start its line) in a file only a parse finds broken, a layers
+    contract broken, and the [cycles] contract over it all."""
+    rings = OVERLAPPED_MODULES // 5 + 1
+    files = {"app/__init__.py": "", "app/low/__init__.py": "", "app/high/__init__.py": "app_name = 'high'\n"}
+    for ring in range(rings):
+        for position in range(5):
+            following = f"app.low.m{ring}_{(position + 1) % 5}"
+            deferred = position == 3
+            files[f"app/low/m{ring}_{position}.py"] = (
+                f"def f():\n    import {following}\n" if deferred else f"import {following}\n"
+            )
+    files["app/low/m0_0.py"] = "import sys\nif sys: import app.low.m0_1\n" + TOO_DEEP + "\n\ndef f():\n    return 0\n"
+    files["app/low/m1_0.py"] = "import app.high\nimport app.low.m1_1\n"  # breaks the layers contract
+    files["app/high/__init__.py"] = "import app.low.m1_0\n"  # and puts app.high on a cycle
+    files["contracts/importcanon.toml"] = '[settings]\nroot_packages = ["app"]\n\n[cycles]\n'
+    files[".importlinter"] = importlinter or (
+        "[importlinter]\nroot_package = app\n\n"
+        "[importlinter:contract:layers]\nname = Layers\ntype = layers\nlayers =\n    app.high\n    app.low\n"
+    )
+    return write_project(root, files)
+
+
+def check(root: Path, *options: str, one_core: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "importcanon", "check", str(root), "--no-baseline", *options]
+    core = next(iter(os.sched_getaffinity(0)))
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {core})) if one_core else None,
+    )
+
+
+def untimed(report: str) -> str:
+    """A report without the time the run took."""
+    return re.sub(r" in [0-9.]+ s\)", ")", report)
+
+
+two_cores = pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2, reason="one core"
+)
+
+
+@two_cores
+@pytest.mark.parametrize("report", ["json", "text"])
+def test_a_check_on_two_cores_reports_what_a_check_on_one_core_reports(tmp_path, report):
+    root = tangled_project(tmp_path / "project")
+
+    shared = check(root, "--no-cache", "--format", report)
+    alone = check(root, "--no-cache", "--format", report, one_core=True)
+
+    assert (shared.returncode, shared.stderr) == (alone.returncode, alone.stderr)
+    assert untimed(shared.stdout) == untimed(alone.stdout)
+    assert shared.returncode == 1
+    assert "import-cycle" in shared.stdout and "contract 'Layers'" in shared.stdout
+    assert "app/low/m0_0.py:3: grimp scanned this file's imports, but neither Python" in shared.stdout
+
+
+@two_cores
+def test_a_remembered_check_after_two_cores_reports_what_a_cold_one_does(tmp_path):
+    root = tangled_project(tmp_path / "project")
+    cold = check(root, "--no-cache", "--format", "json", one_core=True)
+
+    first = check(root, "--format", "json")
+    (root / "app" / "low" / "m5_1.py").write_text("# a comment keeps every import\nimport app.low.m5_2\n")
+    edited = check(root, "--format", "json")
+
+    assert first.stdout == cold.stdout
+    assert edited.stdout == check(root, "--no-cache", "--format", "json", one_core=True).stdout
+
+
+@two_cores
+def test_a_configuration_error_stops_a_check_the_same_way_on_any_number_of_cores(tmp_path):
+    importlinter = "[importlinter]\nroot_package = app\nexclude_type_checking_imports = True\n"
+    root = tangled_project(tmp_path / "project", importlinter)
+    (root / "contracts" / "importcanon.toml").write_text("[cycles]\nexclude_type_checking = false\n")
+
+    shared, alone = check(root, "--no-cache"), check(root, "--no-cache", one_core=True)
+
+    assert (shared.returncode, shared.stdout, shared.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert shared.returncode == 2 and "Traceback" not in shared.stderr, shared.stderr
+
+
+def _store(root: Path) -> tuple[FactStore, list[str]]:
+    project, store = load_project(root, ["app"], [], ScanOptions(), None)
+    return store, sorted(project.modules)
+
+
+def learn(store: FactStore) -> int:
+    """What a cycle analysis asks of the facts: import kinds, a parse, a result to remember."""
+    store.import_kinds("app.low.m0_0", 2)  # the text cannot place it: a parse, which fails
+    store.import_kinds("app.low.m2_3", 2)
+    store.parsed("app.low.m3_1")
+    store.memorize("cycles", "a key", [["app.low.m0_0"]])
+    return os.getpid()
+
+
+@two_cores
+def test_what_work_alongside_learned_is_the_runs_afterwards(tmp_path):
+    root = tangled_project(tmp_path / "project")
+    store, _ = _store(root)
+    reference, _ = _store(root)
+    learn(reference)
+
+    with store.alongside(lambda: learn(store)) as result:
+        assert store.parse_failures() == {}
+        pid = result()
+
+    assert pid != os.getpid()
+    assert store.parse_failures() == reference.parse_failures() != {}
+    assert store.recall("cycles", "a key") == [["app.low.m0_0"]]
+    for module in ("app.low.m0_0", "app.low.m2_3", "app.low.m3_1"):
+        digest = store.digest(store._files[module])
+        assert digest is not None
+        assert store.cache.parsed.get(digest) == reference.cache.parsed.get(digest)
+        assert store.cache.kinds.get(digest) == reference.cache.kinds.get(digest)
+    assert store.cache.parsed.get(store.digest(store._files["app.low.m3_1"]) or "") is not None
+
+
+def test_work_alongside_that_fails_in_the_child_is_done_in_the_run(tmp_path):
+    store, modules = _store(tangled_project(tmp_path / "project"))
+    parent = os.getpid()
+
+    with store.alongside(lambda: len(modules) if os.getpid() == parent else 1 // 0) as result:
+        assert result() == len(modules)
+    with store.alongside(lambda: os.getpid(), fork=False) as result:
+        assert result() == parent
+
+
+def test_a_child_whose_result_is_not_asked_for_ends_with_the_block(tmp_path):
+    started = time.monotonic()
+    pid_file = tmp_path / "pid"
+    with forked(lambda: (pid_file.write_text(str(os.getpid())), time.sleep(30))):
+        while not pid_file.exists() or not pid_file.read_text():
+            time.sleep(0.01)
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # killed and waited for: no zombie left
+        os.waitpid(int(pid_file.read_text()), os.WNOHANG)
