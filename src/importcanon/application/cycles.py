@@ -86,8 +86,8 @@ def project_cycles(
         remembered = _recall_by_imports(project, "cycles", scope, extra)
     if remembered is not None:
         return [_component_from_primitive(item) for item in remembered]
-    members = set(scope)
-    graph = Digraph(scope, [(u, v) for u, v in project.import_edges if u in members and v in members])
+    in_scope = set(scope)
+    graph = Digraph(scope, [(u, v) for u, v in project.import_edges if u in in_scope and v in in_scope])
     cache: dict[Edge, EdgeFacts] = {}
 
     def facts(u: str, v: str) -> EdgeFacts:
@@ -96,6 +96,9 @@ def project_cycles(
         return cache[(u, v)]
 
     tangled = cyclic_components(graph)
+    members = sorted({m for nodes in tangled for m in nodes})
+    # Every cycle lies inside one of these components: the rest of the scope is searched no more.
+    graph = graph.induced(members)
     if exclude_type_checking:
         # Only edges inside a component can be on a cycle: only their files are ever parsed.
         inside = [edge for nodes in tangled for edge in graph.induced(nodes).edges]
@@ -103,7 +106,7 @@ def project_cycles(
     components = analyse_cycles(graph, facts, import_time_only=import_time_only)
     result = [_component_to_primitive(c) for c in components]
     project.facts.memorize("cycles", key, result)
-    _memorize_by_imports(project, "cycles", scope, extra, sorted({m for nodes in tangled for m in nodes}), result)
+    _memorize_by_imports(project, "cycles", scope, extra, members, result)
     return components
 
 
