@@ -480,7 +480,8 @@ class FactStore:
             return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in cached]
         text = self._text(module)
         found = text_imports(text) if text is not None else []
-        if digest is not None and text is not None:
+        # Without a cache nothing is kept: a run lists a module's statements once.
+        if digest is not None and text is not None and self.cache.path is not None:
             self.cache.remember_statements(
                 digest, [(i.line, i.level, i.module, [list(pair) for pair in i.names]) for i in found]
             )
@@ -497,7 +498,7 @@ class FactStore:
             else:
                 text = self._text(module)
                 self._evident[module] = evident_names(text) if text is not None else frozenset()
-                if digest is not None and text is not None:
+                if digest is not None and text is not None and self.cache.path is not None:
                     self.cache.remember_evident(digest, sorted(self._evident[module]))
         return self._evident[module]
 
