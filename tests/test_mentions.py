@@ -156,6 +156,9 @@ STATEMENTS = [
     "class C:\n    x: Target = 1",
     "def f(): global Target; Target = 1",
     "def f(x=Target): pass",
+    "'''\n>>> from pkg.other import Target\n>>> Target = 1\n'''",
+    "x = '''\n>>> ''' ; Target = 1",
+    "x = '''\n>>> '''; from pkg.other import Target",
     "text = f\"{Target()}\"",
     "text = f\"({pkg.Target(1)}\"; Other = 2",
     "text = f'a(' f\"{Target}\"; Target = 1",
@@ -173,7 +176,7 @@ def _source(statements: list[str], indent_some: list[bool]) -> str:
     return "\n".join(parts) + "\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.lists(st.sampled_from(STATEMENTS), min_size=1, max_size=6).flatmap(
         lambda chosen: st.tuples(st.just(chosen), st.lists(st.booleans(), min_size=len(chosen), max_size=len(chosen)))

@@ -87,7 +87,7 @@ def _text(pieces: list[str], crlf: bool) -> str:
     return text.replace("\n", "\r\n") if crlf else text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=5), st.booleans())
 def test_a_located_plain_import_is_the_module_level_statement_the_parser_finds(pieces, crlf):
     text = _text(pieces, crlf)
@@ -117,7 +117,7 @@ def test_a_located_plain_import_is_the_module_level_statement_the_parser_finds(p
     assert not any(binding.name == NAME for binding in parsed.bindings), text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=5), st.booleans())
 def test_all_and_top_level_definitions_read_from_the_text_are_the_parser_s(pieces, crlf):
     text = _text(pieces, crlf)

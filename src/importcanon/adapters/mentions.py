@@ -81,6 +81,8 @@ _STATEMENT_KEYWORD = re.compile(
     rb"|except|finally|elif|if|else|not)\b"
 )
 _TEST_START = re.compile(rb"[ \t]*(?:if|elif|while)[ \t(]*")
+#: A doctest prompt opening a line: ``>>>`` cannot start a line of code, nor continue one.
+_PROMPT = re.compile(rb"[ \t]*>>>")
 _ATTRIBUTE_AFTER = re.compile(rb"[ \t]*\.")
 #: After a name: an attribute, subscript or call of it, or another parameter (``, y: int``).
 _NOT_A_TARGET_AFTER = re.compile(rb"[ \t]*(?:[.\[(]|,[ \t]*(?:[*/][ \t]*,[ \t]*)?\*{0,2}\w+[ \t]*:(?!=))")
@@ -126,6 +128,8 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
         line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
+        if _PROMPT.match(line) and _QUOTE.search(line) is None:
+            continue  # a doctest line: never code, and no quote on it ends a string around it
         column = start - line_start
         before, after = line[:column], line[column + size :]
         if _IMPORT_WORD.search(line) or _is_piece(line):
@@ -137,7 +141,7 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
         if not claimed & ~roles:
             continue  # nothing new, even read loosely
         # Read again with the line's strings and comments blanked: that may rule roles out.
-        if claimed & IMPORTS or b">>>" in line:  # rare, and often a doctest in a docstring: read exactly
+        if claimed & IMPORTS:  # rare, and perhaps a line in a docstring: read exactly
             code = strings.code(line_start, line_start + len(line))
         else:
             code = _code_of(line, line_start, data, strings)
