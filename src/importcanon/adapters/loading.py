@@ -282,21 +282,39 @@ class FactStore:
         if mentioned:
             cache.remember_mentions(digest, dict(mentioned))
         parse = cache.parsed.get(before)
+        parsed = None
         if parse is not None:
-            with_calls = parse[0] != "failed" and parse[3] is not None
-            self.parsed(module, with_calls=with_calls)
-            if cache.parsed.get(digest) != parse:
+            # Compared only where the parse succeeds plainly, out of the run's way (no failure is
+            # recorded, nothing is kept for the module): anything else is no proof.
+            parsed = self._parse_aside(source, with_calls=parse[0] != "failed" and parse[3] is not None)
+            if parsed is None or _parsed_to_primitive(parsed) != parse:
                 return False
+            cache.remember_parsed(digest, parse)
         kinds = cache.kinds.get(before)
         if kinds is not None:
             text = self._text(module)
             derived = [found for found in [import_kinds(text) if text is not None else None] if found is not None]
-            if parse is not None and (parsed := self.parsed(module)) is not None:
+            if parsed is not None:
                 derived.append(parsed.kinds_by_line())
             if all([(n, kind.value) for n, kind in sorted(each.items())] != kinds for each in derived):
                 return False
             cache.remember_kinds(digest, kinds)
         return True
+
+    def _parse_aside(self, source: SourceFile, *, with_calls: bool) -> ParsedModule | None:
+        """A parse that ``parsed`` would also get at any depth (see ``parse_ahead``), or None."""
+        text = self._text(source.module)
+        limit = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
+        except RecursionError:
+            return None
+        try:
+            return parse_module(text, source.relpath, with_calls=with_calls) if text is not None else None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        finally:
+            sys.setrecursionlimit(limit)
 
     def decoded_texts(self) -> Mapping[str, str]:
         """The decoded text of every readable module, decoded when asked for and not kept."""
