@@ -19,7 +19,16 @@ from importcanon.adapters.decoding import UndecodableSource, content_digest, dec
 from importcanon.adapters.forking import map_forked, usable_processes
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
-from importcanon.adapters.mentions import ALIASES, BINDS, CALLS, IMPORTS, scan_mentions, top_level_facts, word_starts
+from importcanon.adapters.mentions import (
+    ALIASES,
+    BINDS,
+    CALLS,
+    IMPORTS,
+    holds_code,
+    scan_mentions,
+    top_level_facts,
+    word_starts,
+)
 from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
@@ -652,7 +661,8 @@ def _may_be_shim(data: bytes) -> bool:
     """False only when the file certainly has top-level code beyond imports and re-bindings.
 
     A column-0 ``def``/``class``/loop proves it, unless the line sits inside a triple-quoted
-    string, which an odd number of triple quotes before it betrays; such files are parsed.
+    string, which an odd number of triple quotes before it betrays; so do the statements
+    :func:`~importcanon.adapters.mentions.holds_code` reads. Other files are parsed.
     """
     if not data.strip():
         return False
@@ -661,7 +671,7 @@ def _may_be_shim(data: bytes) -> bool:
         quotes = data.count(b'"""', 0, match.start()) + data.count(b"'''", 0, match.start())
         if quotes % 2 == 0:
             return False
-    return True
+    return not holds_code(data[1:])
 
 
 def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:

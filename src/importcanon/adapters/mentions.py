@@ -27,6 +27,7 @@ tests/test_mentions.py hold the scan to that against ``ast``.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -498,3 +499,39 @@ def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
     ):
         return tuple(item.value for item in value.elts), defines  # type: ignore[attr-defined]
     return None, defines
+
+
+#: Words that open a statement a shim may hold (``try:``, ``del x``, ``if TYPE_CHECKING:``), and
+#: ``__all__``, whose assignment a shim may hold too: never read as the name of a statement below.
+_NOT_A_NAME = "|".join([*keyword.kwlist, *keyword.softkwlist, "__all__"]).encode()
+#: In column 0, a statement that no shim holds: ``Name: T`` (an annotated assignment),
+#: ``Name = "literal"`` / a number / a list / a dict / a call (``Name = f(...)``), or a call as a
+#: statement other than a warning's (``setup(...)``). A shim's top level holds only imports,
+#: ``__all__``, re-bindings to dotted names or None, warnings and ``del``.
+_NOT_SHIM_STATEMENT = re.compile(
+    rb"^(?!(?:" + _NOT_A_NAME + rb")\b)[A-Za-z_]\w*[ \t]*"
+    rb"(?::(?!=)|=[ \t]*(?:[\"'\d\[{\-]|[rRbBfFuU]{1,2}[\"']|[A-Za-z_][\w.]*[ \t]*\())"
+    rb"|^(?!(?:" + _NOT_A_NAME + rb"|warn|warnings)\b)[A-Za-z_][\w.]*[ \t]*\(",
+    re.MULTILINE,
+)
+
+
+def holds_code(data: bytes) -> bool:
+    """Whether the text certainly holds top-level code no shim has, or nothing a shim passes on:
+    so that the thousands of modules of constants and one-line docstrings are never parsed to
+    learn they are no shims.
+
+    True when the file has no ``import`` at all (a module that imports nothing re-exports no
+    project name), or when a statement of :data:`_NOT_SHIM_STATEMENT` starts a line outside
+    every string, comment and bracket, the line above not continued by a backslash (in a file
+    that parses, such a line starts a top-level statement).
+    """
+    if b"import" not in data:
+        return True
+    strings: _Strings | None = None
+    for match in _NOT_SHIM_STATEMENT.finditer(data):
+        strings = strings or _Strings(data)
+        start = match.start()
+        if not strings.inside(start) and not _continues(data, start) and strings.depth(start) == 0:
+            return True
+    return False
