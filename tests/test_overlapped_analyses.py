@@ -21,17 +21,18 @@ from conftest import write_project
 
 from importcanon.adapters.forking import forked
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
-from importcanon.application.check import OVERLAPPED_MODULES
+from importcanon.application.check import OVERLAPPED_IMPORTS
 
 # grimp scans it; CPython refuses it on every version and libcst too: only a parse meets it.
 TOO_DEEP = "x = " + "(" * 201 + "1" + ")" * 201 + "\n"
 
 
 def tangled_project(root: Path, importlinter: str = "") -> Path:
-    """Enough modules to be worth a second process: rings of cycles, one of whose imports only a
-    parse can place (it does not start its line) in a file only a parse finds broken, a layers
-    contract broken, and the [cycles] contract over it all."""
-    rings = OVERLAPPED_MODULES // 5 + 1
+    """Enough imports to be worth a second process (most of them the same deferred import again):
+    rings of cycles, one of whose imports only a parse can place (it does not start its line) in
+    a file only a parse finds broken, a layers contract broken, and the [cycles] contract over it."""
+    rings = 60
+    again = OVERLAPPED_IMPORTS // (rings * 5) + 1
     files = {"app/__init__.py": "", "app/low/__init__.py": "", "app/high/__init__.py": "app_name = 'high'\n"}
     for ring in range(rings):
         for position in range(5):
@@ -39,7 +40,7 @@ def tangled_project(root: Path, importlinter: str = "") -> Path:
             deferred = position == 3
             files[f"app/low/m{ring}_{position}.py"] = (
                 f"def f():\n    import {following}\n" if deferred else f"import {following}\n"
-            )
+            ) + f"\n\ndef g():\n    import {following}\n" * again
     files["app/low/m0_0.py"] = "import sys\nif sys: import app.low.m0_1\n" + TOO_DEEP + "\n\ndef f():\n    return 0\n"
     files["app/low/m1_0.py"] = "import app.high\nimport app.low.m1_1\n"  # breaks the layers contract
     files["app/high/__init__.py"] = "import app.low.m1_0\n"  # and puts app.high on a cycle
