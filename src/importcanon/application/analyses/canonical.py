@@ -108,10 +108,13 @@ class _StartUp:
 
     def __init__(self, project: Project) -> None:
         self.project = project
+        self._upstream: dict[str, set[str]] = {}
         self._reached: dict[str, set[str]] = {}
 
     def imports(self, home: str, module: str) -> bool:
-        if not self.project.graph.chain_exists(importer=home, imported=module):
+        if home not in self._upstream:  # one search per home, not one per importing module
+            self._upstream[home] = self.project.graph.find_upstream_modules(home)
+        if module not in self._upstream[home]:
             return False  # the cheap answer, from grimp, for most pairs
         if home not in self._reached:
             reached, frontier = {home}, [home]
