@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import write_project
 
+from importcanon.adapters import forking
 from importcanon.adapters.forking import forked
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.application.check import OVERLAPPED_IMPORTS
@@ -166,6 +167,22 @@ def test_a_child_whose_result_is_not_asked_for_ends_with_the_block(tmp_path):
     with forked(lambda: (pid_file.write_text(str(os.getpid())), time.sleep(30))):
         while not pid_file.exists() or not pid_file.read_text():
             time.sleep(0.01)
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # killed and waited for: no zombie left
+        os.waitpid(int(pid_file.read_text()), os.WNOHANG)
+
+
+def test_a_child_that_never_answers_is_ended_and_its_work_done_in_the_run(tmp_path, monkeypatch):
+    """A child stuck for good (say, waiting on a thread pool fork did not copy) costs the run its
+    patience, not the run itself: the block gets None, to compute the result itself."""
+    monkeypatch.setattr(forking, "PATIENCE_SECONDS", 0.5)
+    pid_file = tmp_path / "pid"
+    parent = os.getpid()
+    started = time.monotonic()
+    with forked(
+        lambda: (pid_file.write_text(str(os.getpid())), time.sleep(30)) if os.getpid() != parent else 1
+    ) as result:
+        assert result() is None
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):  # killed and waited for: no zombie left
         os.waitpid(int(pid_file.read_text()), os.WNOHANG)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import warnings
@@ -28,6 +29,11 @@ Result = TypeVar("Result")
 
 #: More processes than this would hold more memory (each child its own parse trees) for little.
 MOST_PROCESSES = 4
+#: How long a child forked by :func:`forked` is waited for once its result is asked, beyond all
+#: the time it had while this process did its own work: a child still silent then is taken to be
+#: stuck (a library's worker threads, which ``fork`` does not copy, waited for forever) and is
+#: ended; its work is then done here, with the same result.
+PATIENCE_SECONDS = 60.0
 #: The head start the children get on this process (see ``_shares``), as a part of a share.
 _PARENT_HANDICAP = 0.1
 
@@ -88,6 +94,9 @@ def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result | None]]:
             return None
         pid, read_end = child
         child = None
+        if not _answers(read_end, PATIENCE_SECONDS):
+            _end(pid, read_end)
+            return None
         results: list[Result | None] = _collect(pid, read_end, 1)
         return results[0]
 
@@ -96,6 +105,15 @@ def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result | None]]:
     finally:
         if child is not None:
             _end(*child)
+
+
+def _answers(read_end: int, seconds: float) -> bool:
+    """Whether the child's pipe has something to read (its results, or its end) within ``seconds``."""
+    try:
+        ready, _, _ = select.select([read_end], [], [], seconds)
+    except (OSError, ValueError):
+        return True  # cannot tell: read as before
+    return bool(ready)
 
 
 def _end(pid: int, read_end: int) -> None:
