@@ -126,3 +126,26 @@ def test_after_any_edit_a_warm_run_reports_what_a_cold_one_does(warm_sample, dat
     (root / name).write_text("".join([*lines[:position], edit, *lines[position:]]))
     assert report(root) == report(root, "--no-cache")
     assert report(root) == report(root, "--no-cache")
+
+
+@pytest.mark.parametrize(("before", "after"), [('["Name"]', '["Nome"]'), ('["Nome"]', '["Name"]')])
+def test_an_edit_of_all_that_keeps_every_other_fact_is_not_answered_from_the_remembered_check(project, before, after):
+    """``where`` reads ``__all__`` from the text of a plain importer: an edit of that list alone
+    (same lines, same imports, same mentions) changes what the module re-exports."""
+    root = project(
+        {
+            "contracts/importcanon.toml": '[settings]\nroot_packages = ["pkg"]\n\n'
+            '[[canonical]]\nsymbol = "Name"\nmodule = "pkg.home"\n',
+            "pkg/__init__.py": "",
+            "pkg/home.py": "class Name:\n    pass\n",
+            "pkg/m.py": f"from pkg.home import Name\n__all__ = {before}\nfor i in []:\n    pass\n",
+        }
+    )
+    assert report(root, "--no-baseline") == report(root, "--no-cache", "--no-baseline")
+    module = root / "pkg" / "m.py"
+    module.write_text(module.read_text().replace(before, after))
+    warm = report(root, "--no-baseline")
+    assert warm == report(root, "--no-cache", "--no-baseline")
+    assert warm["metrics"]["fragmentation"]["symbols"]["Name"]["binding_modules"] == (
+        ["pkg.home", "pkg.m"] if after == '["Name"]' else ["pkg.home"]
+    )

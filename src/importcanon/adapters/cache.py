@@ -24,6 +24,9 @@ never change its result nor end it with an error. Sections:
 - ``evident``: digest -> the names the text plainly binds (see
   :func:`importcanon.adapters.import_statements.evident_names`), so that an edit of one file does
   not read every file its imports come from.
+- ``toplevel``: digest -> what the text tells of ``__all__`` and of a certain top-level def or
+  class (see :func:`importcanon.adapters.mentions.top_level_facts`), None when it cannot tell, so
+  that an edit is known to keep them.
 - ``same``: digest -> the digest of an earlier content with the very same facts (an edit of a
   comment), which whole analyses are remembered under (see ``FactStore.relate_edits``).
 - ``results``: analysis name -> [(content key, result), ...], the few most recent: whole-analysis
@@ -61,7 +64,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 15
+_FORMAT = 16
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -71,7 +74,18 @@ _MAX_CACHE_FILE_BYTES = 1 << 30
 _META = "meta.marshal"
 _RESULTS = "results.marshal"
 _WHOLE = "check.marshal"
-_SHARD_SECTIONS = ("files", "scans", "parsed", "textfacts", "kinds", "mentions", "statements", "evident", "same")
+_SHARD_SECTIONS = (
+    "files",
+    "scans",
+    "parsed",
+    "textfacts",
+    "kinds",
+    "mentions",
+    "statements",
+    "evident",
+    "toplevel",
+    "same",
+)
 #: Sections every run reads (which files changed, their imports, which mention a name); the
 #: others are decoded on first use, so a run whose analyses are remembered never decodes them.
 _EAGER = frozenset({"files", "scans", "textfacts", "same"})
@@ -218,6 +232,16 @@ def _valid_evident(entry: object) -> bool:
     return type(entry) is list and all(map(_is_str, entry))
 
 
+def _valid_toplevel(entry: object) -> bool:
+    """None, or (``__all__`` as a list of strings or None, whether a def or class is at the top)."""
+    return entry is None or (
+        type(entry) is tuple
+        and len(entry) == 2
+        and (entry[0] is None or (type(entry[0]) is tuple and all(map(_is_str, entry[0]))))
+        and type(entry[1]) is bool
+    )
+
+
 def _valid_parsed(entry: object) -> bool:
     """Only the outer shape; the reader of a parse turns a malformed inside into a miss."""
     if type(entry) is not tuple:
@@ -236,6 +260,7 @@ _VALIDATORS: dict[str, Callable[[object], bool]] = {
     "mentions": _valid_mentions,
     "statements": _valid_statements,
     "evident": _valid_evident,
+    "toplevel": _valid_toplevel,
     "same": _is_str,
 }
 
@@ -256,6 +281,7 @@ class FactCache:
         self._mentions: dict[str, dict[str, Primitive]] = {}
         self._statements: dict[str, Primitive] = {}
         self._evident: dict[str, list[str]] = {}
+        self._toplevel: dict[str, Primitive] = {}
         #: section -> shard index -> the section's marshalled entries, not decoded yet
         self._undecoded: dict[str, dict[int, bytes]] = {}
         self.warnings: list[str] = []
@@ -384,6 +410,10 @@ class FactCache:
     def evident(self) -> dict[str, list[str]]:
         return self._section("evident")
 
+    @property
+    def toplevel(self) -> dict[str, Primitive]:
+        return self._section("toplevel")
+
     # Lookups and updates -------------------------------------------------------------------
 
     def digest_for(self, relpath: str, mtime_ns: int, size: int) -> str | None:
@@ -448,6 +478,10 @@ class FactCache:
 
     def remember_evident(self, digest: str, names: list[str]) -> None:
         self.evident[digest] = names
+        self._dirty_shards.add(_shard_of(digest))
+
+    def remember_toplevel(self, digest: str, facts: Primitive) -> None:
+        self.toplevel[digest] = facts
         self._dirty_shards.add(_shard_of(digest))
 
     def remember_result(self, name: str, key: str, value: Primitive) -> None:

@@ -285,6 +285,10 @@ class FactStore:
             self.evident_names(module)
             if cache.evident.get(digest) != cache.evident[before]:
                 return False
+        if before in cache.toplevel:
+            if top_level_facts(data) != cache.toplevel[before]:
+                return False
+            cache.remember_toplevel(digest, cache.toplevel[before])
         mentioned = cache.mentions.get(before, {})
         if any(scan_mentions(data, needle) != known for needle, known in mentioned.items()):
             return False
@@ -536,10 +540,17 @@ class FactStore:
         return self.texts.get(module)
 
     def top_level(self, module: str) -> tuple[tuple[str, ...] | None, bool] | None:
+        """Cached by content, so that an edit that keeps every fact is known to keep these too."""
         if module not in self._top_level:
             source = self._files.get(module)
-            data = self._read(source) if source is not None else None
-            self._top_level[module] = top_level_facts(data) if data is not None else None
+            digest = self.digest(source) if source is not None else None
+            if digest is not None and digest in self.cache.toplevel:
+                self._top_level[module] = self.cache.toplevel[digest]  # type: ignore[assignment]
+            else:
+                data = self._read(source) if source is not None else None
+                self._top_level[module] = top_level_facts(data) if data is not None else None
+                if digest is not None and data is not None and self.cache.path is not None:
+                    self.cache.remember_toplevel(digest, self._top_level[module])
         return self._top_level[module]
 
     def mentions(self, needle: str) -> dict[str, Mention]:
