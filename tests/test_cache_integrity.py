@@ -77,7 +77,11 @@ def test_a_well_formed_cache_of_the_wrong_shape_is_discarded(sample):
     wrong = [
         ("meta.marshal", ("options", [("app", "yes")])),
         ("results.marshal", {"cycles": [("key", None, "extra")]}),
-        *[(name, ({"x.py": (1, 2)}, {}, {}, {}, {}, {}, {}, {}, {})) for name in pristine if name.startswith("facts-")],
+        *[
+            (name, ({"x.py": (1, 2)}, {}, {}, {}, {}, {}, {}, {}, {}, {}))
+            for name in pristine
+            if name.startswith("facts-")
+        ],
     ]
     for name, payload in wrong:
         (cache / name).write_bytes(cache_module.encode(payload))
@@ -85,20 +89,34 @@ def test_a_well_formed_cache_of_the_wrong_shape_is_discarded(sample):
 
     restore(root, pristine)  # sections marshalled apart, as written: each is checked on its own
     for name in (name for name in pristine if name.startswith("facts-")):
-        sections = ({"x.py": (1, 2)}, {}, {}, {}, {}, {"digest": {"needle": "roles"}}, {}, {}, {"digest": None})
+        sections = (
+            {"x.py": (1, 2)},
+            {},
+            {},
+            {},
+            {},
+            {"digest": {"needle": "roles"}},
+            {},
+            {},
+            {"d": [1]},
+            {"digest": None},
+        )
         (cache / name).write_bytes(cache_module.encode_shard(sections))
     assert findings(root) == expected
 
     restore(root, pristine)
     for name in (name for name in pristine if name.startswith("facts-")):
         parts = cache_module.decode(pristine[name])
-        files, scans, parsed, textfacts, kinds, mentions, statements, evident, same = map(marshal.loads, parts)
+        files, scans, parsed, textfacts, kinds, mentions, statements, evident, toplevel, same = map(
+            marshal.loads, parts
+        )
         parsed = {digest: (["not", "a", "parse"], 1, 2, 3, 4, 5) for digest in parsed}
         kinds = {digest: [(1, "no-such-kind")] for digest in kinds}
         statements = {digest: [(1, 0, None, [("a", "b", "c")])] for digest in statements}
         evident = {digest: ["a", 1] for digest in evident}
+        toplevel = {digest: (("a", 1), True) for digest in textfacts}
         same = {digest: 1 for digest in files}
-        sections = (files, scans, parsed, textfacts, kinds, mentions, statements, evident, same)
+        sections = (files, scans, parsed, textfacts, kinds, mentions, statements, evident, toplevel, same)
         (cache / name).write_bytes(cache_module.encode_shard(sections))
     assert findings(root) == expected
 
