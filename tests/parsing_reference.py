@@ -1,8 +1,10 @@
 """The straightforward collector that ``importcanon.adapters.parsing`` replaced, kept as the
 reference its faster collector must equal on real files (tests/test_parsing_reference.py).
 
-It is the original: one ``isinstance`` chain per statement, a ``dataclasses.replace`` per block,
-``ast.walk`` for calls. Below, the original description.
+It is the original traversal: one ``isinstance`` chain per statement, a ``dataclasses.replace``
+per block, ``ast.walk`` for calls. The leaves both collectors use unchanged (dotted names,
+``__all__`` lists, ``TYPE_CHECKING`` tests, import-error handlers, the shape of a shim) are
+imported from the module itself, not copied. Below, the original description.
 
 Full parses with Python's ``ast``, for the few files whose facts the line scan cannot give.
 
@@ -19,8 +21,14 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from importcanon.adapters.parsing import (  # unchanged leaves the faster collector shares
+    _catches_import_error,
+    _dotted,
+    _is_shim_shaped,
+    _is_type_checking,
+    _string_list,
+)
 from importcanon.domain.facts import (
-    IMPORT_ERROR_CATCHERS,
     Binding,
     BindingKind,
     Call,
@@ -30,24 +38,6 @@ from importcanon.domain.facts import (
 )
 
 _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
-
-
-def reference_parse(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule:
-    """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file (and
-    RecursionError or MemoryError for one too deep for Python).
-
-    Syntax newer than the running Python's is read through libcst (see
-    :mod:`importcanon.adapters.newer_syntax`), giving the same facts. Collecting calls walks
-    every expression, which costs twice the parse itself; it is done only when asked for
-    (``calls`` is None otherwise).
-    """
-    try:
-        tree = ast.parse(text, filename=filename)
-    except SyntaxError as error:
-        from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
-
-        tree = parse_newer_syntax(text, filename, error)
-    return reference_facts(tree, with_calls=with_calls)
 
 
 def reference_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModule:
@@ -244,89 +234,3 @@ def _nested_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
     if isinstance(node, ast.Match):
         for case in node.cases:
             yield case.body
-
-
-def _dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a Name or a chain of Attributes on a Name; None for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def _string_list(node: ast.expr | None) -> tuple[str, ...] | None:
-    if isinstance(node, (ast.List, ast.Tuple)) and all(
-        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in node.elts
-    ):
-        return tuple(item.value for item in node.elts)  # type: ignore[attr-defined]
-    return None
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    if isinstance(test, ast.Attribute):
-        return test.attr == "TYPE_CHECKING"
-    return False
-
-
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    candidates = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    for candidate in candidates:
-        name = candidate.attr if isinstance(candidate, ast.Attribute) else getattr(candidate, "id", None)
-        if name in IMPORT_ERROR_CATCHERS:
-            return True
-    return False
-
-
-# The shape of a compatibility shim --------------------------------------------------------------
-
-
-def _is_shim_shaped(body: list[ast.stmt]) -> bool:
-    statements = body[1:] if body and _is_docstring(body[0]) else body
-    return bool(statements) and all(_shim_statement(statement) for statement in statements)
-
-
-def _shim_statement(node: ast.stmt) -> bool:
-    if isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass, ast.Delete)):
-        return True
-    if isinstance(node, ast.Assign):
-        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
-        if len(names) != len(node.targets):
-            return False
-        return "__all__" in names or _dotted(node.value) is not None or _is_none(node.value)
-    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-        return isinstance(node.target, ast.Name) and node.target.id == "__all__"
-    if isinstance(node, ast.Expr):
-        return _is_docstring(node) or _is_warning_or_all_call(node.value)
-    if isinstance(node, ast.If) and _is_type_checking(node.test):
-        return all(_shim_statement(inner) for inner in node.body + node.orelse)
-    if isinstance(node, (ast.Try, ast.TryStar)):
-        return (
-            bool(node.handlers)
-            and all(_catches_import_error(handler) for handler in node.handlers)
-            and all(_shim_statement(inner) for inner in node.body + node.orelse + node.finalbody)
-            and all(_shim_statement(inner) for h in node.handlers for inner in h.body)
-        )
-    return False
-
-
-def _is_docstring(node: ast.stmt) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _is_warning_or_all_call(node: ast.expr) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    callee = _dotted(node.func) or ""
-    return callee in {"warn", "warnings.warn", "__all__.extend", "__all__.append"}
