@@ -18,15 +18,17 @@ from importcanon.domain.facts import IMPORT_ERROR_CATCHERS, ImportKind
 
 #: A string literal or a comment: what may contain brackets, quotes and newlines that are not
 #: code. A string's prefix (``rb``, ``f``...) is left behind as harmless letters; starting the
-#: pattern with a quote or ``#`` lets the regex engine skip ahead to candidates quickly.
-_NOT_CODE = re.compile(  # "unrolled" loops: a run of plain characters at a time, not one by one
+#: pattern with a quote or ``#`` lets the regex engine skip ahead to candidates quickly;
+#: "unrolled" loops take a run of plain characters at a time, not one by one. ASCII: the text
+#: scan of names (:mod:`importcanon.adapters.mentions`) compiles the same pattern on bytes.
+NOT_CODE_PATTERN = (
     r'(?:"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
     r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
     r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
     r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
-    r"|#[^\n]*",
-    re.DOTALL,
+    r"|#[^\n]*"
 )
+_NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
 _NOT_STRUCTURE = re.compile(r"[^()\[\]{}\n\\\x01]+")
 #: A line that starts with an import statement; group 1 is its indentation.
 _TOP_LEVEL_IMPORT_LINE = re.compile(r"\n()(?:import|from)[ \t\\(.]")

@@ -33,6 +33,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
+from importcanon.adapters.kinds import NOT_CODE_PATTERN
+
 IMPORTS, BINDS, ALIASES, CALLS = 1, 2, 4, 8
 EVERY_ROLE = IMPORTS | BINDS | ALIASES | CALLS
 
@@ -63,17 +65,10 @@ _FROM_IMPORT = re.compile(rb"[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t
 #: What may follow a plain import on its last line for it to be a statement of its own lines.
 _STATEMENT_END = re.compile(rb"[ \t]*(?:[#;][^\n]*)?\r?(?:\n|$)")
 _QUOTE = re.compile(rb"[\"']")
-#: A string literal or a comment, as Python's tokenizer reads them from the start of a file (the
-#: same pattern as :mod:`importcanon.adapters.kinds`, on bytes): what may hold quotes, brackets
-#: and newlines that are not code. A prefix (``rb``, ``f``) is left behind as letters.
-_NOT_CODE = re.compile(
-    rb'(?:"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
-    rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-    rb"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')"
-    rb"|#[^\n]*",
-    re.DOTALL,
-)
+#: A string literal or a comment, as Python's tokenizer reads them from the start of a file:
+#: what may hold quotes, brackets and newlines that are not code. A prefix (``rb``, ``f``) is
+#: left behind as letters.
+_NOT_CODE = re.compile(NOT_CODE_PATTERN.encode(), re.DOTALL)
 _BRACKET = re.compile(rb"[()\[\]{}]")
 #: Keywords that start a statement (or a conditional expression's part, ``if``/``else``/``not``
 #: at the start of a line inside brackets), never a piece of an import or of assignment targets.
