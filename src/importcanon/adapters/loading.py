@@ -675,14 +675,14 @@ def _may_be_shim(data: bytes) -> bool:
     string, which an odd number of triple quotes before it betrays; so do the statements
     :func:`~importcanon.adapters.mentions.holds_code` reads. Other files are parsed.
     """
-    if not data.strip():
+    if not data or data.isspace():
         return False
-    data = b"\n" + data  # so that the first line is searched too
-    for match in _CODE_AT_TOP.finditer(data):
-        quotes = data.count(b'"""', 0, match.start()) + data.count(b"'''", 0, match.start())
+    framed = b"\n" + data  # so that the first line is searched too
+    for match in _CODE_AT_TOP.finditer(framed):
+        quotes = framed.count(b'"""', 0, match.start()) + framed.count(b"'''", 0, match.start())
         if quotes % 2 == 0:
             return False
-    return not holds_code(data[1:])
+    return not holds_code(data)
 
 
 def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
