@@ -323,7 +323,7 @@ class FactStore:
         except RecursionError:
             return None
         try:
-            return parse_module(text, source.relpath, with_calls=with_calls) if text is not None else None
+            return parse_module(text, source.relpath, with_calls=with_calls, stub=True) if text is not None else None
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         finally:
@@ -355,7 +355,7 @@ class FactStore:
                 result = _parsed_from_primitive(cached)
             if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
                 try:
-                    result = parse_module(self.texts[module], source.relpath, with_calls=with_calls)
+                    result = parse_module(self.texts[module], source.relpath, with_calls=with_calls, stub=True)
                 except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
                     line = error.lineno if isinstance(error, SyntaxError) else None
                     message = error.msg if isinstance(error, SyntaxError) else _too_deep(error)
@@ -428,7 +428,7 @@ class FactStore:
                 text = decode_source(data)
             except UndecodableSource:
                 return None
-        parsed = parse_plainly(text, source.relpath, with_calls=with_calls)
+        parsed = parse_plainly(text, source.relpath, with_calls=with_calls, stub=True)
         return _parsed_to_primitive(parsed) if parsed is not None else None
 
     def alongside(

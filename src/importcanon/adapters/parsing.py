@@ -13,6 +13,7 @@ import ast
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from importcanon.adapters.stubbing import stub_bodies
 from importcanon.domain.facts import (
     IMPORT_ERROR_CATCHERS,
     Binding,
@@ -24,29 +25,50 @@ from importcanon.domain.facts import (
 )
 
 
-def parse_module(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule:
+def parse_module(text: str, filename: str, *, with_calls: bool = False, stub: bool = False) -> ParsedModule:
     """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file (and
     RecursionError or MemoryError for one too deep for Python).
+
+    ``stub``: parse without the function bodies that cannot change the facts (see
+    :mod:`importcanon.adapters.stubbing`), for a text the import scan's parser has accepted
+    already: the facts are the same, but a syntax error inside such a body goes unseen.
 
     Syntax newer than the running Python's is read through libcst (see
     :mod:`importcanon.adapters.newer_syntax`), giving the same facts. Collecting calls walks
     every expression, which costs twice the parse itself; it is done only when asked for
     (``calls`` is None otherwise).
     """
-    try:
-        tree = ast.parse(text, filename=filename)
-    except SyntaxError as error:
-        from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
+    tree = _parse_stubbed(text, filename) if stub and not with_calls else None
+    if tree is None:
+        try:
+            tree = ast.parse(text, filename=filename)
+        except SyntaxError as error:
+            from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
 
-        tree = parse_newer_syntax(text, filename, error)
+            tree = parse_newer_syntax(text, filename, error)
     return module_facts(tree, with_calls=with_calls)
 
 
-def parse_plainly(text: str, filename: str, *, with_calls: bool = False) -> ParsedModule | None:
+def parse_plainly(text: str, filename: str, *, with_calls: bool = False, stub: bool = False) -> ParsedModule | None:
     """The facts of a file that ``ast`` reads as it is; None for any other (a syntax error,
-    newer syntax, too deep, a null byte), which only :func:`parse_module` can judge."""
+    newer syntax, too deep, a null byte), which only :func:`parse_module` can judge. ``stub``
+    as there."""
     try:
-        return module_facts(ast.parse(text, filename=filename), with_calls=with_calls)
+        tree = _parse_stubbed(text, filename) if stub and not with_calls else None
+        return module_facts(tree or ast.parse(text, filename=filename), with_calls=with_calls)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _parse_stubbed(text: str, filename: str) -> ast.Module | None:
+    """The tree of ``text`` with the function bodies that cannot change its facts stubbed out
+    (see :mod:`importcanon.adapters.stubbing`); None when there are none, or the stubbed text
+    does not parse (then only the whole text can say why)."""
+    stubbed = stub_bodies(text)
+    if stubbed is None:
+        return None
+    try:
+        return ast.parse(stubbed, filename=filename)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

@@ -1,0 +1,156 @@
+"""A parse with its idle function bodies stubbed out gives exactly the facts of the full parse.
+
+``adapters/stubbing.py`` replaces the bodies that hold no import, def, class, global (nor, when
+calls are asked for, any word asked about) by ``pass``, keeping every line number; the parse of
+what is left must yield the facts of the whole text, field for field, on the running Python's
+standard library, importcanon's own source (``IMPORTCANON_PARSE_CORPUS`` chooses other
+directories, see tests/test_parsing_reference.py) and generated programs full of the traps a
+plain reading falls into: strings, brackets and backslashes that carry lines to column 0,
+comments at column 0, one-line bodies, definitions inside strings.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_parsing_reference import _corpus
+
+from importcanon.adapters.parsing import module_facts, parse_module
+from importcanon.adapters.stubbing import stub_bodies
+
+
+def _assert_same_facts(text: str, where: object) -> bool:
+    """Whether ``text`` was stubbed at all; its facts must be the full parse's either way."""
+    stubbed = stub_bodies(text)
+    if stubbed is None:
+        return False
+    assert stubbed.count("\n") == text.count("\n"), where
+    assert module_facts(ast.parse(stubbed)) == module_facts(ast.parse(text)), where
+    return True
+
+
+def test_stubbed_parses_give_the_full_facts_on_real_files():
+    compared = stubbed = 0
+    for path in _corpus():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like in old test files
+            try:
+                text = path.read_text(encoding="utf-8")
+                ast.parse(text)
+            except (SyntaxError, ValueError):
+                continue  # the standard library keeps a few files broken on purpose
+            stubbed += _assert_same_facts(text, path)
+        compared += 1
+    assert compared > 150
+    assert stubbed > compared // 2  # most files have idle bodies: the reading is no no-op
+
+
+def test_a_body_is_stubbed_in_place_and_what_matters_is_kept():
+    text = (
+        "import os\n"
+        "def idle(a,\n"
+        "         b=1):\n"
+        '    """A docstring\n'
+        "def not_a_def():\n"
+        '"""\n'
+        "    x = [1,\n"
+        "2]\n"
+        "# a comment at column 0\n"
+        "    return x\n"
+        "def busy():\n"
+        "    import json\n"
+        "    return json\n"
+        "def one(): return 1\n"
+        "class C:\n"
+        "    def method(self):\n"
+        "        return self\n"
+    )
+    assert stub_bodies(text) == (
+        "import os\ndef idle(a,\n         b=1):\n pass\n\n\n\n\n\n\n"
+        "def busy():\n    import json\n    return json\ndef one(): return 1\n"
+        "class C:\n    def method(self):\n     pass\n"
+    )
+    assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
+
+
+def test_text_the_plain_reading_may_misread_is_left_whole():
+    body = "def f():\n    return 1\n"
+    assert stub_bodies(body) is not None
+    assert stub_bodies(body.replace("    ", "\t")) is None  # tabs
+    assert stub_bodies(body.replace("\n", "\r\n")) is None  # carriage returns
+    assert stub_bodies(body + 'x = f"{ {"k": 1}["k"] }"\n') is None  # a newer Python's f-string
+    assert stub_bodies(body + "x = (\n") is None  # a bracket left open
+    assert stub_bodies(body + "x = '''\n") is None  # a string left open
+
+
+#: Statements of a body; ``{i}`` is the indentation of the block, a line without it starts at
+#: column 0 (inside a string or brackets, after a backslash, or a comment).
+STATEMENTS = [
+    "{i}return compute(x)",
+    "{i}x = (1,\n2,\n{i})",
+    "{i}s = '''\ndef g():\nclass C:\n    import os\n'''",
+    '{i}t = """\n  import os\n""" + str(1)',
+    "{i}y = 1 + \\\n2",
+    "{i}import os",
+    "{i}from . import mod",
+    "{i}global G",
+    "{i}f = lambda: call()",
+    "{i}d = {'k': [v for v in w]}",
+    "{i}z = f'{a}' + f\"{b['k']}\"",
+    "{i}print('def f(): pass')",
+    "{i}if x: return 1",
+    "{i}w = 'undef'; undefined = subclass.classify()",
+    "{i}call(x)(y)",
+    "{i}pass",
+    '{i}"""Docstring\nwith a line at column 0\n"""',
+]
+#: Lines that may sit anywhere between statements.
+FILLERS = ["# a comment at column 0", "{i}# import def class", "", "   "]
+#: Headers of blocks; ``{i}`` as above.
+HEADERS = [
+    "{i}def name(a, b=(1,\n2)) -> int:",
+    "{i}async def name():",
+    "{i}@decorator(\n)\n{i}def name():",
+    "{i}def f(x=lambda: 0, *, y: 'str' = None):",
+    '{i}def h(doc="""\ndef inner():\n"""):',
+    "{i}class C(Base):",
+    "{i}if cond:",
+    "{i}try:",
+    "{i}for i in range(3):",
+    "{i}with a as b:",
+]
+ONE_LINERS = ["{i}def one(): return 1", "{i}def semi(): x = 1; return x", "{i}class E(Exception): pass"]
+
+
+@st.composite
+def blocks(draw: st.DrawFn, depth: int = 0) -> list[str]:
+    """A block's statements at ``depth``: the first one indented, as Python wants."""
+    indent = "    " * depth
+    lines = [draw(st.sampled_from(STATEMENTS)).replace("{i}", indent)]
+    for _ in range(draw(st.integers(0, 4))):
+        choice = draw(st.integers(0, 9))
+        if choice < 3 and depth < 4:
+            header = draw(st.sampled_from(HEADERS))
+            lines.append(header.replace("{i}", indent))
+            lines += draw(blocks(depth + 1))
+            if header == "{i}try:":
+                lines.append(f"{indent}except ImportError:")
+                lines += draw(blocks(depth + 1))
+        elif choice < 4:
+            lines.append(draw(st.sampled_from(ONE_LINERS)).replace("{i}", indent))
+        elif choice < 6:
+            lines.append(draw(st.sampled_from(FILLERS)).replace("{i}", indent))
+        else:
+            lines.append(draw(st.sampled_from(STATEMENTS)).replace("{i}", indent))
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(blocks(), st.booleans())
+def test_stubbed_parses_give_the_full_facts_on_generated_programs(lines, final_newline):
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    ast.parse(text)  # the programs are valid Python by construction
+    _assert_same_facts(text, text)
