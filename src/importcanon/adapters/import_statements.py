@@ -11,42 +11,75 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
-from importcanon.adapters.kinds import import_lines
 from importcanon.domain.facts import TextImport
 
 # Possessive (``*+``) where giving characters back could never let the rest match, and the list
 # of names unrolled (a run of plain characters, then a backslash-newline and another run):
 # the same matches, found about twice as fast.
-_FROM = re.compile(
-    r"[ \t]*+from(?=[ \t.\\(])[ \t\\\n]*(\.*)[ \t\\\n]*([\w.]*)[ \t\\\n]+import[ \t\\]*+"
+_FROM_BODY = (
+    r"from(?=[ \t.\\(])[ \t\\\n]*(\.*)[ \t\\\n]*([\w.]*)[ \t\\\n]+import[ \t\\]*+"
     r"(?:\(([^)]*+)\)|([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+))"
 )
-_IMPORT = re.compile(r"[ \t]*+import[ \t\\]++([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+)")
+_IMPORT_BODY = r"import[ \t\\]++([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+)"
+_FROM = re.compile(r"[ \t]*+" + _FROM_BODY)
+_IMPORT = re.compile(r"[ \t]*+" + _IMPORT_BODY)
+#: A statement as :data:`_FROM` or else :data:`_IMPORT` reads it: groups (dots, module,
+#: parenthesised names, plain names) of a ``from`` import, or (names) of an ``import``.
+_STATEMENT_BODY = f"(?:{_FROM_BODY}|{_IMPORT_BODY})"
+#: Every line that starts (after spaces and tabs) with an import statement, read in the same
+#: pass: a lookahead, so that a statement spanning lines never hides one starting on them. Not
+#: a line that a backslash ends the line above of (``from x \`` then ``import y``): that is
+#: part of the statement above.
+_STATEMENT_LINE = re.compile(r"\n(?=[ \t]*+" + _STATEMENT_BODY + r")(?<!\\\n)(?<!\\\r\n)")
+_FIRST_STATEMENT = re.compile(r"[ \t]*+" + _STATEMENT_BODY)
+#: The same in column 0 only.
+_TOP_LEVEL_STATEMENT_LINE = re.compile(r"\n(?=" + _STATEMENT_BODY + ")")
+_FIRST_TOP_LEVEL_STATEMENT = re.compile(_STATEMENT_BODY)
 _COMMENT = re.compile(r"#[^\n]*")
 _MODULE_BLOCK = re.compile(r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b")
 _DEFINED_HERE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
 _ASSIGNED = re.compile(r"\(?([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*,?[ \t]*\)?[ \t]*(?::[^=\n]*)?=(?!=)")
-#: A line that starts in column 0 with code (not blank, not a comment), after a newline.
-_COLUMN_ZERO = re.compile(r"\n[^ \t\n#]")
-#: After a newline, the header of a top-level block, or a column-0 line that may assign (what
-#: ``_ASSIGNED`` matches starts so and holds an ``=``).
-_COLUMN_ZERO_BLOCK_OR_ASSIGNMENT = re.compile(
-    r"\n(?=[A-Za-z_(])(?:(?=" + _MODULE_BLOCK.pattern + r")[^\n]*|(?P<assignment>\(?[A-Za-z_][^\n=]*=[^\n]*))"
-)
-#: What ``str.splitlines`` also breaks lines at; text with any of them is read line by line.
+#: What ``str.splitlines`` also breaks lines at; text with any of them has its blocks read line
+#: by line.
 _OTHER_LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-# A newline first, not ``^`` with MULTILINE: a literal start makes the search several times faster.
-_DEFINED = re.compile(r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=(?!=))")
+#: What a column-0 line may tell of the names the module binds, each part a lookahead of its own
+#: (several may hold of one line), in the order of the groups:
+#: - a definition (its name) or a plain assignment (its target): ``def f``, ``x: int = 1``;
+#: - an import statement (:data:`_STATEMENT_BODY`'s groups);
+#: - the header of a top-level block, with its body (up to the next line that starts in column
+#:   0 with code: not blank, not a comment), or else a line that may assign (what
+#:   ``_ASSIGNED`` matches starts so and holds an ``=``).
+#: The body is only read right when ``\n`` is the only line break (see _OTHER_LINE_BREAKS).
+#: Possessive quantifiers where giving characters back could never let the rest match.
+_COLUMN_ZERO_FACTS = (
+    r"(?=[\w(])"
+    r"(?:(?=(?:async[ \t]++def|def|class)[ \t]++(\w+)|(\w++)[ \t]*+(?::[^=\n]*+)?=(?!=))|)"
+    r"(?:(?=" + _STATEMENT_BODY + r")|)"
+    r"(?:(?=" + _MODULE_BLOCK.pattern + r")[^\n]*+((?:\n(?![^ \t\n#])[^\n]*+)*+)"
+    r"|(?=(\(?[A-Za-z_][^\n=]*+=[^\n]*+))|)"
+)
+# After a newline: a literal start makes the search several times faster than ``^`` with
+# MULTILINE. The first line is read apart.
+_COLUMN_ZERO_LINE = re.compile(r"\n" + _COLUMN_ZERO_FACTS)
+_FIRST_LINE = re.compile(_COLUMN_ZERO_FACTS)
 
 
 def text_imports(text: str) -> list[TextImport]:
     """Every import statement that starts a line, as written."""
     found = []
-    for line, _, offset in import_lines(text):
-        if _continues(text, offset):
-            continue  # ``from x \`` on the line above: part of that statement
-        statement = _read(text, offset, line)
+    first = _FIRST_STATEMENT.match(text)
+    if first:
+        statement = _statement(1, first.groups())
+        if statement is not None:
+            found.append(statement)
+    line, offset = 1, 0
+    for match in _STATEMENT_LINE.finditer(text):
+        start = match.start() + 1
+        line += text.count("\n", offset, start)
+        offset = start
+        statement = _statement(line, match.groups())
         if statement is not None:
             found.append(statement)
     return found
@@ -55,46 +88,49 @@ def text_imports(text: str) -> list[TextImport]:
 def evident_names(text: str) -> frozenset[str]:
     """Names the module plainly binds at module level: class, def, assignment (``a, b = ...``
     too) and import in column 0, and the same one level inside a top-level ``if``, ``try``,
-    ``with`` or loop (never inside a def or class)."""
-    names = {match.group(1) or match.group(2) for match in _DEFINED.finditer("\n" + text)}
-    names.update(_block_names(text))
-    for line, indented, offset in import_lines(text, top_level_only=True):
-        statement = _read(text, offset, line)
-        if statement is None or indented:
+    ``with`` or loop (never inside a def or class).
+
+    One regex pass, at C speed, finds the few column-0 lines that may bind a name, and what each
+    may say; Python reads only those."""
+    names: set[str] = set()
+    by_line = any(character in text for character in _OTHER_LINE_BREAKS)
+    first = _FIRST_LINE.match(text)
+    # findall gives a group that took no part as "": every group read here is never empty when
+    # it takes part, or says nothing when empty (an empty list of names, an empty block body).
+    for defined, assigned, dots, module, parenthesised, plain, imported, body, assignment in chain(
+        [first.groups("")] if first else [], _COLUMN_ZERO_LINE.findall(text)
+    ):
+        if defined or assigned:
+            names.add(defined or assigned)
+        listed = parenthesised or plain or imported  # only the one that took part may be non-empty
+        if listed:
+            dotted_binds_first = not dots and not module  # ``import a.b`` binds ``a``
+            for name, alias in _names(listed):
+                names.add(alias or (name.split(".")[0] if dotted_binds_first else name))
+        if by_line:
             continue
-        for name, alias in statement.names:
-            names.add(alias or (name if statement.module is not None or statement.level else name.split(".")[0]))
+        if assignment:
+            names.update(_assigned(assignment))  # a, b = ... in column 0
+        elif body:
+            names.update(_names_in_block(body.split("\n")))
+    if by_line:
+        names.update(_block_names_by_line(text.splitlines()))
     return frozenset(names)
 
 
-def _continues(text: str, offset: int) -> bool:
-    """Whether the line starting at ``offset`` continues the one above (a trailing backslash)."""
-    end = offset - 1  # the newline
-    if end > 0 and text[end - 1] == "\r":
-        end -= 1
-    return end > 0 and text[end - 1] == "\\"
-
-
-def _block_names(text: str) -> Iterator[str]:
-    """Names assigned in column 0, and bound one level inside a top-level block."""
-    if any(character in text for character in _OTHER_LINE_BREAKS):
-        yield from _block_names_by_line(text.splitlines())
-        return
-    # One regex finds, at C speed, the few lines that matter: the headers of top-level blocks,
-    # whose bodies (up to the next column-0 code line) are read, and column-0 lines that may assign.
-    padded = "\n" + text
-    for match in _COLUMN_ZERO_BLOCK_OR_ASSIGNMENT.finditer(padded):
-        assignment = match.group("assignment")
-        if assignment is not None:
-            yield from _assigned(assignment)  # a, b = ... in column 0
-            continue
-        following = _COLUMN_ZERO.search(padded, match.end())
-        end = following.start() if following else len(padded)
-        yield from _names_in_block(padded[match.end() : end].split("\n"))
+def _statement(line: int, groups: tuple[str | None, ...]) -> TextImport | None:
+    """The statement whose groups of :data:`_STATEMENT_BODY` are ``groups`` (None: no part)."""
+    dots, module, parenthesised, plain, imported = groups
+    if dots is None:  # import a.b, c as d
+        names = _names(imported or "")
+        return TextImport(line, 0, None, names) if names else None
+    names = _names(parenthesised if parenthesised is not None else plain or "")
+    return TextImport(line, len(dots), module or None, names) if names else None
 
 
 def _block_names_by_line(lines: list[str]) -> Iterator[str]:
-    """What :func:`_block_names` finds, line by line (for text with line breaks beyond ``\\n``)."""
+    """Names assigned in column 0, and bound one level inside a top-level block, read line by
+    line (for text with line breaks beyond ``\\n``)."""
     in_block, block = False, list[str]()
     for line in lines:
         stripped = line.lstrip(" \t")
@@ -137,19 +173,6 @@ def _assigned(statement: str) -> Iterator[str]:
         position = match.end()
         while position < len(statement) and statement[position] in " \t":
             position += 1
-
-
-def _read(text: str, offset: int, line: int) -> TextImport | None:
-    match = _FROM.match(text, offset)
-    if match:
-        dots, module, parenthesised, plain = match.groups()
-        names = _names(parenthesised if parenthesised is not None else plain)
-        return TextImport(line, len(dots), module or None, names) if names else None
-    match = _IMPORT.match(text, offset)
-    if match:
-        names = _names(match.group(1))
-        return TextImport(line, 0, None, names) if names else None
-    return None
 
 
 def _names(listed: str) -> tuple[tuple[str, str | None], ...]:

@@ -1,0 +1,142 @@
+"""The faster per-file text readings give exactly what they gave before they were made faster.
+
+The reference (tests/text_reading_reference.py) is each reading as it was: a line search then a
+match per statement, padded copies of the text, a regex pass per kind of line. The fast ones
+must equal it on real files (a sample of the running Python's standard library and importcanon's
+own source; ``IMPORTCANON_TEXT_CORPUS``, directories separated by ``os.pathsep``, compares every
+file under them instead, e.g. the benchmark trees) and on generated text full of the shapes that
+are easy to get wrong: statements spanning lines, backslashes, line breaks other than ``\\n``,
+blocks at the end of the text, words that start like keywords.
+"""
+
+from __future__ import annotations
+
+import os
+import sysconfig
+from pathlib import Path
+
+import text_reading_reference as reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importcanon.adapters.decoding import UndecodableSource, decode_source
+from importcanon.adapters.import_statements import evident_names, text_imports
+from importcanon.adapters.kinds import import_lines
+from importcanon.adapters.mentions import word_starts
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+REPO = Path(__file__).resolve().parent.parent
+NEEDLES = ("__all__", "os", "import", "Path", "x", "a_b", "é")
+
+
+def _corpus() -> list[Path]:
+    chosen = os.environ.get("IMPORTCANON_TEXT_CORPUS")
+    if chosen:
+        return sorted(path for directory in chosen.split(os.pathsep) for path in Path(directory).rglob("*.py"))
+    stdlib = sorted(path for path in STDLIB.rglob("*.py") if "site-packages" not in path.parts)
+    return [*stdlib[:: max(1, len(stdlib) // 300)], *sorted((REPO / "src").rglob("*.py"))]
+
+
+def _assert_same_readings(data: bytes, text: str, where: object) -> None:
+    assert text_imports(text) == reference.text_imports(text), where
+    assert evident_names(text) == reference.evident_names(text), where
+    for top_level_only in (False, True):
+        found = list(import_lines(text, top_level_only=top_level_only))
+        assert found == list(reference.import_lines(text, top_level_only=top_level_only)), where
+    for needle in NEEDLES:
+        assert list(word_starts(data, needle)) == list(reference.word_starts(data, needle)), (where, needle)
+
+
+def test_the_readings_give_the_reference_answers_on_real_files():
+    compared = 0
+    for path in _corpus():
+        data = path.read_bytes()
+        try:
+            text = decode_source(data)
+        except UndecodableSource:
+            continue
+        _assert_same_readings(data, text, path)
+        compared += 1
+    assert compared > 300
+
+
+_LINES = st.sampled_from(
+    [
+        "import os",
+        "import os.path as p, json",
+        "import a.b.c",
+        "from . import x",
+        "from .. mod import (a,",
+        "  b as c)",
+        "from x import (",
+        ")",
+        "from x \\",
+        "    import y",
+        "from x import y  # note",
+        "from x import y; z = 1",
+        "from import a.b",
+        "from m import p.q, r",
+        "from",
+        "import",
+        "importer = 1",
+        "from_ = 2",
+        "if x:",
+        "if x: import y",
+        "elif y:",
+        "else:",
+        "try:",
+        "except ImportError:",
+        "finally:",
+        "with a as b:",
+        "for i in y:",
+        "while x:",
+        "async for i in y:",
+        "async with a:",
+        "iffy = 3",
+        "else_ = 4",
+        "def f(x=1):",
+        "async def g():",
+        "class C(Base):",
+        "class D",
+        "@decorator",
+        "a = 1",
+        "a, b = 1, 2",
+        "(p, q) = 3",
+        "X = Y = 4",
+        "t: int = 5",
+        "x == 1",
+        "value=6",
+        "é = 7",
+        "ünïcode: str = ''",
+        "else: x = 1",
+        "# comment",
+        "#",
+        '"""',
+        "'''doc'''",
+        "s = 'import os'",
+        "x = (",
+        "    1,",
+        "z \\",
+        "\\",
+        "",
+        "   ",
+        "\t",
+        "pass",
+        "__all__ = ['a']",
+        "a_b.os = Path",
+    ]
+)
+_INDENTS = st.sampled_from(["", "", "", "    ", "        ", "\t", "  ", " \t", "\f"])
+_BREAKS = st.sampled_from(["\n", "\n", "\n", "\n", "\r\n", "\r", "\f", "\x0b", "\u2028", "\x1c", "\x85"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(_INDENTS, _LINES, _BREAKS), max_size=25), st.booleans())
+def test_the_readings_give_the_reference_answers_on_generated_text(lines, final_break):
+    text = "".join(indent + line + end for indent, line, end in lines)
+    if not final_break and lines:
+        text = text[: -len(lines[-1][2])]
+    _assert_same_readings(text.encode(), text, text)
+    plain = text.replace("\r", "").replace("\f", "").replace("\x0b", "").replace("\u2028", "\n")
+    plain = plain.replace("\x1c", "").replace("\x85", "")
+    _assert_same_readings(plain.encode(), plain, plain)

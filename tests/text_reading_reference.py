@@ -1,0 +1,115 @@
+"""The per-file text readings as they were before they were made faster, kept as the oracle the
+faster ones must equal (tests/test_text_reading_reference.py, on generated text and on the
+benchmark trees). The leaves both share unchanged (how a list of names, an assignment or a
+block body is read) are imported from the modules themselves, not copied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from importcanon.adapters.import_statements import (
+    _FROM,
+    _IMPORT,
+    _OTHER_LINE_BREAKS,
+    _assigned,
+    _block_names_by_line,
+    _names,
+    _names_in_block,
+)
+from importcanon.domain.facts import TextImport
+
+_TOP_LEVEL_IMPORT_LINE = re.compile(r"\n()(?:import|from)[ \t\\(.]")
+_IMPORT_LINE = re.compile(r"\n([ \t\f]*+)(?:import|from)[ \t\\(.]")
+_MODULE_BLOCK_PATTERN = r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b"
+_COLUMN_ZERO_BLOCK_OR_ASSIGNMENT = re.compile(
+    r"\n(?=[A-Za-z_(])(?:(?=" + _MODULE_BLOCK_PATTERN + r")[^\n]*|(?P<assignment>\(?[A-Za-z_][^\n=]*=[^\n]*))"
+)
+_DEFINED = re.compile(r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=(?!=))")
+_WORD_CHAR = re.compile(rb"\w")
+_COLUMN_ZERO = re.compile(r"\n[^ \t\n#]")
+
+
+def import_lines(text: str, *, top_level_only: bool = False) -> Iterator[tuple[int, bool, int]]:
+    pattern = _TOP_LEVEL_IMPORT_LINE if top_level_only else _IMPORT_LINE
+    first = pattern.match("\n" + text[:200])
+    if first:
+        yield 1, bool(first.group(1)), 0
+    line, offset = 1, 0
+    for match in pattern.finditer(text):
+        start = match.start() + 1
+        line += text.count("\n", offset, start)
+        offset = start
+        yield line, bool(match.group(1)), start
+
+
+def text_imports(text: str) -> list[TextImport]:
+    found = []
+    for line, _, offset in import_lines(text):
+        if _continues(text, offset):
+            continue
+        statement = _read(text, offset, line)
+        if statement is not None:
+            found.append(statement)
+    return found
+
+
+def evident_names(text: str) -> frozenset[str]:
+    return frozenset(names_outside_blocks(text) | set(_block_names(text)))
+
+
+def names_outside_blocks(text: str) -> set[str]:
+    """What evident_names finds besides the bodies of top-level blocks and column-0 lines that
+    may assign: definitions, plain assignments and imports in column 0."""
+    names = {match.group(1) or match.group(2) for match in _DEFINED.finditer("\n" + text)}
+    for line, indented, offset in import_lines(text, top_level_only=True):
+        statement = _read(text, offset, line)
+        if statement is None or indented:
+            continue
+        for name, alias in statement.names:
+            names.add(alias or (name if statement.module is not None or statement.level else name.split(".")[0]))
+    return names
+
+
+def _block_names(text: str) -> Iterator[str]:
+    if any(character in text for character in _OTHER_LINE_BREAKS):
+        yield from _block_names_by_line(text.splitlines())
+        return
+    padded = "\n" + text
+    for match in _COLUMN_ZERO_BLOCK_OR_ASSIGNMENT.finditer(padded):
+        assignment = match.group("assignment")
+        if assignment is not None:
+            yield from _assigned(assignment)
+            continue
+        following = _COLUMN_ZERO.search(padded, match.end())
+        end = following.start() if following else len(padded)
+        yield from _names_in_block(padded[match.end() : end].split("\n"))
+
+
+def _read(text: str, offset: int, line: int) -> TextImport | None:
+    match = _FROM.match(text, offset)
+    if match:
+        dots, module, parenthesised, plain = match.groups()
+        names = _names(parenthesised if parenthesised is not None else plain)
+        return TextImport(line, len(dots), module or None, names) if names else None
+    match = _IMPORT.match(text, offset)
+    if match:
+        names = _names(match.group(1))
+        return TextImport(line, 0, None, names) if names else None
+    return None
+
+
+def _continues(text: str, offset: int) -> bool:
+    """Whether the line starting at ``offset`` continues the one above (a trailing backslash)."""
+    end = offset - 1  # the newline
+    if end > 0 and text[end - 1] == "\r":
+        end -= 1
+    return end > 0 and text[end - 1] == "\\"
+
+
+def word_starts(data: bytes, needle: str) -> Iterator[int]:
+    for match in re.finditer(re.escape(needle.encode()) + rb"(?!\w)", data):
+        start = match.start()
+        if not (start and _WORD_CHAR.match(data, start - 1)):
+            yield start
