@@ -29,6 +29,7 @@ from importcanon.adapters.mentions import (
     top_level_facts,
     word_starts,
 )
+from importcanon.adapters.module_level import ModuleLevelText, module_level_text
 from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import scan_sources
 from importcanon.adapters.sources import (
@@ -195,6 +196,7 @@ class FactStore:
         self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
         self._evident: dict[str, frozenset[str]] = {}
         self._top_level: dict[str, tuple[tuple[str, ...] | None, bool] | None] = {}
+        self._module_level: dict[str, ModuleLevelText | None] = {}
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -552,6 +554,26 @@ class FactStore:
                 if digest is not None and data is not None and self.cache.path is not None:
                     self.cache.remember_toplevel(digest, self._top_level[module])
         return self._top_level[module]
+
+    def binds_for_certain(self, module: str, name: str) -> bool:
+        reader = self._module_level_text(module)
+        return reader is not None and reader.binds(name)
+
+    def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
+        reader = self._module_level_text(module)
+        return reader.star_imports() if reader is not None else ()
+
+    def _module_level_text(self, module: str) -> ModuleLevelText | None:
+        """The last few readers, not every one (each keeps its module's text): their callers ask
+        about one module's names in a row, and remember the answers."""
+        if module in self._module_level:
+            self._module_level[module] = self._module_level.pop(module)  # now the most recent
+        else:
+            text = self._text(module)
+            self._module_level[module] = module_level_text(text) if text is not None else None
+            while len(self._module_level) > RecentTexts.KEPT:
+                del self._module_level[next(iter(self._module_level))]
+        return self._module_level[module]
 
     def mentions(self, needle: str) -> dict[str, Mention]:
         found: dict[str, Mention] = {}

@@ -95,6 +95,17 @@ class FactSource(Protocol):
         the text: a name here is bound; a name not here needs a parse to tell."""
         ...
 
+    def binds_for_certain(self, module: str, name: str) -> bool:
+        """Whether the text shows, without a parse, that the module binds ``name`` at module
+        level (a def, class, assignment or import of it in the module's own scope). False says
+        nothing: only a parse can tell that a name is not bound."""
+        ...
+
+    def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
+        """(level, module as written) of the module's ``from ... import *`` statements that
+        the text shows to be at module level, without a parse; perhaps not all of them."""
+        ...
+
     def top_level(self, module: str) -> tuple[tuple[str, ...] | None, bool] | None:
         """(the module's ``__all__`` as its parse would read it, whether a def or class certainly
         sits at its top level, so that it is no shim), when its text tells ``__all__`` exactly;

@@ -274,7 +274,7 @@ class Resolver:
         parsed = self.parsed(module)
         if parsed is None:
             return None
-        if name in _MODULE_ATTRIBUTES or (name == "__all__" and parsed.all_names is not None):
+        if name in MODULE_ATTRIBUTES or (name == "__all__" and parsed.all_names is not None):
             return True
         if name in self.namespace(module) or any(self.exports(star, name) for star in self._stars[module]):
             return True
@@ -413,7 +413,7 @@ class Resolver:
 
 
 #: What every module has without binding it.
-_MODULE_ATTRIBUTES = frozenset(
+MODULE_ATTRIBUTES = frozenset(
     {
         "__name__",
         "__doc__",

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from importcanon.application.symbols import Resolver
+from importcanon.application.symbols import MODULE_ATTRIBUTES, Resolver
 from importcanon.domain.contracts import ContractSet
 from importcanon.domain.facts import ImportKind, ImportStatement, TextImport
 from importcanon.domain.findings import Finding
@@ -65,6 +65,8 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
         if parsed is None:
             continue  # a syntax-error finding covers it
         for statement in parsed.imports:
+            if not screen.may_break(module, statement, strict=True):
+                continue  # what the text shows of it holds for the statement the parse found
             for broken in _breaks(resolver, module, statement):
                 findings.append(_finding(resolver, contracts, module, statement, broken))
     on_disk = sorted(resolver.disk_answers().items())
@@ -93,9 +95,13 @@ class _Screen:
         self._missing: dict[str, bool] = {}
         self._inside: dict[str, bool] = {}
         self.doubted: set[str] = set()  # modules the text could not show to bind a name imported from them
+        self._shown: dict[tuple[str, str], bool] = {}
 
-    def may_break(self, module: str, statement: TextImport) -> bool:
-        """False only when the statement surely imports what exists."""
+    def may_break(self, module: str, statement: TextImport | ImportStatement, *, strict: bool = False) -> bool:
+        """False only when the statement surely imports what exists. Asked of the statements
+        read from the text, and again (``strict``: on evidence that is exact, never on
+        ``evident_names``) of those the parse finds in a module that has one that may break, so
+        that the modules its other statements import from need no parse either."""
         if statement.module is None and statement.level == 0:
             return any(self._is_missing(name) for name, _ in statement.names)
         source = statement.module if statement.level == 0 else self.resolver.import_source(module, statement)
@@ -106,13 +112,46 @@ class _Screen:
         if self._is_missing(source):
             return True
         has_module = self.resolver.has_module
-        if any(
-            name != "*" and not has_module(f"{source}.{name}") and name not in self.evident_names(source)
+        unseen = [
+            name
             for name, _ in statement.names
-        ):
+            if name != "*" and not has_module(f"{source}.{name}") and (strict or name not in self.evident_names(source))
+        ]
+        if unseen and not all(self._has(source, name) for name in unseen):
             self.doubted.add(source)
             return True
         return False
+
+    def _has(self, source: str, name: str) -> bool:
+        """Whether the text shows that ``source`` has ``name``, or that only a parse of it could
+        say otherwise: then ``Resolver.provides`` cannot answer False (it answers None for a
+        module that does not parse, or that star-imports one, so a claim made of a module's
+        text holds whether it parses or not)."""
+        if (source, name) not in self._shown:
+            self._shown[source, name] = self.resolver.is_internal(source) and self._shows(source, name)
+        return self._shown[source, name]
+
+    def _shows(self, source: str, name: str) -> bool:
+        facts = self.resolver.project.facts
+        if name in MODULE_ATTRIBUTES or facts.binds_for_certain(source, name):
+            return True
+        for level, written in facts.star_imports_for_certain(source):
+            star = self.resolver.import_source(source, TextImport(0, level, written, (("*", None),)))
+            if star is None:
+                continue
+            if not self.resolver.is_internal(star):
+                if not self._is_missing(star):
+                    return True  # a module no reading sees into: any name may come from it
+                continue
+            shown = facts.top_level(star)
+            if shown is None:
+                continue
+            exported = shown[0]  # its __all__, or None when no code names __all__
+            if name in (exported or ()) or (
+                exported is None and not name.startswith("_") and facts.binds_for_certain(star, name)
+            ):
+                return True
+        return facts.binds_for_certain(source, "__getattr__")  # PEP 562: any name may be there
 
     def _is_missing(self, module: str) -> bool:
         if module not in self._missing:
@@ -215,7 +254,9 @@ def _homes(resolver: Resolver, contracts: ContractSet, name: str, near: str, imp
     canonical = contracts.canonical_home(name)
     if canonical is not None and resolver.provides(canonical.module, name):
         return [canonical.statement]
-    mentioning = resolver.project.facts.modules_containing(frozenset({name}))[name] - {importer}
+    # Only a module whose text may bind the name can define it: the others are not parsed.
+    mentions = resolver.project.facts.mentions(name)
+    mentioning = {module for module, mention in mentions.items() if mention.binds} - {importer}
     forms = {module: {b.form for b in resolver.namespace(module).get(name, ())} for module in mentioning}
     # A class or def is a home; a plain value (often a fallback such as ``Name = None``) only
     # when nothing better exists.

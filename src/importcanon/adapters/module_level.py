@@ -1,0 +1,179 @@
+"""What a module certainly binds at module level, read from its text: positive evidence only.
+
+``broken-import`` asks whether a module has a name, and a parse answers; but most often a few
+lines of text answer as well: ``class Name``, ``Name = ...`` or ``from x import Name`` at module
+level (inside ``if``, ``try`` or ``with`` blocks too), or ``from x import *`` from a module that
+exports it. A statement counts here only when the text shows exactly where it stands: it starts
+a logical line (the reading of strings, brackets and backslashes in
+:mod:`importcanon.adapters.kinds`, declined for text whose f-strings or line breaks that reading
+cannot follow), and every block around it opens with a header other than ``def`` or ``class``,
+whose bodies are other scopes. The statement itself is then read by ``ast``, alone. In a file
+that parses, such a statement is one the parser finds at scope 0, binding what ``ast`` says it
+binds. A name not found here may still be bound: only a parse can say that it is not.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from array import array
+from bisect import bisect_left, bisect_right
+
+from importcanon.adapters.kinds import NOT_CODE_PATTERN, _logical_starts
+
+#: The headers of the blocks that run in the scope around them (a def or class body is another).
+_SAME_SCOPE_HEADER = re.compile(
+    r"(?:if|elif|else|try|except|finally|with|for|while|match|case|async[ \t]+(?:with|for))\b"
+)
+_NEW_SCOPE_HEADER = re.compile(r"(?:async[ \t]+def|def|class)\b")
+_DEFINITION = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
+#: A simple statement that may bind a name: an import, or something assigned (``a = ``,
+#: ``a: T = ``, ``a, b = ``, ``(a, b) = ``).
+_MAY_BIND = re.compile(r"(?:import|from)\b|[\w(\[*]")
+_NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
+#: The prefix of an f-string (or a t-string) just before its quote.
+_F_PREFIX = re.compile(r"(?<!\w)[rRbB]?[fFtT][rR]?$")
+
+
+class ModuleLevelText:
+    """One module's text, read for the statements that certainly run in the module's scope.
+
+    Kept for the run by the modules asked about, so it holds no more than the text and two
+    arrays of numbers: where each line starts, and which lines start a logical line."""
+
+    def __init__(self, text: str, starts: list[int]) -> None:
+        self.text = text
+        self.starts = array("l", starts)
+        self.offsets = array("l", [0])
+        self.offsets.extend(match.end() for match in re.finditer("\n", text))
+        self._read: dict[int, frozenset[str]] = {}
+        self._stars: tuple[tuple[int, str | None], ...] | None = None
+
+    def binds(self, name: str) -> bool:
+        """Whether a statement that certainly runs at module level binds ``name``."""
+        if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name) or name == "__all__":
+            return False  # a name the parser would spell otherwise (NFKC), or one it keeps apart
+        checked: set[int] = set()
+        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
+            line = bisect_right(self.offsets, match.start())
+            start = self.starts[bisect_right(self.starts, line) - 1]
+            if start not in checked:
+                checked.add(start)
+                if name in self._names_bound(start):
+                    return True
+        return False
+
+    def star_imports(self) -> tuple[tuple[int, str | None], ...]:
+        """(level, module as written) of every ``from ... import *`` certainly at module level."""
+        if self._stars is None:
+            stars: list[tuple[int, str | None]] = []
+            for start in self.starts:
+                code = self._line(start).lstrip(" \t")
+                if code.startswith("from") and "*" in self._logical_text(start) and self._module_level(start):
+                    stars.extend(
+                        (node.level or 0, node.module)
+                        for node in self._statements(start)
+                        if isinstance(node, ast.ImportFrom) and [alias.name for alias in node.names] == ["*"]
+                    )
+            self._stars = tuple(stars)
+        return self._stars
+
+    def _names_bound(self, start: int) -> frozenset[str]:
+        """The names the logical line at ``start`` binds in the module's scope (none when it is
+        not certainly at module level, or not a statement this reading takes apart)."""
+        if start not in self._read:
+            code = self._line(start).lstrip(" \t")
+            names: set[str] = set()
+            definition = _DEFINITION.match(code)
+            if (definition or _MAY_BIND.match(code)) and self._module_level(start):
+                if definition:
+                    names.add(definition.group(1))
+                else:
+                    for node in self._statements(start):
+                        names.update(_bound_by(node))
+            self._read[start] = frozenset(names)
+        return self._read[start]
+
+    def _module_level(self, start: int) -> bool:
+        """Whether every block around the logical line at ``start`` runs in the module's scope:
+        the nearest less indented logical line above a line is the header of its block."""
+        bound = self._indent(start)
+        index = bisect_left(self.starts, start)
+        while bound:
+            index -= 1
+            if index < 0:
+                return False
+            header = self.starts[index]
+            indent = self._indent(header)
+            if indent is None or indent >= bound:
+                continue
+            code = self._line(header).lstrip(" \t")
+            if _NEW_SCOPE_HEADER.match(code) or not _SAME_SCOPE_HEADER.match(code):
+                return False
+            bound = indent
+        return bound == 0
+
+    def _indent(self, number: int) -> int | None:
+        """The indentation of a line (tabs to multiples of eight, as Python compares them),
+        None for a blank or comment-only one."""
+        line = self._line(number)
+        code = line.lstrip(" \t")
+        if not code or code[0] in "#\r":
+            return None
+        return len(line[: len(line) - len(code)].expandtabs(8))
+
+    def _line(self, number: int) -> str:
+        """Line ``number`` (1-based) without its newline."""
+        end = self.offsets[number] - 1 if number < len(self.offsets) else len(self.text)
+        return self.text[self.offsets[number - 1] : end]
+
+    def _logical_text(self, start: int) -> str:
+        index = bisect_left(self.starts, start) + 1
+        end = self.offsets[self.starts[index] - 1] - 1 if index < len(self.starts) else len(self.text)
+        return self.text[self.offsets[start - 1] : end].lstrip(" \t")
+
+    def _statements(self, start: int) -> list[ast.stmt]:
+        """The statements of the logical line at ``start`` as ``ast`` reads them alone; none when
+        it does not (a block header, syntax this Python does not know)."""
+        try:
+            return ast.parse(self._logical_text(start)).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return []
+
+
+def module_level_text(text: str) -> ModuleLevelText | None:
+    """The reader of ``text``; None when its logical lines cannot be told plainly: a lone
+    carriage return or a form feed (line breaks and indentation Python reads otherwise), an
+    f-string whose braces do not pair up (Python 3.12 lets it nest quotes of its own kind), a
+    string or bracket left open."""
+    if "\f" in text or "\v" in text or text.count("\r") != text.count("\r\n"):
+        return None
+    for match in _NOT_CODE.finditer(text):
+        start = match.start()
+        if start and text[start - 1] in "rRbBfFtT" and _F_PREFIX.search(text, max(0, start - 3), start):
+            literal = match.group().replace("{{", "").replace("}}", "")
+            if literal.count("{") != literal.count("}"):
+                return None
+    starts = _logical_starts(text)
+    return ModuleLevelText(text, starts) if starts is not None else None
+
+
+def _bound_by(node: ast.stmt) -> set[str]:
+    """The names a simple statement binds as the parser's module-level bindings count them."""
+    if isinstance(node, ast.Import):
+        return {alias.asname or alias.name.split(".")[0] for alias in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {alias.asname or alias.name for alias in node.names if alias.name != "*"}
+    if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {node.name}
+    if isinstance(node, ast.AnnAssign):
+        return {node.target.id} if node.value is not None and isinstance(node.target, ast.Name) else set()
+    if isinstance(node, ast.Assign):
+        return {
+            name.id
+            for target in node.targets
+            for name in ast.walk(target)
+            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)
+        }
+    return set()

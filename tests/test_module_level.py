@@ -1,0 +1,183 @@
+"""Names and star imports read from the text as certainly module-level: never one the parser
+does not find at scope 0 (the evidence is one-sided: a name it misses only costs a parse)."""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from importcanon.adapters.module_level import module_level_text
+from importcanon.adapters.parsing import parse_module
+from importcanon.domain.facts import ParsedModule
+
+#: What may bind the names A, B, C, D (or seem to), in every place a text reading can misjudge:
+#: strings, comments, brackets, backslashes, def and class bodies, one-line blocks.
+STATEMENTS = [
+    "A = 1",
+    "A: int = 1",
+    "B: int",
+    "A += 1",
+    "A == 1",
+    "A, (B, *C) = 1, (2, 3)",
+    "A = B = 2",
+    "A.attr = 1",
+    "A[0] = 1",
+    "class A:\n    B = 1",
+    "class A: B = 1",
+    "def A():\n    global B\n    B = 1",
+    "async def A(C=1):\n    pass",
+    "@decorate\nclass B(A):\n    pass",
+    "import A",
+    "import A.B as C",
+    "from A import B",
+    "from . import A as B, C",
+    "from .A import (\n    B,  # C = 1\n    C as D,\n)",
+    "from A import *",
+    "from .B import *",
+    "from . import *",
+    "from A \\\n    import B",
+    "call(\nA=1)",
+    "values = [\nB]",
+    "x = '''\nA = 1\nfrom B import *\n'''",
+    'x = """\nclass C: pass\n"""',
+    "# A = 1",
+    "x = 1; A = 2",
+    "if A: B = 1",
+    "x = 'a\\\nA = 1'",
+    "x = f'{A}' + f\"{B!r:>{C}}\"",
+    "__all__ = ['A']",
+    "for A in B:\n    C = 1",
+    "with B as A:\n    D = 1",
+    "A = 1 \\\n    + 2",
+    "x = 1 + \\\nA",
+    "lambda: A",
+]
+HEADERS = [
+    "if A:",
+    "if TYPE_CHECKING:",
+    "try:",
+    "with B:",
+    "for D in B:",
+    "while A:",
+    "def function():",
+    "class Holder:",
+    "async def coroutine():",
+]
+FOLLOWERS = {"if A:": "else:", "try:": "except ImportError:", "for D in B:": "else:"}
+
+
+def _indent(text: str, level: int) -> list[str]:
+    lines = text.split("\n")
+    if any(quote in text for quote in ("'''", '"""', "\\\n")):
+        return ["    " * level + lines[0], *lines[1:]]  # a string or continuation keeps its layout
+    return ["    " * level + line for line in lines]
+
+
+@st.composite
+def programs(draw: st.DrawFn, level: int = 0) -> list[str]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        if level < 2 and draw(st.booleans()):
+            header = draw(st.sampled_from(HEADERS))
+            lines.append("    " * level + header)
+            lines += draw(programs(level + 1))
+            if header in FOLLOWERS and draw(st.booleans()):
+                lines.append("    " * level + FOLLOWERS[header])
+                lines += draw(programs(level + 1))
+        else:
+            lines += _indent(draw(st.sampled_from(STATEMENTS)), level)
+    return lines
+
+
+def _module_level_names(parsed: ParsedModule) -> set[str]:
+    """Every name the parse binds at scope 0, as the resolver's namespace reads them."""
+    names = {binding.name for binding in parsed.bindings}
+    for statement in parsed.imports:
+        if statement.scope == 0 and not statement.is_star:
+            plain = statement.module is None and statement.level == 0
+            for name, alias in statement.names:
+                names.add(alias or (name.split(".")[0] if plain else name))
+    return names
+
+
+def _stars(parsed: ParsedModule) -> set[tuple[int, str | None]]:
+    return {(s.level, s.module) for s in parsed.imports if s.scope == 0 and s.is_star}
+
+
+def _agrees_with_the_parse(source: str, words: list[str]) -> int:
+    """How many claims the reading made; each one checked against the parse of ``source``."""
+    try:
+        parsed = parse_module(source, "generated.py")
+    except (SyntaxError, ValueError, RecursionError):
+        return 0
+    reader = module_level_text(source)
+    if reader is None:
+        return 0
+    bound = _module_level_names(parsed)
+    claims = 0
+    for word in words:
+        if reader.binds(word):
+            assert word in bound, (word, source)
+            claims += 1
+    stars = set(reader.star_imports())
+    assert stars <= _stars(parsed), source
+    return claims + len(stars)
+
+
+@settings(max_examples=600, deadline=None)
+@given(programs(), st.sampled_from(["\n", "\r\n"]))
+def test_a_name_read_as_bound_at_module_level_is_one_the_parser_binds_at_scope_0(lines, newline):
+    _agrees_with_the_parse(newline.join(lines) + newline, ["A", "B", "C", "D", "x"])
+
+
+def test_the_reading_agrees_with_the_parser_on_the_standard_library():
+    library = Path(sysconfig.get_paths()["stdlib"])
+    claims = 0
+    for path in sorted(library.glob("*.py"))[:150]:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        words = sorted({line.split()[1].split("(")[0].rstrip(":") for line in source.splitlines() if _named(line)})
+        claims += _agrees_with_the_parse(source, [w for w in words if w.isidentifier()][:40])
+    assert claims > 500
+
+
+def _named(line: str) -> bool:
+    """A line that names something after its first word (``class X``, ``import y``, ``from z``)."""
+    return len(line.split()) > 1 and line.lstrip().split()[0] in ("class", "def", "import", "from", "global")
+
+
+def test_module_level_bindings_in_blocks_are_found_and_nested_scopes_are_not():
+    reader = module_level_text(
+        "import warnings\n"
+        "try:\n"
+        "    import oracledb\n"
+        "except ImportError:\n"
+        "    try:\n"
+        "        import cx_Oracle as Database  # a fallback\n"
+        "    except ImportError:\n"
+        "        raise\n"
+        "HANDLERS: Registry[str, int] = Registry()\n"
+        "from .fields import *  # NOQA\n"
+        "class Holder:\n"
+        "    from .inside import Member\n"
+        "def function():\n"
+        "    from .deferred import Local\n"
+        "'''\n"
+        "Documented = 1\n"
+        "'''\n"
+    )
+    assert reader is not None
+    assert all(reader.binds(name) for name in ("warnings", "oracledb", "Database", "HANDLERS", "Holder"))
+    assert not any(reader.binds(name) for name in ("Member", "Local", "Documented", "cx_Oracle"))
+    assert reader.star_imports() == ((1, "fields"),)
+
+
+def test_text_whose_lines_python_would_read_otherwise_is_declined():
+    assert module_level_text("x = 1\rA = 2\n") is None  # a lone carriage return ends a line
+    assert module_level_text("x = (\n") is None  # a bracket left open
+    assert module_level_text('x = f"{d["k"]}"\nA = 1\n') is None  # quotes nested in an f-string
