@@ -57,30 +57,40 @@ def _store(root: Path) -> tuple[FactStore, list[str]]:
     return store, sorted(project.modules)
 
 
-def _on_demand(store: FactStore, modules: list[str], with_calls: bool, depth: int) -> tuple[dict, dict]:
+#: What ``parsed`` is asked for: every call, none, the calls of a few words.
+Asked = tuple[tuple[str, object], ...]
+EVERY_CALL: Asked = (("with_calls", True),)
+NO_CALL: Asked = ()
+SOME_CALLS: Asked = (("calls_of", frozenset({"call", "f"})),)
+
+
+def _on_demand(store: FactStore, modules: list[str], asked: Asked, depth: int) -> tuple[dict, dict]:
     """Asked from ``depth`` frames further down the stack, as an analysis deep in a resolution is."""
     if depth:
-        return _on_demand(store, modules, with_calls, depth - 1)
-    return {module: store.parsed(module, with_calls=with_calls) for module in modules}, dict(store.parse_failures())
+        return _on_demand(store, modules, asked, depth - 1)
+    return {module: store.parsed(module, **dict(asked)) for module in modules}, dict(store.parse_failures())
 
 
 @functools.cache
-def _on_demand_reference(root: Path, with_calls: bool) -> tuple[dict, dict]:
+def _on_demand_reference(root: Path, asked: Asked) -> tuple[dict, dict]:
     """What a store that parsed nothing ahead answers (asked from the test's own depth: how deep
     ``ast`` may nest depends on the stack, so a fixture, set up at another depth, would not do)."""
     store, modules = _store(root)
-    return _on_demand(store, modules, with_calls, 150)
+    return _on_demand(store, modules, asked, 150)
 
 
-@pytest.mark.parametrize(("processes", "with_calls"), [(1, True), (2, False), (2, True), (3, True)])
-def test_parsing_ahead_changes_no_answer_whatever_the_split(root, processes, with_calls):
-    expected = _on_demand_reference(root, with_calls)
+@pytest.mark.parametrize(
+    ("processes", "asked"),
+    [(1, EVERY_CALL), (2, NO_CALL), (2, EVERY_CALL), (3, EVERY_CALL), (1, SOME_CALLS), (2, SOME_CALLS)],
+)
+def test_parsing_ahead_changes_no_answer_whatever_the_split(root, processes, asked):
+    expected = _on_demand_reference(root, asked)
     ahead, modules = _store(root)
 
-    ahead.parse_ahead(modules, with_calls=with_calls, processes=processes)
+    ahead.parse_ahead(modules, processes=processes, **dict(asked))  # type: ignore[arg-type]
     parsed_ahead = len(ahead.cache.parsed)
 
-    assert _on_demand(ahead, modules, with_calls, 150) == expected
+    assert _on_demand(ahead, modules, asked, 150) == expected
     if processes > 1:  # the plain files came from the batch: nothing was left to parse for them
         assert parsed_ahead >= len(modules) - len(CHAINS) - 4
 
@@ -91,8 +101,26 @@ def test_a_module_parsed_already_is_not_parsed_again(root):
     first = store.parsed("app.plain")
 
     store.parse_ahead(modules, with_calls=True, processes=2)
+    store.parse_ahead(modules, calls_of=frozenset({"f"}), processes=2)
 
     assert store.parsed("app.plain") is first
+    assert store.parsed("app.plain", calls_of=frozenset({"f"})) is first  # every call holds those of f
+
+
+def test_calls_of_more_words_are_parsed_for_with_the_words_asked_before(root):
+    store, _ = _store(root)
+    of_call = store.parsed("app.plain", calls_of=frozenset({"call"}))
+    assert of_call is not None and of_call.calls is not None
+    assert [c.callee for c in of_call.calls] == ["h.call"]
+
+    both = store.parsed("app.plain", calls_of=frozenset({"default"}))
+
+    assert both is not None and both.calls is not None and both.call_words == {"call", "default"}
+    assert [c.callee for c in both.calls] == ["h.default", "h.call"]
+    assert store.parsed("app.plain", calls_of=frozenset({"call"})) is both
+    every = store.parsed("app.plain", with_calls=True)
+    assert every is not None and every.calls is not None and every.call_words is None
+    assert [c.callee for c in every.calls] == ["h.default", "h.call", "os.listdir"]
 
 
 @settings(max_examples=25, deadline=None)

@@ -80,10 +80,15 @@ def _keep(cache: FactCache, writes: list[Write]) -> None:
 
 def _adds_parse(cache: FactCache, digest: str, parsed: Any) -> bool:
     known = cache.parsed.get(digest)
-    # A parse with the calls collected beats one without; a failure is a failure either way.
+    # A parse with more calls collected beats one with fewer (every call, or the calls of more
+    # words); a failure is a failure either way.
     if known is None:
         return True
-    return known[0] != "failed" and known[3] is None and parsed[0] != "failed" and parsed[3] is not None
+    if known[0] == "failed" or parsed[0] == "failed" or parsed[3] is None:
+        return False
+    if known[3] is None or parsed[3][0] is None:
+        return known[3] is None or known[3][0] is not None
+    return known[3][0] is not None and set(parsed[3][0]) > set(known[3][0])
 
 
 def _adds_kinds(cache: FactCache, digest: str, kinds: Any) -> bool:

@@ -301,7 +301,7 @@ class FactStore:
         if parse is not None:
             # Compared only where the parse succeeds plainly, out of the run's way (no failure is
             # recorded, nothing is kept for the module): anything else is no proof.
-            parsed = self._parse_aside(source, with_calls=parse[0] != "failed" and parse[3] is not None)
+            parsed = self._parse_aside(source, *_calls_asked(parse))
             if parsed is None or _parsed_to_primitive(parsed) != parse:
                 return False
             cache.remember_parsed(digest, parse)
@@ -316,7 +316,7 @@ class FactStore:
             cache.remember_kinds(digest, kinds)
         return True
 
-    def _parse_aside(self, source: SourceFile, *, with_calls: bool) -> ParsedModule | None:
+    def _parse_aside(self, source: SourceFile, with_calls: bool, calls_of: frozenset[str]) -> ParsedModule | None:
         """A parse that ``parsed`` would also get at any depth (see ``parse_ahead``), or None."""
         text = self._text(source.module)
         limit = sys.getrecursionlimit()
@@ -325,7 +325,9 @@ class FactStore:
         except RecursionError:
             return None
         try:
-            return parse_module(text, source.relpath, with_calls=with_calls, stub=True) if text is not None else None
+            if text is None:
+                return None
+            return parse_module(text, source.relpath, with_calls=with_calls, calls_of=calls_of or None, stub=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         finally:
@@ -343,9 +345,11 @@ class FactStore:
                 self._scanned_before[source.module] = before[1]
             self.cache.remember_scan(source.module, digest, result)
 
-    def parsed(self, module: str, *, with_calls: bool = False) -> ParsedModule | None:
+    def parsed(
+        self, module: str, *, with_calls: bool = False, calls_of: frozenset[str] = frozenset()
+    ) -> ParsedModule | None:
         known = self._parsed.get(module, _UNKNOWN)
-        if known is None or (isinstance(known, ParsedModule) and (known.calls is not None or not with_calls)):
+        if known is None or (isinstance(known, ParsedModule) and _covers(known, with_calls, calls_of)):
             return known
         source = self._files.get(module)
         result: ParsedModule | None = None
@@ -353,11 +357,18 @@ class FactStore:
             cached = self.cache.parsed.get(digest)
             if cached is not None and cached[0] == "failed":  # a newer syntax than this Python's
                 self._parse_failures[module] = (cached[1], cached[2])
-            elif cached is not None and (cached[3] is not None or not with_calls):
+            elif cached is not None:
                 result = _parsed_from_primitive(cached)
+                if result is not None and not _covers(result, with_calls, calls_of):
+                    calls_of = _more_words(calls_of, result)  # parsed again for these and those
+                    result = None
             if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
+                if isinstance(known, ParsedModule):
+                    calls_of = _more_words(calls_of, known)
                 try:
-                    result = parse_module(self.texts[module], source.relpath, with_calls=with_calls, stub=True)
+                    result = parse_module(
+                        self.texts[module], source.relpath, with_calls=with_calls, calls_of=calls_of or None, stub=True
+                    )
                 except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
                     line = error.lineno if isinstance(error, SyntaxError) else None
                     message = error.msg if isinstance(error, SyntaxError) else _too_deep(error)
@@ -368,7 +379,14 @@ class FactStore:
         self._parsed[module] = result
         return result
 
-    def parse_ahead(self, modules: Iterable[str], *, with_calls: bool = False, processes: int | None = None) -> None:
+    def parse_ahead(
+        self,
+        modules: Iterable[str],
+        *,
+        with_calls: bool = False,
+        calls_of: frozenset[str] = frozenset(),
+        processes: int | None = None,
+    ) -> None:
         """Parse now the modules ``parsed`` is about to be asked for, on every core when they
         are enough to pay for the processes (``processes`` None: decided by their size); the
         facts go to the cache, where ``parsed`` finds them.
@@ -380,9 +398,14 @@ class FactStore:
         parses here that would not parse there, and the facts are the same whichever process
         parsed a file, or whether any did.
         """
-        batch = [source for module in dict.fromkeys(modules) if (source := self._unparsed(module, with_calls))]
+        batch = [
+            (source, words)
+            for module in dict.fromkeys(modules)
+            if (unparsed := self._unparsed(module, with_calls, calls_of)) is not None
+            for source, words in [unparsed]
+        ]
         if processes is None:
-            size = sum(source.size for source in batch)
+            size = sum(source.size for source, _ in batch)
             processes = usable_processes() if size >= PARALLEL_PARSE_BYTES else 1
         if processes < 2 or len(batch) < 2:
             return  # one process parses as well on demand
@@ -393,32 +416,42 @@ class FactStore:
             return  # called too deep already: leave it all to ``parsed``
         try:
             results = map_forked(
-                lambda source: self._parse_plainly(source, with_calls),
+                lambda item: self._parse_plainly(item[0], with_calls, item[1]),
                 batch,
-                [source.size for source in batch],
+                [source.size for source, _ in batch],
                 processes,
             )
         finally:
             sys.setrecursionlimit(limit)
-        for source, result in zip(batch, results, strict=True):
+        for (source, _), result in zip(batch, results, strict=True):
             digest = self._digests.get(source.module)
             if result is not None and digest is not None:
                 self.cache.remember_parsed(digest, result)
 
-    def _unparsed(self, module: str, with_calls: bool) -> SourceFile | None:
-        """The file of ``module`` when ``parsed(module, with_calls=with_calls)`` would parse it."""
+    def _unparsed(
+        self, module: str, with_calls: bool, calls_of: frozenset[str]
+    ) -> tuple[SourceFile, frozenset[str]] | None:
+        """The file of ``module`` and the words whose calls to collect, when ``parsed(module,
+        with_calls=with_calls, calls_of=calls_of)`` would parse it."""
         known = self._parsed.get(module, _UNKNOWN)
-        if known is None or (isinstance(known, ParsedModule) and (known.calls is not None or not with_calls)):
+        if known is None or (isinstance(known, ParsedModule) and _covers(known, with_calls, calls_of)):
             return None
         source = self._files.get(module)
         if source is None or module in self._parse_failures or (digest := self.digest(source)) is None:
             return None
         cached = self.cache.parsed.get(digest)
-        if cached is not None and (cached[0] == "failed" or cached[3] is not None or not with_calls):
+        if cached is not None and cached[0] == "failed":
             return None
-        return source
+        cached_parse = _parsed_from_primitive(cached) if cached is not None else None
+        if cached_parse is not None:
+            if _covers(cached_parse, with_calls, calls_of):
+                return None
+            calls_of = _more_words(calls_of, cached_parse)
+        if isinstance(known, ParsedModule):
+            calls_of = _more_words(calls_of, known)
+        return source, calls_of
 
-    def _parse_plainly(self, source: SourceFile, with_calls: bool) -> Primitive | None:
+    def _parse_plainly(self, source: SourceFile, with_calls: bool, calls_of: frozenset[str]) -> Primitive | None:
         """The parse of one file of a batch, as the cache keeps it (decoded without keeping the
         text: the batch may be large)."""
         text = self.texts.get(source.module)
@@ -430,7 +463,7 @@ class FactStore:
                 text = decode_source(data)
             except UndecodableSource:
                 return None
-        parsed = parse_plainly(text, source.relpath, with_calls=with_calls, stub=True)
+        parsed = parse_plainly(text, source.relpath, with_calls=with_calls, calls_of=calls_of or None, stub=True)
         return _parsed_to_primitive(parsed) if parsed is not None else None
 
     def alongside(
@@ -715,10 +748,38 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
         ],
         [(b.name, b.line, b.kind.value, b.source, b.conditional) for b in parsed.bindings],
         list(parsed.all_names) if parsed.all_names is not None else None,
-        [(c.line, c.callee, c.scope) for c in parsed.calls] if parsed.calls is not None else None,
+        [
+            sorted(parsed.call_words) if parsed.call_words is not None else None,
+            [(c.line, c.callee, c.scope) for c in parsed.calls],
+        ]
+        if parsed.calls is not None
+        else None,
         [list(scope) for scope in parsed.scopes],
         parsed.shim_shaped,
     )
+
+
+def _covers(parsed: ParsedModule, with_calls: bool, calls_of: frozenset[str]) -> bool:
+    """Whether ``parsed`` holds the calls asked for: every call, or those of these words."""
+    if not with_calls and not calls_of:
+        return True
+    if parsed.calls is None:
+        return False
+    return parsed.call_words is None or (not with_calls and calls_of <= parsed.call_words)
+
+
+def _more_words(calls_of: frozenset[str], parsed: ParsedModule) -> frozenset[str]:
+    """The words asked for and those ``parsed`` already holds the calls of: a new parse for
+    some words keeps answering for the words asked before."""
+    return calls_of | parsed.call_words if parsed.calls is not None and parsed.call_words is not None else calls_of
+
+
+def _calls_asked(parse: Primitive) -> tuple[bool, frozenset[str]]:
+    """(every call, the words whose calls) a cached parse was asked for."""
+    if parse[0] == "failed" or parse[3] is None:
+        return False, frozenset()
+    words = parse[3][0]
+    return words is None, frozenset(words or ())
 
 
 def _kinds_from_primitive(data: Primitive) -> dict[int, ImportKind] | None:
@@ -738,7 +799,8 @@ def _parsed_from_primitive(data: Primitive) -> ParsedModule | None:
 
 
 def _build_parsed(data: Primitive) -> ParsedModule:
-    imports, bindings, all_names, calls, scopes, shim_shaped = data
+    imports, bindings, all_names, calls_part, scopes, shim_shaped = data
+    words, calls = calls_part if calls_part is not None else (None, None)
     return ParsedModule(
         imports=tuple(
             ImportStatement(line, ImportKind(kind), level, module, tuple(tuple(p) for p in names), scope, conditional)
@@ -752,4 +814,5 @@ def _build_parsed(data: Primitive) -> ParsedModule:
         calls=tuple(Call(line, callee, scope) for line, callee, scope in calls) if calls is not None else None,
         scopes=tuple(tuple(scope) for scope in scopes),
         shim_shaped=shim_shaped,
+        call_words=frozenset(words) if calls is not None and words is not None else None,
     )

@@ -25,20 +25,23 @@ from importcanon.domain.facts import (
 )
 
 
-def parse_module(text: str, filename: str, *, with_calls: bool = False, stub: bool = False) -> ParsedModule:
+def parse_module(
+    text: str, filename: str, *, with_calls: bool = False, calls_of: frozenset[str] | None = None, stub: bool = False
+) -> ParsedModule:
     """Parse ``text``; raises SyntaxError or ValueError like ``compile`` for a broken file (and
     RecursionError or MemoryError for one too deep for Python).
+
+    Syntax newer than the running Python's is read through libcst (see
+    :mod:`importcanon.adapters.newer_syntax`), giving the same facts. Collecting calls walks
+    every expression, which costs more than the parse itself; it is done only when asked for
+    (``calls`` is None otherwise): every call ``with_calls``, else the calls of the names
+    ``calls_of`` holds (see ``ParsedModule.call_words``).
 
     ``stub``: parse without the function bodies that cannot change the facts (see
     :mod:`importcanon.adapters.stubbing`), for a text the import scan's parser has accepted
     already: the facts are the same, but a syntax error inside such a body goes unseen.
-
-    Syntax newer than the running Python's is read through libcst (see
-    :mod:`importcanon.adapters.newer_syntax`), giving the same facts. Collecting calls walks
-    every expression, which costs twice the parse itself; it is done only when asked for
-    (``calls`` is None otherwise).
     """
-    tree = _parse_stubbed(text, filename) if stub and not with_calls else None
+    tree = _parse_stubbed(text, filename, calls_of) if stub and not with_calls else None
     if tree is None:
         try:
             tree = ast.parse(text, filename=filename)
@@ -46,25 +49,27 @@ def parse_module(text: str, filename: str, *, with_calls: bool = False, stub: bo
             from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
 
             tree = parse_newer_syntax(text, filename, error)
-    return module_facts(tree, with_calls=with_calls)
+    return module_facts(tree, with_calls=with_calls, calls_of=calls_of)
 
 
-def parse_plainly(text: str, filename: str, *, with_calls: bool = False, stub: bool = False) -> ParsedModule | None:
+def parse_plainly(
+    text: str, filename: str, *, with_calls: bool = False, calls_of: frozenset[str] | None = None, stub: bool = False
+) -> ParsedModule | None:
     """The facts of a file that ``ast`` reads as it is; None for any other (a syntax error,
-    newer syntax, too deep, a null byte), which only :func:`parse_module` can judge. ``stub``
-    as there."""
+    newer syntax, too deep, a null byte), which only :func:`parse_module` can judge. The
+    options as there."""
     try:
-        tree = _parse_stubbed(text, filename) if stub and not with_calls else None
-        return module_facts(tree or ast.parse(text, filename=filename), with_calls=with_calls)
+        tree = _parse_stubbed(text, filename, calls_of) if stub and not with_calls else None
+        return module_facts(tree or ast.parse(text, filename=filename), with_calls=with_calls, calls_of=calls_of)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
-def _parse_stubbed(text: str, filename: str) -> ast.Module | None:
+def _parse_stubbed(text: str, filename: str, calls_of: frozenset[str] | None) -> ast.Module | None:
     """The tree of ``text`` with the function bodies that cannot change its facts stubbed out
     (see :mod:`importcanon.adapters.stubbing`); None when there are none, or the stubbed text
     does not parse (then only the whole text can say why)."""
-    stubbed = stub_bodies(text)
+    stubbed = stub_bodies(text, calls_of or ())
     if stubbed is None:
         return None
     try:
@@ -73,17 +78,19 @@ def _parse_stubbed(text: str, filename: str) -> ast.Module | None:
         return None
 
 
-def module_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModule:
+def module_facts(tree: ast.Module, *, with_calls: bool = False, calls_of: frozenset[str] | None = None) -> ParsedModule:
     """The facts of an already parsed module (see :func:`parse_module`)."""
-    collector = _Collector(with_calls)
+    words = None if with_calls else calls_of
+    collector = _Collector(with_calls or words is not None, words)
     collector.visit_body(tree.body, _MODULE_LEVEL)
     return ParsedModule(
         imports=tuple(collector.imports),
         bindings=tuple(collector.bindings),
         all_names=collector.all_names,
-        calls=tuple(collector.calls) if with_calls else None,
+        calls=tuple(collector.calls) if collector.with_calls else None,
         scopes=tuple(collector.scopes),
         shim_shaped=_is_shim_shaped(tree.body),
+        call_words=words,
     )
 
 
@@ -116,8 +123,9 @@ class _Collector:
     inside a function...) cost one lookup; bindings are only looked for at module level.
     """
 
-    def __init__(self, with_calls: bool) -> None:
+    def __init__(self, with_calls: bool, call_words: frozenset[str] | None = None) -> None:
         self.with_calls = with_calls
+        self.call_words = call_words  # None: every call
         self.imports: list[ImportStatement] = []
         self.bindings: list[Binding] = []
         self.calls: list[Call] = []
@@ -268,6 +276,7 @@ class _Collector:
         """The calls in the expressions ``statement`` evaluates itself (not in its nested
         statements), each expression breadth first, as ``ast.walk`` would meet them."""
         append = self.calls.append
+        words = self.call_words
         for field in _OWN_EXPRESSIONS[type(statement)]:
             value = getattr(statement, field)
             for root in value if type(value) is list else (value,):
@@ -278,7 +287,7 @@ class _Collector:
                     kind = type(node)
                     if kind is ast.Call:
                         callee = _dotted(node.func)  # type: ignore[attr-defined]
-                        if callee:
+                        if callee and (words is None or not words.isdisjoint(callee.split("."))):
                             append(Call(node.lineno, callee, scope))  # type: ignore[attr-defined]
                     for child in _CHILDREN[kind]:
                         inner = getattr(node, child)

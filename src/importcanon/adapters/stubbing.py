@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import cache
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN
@@ -37,6 +37,7 @@ _ODD_INDENT = re.compile(r"^ *[\t\f]", re.MULTILINE)
 #: An f-string prefix just before a string's quote.
 _F_PREFIX = re.compile(r"(?<!\w)[rRbB]?[fFtT][rR]?$")
 _PREFIX_LETTERS = frozenset("rRbBfFtT")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 #: Marks a skeleton line that continues a string begun above (never a logical line's start).
 _CONTINUED = "\x01"
 
@@ -53,7 +54,7 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     skeleton = _skeleton(text)
     if skeleton is None or _ODD_INDENT.search(skeleton):
         return None
-    wanted = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words))) + r")(?!\w)") if words else None
+    wanted = _lines_mentioning(text, words) if words else []
     keeping = [match.start() for match in _KEEPS_BODY.finditer(skeleton)]
     reader = _Reader(skeleton)
     lines: list[str] | None = None
@@ -79,15 +80,37 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         lines = lines if lines is not None else text.split("\n")
         start_line = reader.line_of(first)
         end_line = reader.line_of(end) if end < len(skeleton) else len(lines) + 1
-        if wanted is not None:
-            region = "\n".join(lines[start_line - 1 : end_line - 1])
-            if wanted.search(region) or not region.isascii():
-                continue
+        mention = bisect_left(wanted, start_line)
+        if mention < len(wanted) and wanted[mention] < end_line:
+            continue
         lines[start_line - 1] = " " * (indent + 1) + "pass"
         for number in range(start_line, end_line - 1):
             lines[number] = ""
         stubbed_to = end
     return "\n".join(lines) if lines is not None else None
+
+
+def _lines_mentioning(text: str, words: Collection[str]) -> list[int]:
+    """The numbers of the lines where one of ``words`` occurs, even inside a longer word or a
+    string, or where a character beyond ASCII does (an identifier may normalize to a word)."""
+    starts = [start for word in words for start in _occurrences(text, word)]
+    if not text.isascii():
+        starts += [match.start() for match in _NOT_ASCII.finditer(text)]
+    starts.sort()
+    numbers, line, counted = [], 1, 0
+    for start in starts:
+        line += text.count("\n", counted, start)
+        counted = start
+        numbers.append(line)
+    return numbers
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` occurs in ``text`` (a literal search: far faster than a pattern's)."""
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)
 
 
 def _skeleton(text: str) -> str | None:

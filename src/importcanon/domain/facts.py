@@ -144,6 +144,9 @@ class ParsedModule:
     calls: tuple[Call, ...] | None = None  # None: not collected (see FactSource.parsed)
     scopes: tuple[tuple[int, str, bool], ...] = ((0, "<module>", False),)
     shim_shaped: bool = False
+    #: When ``calls`` holds only the calls of dotted names with one of these words among their
+    #: parts (``a.b.c``: ``a``, ``b`` or ``c``), the words; None when it holds every call.
+    call_words: frozenset[str] | None = None
 
     def kinds_by_line(self) -> dict[int, ImportKind]:
         """The kind of the import statement starting on each line (the most exposed one wins)."""

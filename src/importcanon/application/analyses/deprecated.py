@@ -20,8 +20,12 @@ RULE = "deprecated-usage"
 
 
 def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) -> list[Finding]:
-    """A name the project does not define has no usages here: it is a ``stale-contract``."""
-    findings: list[Finding] = []
+    """A name the project does not define has no usages here: it is a ``stale-contract``.
+
+    Only the calls that may name a deprecated object through one of its names are collected,
+    those of every contract in one parse of each file that may use one."""
+    facts = resolver.project.facts
+    searches: list[tuple[Deprecated, str, set[str], set[str]]] = []
     for contract in contracts:
         target = resolver.resolve(*split_qualified(contract.name))  # validated as module.name
         if target is None or target.is_module:
@@ -30,14 +34,18 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
         users = {
             module
             for name in names
-            for module, mention in resolver.project.facts.mentions(name).items()
+            for module, mention in facts.mentions(name).items()
             if mention.imports or mention.imports_from or mention.calls
         }
-        resolver.project.facts.parse_ahead(sorted(users), with_calls=True)
+        searches.append((contract, target.qualified, names, users))
+    words = frozenset(name for _, _, names, _ in searches for name in names)
+    facts.parse_ahead(sorted(set().union(*(users for _, _, _, users in searches))), calls_of=words)
+    findings: list[Finding] = []
+    for contract, qualified, names, users in searches:
         for user in sorted(users):
-            parsed = resolver.project.facts.parsed(user, with_calls=True)
+            parsed = facts.parsed(user, calls_of=words)
             if parsed is not None:
-                findings.extend(_usages(resolver, contract, target.qualified, names, user, parsed))
+                findings.extend(_usages(resolver, contract, qualified, names, user, parsed))
     return findings
 
 
