@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -24,20 +24,21 @@ from importcanon.adapters.mentions import (
     BINDS,
     CALLS,
     IMPORTS,
-    holds_code,
+    Mentions,
     scan_mentions,
     top_level_facts,
     word_starts,
 )
 from importcanon.adapters.module_level import ModuleLevelText, module_level_text
 from importcanon.adapters.parsing import parse_module, parse_plainly
-from importcanon.adapters.scanning import scan_sources
+from importcanon.adapters.scanning import ScanHints, scan_sources
 from importcanon.adapters.sources import (
     SourceFile,
     compile_excludes,
     list_sources,
     locate_packages,
 )
+from importcanon.adapters.text_pass import FileText, Needles, may_be_shim, read_text
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project, RawImport
 from importcanon.application.remembered import MEMO as WHOLE_CHECK
@@ -55,6 +56,7 @@ from importcanon.domain.facts import (
 from importcanon.domain.modules import absolute_import_target
 
 Result = TypeVar("Result")
+NO_NEEDLES = Needles()
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,19 @@ def load_project(
     options: ScanOptions,
     cache_dir: Path | None,
     namespace_directories: bool = False,
+    needles: Needles = NO_NEEDLES,
 ) -> tuple[Project, FactStore]:
-    """Scan the target once and return its project plus the store to save when the run ends."""
+    """Scan the target once and return its project plus the store to save when the run ends.
+
+    Every file that must be read is read once, up front, for all the text facts the run is
+    known to ask of it (``needles``: the words it will search for), and its bytes are dropped."""
     listing = list_sources(
         project_dir, locate_packages(project_dir, root_packages), compile_excludes(exclude), namespace_directories
     )
     cache = FactCache.open(cache_dir, base=project_dir)
     store = FactStore(cache, listing.files)
     store.package_dirs = dict(listing.packages)
+    store.read_ahead(listing.files, needles)
     # Namespace packages count: ``from pkg import ns`` resolves to ``pkg.ns`` only while it exists.
     module_set = frozenset((source.module, source.is_package) for source in listing.files).union(
         (module, True) for modules in listing.namespace_packages.values() for module in modules
@@ -103,7 +110,7 @@ def load_project(
 
     scannable: list[SourceFile] = []
     for source in to_scan:
-        failure = store.load_text(source)
+        failure = store.text_failure(source)
         if failure is None:
             scannable.append(source)
         elif store.digest(source) is None:  # not even readable: nothing to remember by content
@@ -118,6 +125,7 @@ def load_project(
             store.decoded_texts(),
             include_external_packages=options.include_external_packages,
             exclude_type_checking_imports=options.exclude_type_checking_imports,
+            hints=store.scan_hints,
         )
         for source in scannable:
             if source.module in outcome.problems:
@@ -127,7 +135,9 @@ def load_project(
             else:
                 raw = outcome.imports.get(source.module, [])
                 imports[source.module] = raw
-                store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
+                if cache.path is not None:  # nothing else reads the scans this run remembers
+                    store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
+    store.scan_hints.clear()  # the scan's alone
     cache.remember_scan_modules(module_set)
     store.relate_edits(scanned_problems=problems)
 
@@ -178,9 +188,11 @@ def _resolving_differently(
 class FactStore:
     """Content-addressed facts for the files of one run (the application's FactSource port).
 
-    Bytes are read only for files whose stat changed; while they are in memory the cheap text
-    facts (could it be a shim, which needles does it contain) are computed, so a warm run answers
-    "which modules mention SessionManager" from the cache without opening a file.
+    Bytes are read only for files whose stat changed, once each for every text fact the run is
+    known to ask (see :mod:`importcanon.adapters.text_pass`), and not kept: a later question
+    reads the file again. The cheap text facts (could it be a shim, which needles does it
+    contain) are cached, so a warm run answers "which modules mention SessionManager" from the
+    cache without opening a file.
     """
 
     def __init__(self, cache: FactCache, files: Sequence[SourceFile]) -> None:
@@ -188,8 +200,13 @@ class FactStore:
         self.texts: dict[str, str] = RecentTexts()
         self._files = {source.module: source for source in files}
         self._digests: dict[str, str | None] = {}
-        self._raw: dict[str, bytes] = {}
         self._read_errors: dict[str, str] = {}
+        # What the one reading of each file (``read_ahead``) learnt that the cache learns only when
+        # asked: decoding failures (None: decodable), import statements, mentions, scan hints.
+        self._undecodable: dict[str, tuple[int | None, str] | None] = {}
+        self._statements: dict[str, bytes] = {}  # marshalled
+        self._read_mentions: dict[str, dict[str, Mentions]] = {}
+        self.scan_hints: dict[str, ScanHints] = {}
         self._kinds: dict[str, Mapping[int, ImportKind]] = {}
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
         self._parsed: dict[str, object] = {}
@@ -208,32 +225,89 @@ class FactStore:
     def digest(self, source: SourceFile) -> str | None:
         """The file's content digest, reading it only when its stat changed since the last run."""
         if source.module not in self._digests:
-            digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
-            if digest is None or digest not in self.cache.textfacts:
+            if self._must_read(source):
                 data = self._read(source)
                 if data is None:
                     self._digests[source.module] = None
                     return None
-                # Without a cache nothing outlives the run: the path is key enough, and free.
-                digest = content_digest(data) if self.cache.path is not None else f"run:{source.relpath}"
-                known = self.cache.files.get(source.relpath)
-                if known is not None and known[2] != digest:
-                    self._edited[source.module] = known[2]
-                self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
-                if digest not in self.cache.textfacts:
-                    self.cache.remember_textfacts(digest, (_may_be_shim(data), (), ()))
-            self._digests[source.module] = digest
+                self._learn_digest(source, self._content_digest(source, data), may_be_shim(data), (), ())
+            else:
+                self._digests[source.module] = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
         return self._digests[source.module]
 
+    def _must_read(self, source: SourceFile) -> bool:
+        """Whether the file's digest and text facts are unknown until it is read."""
+        digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
+        return digest is None or digest not in self.cache.textfacts
+
+    def _content_digest(self, source: SourceFile, data: bytes) -> str:
+        # Without a cache nothing outlives the run: the path is key enough, and free.
+        return content_digest(data) if self.cache.path is not None else f"run:{source.relpath}"
+
+    def _learn_digest(
+        self, source: SourceFile, digest: str, shim: bool, searched: tuple[str, ...], hits: tuple[str, ...]
+    ) -> None:
+        known = self.cache.files.get(source.relpath)
+        if known is not None and known[2] != digest:
+            self._edited[source.module] = known[2]
+        self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
+        known_facts = self.cache.textfacts.get(digest)
+        if known_facts is None:
+            self.cache.remember_textfacts(digest, (shim, searched, hits))
+        elif not set(searched).issubset(known_facts[1]):  # the same content, met under another stat
+            searched, hits = tuple(sorted({*known_facts[1], *searched})), tuple(sorted({*known_facts[2], *hits}))
+            self.cache.remember_textfacts(digest, (known_facts[0], searched, hits))
+        self._digests[source.module] = digest
+
+    def read_ahead(self, files: Sequence[SourceFile], needles: Needles) -> None:
+        """Read now every file whose digest is unknown, once, for every fact of
+        :class:`~importcanon.adapters.text_pass.FileText`: on every core when the files are many
+        enough to pay for the processes; the bytes are not kept."""
+        batch = [source for source in files if source.module not in self._digests and self._must_read(source)]
+        if not batch:
+            return
+        weights = [source.size + _READ_WEIGHT_PER_FILE for source in batch]
+        processes = usable_processes() if sum(weights) >= PARALLEL_READ_WEIGHT else 1
+        with_digest = self.cache.path is not None
+
+        def read(source: SourceFile) -> FileText:
+            return read_text(source.path, needles, with_digest=with_digest)
+
+        searched = tuple(sorted(needles.searched))
+        for source, result in zip(batch, map_forked(read, batch, weights, processes), strict=True):
+            self._keep_reading(source, result if result is not None else read(source), searched)
+
+    def _keep_reading(self, source: SourceFile, read: FileText, searched: tuple[str, ...]) -> None:
+        module = source.module
+        if read.error is not None:
+            self._read_errors[module] = read.error
+            self._digests[module] = None
+            return
+        digest = read.digest if read.digest is not None else f"run:{source.relpath}"
+        self._learn_digest(source, digest, read.may_be_shim, searched, read.hits)
+        self._undecodable[module] = read.undecodable
+        if read.mentions:
+            self._read_mentions[module] = read.mentions
+        if read.statements is not None:
+            self._statements[module] = read.statements
+        if read.hints is not None:
+            self.scan_hints[module] = read.hints
+
     def _read(self, source: SourceFile) -> bytes | None:
-        if source.module not in self._raw:
-            try:
-                with open(source.path, "rb") as stream:
-                    self._raw[source.module] = stream.read()
-            except OSError as error:
-                self._read_errors[source.module] = error.strerror or str(error)
-                return None
-        return self._raw[source.module]
+        """The file's bytes, read again each time: they are not kept (see ``read_ahead``)."""
+        try:
+            with open(source.path, "rb") as stream:
+                return stream.read()
+        except OSError as error:
+            self._read_errors[source.module] = error.strerror or str(error)
+            return None
+
+    def text_failure(self, source: SourceFile) -> tuple[int | None, str] | None:
+        """Why the file cannot be decoded, (line, message), as ``load_text`` says; from the one
+        reading when there was one, without decoding again."""
+        if source.module in self._undecodable:
+            return self._undecodable[source.module]
+        return self.load_text(source)
 
     def load_text(self, source: SourceFile) -> tuple[int | None, str] | None:
         """Decode the file into ``texts``; returns (line, message) when that is impossible."""
@@ -272,13 +346,13 @@ class FactStore:
     def _same_facts(self, source: SourceFile, before: str, digest: str) -> bool:
         cache, module = self.cache, source.module
         data = self._read(source)
-        may_be_shim, searched, hits = cache.textfacts[before]
-        if data is None or _may_be_shim(data) != may_be_shim:
+        shim, searched, hits = cache.textfacts[before]
+        if data is None or may_be_shim(data) != shim:
             return False
         found = tuple(sorted(needle for needle in searched if next(word_starts(data, needle), None) is not None))
         if found != tuple(hits):
             return False
-        cache.remember_textfacts(digest, (may_be_shim, searched, hits))
+        cache.remember_textfacts(digest, (shim, searched, hits))
         if before in cache.statements:
             self.text_imports(module)  # learnt of the new content, and remembered
             if cache.statements.get(digest) != cache.statements[before]:
@@ -541,9 +615,15 @@ class FactStore:
         """Cached by content: a warm run reads no file to list its import statements."""
         source = self._files.get(module)
         digest = self.digest(source) if source is not None else None
+        packed = self._statements.get(module)
+        if packed is not None and digest is not None:
+            rows = marshal.loads(packed)
+            if self.cache.path is not None and digest not in self.cache.statements:
+                self.cache.remember_statements(digest, rows)
+            return _text_imports_from_rows(rows)
         cached = self.cache.statements.get(digest) if digest is not None else None
         if cached is not None:
-            return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in cached]
+            return _text_imports_from_rows(cached)
         text = self._text(module)
         found = text_imports(text) if text is not None else []
         # Without a cache nothing is kept: a run lists a module's statements once.
@@ -618,10 +698,12 @@ class FactStore:
             known = self.cache.mentions.get(digest, {})
             roles_sources = known.get(needle)
             if roles_sources is None:
-                data = self._read(source)
-                if data is None:
-                    continue
-                roles_sources = scan_mentions(data, needle)
+                roles_sources = self._read_mentions.get(module, {}).get(needle)
+                if roles_sources is None:
+                    data = self._read(source)
+                    if data is None:
+                        continue
+                    roles_sources = scan_mentions(data, needle)
                 self.cache.remember_mentions(digest, {**known, needle: roles_sources})
             roles, sources = roles_sources
             targets = [
@@ -673,10 +755,18 @@ class FactStore:
         )
 
 
+def _text_imports_from_rows(rows: Primitive) -> list[TextImport]:
+    return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in rows]
+
+
 _UNKNOWN = object()
 #: Edits compared fact by fact in one run (see ``FactStore.relate_edits``); beyond, a checkout.
 _RELATED_EDITS = 8
 
+#: Files to read ahead that weigh this much (bytes, and ``_READ_WEIGHT_PER_FILE`` per file) pay
+#: for forking processes to share them.
+PARALLEL_READ_WEIGHT = 8 << 20
+_READ_WEIGHT_PER_FILE = 2048
 #: A batch of files this big (about 0.08 s of parsing) pays for forking processes to share it.
 PARALLEL_PARSE_BYTES = 1 << 19
 #: Frames below the recursion limit a batch is parsed at (see ``FactStore.parse_ahead``).
@@ -717,27 +807,6 @@ def _too_deep(error: Exception) -> str:
     if isinstance(error, (RecursionError, MemoryError)):
         return f"an expression is nested too deeply for Python to compile ({type(error).__name__})"
     return str(error)
-
-
-#: A statement that can never appear at the top level of a shim, in column 0.
-_CODE_AT_TOP = re.compile(rb"\n(?:async[ \t]+def|def|class|for|while|with|@)\b")  # literal start: fast
-
-
-def _may_be_shim(data: bytes) -> bool:
-    """False only when the file certainly has top-level code beyond imports and re-bindings.
-
-    A column-0 ``def``/``class``/loop proves it, unless the line sits inside a triple-quoted
-    string, which an odd number of triple quotes before it betrays; so do the statements
-    :func:`~importcanon.adapters.mentions.holds_code` reads. Other files are parsed.
-    """
-    if not data or data.isspace():
-        return False
-    framed = b"\n" + data  # so that the first line is searched too
-    for match in _CODE_AT_TOP.finditer(framed):
-        quotes = framed.count(b'"""', 0, match.start()) + framed.count(b"'''", 0, match.start())
-        if quotes % 2 == 0:
-            return False
-    return not holds_code(data)
 
 
 def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:

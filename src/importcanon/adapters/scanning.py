@@ -23,6 +23,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
@@ -54,6 +55,17 @@ _MAYBE_TOO_DEEP = re.compile(r"\n(?:[ \t]{100}|[^\n]{3000})")
 Problem = tuple[int | None, str]
 
 
+class ScanHints(NamedTuple):
+    """What the scan asks of a file's text beside grimp's answer, learnt when the file is read."""
+
+    module_level_lines: tuple[int, ...]  # lines whose import is certainly at module level
+    maybe_too_deep: bool  # whether Python may refuse what grimp accepts (see ``_MAYBE_TOO_DEEP``)
+
+
+def scan_hints(text: str) -> ScanHints:
+    return ScanHints(tuple(sorted(_top_level_import_lines(text))), _maybe_too_deep(text))
+
+
 @dataclass
 class ScanOutcome:
     imports: dict[str, list[RawImport]] = field(default_factory=dict)
@@ -82,9 +94,12 @@ def scan_sources(
     *,
     include_external_packages: bool,
     exclude_type_checking_imports: bool,
+    hints: Mapping[str, ScanHints] | None = None,
 ) -> ScanOutcome:
-    """Scan ``sources`` (whose decoded texts are in ``texts``, keyed by module)."""
-    scanner = _Scanner(listing, texts, include_external_packages, exclude_type_checking_imports)
+    """Scan ``sources`` (whose decoded texts are in ``texts``, keyed by module; ``hints`` holds
+    what is already known of some of them, so that their texts are only read when a file is
+    large, broken or shadowed)."""
+    scanner = _Scanner(listing, texts, include_external_packages, exclude_type_checking_imports, hints or {})
     pending: list[SourceFile] = []
     for source in sources:
         refused = _python_refuses(texts[source.module], source.relpath) if source.size > PRE_PARSED_SIZE else None
@@ -97,7 +112,7 @@ def scan_sources(
     if shadowing:
         scanner.scan(shadowing, _text_file_system(listing, shadowing, texts))
     for source in pending:
-        if source.module in scanner.outcome.imports and _maybe_too_deep(texts[source.module]):
+        if source.module in scanner.outcome.imports and scanner.hints_of(source.module).maybe_too_deep:
             refused = _python_refuses(texts[source.module], source.relpath)
             if refused is not None:
                 del scanner.outcome.imports[source.module]
@@ -112,13 +127,19 @@ class _Scanner:
         texts: Mapping[str, str],
         include_external_packages: bool,
         exclude_type_checking_imports: bool,
+        hints: Mapping[str, ScanHints],
     ) -> None:
         self.listing = listing
         self.texts = texts
+        self.hints = hints
         self.include_external_packages = include_external_packages
         self.exclude_type_checking_imports = exclude_type_checking_imports
         self.found_packages = build_found_packages(listing)
         self.outcome = ScanOutcome()
+
+    def hints_of(self, module: str) -> ScanHints:
+        known = self.hints.get(module)
+        return known if known is not None else scan_hints(self.texts[module])
 
     def scan(self, batch: list[SourceFile], file_system: object | None) -> None:
         """Scan ``batch`` in one call; when it fails, in chunks, each chunk that fails again
@@ -171,7 +192,7 @@ class _Scanner:
         shift = _PREFIX_LINES if file_system is not None else 0
         for module_file, direct_imports in result.items():
             name = module_file.module.name
-            self.outcome.imports[name] = _with_kind_hints(self.texts[name], direct_imports, shift)
+            self.outcome.imports[name] = _with_kind_hints(self.hints_of(name), direct_imports, shift)
         return None
 
     def _verdict(self, source: SourceFile, file_system: object | None) -> bool:
@@ -226,8 +247,8 @@ def _text_file_system(listing: SourceListing, sources: Sequence[SourceFile], tex
     return rust.FakeBasicFileSystem(content_map=content)
 
 
-def _with_kind_hints(text: str, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
-    module_level = _top_level_import_lines(text)
+def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
+    module_level = set(hints.module_level_lines)
     return [
         (
             direct_import.imported.name,

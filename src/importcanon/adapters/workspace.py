@@ -8,10 +8,13 @@ from pathlib import Path
 from importcanon.adapters.configuration import has_configuration, read_contracts, read_import_linter_config
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.adapters.sources import discover_packages
+from importcanon.adapters.text_pass import Needles
 from importcanon.application.cycles import raise_type_checking_conflict
 from importcanon.application.project import Project
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.errors import ConfigurationError, UsageError
+from importcanon.domain.modules import leaf
+from importcanon.domain.suppressions import MARKER
 
 DEFAULT_CACHE_DIR = ".importcanon_cache"
 REPOSITORY_MARKERS = (".git", ".hg", ".svn")
@@ -28,6 +31,17 @@ class Workspace:
     def close(self) -> None:
         """Persist what this run learnt, so the next run only reads what changed."""
         self.store.save()
+
+
+def expected_needles(contracts: ContractSet) -> Needles:
+    """The words a check will search the files for, known from its contracts: the suppression
+    marker, each canonical symbol and deprecated name (and ``__all__``, which tells re-exports of
+    a canonical symbol), so that the one reading of each file answers them all. A word missing
+    here costs another reading of the files when it is asked for, never a wrong answer."""
+    symbols = [contract.symbol for contract in contracts.canonical]
+    mentioned = frozenset(symbols + [leaf(contract.name) for contract in contracts.deprecated])
+    searched = mentioned | {MARKER} | ({"__all__"} if contracts.canonical else set())
+    return Needles(searched=searched, mentioned=mentioned)
 
 
 def project_root(project_dir: Path | None) -> Path:
@@ -103,7 +117,13 @@ def open_workspace(
     # Not resolved: a cache directory that is a symbolic link must be seen as one (and refused).
     cache = (cache_dir if cache_dir is not None else project_dir / DEFAULT_CACHE_DIR) if use_cache else None
     project, store = load_project(
-        project_dir, packages, contracts.settings.exclude, options, cache, contracts.settings.namespace_packages
+        project_dir,
+        packages,
+        contracts.settings.exclude,
+        options,
+        cache,
+        contracts.settings.namespace_packages,
+        needles=expected_needles(contracts),
     )
     if not project.modules and not project.problems:
         raise ConfigurationError(

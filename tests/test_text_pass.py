@@ -1,0 +1,172 @@
+"""Each file read once, up front, for every text fact the run will ask: the same answers as
+reading on demand, whatever the files and however many processes share the reading.
+
+``load_project`` reads every file once, given the words a check will search for (``Needles``),
+computes its text facts (import statements, scan hints, which needles it holds and their roles)
+and lets the bytes go (adapters/text_pass.py). The reference is a store that reads nothing ahead
+and learns each fact from the text when it is asked. Every answer of the two must be equal, for
+needles known up front and for those asked later (which read the files again), one process or
+several, cached or not.
+"""
+
+from __future__ import annotations
+
+import gc
+import tempfile
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from conftest import write_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_mentions import STATEMENTS
+
+from importcanon.adapters import loading
+from importcanon.adapters.loading import FactStore, ScanOptions, load_project
+from importcanon.adapters.text_pass import Needles
+from importcanon.application.project import Project
+
+NEEDLES = ("Target", "Other", "Renamed", "__all__", "importcanon")
+UP_FRONT = Needles(searched=frozenset({"Target", "__all__", "importcanon"}), mentioned=frozenset({"Target"}))
+
+#: Texts no statement list writes: what decoding, the scan and the shim screen trip on.
+ODD_FILES: dict[str, bytes] = {
+    "latin.py": b"from pkg.home import Target\nNAME = '\xe9'\n",  # not UTF-8, no cookie
+    "nul.py": b"from pkg.home import Target\nx = 1\x00\n",
+    "cookie.py": b"# -*- coding: latin-1 -*-\nfrom pkg.home import Target\nNAME = '\xe9'\n",
+    "bom.py": b"\xef\xbb\xbffrom pkg.home import Target as Renamed\n",
+    "crlf.py": b"from pkg.home import (\r\n    Target,\r\n)\r\n__all__ = ['Target']\r\n",
+    "lone_cr.py": b"import os\rfrom pkg.home import Target\r",
+    "broken.py": b"from pkg.home import Target\ndef f(:\n    pass\n",
+    "empty.py": b"",
+    "blank.py": b"\n  \n",
+    "shim.py": b"from pkg.home import Target  # importcanon: ignore[shim-module]\n__all__ = ['Target']\n",
+    "deep.py": b"from pkg.home import Target\nx = " + b" + ".join([b"f()"] * 3000) + b"\n",
+}
+
+
+def _files(statement_lists: list[list[str]], odd: list[str]) -> dict[str, bytes]:
+    files = {
+        "pkg/__init__.py": b"",
+        "pkg/home.py": b"class Target:\n    pass\n\n\nOther = Renamed = Target\n",
+        "pkg/sub/__init__.py": b"from ..home import Target\n",
+    }
+    for index, statements in enumerate(statement_lists):
+        files[f"pkg/sub/m{index}.py"] = ("\n".join(statements) + "\nTarget()\n").encode()
+    for name in odd:
+        files[f"pkg/{name}"] = ODD_FILES[name]
+    return files
+
+
+def _write(root: Path, files: dict[str, bytes]) -> Path:
+    for relative, data in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+def _answers(project: Project, store: FactStore) -> dict[str, object]:
+    """Everything a run can ask the store of the files' text (needles up front first, so that a
+    needle asked later is asked after the bytes are gone)."""
+    modules = sorted(project.modules)
+    answers: dict[str, object] = {
+        "imports": project._imports,
+        "problems": project.problems,
+        "containing": store.modules_containing(frozenset(NEEDLES)),
+        "mentions": {needle: store.mentions(needle) for needle in NEEDLES},
+        "shims": store.shim_candidates(),
+    }
+    readable = [module for module in modules if module not in {p.module for p in project.problems}]
+    answers["statements"] = {module: store.text_imports(module) for module in modules}
+    answers["evident"] = {module: store.evident_names(module) for module in modules}
+    answers["top_level"] = {module: store.top_level(module) for module in modules}
+    answers["kinds"] = {module: dict(store.import_kinds(module, 1)) for module in readable}
+    return answers
+
+
+def _load(root: Path, needles: Needles, cache: Path | None = None) -> dict[str, object]:
+    project, store = load_project(root, ["pkg"], [], ScanOptions(), cache, needles=needles)
+    answers = _answers(project, store)
+    store.save()
+    return answers
+
+
+def _on_demand(root: Path) -> dict[str, object]:
+    """The answers of a store that reads nothing ahead: each fact from the text when asked."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FactStore, "read_ahead", lambda store, files, needles: None)
+        return _load(root, Needles())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.lists(st.sampled_from(STATEMENTS), min_size=1, max_size=4), min_size=1, max_size=5),
+    st.lists(st.sampled_from(sorted(ODD_FILES)), unique=True, max_size=4),
+    st.sampled_from([1, 2, 3]),
+)
+def test_reading_once_up_front_answers_as_reading_on_demand(monkeypatch, statement_lists, odd, processes):
+    monkeypatch.setattr(loading, "PARALLEL_READ_WEIGHT", 0 if processes > 1 else 1 << 62)
+    monkeypatch.setattr(loading, "usable_processes", lambda: processes)
+    with tempfile.TemporaryDirectory() as directory:
+        root = _write(Path(directory), _files(statement_lists, odd))
+
+        on_demand = _on_demand(root)
+        assert _load(root, Needles()) == on_demand
+        assert _load(root, UP_FRONT) == on_demand
+        # Cached: read up front into an empty cache, then a warm run that reads nothing.
+        assert _load(root, UP_FRONT, root / ".cache") == on_demand
+        assert _load(root, UP_FRONT, root / ".cache") == on_demand
+
+
+def test_an_edited_file_is_read_again_and_only_it(tmp_path, monkeypatch):
+    root = _write(tmp_path, _files([["from pkg.home import Target"], ["import os"]], ["crlf.py"]))
+    _load(root, UP_FRONT, root / ".cache")
+    edited = root / "pkg" / "sub" / "m1.py"
+    edited.write_text("from pkg.home import Other as Target\nimport os\n")
+    opened: list[str] = []
+    read_text = loading.read_text
+    monkeypatch.setattr(loading, "read_text", lambda path, *a, **k: opened.append(path) or read_text(path, *a, **k))
+
+    warm = _load(root, UP_FRONT, root / ".cache")
+
+    assert opened == [str(edited)]
+    assert warm == _on_demand(root)
+
+
+def test_the_bytes_of_the_files_are_not_kept(tmp_path):
+    """The memory a run keeps after the scan is far below the size of the sources it read."""
+    comment = "# " + "x" * 78 + "\n"
+    files = {f"pkg/m{index}.py": f"from pkg.m0 import Target\n{comment * 5000}Target = 1\n" for index in range(20)}
+    root = write_project(tmp_path, {"pkg/__init__.py": "", **files})
+    size = sum(path.stat().st_size for path in root.rglob("*.py"))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        project, store = load_project(root, ["pkg"], [], ScanOptions(), None, needles=UP_FRONT)
+        assert len(store.mentions("Target")) == 20
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert size > 8_000_000
+    assert kept < size / 10
+    assert project._imports["pkg.m1"][0][:2] == ("pkg.m0", 1)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_file_that_cannot_be_read_is_reported_as_before(tmp_path, monkeypatch, processes):
+    monkeypatch.setattr(loading, "PARALLEL_READ_WEIGHT", 0)
+    monkeypatch.setattr(loading, "usable_processes", lambda: processes)
+    root = _write(tmp_path, _files([["from pkg.home import Target"]], []))
+    (root / "pkg" / "gone.py").symlink_to(root / "nowhere.py")  # listed, then unreadable
+
+    project, _ = load_project(root, ["pkg"], [], ScanOptions(), None, needles=UP_FRONT)
+    with monkeypatch.context() as patch:
+        patch.setattr(FactStore, "read_ahead", lambda store, files, needles: None)
+        reference, _ = load_project(root, ["pkg"], [], ScanOptions(), None)
+
+    assert project.problems == reference.problems
+    assert [problem.module for problem in project.problems if not problem.readable] == ["pkg.gone"]
