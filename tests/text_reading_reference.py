@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 
 from importcanon.adapters.import_statements import (
-    _FROM,
-    _IMPORT,
+    _FROM_BODY,
+    _IMPORT_BODY,
     _OTHER_LINE_BREAKS,
     _assigned,
     _block_names_by_line,
@@ -20,6 +20,8 @@ from importcanon.adapters.import_statements import (
 )
 from importcanon.domain.facts import TextImport
 
+_FROM = re.compile(r"[ \t]*+" + _FROM_BODY)
+_IMPORT = re.compile(r"[ \t]*+" + _IMPORT_BODY)
 _TOP_LEVEL_IMPORT_LINE = re.compile(r"\n()(?:import|from)[ \t\\(.]")
 _IMPORT_LINE = re.compile(r"\n([ \t\f]*+)(?:import|from)[ \t\\(.]")
 _MODULE_BLOCK_PATTERN = r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b"

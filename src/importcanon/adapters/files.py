@@ -20,7 +20,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Sequence
@@ -152,7 +151,7 @@ class SafeDirectory:
 
     def stage(self, name: str, data: bytes, mode: int) -> str:
         """Write ``data`` to a new temporary file beside ``name``, flushed to disk; its name."""
-        temporary = f".{name}.{secrets.token_hex(4)}.tmp"
+        temporary = f".{name}.{os.urandom(4).hex()}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
         handle = os.open(temporary, flags, 0o600, dir_fd=self.fd)
         try:
@@ -263,7 +262,7 @@ def commit_together(folder: SafeDirectory, files: Sequence[tuple[str, bytes | st
 
 def _backup(folder: SafeDirectory, name: str) -> str:
     """A second name for the current file, to put back if a later rename of the set fails."""
-    backup = f".{name}.{secrets.token_hex(4)}.tmp"
+    backup = f".{name}.{os.urandom(4).hex()}.tmp"
     os.link(name, backup, src_dir_fd=folder.fd, dst_dir_fd=folder.fd, follow_symlinks=False)
     return backup
 

@@ -23,10 +23,8 @@ _FROM_BODY = (
     r"(?:\(([^)]*+)\)|([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+))"
 )
 _IMPORT_BODY = r"import[ \t\\]++([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+)"
-_FROM = re.compile(r"[ \t]*+" + _FROM_BODY)
-_IMPORT = re.compile(r"[ \t]*+" + _IMPORT_BODY)
-#: A statement as :data:`_FROM` or else :data:`_IMPORT` reads it: groups (dots, module,
-#: parenthesised names, plain names) of a ``from`` import, or (names) of an ``import``.
+#: A ``from`` import (groups: dots, module, parenthesised names, plain names), else an ``import``
+#: (group: names).
 _STATEMENT_BODY = f"(?:{_FROM_BODY}|{_IMPORT_BODY})"
 #: Every line that starts (after spaces and tabs) with an import statement, read in the same
 #: pass: a lookahead, so that a statement spanning lines never hides one starting on them. Not
@@ -34,9 +32,6 @@ _STATEMENT_BODY = f"(?:{_FROM_BODY}|{_IMPORT_BODY})"
 #: part of the statement above.
 _STATEMENT_LINE = re.compile(r"\n(?=[ \t]*+" + _STATEMENT_BODY + r")(?<!\\\n)(?<!\\\r\n)")
 _FIRST_STATEMENT = re.compile(r"[ \t]*+" + _STATEMENT_BODY)
-#: The same in column 0 only.
-_TOP_LEVEL_STATEMENT_LINE = re.compile(r"\n(?=" + _STATEMENT_BODY + ")")
-_FIRST_TOP_LEVEL_STATEMENT = re.compile(_STATEMENT_BODY)
 _COMMENT = re.compile(r"#[^\n]*")
 _MODULE_BLOCK = re.compile(r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b")
 _DEFINED_HERE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")

@@ -106,12 +106,28 @@ def _occurrence(needle: str) -> re.Pattern[bytes]:
     return re.compile(re.escape(needle.encode()) + rb"(?!\w)")
 
 
+#: What ``\w`` matches in a pattern on bytes.
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
 def word_starts(data: bytes, needle: str) -> Iterator[int]:
     """Where ``needle`` occurs as a whole identifier: ``S`` not inside ``Set`` or ``_S``."""
-    for match in _occurrence(needle).finditer(data):
-        start = match.start()
-        if not (start and _WORD_CHAR.match(data, start - 1)):
+    encoded = needle.encode()
+    if not encoded or not _WORD_BYTES.issuperset(encoded):
+        for match in _occurrence(needle).finditer(data):
+            start = match.start()
+            if not (start and _WORD_CHAR.match(data, start - 1)):
+                yield start
+        return
+    # A needle of word characters only: ``bytes.find`` skips ahead faster than the regex engine,
+    # and no occurrence overlapping one found can start a word (a word character precedes it).
+    size, length = len(encoded), len(data)
+    start = data.find(encoded)
+    while start >= 0:
+        end = start + size
+        if (not start or data[start - 1] not in _WORD_BYTES) and (end == length or data[end] not in _WORD_BYTES):
             yield start
+        start = data.find(encoded, end)
 
 
 def scan_mentions(data: bytes, needle: str) -> Mentions:
@@ -348,7 +364,7 @@ class _Strings:
     def _read_to(self, position: int) -> None:
         if self.unsure_from < 0:
             # A lone carriage return ends a line for Python, not for this reading: nothing is known.
-            lone_return = self.data.count(b"\r") != self.data.count(b"\r\n")
+            lone_return = b"\r" in self.data and self.data.count(b"\r") != self.data.count(b"\r\n")
             self.unsure_from = 0 if lone_return else len(self.data) + 1
         while self.searched <= position and self.searched < self.unsure_from:
             found = next(self._found, None)

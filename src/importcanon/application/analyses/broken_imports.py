@@ -86,7 +86,9 @@ def _finding_from_primitive(item: list[Any]) -> Finding:
 
 class _Screen:
     """A first look from the text, memoised by what it asks: a project's thousands of statements
-    import from far fewer modules, and each module's standing is looked up once."""
+    import from far fewer modules, and each module's standing is looked up once; the verdict on
+    the names a statement imports from a module is the same wherever the statement stands, so it
+    is reached once too."""
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
@@ -96,17 +98,28 @@ class _Screen:
         self._inside: dict[str, bool] = {}
         self.doubted: set[str] = set()  # modules the text could not show to bind a name imported from them
         self._shown: dict[tuple[str, str], bool] = {}
+        self._verdicts: dict[tuple[str, tuple[tuple[str, str | None], ...], bool], bool] = {}
 
     def may_break(self, module: str, statement: TextImport | ImportStatement, *, strict: bool = False) -> bool:
         """False only when the statement surely imports what exists. Asked of the statements
         read from the text, and again (``strict``: on evidence that is exact, never on
         ``evident_names``) of those the parse finds in a module that has one that may break, so
         that the modules its other statements import from need no parse either."""
-        if statement.module is None and statement.level == 0:
-            return any(self._is_missing(name) for name, _ in statement.names)
-        source = statement.module if statement.level == 0 else self.resolver.import_source(module, statement)
-        if source is None:
-            return True
+        if statement.level == 0:
+            source = statement.module
+            if source is None:
+                return any(self._is_missing(name) for name, _ in statement.names)
+        else:
+            source = self.resolver.import_source(module, statement)
+            if source is None:
+                return True
+        key = (source, statement.names, strict)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._names_may_break(source, statement.names, strict)
+        return verdict
+
+    def _names_may_break(self, source: str, names: tuple[tuple[str, str | None], ...], strict: bool) -> bool:
         if not self._is_inside(source):
             return False
         if self._is_missing(source):
@@ -114,7 +127,7 @@ class _Screen:
         has_module = self.resolver.has_module
         unseen = [
             name
-            for name, _ in statement.names
+            for name, _ in names
             if name != "*" and not has_module(f"{source}.{name}") and (strict or name not in self.evident_names(source))
         ]
         if unseen and not all(self._has(source, name) for name in unseen):
