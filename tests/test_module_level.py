@@ -54,6 +54,12 @@ STATEMENTS = [
     "A = 1 \\\n    + 2",
     "x = 1 + \\\nA",
     "lambda: A",
+    "def f(A):\n    A = B\n    return [C for C in A]",
+    "x = A.attr  # A = 1",
+    "try:\n    pass\nexcept Exception as A:\n    pass",
+    "(A := 1)",
+    "del A",
+    "from B import A as A",
 ]
 HEADERS = [
     "if A:",
@@ -122,6 +128,14 @@ def _agrees_with_the_parse(source: str, words: list[str]) -> int:
         if reader.binds(word):
             assert word in bound, (word, source)
             claims += 1
+        if reader.binds_apart_from_imports(word):
+            continue
+        claims += 1  # nothing but ``from x import word`` binds it at module level
+        assert not any(binding.name == word for binding in parsed.bindings), (word, source)
+        for statement in parsed.imports:
+            if statement.scope == 0 and word in {alias or name.split(".")[0] for name, alias in statement.names}:
+                assert statement.module is not None or statement.level, (word, source)
+                assert (word, None) in statement.names, (word, source)
     stars = set(reader.star_imports())
     assert stars <= _stars(parsed), source
     return claims + len(stars)

@@ -19,6 +19,7 @@ import keyword
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from enum import Enum
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN, _logical_starts
 
@@ -34,6 +35,12 @@ _MAY_BIND = re.compile(r"(?:import|from)\b|[\w(\[*]")
 _NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
 #: The prefix of an f-string (or a t-string) just before its quote.
 _F_PREFIX = re.compile(r"(?<!\w)[rRbB]?[fFtT][rR]?$")
+
+
+class _Scope(Enum):
+    MODULE = "module"
+    NESTED = "nested"  # inside a def or class body
+    UNKNOWN = "unknown"
 
 
 class ModuleLevelText:
@@ -95,24 +102,59 @@ class ModuleLevelText:
             self._read[start] = frozenset(names)
         return self._read[start]
 
+    def binds_apart_from_imports(self, name: str) -> bool:
+        """False only when the text shows that nothing at module level binds ``name`` except
+        ``from ... import name`` statements without an alias (star imports aside): every other
+        logical line naming it is a comment, sits in a def or class body with no ``global`` on
+        it, or is a module-level statement that ``ast`` reads alone and finds no other binding
+        of it in."""
+        if not (name.isascii() and name.isidentifier()):
+            return True
+        checked: set[int] = set()
+        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
+            line = bisect_right(self.offsets, match.start())
+            start = self.starts[bisect_right(self.starts, line) - 1]
+            if start in checked:
+                continue
+            checked.add(start)
+            scope = self._scope(start)
+            if scope is _Scope.NESTED:
+                if re.search(r"(?<!\w)global(?!\w)", self._logical_text(start)):
+                    return True  # ``global name`` binds it at module level
+            elif scope is _Scope.MODULE:
+                statements = self._statements(start)
+                if not statements or any(_binds_apart_from_import(node, name) for node in statements):
+                    return True
+            elif self._indent(start) is not None:  # not a comment line: where it stands is unknown
+                return True
+        return False
+
     def _module_level(self, start: int) -> bool:
-        """Whether every block around the logical line at ``start`` runs in the module's scope:
-        the nearest less indented logical line above a line is the header of its block."""
+        return self._scope(start) is _Scope.MODULE
+
+    def _scope(self, start: int) -> _Scope:
+        """Whether every block around the logical line at ``start`` runs in the module's scope,
+        or one is a def or class body: the nearest less indented logical line above a line is the
+        header of its block. UNKNOWN for a blank or comment line, or a header not read here."""
         bound = self._indent(start)
+        if bound is None:
+            return _Scope.UNKNOWN
         index = bisect_left(self.starts, start)
         while bound:
             index -= 1
             if index < 0:
-                return False
+                return _Scope.UNKNOWN
             header = self.starts[index]
             indent = self._indent(header)
             if indent is None or indent >= bound:
                 continue
             code = self._line(header).lstrip(" \t")
-            if _NEW_SCOPE_HEADER.match(code) or not _SAME_SCOPE_HEADER.match(code):
-                return False
+            if _NEW_SCOPE_HEADER.match(code):
+                return _Scope.NESTED
+            if not _SAME_SCOPE_HEADER.match(code):
+                return _Scope.UNKNOWN
             bound = indent
-        return bound == 0
+        return _Scope.MODULE
 
     def _indent(self, number: int) -> int | None:
         """The indentation of a line (tabs to multiples of eight, as Python compares them),
@@ -177,3 +219,27 @@ def _bound_by(node: ast.stmt) -> set[str]:
             if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)
         }
     return set()
+
+
+def _binds_apart_from_import(node: ast.stmt, name: str) -> bool:
+    """Whether anything in ``node`` may bind ``name`` other than ``from x import name``."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name):
+            bound = inner.id == name and not isinstance(inner.ctx, ast.Load)
+        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = inner.name == name
+        elif isinstance(inner, ast.Import):
+            bound = any((alias.asname or alias.name.split(".")[0]) == name for alias in inner.names)
+        elif isinstance(inner, ast.ImportFrom):
+            bound = any(alias.asname == name for alias in inner.names)
+        elif isinstance(inner, (ast.Global, ast.Nonlocal)):
+            bound = name in inner.names
+        elif isinstance(inner, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            bound = inner.name == name
+        elif isinstance(inner, ast.MatchMapping):
+            bound = inner.rest == name
+        else:
+            continue
+        if bound:
+            return True
+    return False

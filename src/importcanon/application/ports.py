@@ -107,6 +107,12 @@ class FactSource(Protocol):
         nothing: only a parse can tell that a name is not bound."""
         ...
 
+    def may_bind_apart_from_imports(self, module: str, name: str) -> bool:
+        """False only when the text shows, without a parse, that nothing at module level binds
+        ``name`` except ``from x import name`` statements (a module that only rebinds it inside
+        functions, say); True when a parse is needed to tell."""
+        ...
+
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         """(level, module as written) of the module's ``from ... import *`` statements that
         the text shows to be at module level, without a parse; perhaps not all of them."""

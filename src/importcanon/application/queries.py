@@ -86,7 +86,11 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     # Parsed: the modules that may bind the name or import it other than plainly. The plain
     # ``from x import symbol`` of the others is known from the text; such an import is a home
     # only in a package, a possible shim, a module with ``__all__`` or one imported from.
-    parsed_ones = sorted(module for module, mention in mentions.items() if mention.imports or mention.binds)
+    parsed_ones = sorted(
+        module
+        for module, mention in mentions.items()
+        if (mention.imports or mention.binds) and not _only_plain_imports(resolver, module, symbol, mention)
+    )
     plain = {
         module: mention.imports_from
         for module, mention in mentions.items()
@@ -115,7 +119,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     project.facts.parse_ahead(
         module
         for module in homes
-        if not _only_plain_imports(mentions[module])
+        if not _only_plain_imports(resolver, module, symbol, mentions[module])
         or _reexport_by_text(resolver, module, symbol, imported_from, with_all) is None
     )
     for module in parsed_ones + homes:
@@ -182,15 +186,18 @@ def _star_bindings(resolver: Resolver, symbol: str, homes: set[str]) -> Iterator
             )
 
 
-def _only_plain_imports(mention: Mention) -> bool:
-    """Whether the text tells every binding of the name: plain module-level imports only."""
-    return not (mention.imports or mention.binds) and mention.module_level_imports is not None
+def _only_plain_imports(resolver: Resolver, module: str, symbol: str, mention: Mention) -> bool:
+    """Whether the text tells every binding of the name: plain module-level imports only (any
+    other binding the text may show is certainly not at module level: inside a function, say)."""
+    if mention.imports or mention.module_level_imports is None:
+        return False
+    return not mention.binds or not resolver.project.facts.may_bind_apart_from_imports(module, symbol)
 
 
 def _bindings_of(resolver: Resolver, module: str, symbol: str, mention: Mention) -> list[NameBinding]:
     """The module-level bindings of ``symbol`` in ``module``: from the text, without a parse,
     when they are all plain module-level imports (see ``Mention.module_level_imports``)."""
-    if not _only_plain_imports(mention):
+    if not _only_plain_imports(resolver, module, symbol, mention):
         return resolver.namespace(module).get(symbol, [])
     located = sorted(mention.module_level_imports or ())
     return [NameBinding(module, symbol, line, "import", source, symbol) for line, source in located]

@@ -38,13 +38,13 @@ def check_canonical_homes(
         if canonical is None:
             continue
         candidates = sorted(_may_import_or_bind(resolver, contract).items())
-        resolver.project.facts.parse_ahead(
-            module for module, mention in candidates if module != contract.module and _plain_imports(mention) is None
-        )
-        for module, mention in candidates:
-            if module == contract.module:
-                continue
-            plain = _plain_imports(mention)
+        plain_imports = {
+            module: _plain_imports(resolver, module, contract.symbol, mention)
+            for module, mention in candidates
+            if module != contract.module
+        }
+        resolver.project.facts.parse_ahead(module for module, plain in plain_imports.items() if plain is None)
+        for module, plain in plain_imports.items():
             if plain is not None:  # no binding of the symbol but these imports: nothing to parse
                 imported = [_Imported(line, ImportKind.MODULE, 0, source, None) for line, source in plain]
                 findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
@@ -76,12 +76,15 @@ class _Imported(NamedTuple):
     alias: str | None
 
 
-def _plain_imports(mention: Mention) -> list[tuple[int, str]] | None:
+def _plain_imports(resolver: Resolver, module: str, symbol: str, mention: Mention) -> list[tuple[int, str]] | None:
     """(line, source) of each ``from source import Symbol`` when the text tells them all and
-    shows that the module neither binds the symbol otherwise nor imports it in another form,
-    each statement module-level and unconditional. None when only a parse can tell (an import
-    in a block, an alias, a binding, a line that may sit in a string...)."""
-    if mention.imports or mention.binds or mention.module_level_imports is None:
+    shows that the module neither binds the symbol otherwise at module level (a binding inside
+    a function is none of this analysis' business) nor imports it in another form, each
+    statement module-level and unconditional. None when only a parse can tell (an import in a
+    block, an alias, a binding, a line that may sit in a string...)."""
+    if mention.imports or mention.module_level_imports is None:
+        return None
+    if mention.binds and resolver.project.facts.may_bind_apart_from_imports(module, symbol):
         return None
     return list(mention.module_level_imports)
 
