@@ -140,16 +140,18 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
         line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
-        if _PROMPT.match(line) and _QUOTE.search(line) is None:
-            continue  # a doctest line: never code, and no quote on it ends a string around it
         column = start - line_start
-        before, after = line[:column], line[column + size :]
-        if _IMPORT_WORD.search(line) or _is_piece(line):
+        reading = _LINE_READINGS.get((line, column, size))
+        if reading is None:
+            reading = _line_reading(line, column, size)
+        prompt, may_import, claimed = reading
+        if prompt:
+            continue  # a doctest line: never code, and no quote on it ends a string around it
+        if may_import:
             source = _plain_import(data, start, size, line_start, strings)
             if source is not None:
                 sources.append(source)
                 continue
-        claimed = _roles(line, before, after)
         if not claimed & ~roles:
             continue  # nothing new, even read loosely
         # Read again with the line's strings and comments blanked: that may rule roles out.
@@ -164,6 +166,25 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
         if roles == EVERY_ROLE:
             break
     return roles, tuple(sorted(sources))
+
+
+#: What a line alone says of an occurrence (see :func:`_line_reading`), by (line, column, size):
+#: a project repeats its lines (``hass: HomeAssistant,`` thousands of times), so each distinct
+#: one is read once. Emptied when it grows large.
+_LINE_READINGS: dict[tuple[bytes, int, int], tuple[bool, bool, int]] = {}
+
+
+def _line_reading(line: bytes, column: int, size: int) -> tuple[bool, bool, int]:
+    """Of the occurrence at ``column`` (``size`` bytes) of ``line``: whether the line is a
+    doctest prompt (never code); whether it may be or continue an import statement; the roles
+    it may play read loosely (:func:`_roles`). All of it depends on the line alone."""
+    if len(_LINE_READINGS) >= 10_000:
+        _LINE_READINGS.clear()
+    prompt = _PROMPT.match(line) is not None and _QUOTE.search(line) is None
+    may_import = not prompt and (_IMPORT_WORD.search(line) is not None or _is_piece(line))
+    claimed = 0 if prompt else _roles(line, line[:column], line[column + size :])
+    reading = _LINE_READINGS[line, column, size] = (prompt, may_import, claimed)
+    return reading
 
 
 def _code_of(line: bytes, line_start: int, data: bytes, strings: _Strings) -> bytes | None:
