@@ -58,7 +58,7 @@ def test_stubbed_parses_give_the_full_facts_on_real_files():
     assert stubbed > compared // 2  # most files have idle bodies: the reading is no no-op
 
 
-def test_a_body_is_stubbed_in_place_and_what_matters_is_kept():
+def test_a_body_is_cut_in_place_and_what_matters_is_kept():
     text = (
         "import os\n"
         "def idle(a,\n"
@@ -80,7 +80,7 @@ def test_a_body_is_stubbed_in_place_and_what_matters_is_kept():
     )
     assert stub_bodies(text) == (
         "import os\ndef idle(a,\n         b=1):\n pass\n\n\n\n\n\n\n"
-        "def busy():\n    import json\n    return json\ndef one(): return 1\n"
+        "def busy():\n    import json\n\ndef one(): return 1\n"
         "class C:\n    def method(self):\n     pass\n"
     )
     assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
@@ -134,6 +134,9 @@ HEADERS = [
     "{i}for i in range(3):",
     "{i}with a as b:",
 ]
+#: Clauses that may follow a block (``except`` always follows ``try``): a body is never cut there.
+CLAUSES = {"{i}try:": ["except ImportError:", "else:", "finally:"], "{i}if cond:": ["elif other:", "else:"]}
+CLAUSES["{i}for i in range(3):"] = ["else:"]
 ONE_LINERS = ["{i}def one(): return 1", "{i}def semi(): x = 1; return x", "{i}class E(Exception): pass"]
 
 
@@ -148,9 +151,10 @@ def blocks(draw: st.DrawFn, depth: int = 0) -> list[str]:
             header = draw(st.sampled_from(HEADERS))
             lines.append(header.replace("{i}", indent))
             lines += draw(blocks(depth + 1))
-            if header == "{i}try:":
-                lines.append(f"{indent}except ImportError:")
-                lines += draw(blocks(depth + 1))
+            for clause in CLAUSES.get(header, []):
+                if clause == "except ImportError:" or draw(st.booleans()):
+                    lines.append(indent + clause)
+                    lines += draw(blocks(depth + 1))
         elif choice < 4:
             lines.append(draw(st.sampled_from(ONE_LINERS)).replace("{i}", indent))
         elif choice < 6:

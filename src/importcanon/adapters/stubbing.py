@@ -1,19 +1,23 @@
-"""Function bodies that cannot change a parse's facts, replaced by ``pass`` before ``ast`` reads them.
+"""Function bodies that cannot change a parse's facts, cut out before ``ast`` reads them.
 
 Most of a file's bytes are function bodies, and most bodies hold nothing a parse is asked for:
 no import, no nested ``def`` or ``class`` (a scope), no ``global`` (a module-level binding), and,
 when calls are collected, no call of the few names asked about. ``ast.parse`` still builds every
 node of them, which is most of the time a parse takes. Such a body is replaced here by a single
-``pass`` followed by as many empty lines as it had, so every line number stays what it was and
-the facts of the stubbed text are those of the whole text (tests/test_stubbing.py holds that
-against the full parse on the standard library and generated programs).
+``pass`` followed by as many empty lines as it had; a body that does hold such a statement loses
+the statements after the last one (``def test(): from m import X; ...checks of X...``), from
+the first line that starts a statement of the body itself (not an ``except``, ``else``, ``elif``
+or ``finally`` going with one above). Every line number stays what it was and the facts of the
+text left are those of the whole text (tests/test_stubbing.py holds that against the full parse
+on the standard library and generated programs). A ``lambda`` or ``nonlocal`` changes no fact:
+a lambda is no scope of its own to the parse (its calls are its statement's).
 
 The text is read as Python's tokenizer reads it: strings and comments (the exact reader of
 :mod:`importcanon.adapters.kinds`) are blanked out first, so a ``def`` in a docstring is no
-definition and a line inside a string or a bracket never ends a body. A body is only stubbed
-when its end is certain: a logical line (outside strings and brackets, not after a backslash)
-indented no deeper than its ``def``. Text whose indentation the plain reading might get wrong
-(tabs, form feeds, carriage returns, an f-string with unbalanced braces) is left whole.
+definition and a line inside a string or a bracket never ends a body. A body is only cut where
+its end is certain: a logical line (outside strings and brackets, not after a backslash)
+indented no deeper than its ``def``. Text whose indentation this reading might get wrong (tabs,
+form feeds, carriage returns, an f-string with unbalanced braces) is left whole.
 """
 
 from __future__ import annotations
@@ -22,16 +26,20 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 from functools import cache
+from itertools import accumulate
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN
 
-_NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
-#: What a stubbed body may not hold (in code, strings and comments blanked): a scope, an import,
-#: a module-level binding from inside a function; lambda and nonlocal too, to stay far from any
-#: question of scopes. Also found inside longer words (``undef``): a body kept needlessly is
-#: still right, and a pattern without ``\b`` in front is searched four times faster.
-_KEEPS_BODY = re.compile(r"(?:def|class|lambda|import|global|nonlocal)\b")
+#: A string literal or a comment, captured: splitting on it leaves code and literals in turn.
+_NOT_CODE = re.compile(f"({NOT_CODE_PATTERN})", re.DOTALL)
+#: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
+#: module-level binding from inside a function. Also found inside longer words (``undef``): a
+#: body kept needlessly is still right, and a pattern without ``\b`` in front is searched four
+#: times faster.
+_KEEPS_BODY = re.compile(r"(?:def|class|import|global)\b")
 _ASYNC = re.compile(r" *async +$")
+#: A clause that goes with a compound statement above: no place to cut a body.
+_CLAUSE = re.compile(r"(?:except|else|elif|finally)\b")
 #: Indentation the reading below does not model: a tab or a form feed before a line's code.
 _ODD_INDENT = re.compile(r"^ *[\t\f]", re.MULTILINE)
 #: An f-string prefix just before a string's quote.
@@ -43,11 +51,11 @@ _CONTINUED = "\x01"
 
 
 def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
-    """``text`` with every function body that holds nothing a parse records replaced by ``pass``
-    (line numbers kept); None when no body can be (or the text is not read plainly).
+    """``text`` without the parts of function bodies that hold nothing a parse records (line
+    numbers kept); None when there are none (or the text is not read plainly).
 
-    ``words``: names whose calls are collected; a body that mentions one anywhere (or holds any
-    character beyond ASCII, which an identifier may normalize from) is kept whole.
+    ``words``: names whose calls are collected; a line that mentions one anywhere (or holds any
+    character beyond ASCII, which an identifier may normalize from) is kept like an import.
     """
     if "\r" in text or "\x00" in text or _CONTINUED in text:
         return None
@@ -57,8 +65,7 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     wanted = _lines_mentioning(text, words) if words else []
     keeping = [match.start() for match in _KEEPS_BODY.finditer(skeleton)]
     reader = _Reader(skeleton)
-    lines: list[str] | None = None
-    stubbed_to = 0  # stubbed bodies do not overlap and come in order
+    cuts: list[tuple[int, int, int | None]] = []  # (first line, line after, indent of a pass)
     for start in keeping:
         if not skeleton.startswith("def", start):
             continue
@@ -72,22 +79,33 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         if body is None:
             continue
         first, end = body  # skeleton offsets: the body's first line start, the line that ends it
-        after = bisect_left(keeping, first)
-        if after < len(keeping) and keeping[after] < end:
+        first_line, end_line = reader.line_of(first), reader.line_of(end)
+        last_keeping = keeping[bisect_left(keeping, end) - 1]  # the def itself at least
+        last_wanted = wanted[bisect_left(wanted, end_line) - 1] if wanted else 0
+        last_kept = max(
+            reader.line_of(last_keeping) if last_keeping >= first else 0,
+            last_wanted if last_wanted >= first_line else 0,
+        )
+        if not last_kept:
+            cuts.append((first_line, end_line, indent + 1))
             continue
-        if first < stubbed_to:
-            continue
-        lines = lines if lines is not None else text.split("\n")
-        start_line = reader.line_of(first)
-        end_line = reader.line_of(end) if end < len(skeleton) else len(lines) + 1
-        mention = bisect_left(wanted, start_line)
-        if mention < len(wanted) and wanted[mention] < end_line:
-            continue
-        lines[start_line - 1] = " " * (indent + 1) + "pass"
-        for number in range(start_line, end_line - 1):
-            lines[number] = ""
-        stubbed_to = end
-    return "\n".join(lines) if lines is not None else None
+        cut = reader.statement_after(reader.line_start(last_kept), first, end)
+        if cut is not None:
+            cuts.append((reader.line_of(cut), end_line, None))
+    if not cuts:
+        return None
+    lines = text.split("\n")
+    cuts.sort()
+    done = 0
+    for first_line, end_line, pass_indent in cuts:
+        if first_line < done:
+            continue  # inside a body cut already
+        if pass_indent is not None:
+            lines[first_line - 1] = " " * pass_indent + "pass"
+            first_line += 1
+        lines[first_line - 1 : end_line - 1] = [""] * (end_line - first_line)
+        done = end_line
+    return "\n".join(lines)
 
 
 def _lines_mentioning(text: str, words: Collection[str]) -> list[int]:
@@ -118,43 +136,51 @@ def _skeleton(text: str) -> str | None:
     every bracket made ``(`` or ``)``; a newline inside a string stays, followed by a mark that
     the line continues the string. None for an f-string whose braces do not pair up (a newer
     Python's nested quotes, read wrongly here), a string or bracket left open."""
-    unsure = False
-
-    def blank(match: re.Match[str]) -> str:
-        nonlocal unsure
-        literal = match.group()
-        if literal[0] == "#":
-            return ""
-        start = match.start()
-        if start and text[start - 1] in _PREFIX_LETTERS and _F_PREFIX.search(text, max(0, start - 3), start):
-            plain = literal.replace("{{", "").replace("}}", "")
-            if plain.count("{") != plain.count("}"):
-                unsure = True
-        return "0" + ("\n" + _CONTINUED) * literal.count("\n") if "\n" in literal else "0"
-
-    skeleton = _NOT_CODE.sub(blank, text)
-    if unsure or '"' in skeleton or "'" in skeleton:
+    parts = _NOT_CODE.split(text)  # code, literal, code, literal... code
+    codes, literals = parts[0::2], parts[1::2]
+    if any(
+        code[-1:] in _PREFIX_LETTERS
+        and literal[0] != "#"
+        and _F_PREFIX.search(code, max(0, len(code) - 3))
+        and not _balanced(literal)
+        for code, literal in zip(codes, literals)
+    ):
+        return None
+    parts[1::2] = [
+        "" if literal[0] == "#" else "0" if "\n" not in literal else "0" + ("\n" + _CONTINUED) * literal.count("\n")
+        for literal in literals
+    ]
+    skeleton = "".join(parts)
+    if '"' in skeleton or "'" in skeleton:
         return None  # an unterminated string: nothing here is certain
     skeleton = skeleton.replace("[", "(").replace("{", "(").replace("]", ")").replace("}", ")")
     return skeleton if skeleton.count("(") == skeleton.count(")") else None  # else a bracket left open
 
 
+def _balanced(literal: str) -> bool:
+    """Whether an f-string's braces pair up, ``{{`` and ``}}`` aside."""
+    plain = literal.replace("{{", "").replace("}}", "")
+    return plain.count("{") == plain.count("}")
+
+
 class _Reader:
-    """Line numbers and bracket depths of a skeleton, counted from checkpoints, not each time from
-    the start."""
+    """Lines, bracket depths and statements of a skeleton (depths counted from checkpoints, not
+    each time from the start)."""
 
     def __init__(self, skeleton: str) -> None:
         self.skeleton = skeleton
+        #: Where each line starts: the running sum of the lengths of the lines before, newlines
+        #: included (summed in C, not line by line in Python).
+        self.line_starts = [0, *accumulate(map((1).__add__, map(len, skeleton.split("\n"))))]
         self.checkpoints = [0]
         self.depths = [0]
-        self.line_cursor = (0, 1)  # a position and the number of its line
 
     def line_of(self, position: int) -> int:
-        """The number of the line holding ``position`` (asked in increasing order)."""
-        known, number = self.line_cursor
-        number += self.skeleton.count("\n", known, position)
-        self.line_cursor = (position, number)
-        return number
+        """The number of the line holding ``position``; past the end, the number after the last."""
+        return bisect_right(self.line_starts, position)
+
+    def line_start(self, number: int) -> int:
+        return self.line_starts[number - 1]
 
     def depth(self, position: int) -> int:
         """How many brackets are open at ``position``."""
@@ -179,9 +205,9 @@ class _Reader:
         return self.depth(position) == 0
 
     def body_of(self, start: int, indent: int) -> tuple[int, int] | None:
-        """(where the body's first line starts, where the line that ends it starts) for the
-        ``def`` whose line starts at ``start``; None when it is not a def statement, its body
-        shares the header's line, or the end is not certain."""
+        """(where the body's first line starts, where the line that ends it starts, or the end)
+        for the ``def`` whose line starts at ``start``; None when it is not a def statement, its
+        body shares the header's line, or the end is not certain."""
         skeleton = self.skeleton
         if not self.starts_logical_line(start):
             return None
@@ -192,18 +218,41 @@ class _Reader:
         if line_end < 0 or not skeleton[start:line_end].rstrip(" ").endswith(":"):
             return None  # the body is on the header's line (or the file ends there)
         first = line_end + 1
-        ending = _ending(indent)
+        ending = _line_indented(indent, exactly=False)
         position = line_end
         while True:
             found = ending.search(skeleton, position)
             if found is None:
-                return (first, len(skeleton)) if first < len(skeleton) else None
+                return (first, len(skeleton) + 1) if first < len(skeleton) else None
             position = found.end()
             if self.starts_logical_line(position):
                 return (first, position) if position > first else None
 
+    def statement_after(self, position: int, first: int, end: int) -> int | None:
+        """Where the first statement of the body from ``first`` to ``end`` that starts after the
+        line of ``position`` starts (a clause of a statement above is none); None if none."""
+        skeleton = self.skeleton
+        code = _FIRST_CODE.search(skeleton, first, end)
+        if code is None:
+            return None
+        indent = len(code.group(1))
+        statement = _line_indented(indent, exactly=True)
+        while True:
+            found = statement.search(skeleton, position, end)
+            if found is None:
+                return None
+            position = found.end()
+            if self.starts_logical_line(position) and not _CLAUSE.match(skeleton, position + indent):
+                return position
+
+
+#: The first line of code (in a skeleton, where comments are gone): group 1 is its indentation.
+_FIRST_CODE = re.compile(f"^( *)[^ \n{_CONTINUED}]", re.MULTILINE)
+
 
 @cache
-def _ending(indent: int) -> re.Pattern[str]:
-    """A line whose code starts no deeper than ``indent``: it may end a body indented deeper."""
-    return re.compile(rf"\n(?= {{0,{indent}}}[^ \n{_CONTINUED}])")
+def _line_indented(indent: int, *, exactly: bool) -> re.Pattern[str]:
+    """A newline before a line of code indented by exactly ``indent`` (a statement of a body
+    indented so), or by no more than ``indent`` (the end of a body indented deeper)."""
+    spaces = f" {{{indent}}}" if exactly else f" {{0,{indent}}}"
+    return re.compile(f"\n(?={spaces}[^ \n{_CONTINUED}])")
