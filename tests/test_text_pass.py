@@ -100,11 +100,11 @@ def _on_demand(root: Path) -> dict[str, object]:
         return _load(root, Needles())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(st.lists(st.sampled_from(STATEMENTS), min_size=1, max_size=4), min_size=1, max_size=5),
     st.lists(st.sampled_from(sorted(ODD_FILES)), unique=True, max_size=4),
-    st.sampled_from([1, 2, 3]),
+    st.sampled_from([1, 2]),
 )
 def test_reading_once_up_front_answers_as_reading_on_demand(monkeypatch, statement_lists, odd, processes):
     monkeypatch.setattr(loading, "PARALLEL_READ_WEIGHT", 0 if processes > 1 else 1 << 62)

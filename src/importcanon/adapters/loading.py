@@ -38,7 +38,15 @@ from importcanon.adapters.sources import (
     list_sources,
     locate_packages,
 )
-from importcanon.adapters.text_pass import FileText, Needles, may_be_shim, read_text
+from importcanon.adapters.text_pass import (
+    FileText,
+    Needles,
+    may_be_shim,
+    read_bytes,
+    read_evident_names,
+    read_text,
+    search_text,
+)
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project, RawImport
 from importcanon.application.remembered import MEMO as WHOLE_CHECK
@@ -206,6 +214,7 @@ class FactStore:
         self._undecodable: dict[str, tuple[int | None, str] | None] = {}
         self._statements: dict[str, bytes] = {}  # marshalled
         self._read_mentions: dict[str, dict[str, Mentions]] = {}
+        self._read_evident: dict[str, frozenset[str]] = {}
         self.scan_hints: dict[str, ScanHints] = {}
         self._kinds: dict[str, Mapping[int, ImportKind]] = {}
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
@@ -269,13 +278,40 @@ class FactStore:
         weights = [source.size + _READ_WEIGHT_PER_FILE for source in batch]
         processes = usable_processes() if sum(weights) >= PARALLEL_READ_WEIGHT else 1
         with_digest = self.cache.path is not None
+        modules = self._files.keys()
 
         def read(source: SourceFile) -> FileText:
-            return read_text(source.path, needles, with_digest=with_digest)
+            importer = (source.module, source.is_package, modules) if processes > 1 else None
+            return read_text(source.path, source.size, needles, with_digest=with_digest, importer=importer)
 
         searched = tuple(sorted(needles.searched))
+        imported_from: set[str] = set()
         for source, result in zip(batch, map_forked(read, batch, weights, processes), strict=True):
-            self._keep_reading(source, result if result is not None else read(source), searched)
+            found = result if result is not None else read(source)
+            self._keep_reading(source, found, searched)
+            imported_from.update(found.imported_from)
+        self.evident_ahead(imported_from)
+
+    def evident_ahead(self, modules: Iterable[str]) -> None:
+        """Learn now, on every core, the evident names ``evident_names`` is about to be asked
+        for, when the files are many enough to pay for the processes (one process learns them
+        as well on demand)."""
+        batch = [
+            self._files[module]
+            for module in sorted(modules)
+            if module not in self._evident and self._digests.get(module) is not None
+        ]
+        if self.cache.path is not None:
+            batch = [source for source in batch if self._digests[source.module] not in self.cache.evident]
+        weights = [source.size + _READ_WEIGHT_PER_FILE for source in batch]
+        if usable_processes() < 2 or sum(weights) < PARALLEL_READ_WEIGHT:
+            return
+        results = map_forked(
+            lambda source: read_evident_names(source.path, source.size), batch, weights, usable_processes()
+        )
+        for source, names in zip(batch, results, strict=True):
+            if names is not None:
+                self._read_evident[source.module] = names
 
     def _keep_reading(self, source: SourceFile, read: FileText, searched: tuple[str, ...]) -> None:
         module = source.module
@@ -296,8 +332,7 @@ class FactStore:
     def _read(self, source: SourceFile) -> bytes | None:
         """The file's bytes, read again each time: they are not kept (see ``read_ahead``)."""
         try:
-            with open(source.path, "rb") as stream:
-                return stream.read()
+            return read_bytes(source.path, source.size)
         except OSError as error:
             self._read_errors[source.module] = error.strerror or str(error)
             return None
@@ -577,26 +612,49 @@ class FactStore:
     def modules_containing(self, needles: frozenset[str]) -> dict[str, set[str]]:
         unknown = needles.difference(self._mentions)
         if unknown:
-            self._mentions.update(self._search(frozenset(unknown)))
+            self._mentions.update(self._search(Needles(searched=unknown)))
         return {needle: self._mentions[needle] for needle in needles}
 
-    def _search(self, needles: frozenset[str]) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {needle: set() for needle in needles}
+    def _search(self, needles: Needles) -> dict[str, set[str]]:
+        """Which modules hold each searched needle; the files not searched for them yet are read
+        again, in one pass for all the needles (on every core when they are many), which also
+        reads the roles of the mentioned needles where they occur."""
+        found: dict[str, set[str]] = {needle: set() for needle in needles.searched}
+        unsearched: list[tuple[SourceFile, str, Needles]] = []
+        wanted: dict[frozenset[str], Needles] = {needles.searched: needles}
         for module, source in self._files.items():
             digest = self.digest(source)
             if digest is None:
                 continue
-            may_be_shim, searched, hits = self.cache.textfacts[digest]
-            missing = needles.difference(searched)
+            _, searched, hits = self.cache.textfacts[digest]
+            missing = needles.searched.difference(searched)
             if missing:
-                data = self._read(source)
-                if data is None:
-                    continue
-                new_hits = {needle for needle in missing if next(word_starts(data, needle), None) is not None}
-                searched, hits = tuple(sorted({*searched, *missing})), tuple(sorted({*hits, *new_hits}))
-                self.cache.remember_textfacts(digest, (may_be_shim, searched, hits))
-            for needle in needles.intersection(hits):
+                if missing not in wanted:
+                    wanted[missing] = Needles(missing, needles.mentioned & missing)
+                unsearched.append((source, digest, wanted[missing]))
+            for needle in needles.searched.intersection(hits):
                 found[needle].add(module)
+        if not unsearched:
+            return found
+        weights = [source.size + _READ_WEIGHT_PER_FILE for source, _, _ in unsearched]
+        processes = usable_processes() if sum(weights) >= PARALLEL_READ_WEIGHT else 1
+
+        def search(item: tuple[SourceFile, str, Needles]) -> tuple[tuple[str, ...], dict[str, Mentions]] | None:
+            return search_text(item[0].path, item[0].size, item[2])
+
+        for item, result in zip(unsearched, map_forked(search, unsearched, weights, processes), strict=True):
+            source, digest, asked = item
+            result = result or search(item)
+            if result is None:
+                continue
+            new_hits, mentions = result
+            shim, searched, hits = self.cache.textfacts[digest]
+            searched, hits = tuple(sorted({*searched, *asked.searched})), tuple(sorted({*hits, *new_hits}))
+            self.cache.remember_textfacts(digest, (shim, searched, hits))
+            if mentions:
+                self._read_mentions.setdefault(source.module, {}).update(mentions)
+            for needle in new_hits:
+                found[needle].add(source.module)
         return found
 
     def module_on_disk(self, module: str) -> bool:
@@ -642,10 +700,12 @@ class FactStore:
             if cached is not None:
                 self._evident[module] = frozenset(cached)
             else:
-                text = self._text(module)
-                self._evident[module] = evident_names(text) if text is not None else frozenset()
-                if digest is not None and text is not None and self.cache.path is not None:
-                    self.cache.remember_evident(digest, sorted(self._evident[module]))
+                names = self._read_evident.pop(module, None)
+                if names is None and (text := self._text(module)) is not None:
+                    names = evident_names(text)
+                self._evident[module] = names if names is not None else frozenset()
+                if digest is not None and names is not None and self.cache.path is not None:
+                    self.cache.remember_evident(digest, sorted(names))
         return self._evident[module]
 
     def _text(self, module: str) -> str | None:
@@ -693,8 +753,10 @@ class FactStore:
         return self._module_level[module]
 
     def mentions(self, needle: str) -> dict[str, Mention]:
+        if needle not in self._mentions:  # searched for with its roles, in one reading
+            self._mentions.update(self._search(Needles(frozenset({needle}), frozenset({needle}))))
         found: dict[str, Mention] = {}
-        for module in self.modules_containing(frozenset({needle}))[needle]:
+        for module in self._mentions[needle]:
             source = self._files[module]
             digest = self.digest(source)
             if digest is None:

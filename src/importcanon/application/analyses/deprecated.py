@@ -55,6 +55,7 @@ def aliases_of(resolver: Resolver, qualified: str) -> set[str]:
     searched: set[str] = set()
     while pending := names - searched:
         searched |= pending
+        resolver.project.facts.modules_containing(frozenset(pending))  # one search of the files for all
         # Only a binding to another name can add one: ``other = name`` or an import with ``as``.
         binders = {
             module
