@@ -23,6 +23,7 @@ from importcanon.adapters.decoding import UndecodableSource, decode_source
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.mentions import word_starts
+from importcanon.adapters.scanning import _maybe_too_deep
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
         assert found == list(reference.import_lines(text, top_level_only=top_level_only)), where
     for needle in NEEDLES:
         assert list(word_starts(data, needle)) == list(reference.word_starts(data, needle)), (where, needle)
+    assert _maybe_too_deep(text) == reference.maybe_too_deep(text), where
 
 
 def test_the_readings_give_the_reference_answers_on_real_files():
@@ -130,7 +132,7 @@ _INDENTS = st.sampled_from(["", "", "", "    ", "        ", "\t", "  ", " \t", "
 _BREAKS = st.sampled_from(["\n", "\n", "\n", "\n", "\r\n", "\r", "\f", "\x0b", "\u2028", "\x1c", "\x85"])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(st.tuples(_INDENTS, _LINES, _BREAKS), max_size=25), st.booleans())
 def test_the_readings_give_the_reference_answers_on_generated_text(lines, final_break):
     text = "".join(indent + line + end for indent, line, end in lines)
@@ -140,3 +142,15 @@ def test_the_readings_give_the_reference_answers_on_generated_text(lines, final_
     plain = text.replace("\r", "").replace("\f", "").replace("\x0b", "").replace("\u2028", "\n")
     plain = plain.replace("\x1c", "").replace("\x85", "")
     _assert_same_readings(plain.encode(), plain, plain)
+
+
+_PIECES = st.sampled_from(
+    ["\n", "\r", "\t", " ", "a", "\n" + " " * 99, " " * 100, "\t" * 50, "x" * 1499, "x" * 1500, "y" * 2999]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES, max_size=12))
+def test_long_and_deeply_indented_lines_are_found_as_the_regex_finds_them(pieces):
+    text = "".join(pieces)
+    assert _maybe_too_deep(text) == reference.maybe_too_deep(text)

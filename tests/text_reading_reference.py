@@ -30,6 +30,7 @@ _COLUMN_ZERO_BLOCK_OR_ASSIGNMENT = re.compile(
 )
 _DEFINED = re.compile(r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=(?!=))")
 _WORD_CHAR = re.compile(rb"\w")
+_MAYBE_TOO_DEEP = re.compile(r"\n(?:[ \t]{100}|[^\n]{3000})")
 _COLUMN_ZERO = re.compile(r"\n[^ \t\n#]")
 
 
@@ -115,3 +116,8 @@ def word_starts(data: bytes, needle: str) -> Iterator[int]:
         start = match.start()
         if not (start and _WORD_CHAR.match(data, start - 1)):
             yield start
+
+
+def maybe_too_deep(text: str) -> bool:
+    first_line_end = text.find("\n")
+    return first_line_end >= 3000 or (first_line_end < 0 and len(text) >= 3000) or bool(_MAYBE_TOO_DEEP.search(text))

@@ -49,8 +49,11 @@ CHUNK_SIZE = 1024
 PRE_PARSED_SIZE = 1024 * 1024
 #: A line indented by 100 or more characters (it may be 101 levels deep), or a line of 3,000 or
 #: more characters (it may hold a chain Python cannot compile): only those files are parsed by
-#: Python to check. One pass of a regex, at C speed, over files that are scanned anyway.
-_MAYBE_TOO_DEEP = re.compile(r"\n(?:[ \t]{100}|[^\n]{3000})")
+#: Python to check. A string search (a regex where tabs indent) finds the first; the second are
+#: found by measuring only the lines at every 3,000th character.
+_DEEPLY_INDENTED = re.compile(r"\n[ \t]{100}")
+_DEEP_SPACES = "\n" + " " * 100
+_LONG_LINE = 3000
 
 Problem = tuple[int | None, str]
 
@@ -59,7 +62,7 @@ class ScanHints(NamedTuple):
     """What the scan asks of a file's text beside grimp's answer, learnt when the file is read."""
 
     module_level_lines: tuple[int, ...]  # lines whose import is certainly at module level
-    maybe_too_deep: bool  # whether Python may refuse what grimp accepts (see ``_MAYBE_TOO_DEEP``)
+    maybe_too_deep: bool  # whether Python may refuse what grimp accepts (see ``_DEEPLY_INDENTED``)
 
 
 def scan_hints(text: str) -> ScanHints:
@@ -272,8 +275,24 @@ def _top_level_import_lines(text: str) -> set[int]:
 
 
 def _maybe_too_deep(text: str) -> bool:
-    first_line_end = text.find("\n")
-    return first_line_end >= 3000 or (first_line_end < 0 and len(text) >= 3000) or bool(_MAYBE_TOO_DEEP.search(text))
+    if _has_long_line(text):
+        return True
+    if "\t" in text:
+        return _DEEPLY_INDENTED.search(text) is not None
+    return _DEEP_SPACES in text  # the same without tabs, found by a search that skips ahead
+
+
+def _has_long_line(text: str) -> bool:
+    """Whether a line (up to ``\\n``) has ``_LONG_LINE`` characters or more: such a line holds a
+    position that is a multiple of that length, so only the lines at those positions are
+    measured (a regex would read every character of every line)."""
+    for position in range(0, len(text), _LONG_LINE):
+        if text[position] == "\n":
+            continue
+        end = text.find("\n", position)
+        if (len(text) if end < 0 else end) - (text.rfind("\n", 0, position) + 1) >= _LONG_LINE:
+            return True
+    return False
 
 
 def _python_refuses(text: str, relpath: str) -> Problem | None:
