@@ -736,6 +736,10 @@ class FactStore:
         reader = self._module_level_text(module)
         return reader is None or reader.binds_apart_from_imports(name)
 
+    def may_rebind(self, module: str, name: str) -> bool:
+        reader = self._module_level_text(module)
+        return reader is None or reader.may_rebind(name)
+
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         reader = self._module_level_text(module)
         return reader.star_imports() if reader is not None else ()

@@ -129,6 +129,29 @@ class ModuleLevelText:
                 return True
         return False
 
+    def may_rebind(self, name: str) -> bool:
+        """False only when the text shows that no module-level statement binds a name to
+        something written with ``name``: ``other = name``, ``other = x.name``, ``from x import
+        name as other`` (the lines naming it are comments, sit in def or class bodies, or are
+        module-level statements that ``ast`` reads alone and finds no such binding in)."""
+        if not (name.isascii() and name.isidentifier()):
+            return True
+        checked: set[int] = set()
+        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
+            line = bisect_right(self.offsets, match.start())
+            start = self.starts[bisect_right(self.starts, line) - 1]
+            if start in checked:
+                continue
+            checked.add(start)
+            scope = self._scope(start)
+            if scope is _Scope.MODULE:
+                statements = self._statements(start)
+                if not statements or any(_rebinds(node, name) for node in statements):
+                    return True
+            elif scope is _Scope.UNKNOWN and self._indent(start) is not None:
+                return True
+        return False
+
     def _module_level(self, start: int) -> bool:
         return self._scope(start) is _Scope.MODULE
 
@@ -243,3 +266,28 @@ def _binds_apart_from_import(node: ast.stmt, name: str) -> bool:
         if bound:
             return True
     return False
+
+
+def _rebinds(node: ast.stmt, name: str) -> bool:
+    """Whether anything in ``node`` may bind another name to one written with ``name``."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.ImportFrom):
+            rebound = any(alias.name == name and alias.asname for alias in inner.names)
+        elif isinstance(inner, ast.Import):
+            rebound = any(name in alias.name.split(".") for alias in inner.names)
+        elif isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
+            rebound = name in _dotted_parts(inner.value)
+        else:
+            continue
+        if rebound:
+            return True
+    return False
+
+
+def _dotted_parts(node: ast.expr) -> list[str]:
+    """``["a", "b", "c"]`` for ``a.b.c``; empty for anything but a name or a chain of attributes."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return [*parts, node.id] if isinstance(node, ast.Name) else []

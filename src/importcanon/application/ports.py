@@ -113,6 +113,12 @@ class FactSource(Protocol):
         functions, say); True when a parse is needed to tell."""
         ...
 
+    def may_rebind(self, module: str, name: str) -> bool:
+        """False only when the text shows, without a parse, that no module-level statement of
+        the module binds another name to ``name`` (``other = name``, ``other = x.name``, ``from x
+        import name as other``); True when a parse is needed to tell."""
+        ...
+
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         """(level, module as written) of the module's ``from ... import *`` statements that
         the text shows to be at module level, without a parse; perhaps not all of them."""

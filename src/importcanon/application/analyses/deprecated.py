@@ -55,13 +55,15 @@ def aliases_of(resolver: Resolver, qualified: str) -> set[str]:
     searched: set[str] = set()
     while pending := names - searched:
         searched |= pending
-        resolver.project.facts.modules_containing(frozenset(pending))  # one search of the files for all
-        # Only a binding to another name can add one: ``other = name`` or an import with ``as``.
+        facts = resolver.project.facts
+        facts.modules_containing(frozenset(pending))  # one search of the files for all
+        # Only a binding to another name can add one: ``other = name`` or an import with ``as``,
+        # at module level (the text rules out most modules that use the name so in functions).
         binders = {
             module
             for name in pending
-            for module, mention in resolver.project.facts.mentions(name).items()
-            if mention.imports or mention.aliases
+            for module, mention in facts.mentions(name).items()
+            if (mention.imports or mention.aliases) and facts.may_rebind(module, name)
         }
         resolver.project.facts.parse_ahead(sorted(binders))
         for module in sorted(binders):
