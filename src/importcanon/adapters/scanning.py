@@ -23,7 +23,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
@@ -58,15 +57,14 @@ _LONG_LINE = 3000
 Problem = tuple[int | None, str]
 
 
-class ScanHints(NamedTuple):
-    """What the scan asks of a file's text beside grimp's answer, learnt when the file is read."""
-
-    module_level_lines: tuple[int, ...]  # lines whose import is certainly at module level
-    maybe_too_deep: bool  # whether Python may refuse what grimp accepts (see ``_DEEPLY_INDENTED``)
+#: What the scan asks of a file's text beside grimp's answer, learnt when the file is read: the
+#: lines whose import is certainly at module level, and whether Python may refuse what grimp
+#: accepts (see ``_maybe_too_deep``). A plain tuple: it crosses a pipe from a forked process.
+ScanHints = tuple[tuple[int, ...], bool]
 
 
 def scan_hints(text: str) -> ScanHints:
-    return ScanHints(tuple(sorted(_top_level_import_lines(text))), _maybe_too_deep(text))
+    return tuple(sorted(_top_level_import_lines(text))), _maybe_too_deep(text)
 
 
 @dataclass
@@ -115,7 +113,7 @@ def scan_sources(
     if shadowing:
         scanner.scan(shadowing, _text_file_system(listing, shadowing, texts))
     for source in pending:
-        if source.module in scanner.outcome.imports and scanner.hints_of(source.module).maybe_too_deep:
+        if source.module in scanner.outcome.imports and scanner.hints_of(source.module)[1]:
             refused = _python_refuses(texts[source.module], source.relpath)
             if refused is not None:
                 del scanner.outcome.imports[source.module]
@@ -251,7 +249,7 @@ def _text_file_system(listing: SourceListing, sources: Sequence[SourceFile], tex
 
 
 def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
-    module_level = set(hints.module_level_lines)
+    module_level = set(hints[0])
     return [
         (
             direct_import.imported.name,
