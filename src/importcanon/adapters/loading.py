@@ -682,17 +682,17 @@ class FactStore:
         digest = self.digest(source) if source is not None else None
         packed = self._statements.get(module)
         if packed is not None and digest is not None:
-            rows = marshal.loads(packed)
-            if self.cache.path is not None and digest not in self.cache.statements:
-                self.cache.remember_statements(digest, rows)
-            return _text_imports_from_rows(rows)
-        cached = self.cache.statements.get(digest) if digest is not None else None
-        if cached is not None:
-            return _text_imports_from_rows(cached)
-        text = self._text(module)
-        found = text_imports(text) if text is not None else []
+            found = [TextImport(*row) for row in marshal.loads(packed)]
+        else:
+            cached = self.cache.statements.get(digest) if digest is not None else None
+            if cached is not None:
+                return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in cached]
+            text = self._text(module)
+            if text is None:
+                return []
+            found = text_imports(text)
         # Without a cache nothing is kept: a run lists a module's statements once.
-        if digest is not None and text is not None and self.cache.path is not None:
+        if digest is not None and self.cache.path is not None and digest not in self.cache.statements:
             self.cache.remember_statements(
                 digest, [(i.line, i.level, i.module, [list(pair) for pair in i.names]) for i in found]
             )
@@ -838,10 +838,6 @@ class FactStore:
             live_paths={source.relpath for source in self._files.values()},
             live_modules=set(self._files),
         )
-
-
-def _text_imports_from_rows(rows: Primitive) -> list[TextImport]:
-    return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in rows]
 
 
 _UNKNOWN = object()

@@ -250,15 +250,12 @@ def _text_file_system(listing: SourceListing, sources: Sequence[SourceFile], tex
 
 def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
     module_level = set(hints[0])
+    # By line, then module: no two imports of one module share both (nor, so, the line's text).
+    found = sorted((d.line_number - shift, d.imported.name, d.line_contents) for d in direct_imports)
     return [
-        (
-            direct_import.imported.name,
-            direct_import.line_number - shift,
-            direct_import.line_contents,
-            # The line alone proves a module-level import; anything indented needs a parse to tell.
-            ImportKind.MODULE if direct_import.line_number - shift in module_level else None,
-        )
-        for direct_import in sorted(direct_imports, key=lambda d: (d.line_number, d.imported.name))
+        # The line alone proves a module-level import; anything indented needs a parse to tell.
+        (name, line, contents, ImportKind.MODULE if line in module_level else None)
+        for line, name, contents in found
     ]
 
 

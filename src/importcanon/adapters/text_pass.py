@@ -28,8 +28,8 @@ from importcanon.adapters.scanning import ScanHints, scan_hints
 from importcanon.domain.facts import TextImport
 from importcanon.domain.modules import absolute_import_target
 
-#: The import statements of a file as the cache keeps them: (line, level, module, [[name, alias]]).
-StatementRows = list[tuple[int, int, str | None, list[list[str | None]]]]
+#: The import statements of a file: the fields of each ``TextImport``.
+StatementRows = list[tuple[int, int, str | None, tuple[tuple[str, str | None], ...]]]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def read_text(
     except UndecodableSource as error:
         return FileText(None, digest, may_be_shim(data), (error.line, error.message), hits, mentions, None, None)
     found = text_imports(text)
-    statements: StatementRows = [(i.line, i.level, i.module, [list(pair) for pair in i.names]) for i in found]
+    statements: StatementRows = [(i.line, i.level, i.module, i.names) for i in found]
     packed = marshal.dumps(statements)
     sources = names_imported_from(found, *importer) if importer is not None else ()
     return FileText(None, digest, may_be_shim(data), None, hits, mentions, packed, scan_hints(text), sources)
