@@ -65,6 +65,10 @@ STATEMENTS = [
     "D: T = A",
     "B = A()",
     "import B.A as C",
+    "import A; from B import C as D",
+    "x = (1,\n2); import A",
+    "if A: import B",
+    "def f(): import A",
 ]
 HEADERS = [
     "if A:",
@@ -151,6 +155,14 @@ def _agrees_with_the_parse(source: str, words: list[str]) -> int:
             if statement.scope == 0 and word in {alias or name.split(".")[0] for name, alias in statement.names}:
                 assert statement.module is not None or statement.level, (word, source)
                 assert (word, None) in statement.names, (word, source)
+    for line in range(1, source.count("\n") + 2):
+        read = reader.imports_at(line)
+        if read is None:
+            continue
+        claims += len(read)
+        starting = [s for s in parsed.imports if s.line == line]
+        assert [(s.level, s.module, s.names) for s in starting] == [(s.level, s.module, s.names) for s in read], source
+        assert all(s.scope == 0 for s in starting), source
     stars = set(reader.star_imports())
     assert stars <= _stars(parsed), source
     return claims + len(stars)

@@ -22,10 +22,11 @@ from importcanon.adapters.mentions import BINDS, IMPORTS, scan_mentions, top_lev
 from importcanon.adapters.parsing import parse_module
 from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
+from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.ports import Mention
 from importcanon.application.queries import where
 from importcanon.application.symbols import Resolver
-from importcanon.domain.contracts import Canonical, ContractSet, Deprecated, Origin
+from importcanon.domain.contracts import Canonical, ContractSet, Deprecated, Legacy, Origin
 from importcanon.domain.facts import ImportKind
 
 NAME = "Target"
@@ -160,6 +161,9 @@ class _ParsingOnly:
     def may_rebind(self, module: str, name: str) -> bool:
         return True
 
+    def imports_at(self, module: str, line: int) -> None:
+        return None
+
 
 ORIGIN = Origin("contracts/c.toml", 1)
 
@@ -182,6 +186,7 @@ def _findings(root: Path, slow: bool) -> list[tuple[Any, ...]]:
     canonical = Canonical(NAME, "pkg.home", ORIGIN)
     found = check_canonical_homes(resolver, [canonical], [])
     found += find_deprecated_usages(resolver, [Deprecated("pkg.home.Target", "pkg.other.Target", ORIGIN)])
+    found += find_legacy_imports(resolver, ContractSet(legacy=(Legacy("pkg.other", "pkg.home", ORIGIN),)))
     report = where(resolver, ContractSet(canonical=(canonical,)), NAME)
     return [
         *sorted((f.rule, f.path, f.line, f.fingerprint, f.message, f.suggestion, repr(f.details)) for f in found),

@@ -743,6 +743,10 @@ class FactStore:
         reader = self._module_level_text(module)
         return reader is None or reader.binds_apart_from_imports(name)
 
+    def imports_at(self, module: str, line: int) -> Sequence[TextImport] | None:
+        reader = self._module_level_text(module)
+        return reader.imports_at(line) if reader is not None else None
+
     def may_rebind(self, module: str, name: str) -> bool:
         reader = self._module_level_text(module)
         return reader is None or reader.may_rebind(name)

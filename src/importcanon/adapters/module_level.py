@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from enum import Enum
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN, _logical_starts
+from importcanon.domain.facts import TextImport
 
 #: The headers of the blocks that run in the scope around them (a def or class body is another).
 _SAME_SCOPE_HEADER = re.compile(
@@ -151,6 +152,27 @@ class ModuleLevelText:
             elif scope is _Scope.UNKNOWN and self._indent(start) is not None:
                 return True
         return False
+
+    def imports_at(self, line: int) -> list[TextImport] | None:
+        """The import statements that start on ``line`` (module level, kind aside), as the
+        parser reads them; None unless the line starts a logical line at module level that
+        ``ast`` reads alone as simple statements only (a one-line ``if x: import y`` is not)."""
+        index = bisect_left(self.starts, line)
+        if index == len(self.starts) or self.starts[index] != line or self._scope(line) is not _Scope.MODULE:
+            return None
+        statements = self._statements(line)
+        if not statements or any(hasattr(node, "body") for node in statements):
+            return None
+        return [
+            TextImport(
+                line,
+                node.level or 0 if isinstance(node, ast.ImportFrom) else 0,
+                node.module if isinstance(node, ast.ImportFrom) else None,
+                tuple((alias.name, alias.asname) for alias in node.names),
+            )
+            for node in statements
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and node.lineno == 1
+        ]
 
     def _module_level(self, start: int) -> bool:
         return self._scope(start) is _Scope.MODULE

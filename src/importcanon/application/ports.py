@@ -113,6 +113,12 @@ class FactSource(Protocol):
         functions, say); True when a parse is needed to tell."""
         ...
 
+    def imports_at(self, module: str, line: int) -> Sequence[TextImport] | None:
+        """The import statements that start on ``line`` of the module, read from the text (no
+        kind), when it shows them to be simple statements at module level, as the parse would
+        give them; None when only a parse can tell."""
+        ...
+
     def may_rebind(self, module: str, name: str) -> bool:
         """False only when the text shows, without a parse, that no module-level statement of
         the module binds another name to ``name`` (``other = name``, ``other = x.name``, ``from x

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet, Legacy
-from importcanon.domain.facts import ImportStatement, describe_kind
+from importcanon.domain.facts import ImportStatement, TextImport, describe_kind
 from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within, leaf
 
@@ -32,21 +32,42 @@ def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
                 if importer in project.modules and not is_within(importer, contract.package):
                     for site in project.sites(importer, imported):
                         lines.setdefault((importer, site.line), []).append(site.kind.value)
-        project.facts.parse_ahead(sorted({importer for importer, _ in lines}))
+        # A module-level statement is read from the text; the others need their module parsed.
+        read = {site: _read_from_text(resolver, contract, *site) for site in sorted(lines)}
+        project.facts.parse_ahead(sorted({importer for (importer, _), text in read.items() if text is None}))
         for (importer, line), kinds in sorted(lines.items()):
-            findings.extend(_statement_findings(resolver, contract, contracts, importer, line, kinds[0]))
+            text = read[importer, line]
+            statements = text if text is not None else _parsed_statements(resolver, contract, importer, line)
+            findings.extend(_statement_findings(resolver, contract, contracts, importer, line, kinds[0], statements))
     return findings
 
 
-def _statement_findings(
-    resolver: Resolver, contract: Legacy, contracts: ContractSet, importer: str, line: int, kind: str
-) -> Iterable[Finding]:
+def _read_from_text(resolver: Resolver, contract: Legacy, importer: str, line: int) -> list[TextImport] | None:
+    """The statements on ``line`` that reach into the legacy package, when the text tells them
+    exactly (at module level: their scope is the module, no parse needed to name it)."""
+    statements = resolver.project.facts.imports_at(importer, line)
+    found = [s for s in statements or () if _legacy_names(resolver, importer, s, contract.package)]
+    return found or None
+
+
+def _parsed_statements(resolver: Resolver, contract: Legacy, importer: str, line: int) -> list[ImportStatement]:
     parsed = resolver.parsed(importer)
-    statements = [
+    return [
         statement
         for statement in (parsed.imports if parsed else ())
         if statement.line == line and _legacy_names(resolver, importer, statement, contract.package)
     ]
+
+
+def _statement_findings(
+    resolver: Resolver,
+    contract: Legacy,
+    contracts: ContractSet,
+    importer: str,
+    line: int,
+    kind: str,
+    statements: Sequence[ImportStatement] | Sequence[TextImport],
+) -> Iterable[Finding]:
     if not statements:  # a file grimp reads but Python cannot parse: say only where to go
         instead = [f"Import from {contract.replacement} instead."]
         what = f"from {contract.package}"
@@ -59,7 +80,8 @@ def _statement_findings(
         else:
             target = resolver.import_source(importer, statement) or contract.package
             what = f"{', '.join(name for name, _ in names)} from {target}"
-        identity = (target, resolver.scope_name(importer, statement.scope), *sorted(name for name, _ in names))
+        scope = resolver.scope_name(importer, statement.scope) if isinstance(statement, ImportStatement) else "<module>"
+        identity = (target, scope, *sorted(name for name, _ in names))
         instead, rewrites, stand_ins = _replacement(resolver, contract, contracts, importer, statement, names)
         yield _finding(resolver, contract, importer, line, kind, what, identity, instead, rewrites, stand_ins)
 
@@ -115,7 +137,7 @@ def _suggestion(instead: list[str], stand_ins: Sequence[tuple[str, str]]) -> str
 
 
 def _legacy_names(
-    resolver: Resolver, importer: str, statement: ImportStatement, package: str
+    resolver: Resolver, importer: str, statement: ImportStatement | TextImport, package: str
 ) -> list[tuple[str, str | None]]:
     """The (name, alias) pairs of a statement that reach into ``package``."""
     if statement.module is None and statement.level == 0:
@@ -133,7 +155,7 @@ def _replacement(
     contract: Legacy,
     contracts: ContractSet,
     importer: str,
-    statement: ImportStatement,
+    statement: ImportStatement | TextImport,
     names: list[tuple[str, str | None]],
 ) -> tuple[list[str], list[dict[str, str | None]], list[tuple[str, str]]]:
     """The statements to write instead of the legacy part of ``statement``, and the same as data
