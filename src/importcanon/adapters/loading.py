@@ -7,7 +7,7 @@ import marshal
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from importlib.machinery import all_suffixes
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
-from importcanon.adapters.forking import map_forked, usable_processes
+from importcanon.adapters.forking import forked, map_forked, usable_processes
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.mentions import (
@@ -34,6 +34,7 @@ from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import ScanHints, scan_sources
 from importcanon.adapters.sources import (
     SourceFile,
+    SourceListing,
     compile_excludes,
     list_sources,
     locate_packages,
@@ -95,6 +96,14 @@ def load_project(
     store = FactStore(cache, listing.files)
     store.package_dirs = dict(listing.packages)
     store.read_ahead(listing.files, needles)
+    with store.evident_names_beside():  # while this process scans
+        return _scan(project_dir, listing, store, options)
+
+
+def _scan(
+    project_dir: Path, listing: SourceListing, store: FactStore, options: ScanOptions
+) -> tuple[Project, FactStore]:
+    cache = store.cache
     # Namespace packages count: ``from pkg import ns`` resolves to ``pkg.ns`` only while it exists.
     module_set = frozenset((source.module, source.is_package) for source in listing.files).union(
         (module, True) for modules in listing.namespace_packages.values() for module in modules
@@ -215,6 +224,7 @@ class FactStore:
         self._statements: dict[str, bytes] = {}  # marshalled
         self._read_mentions: dict[str, dict[str, Mentions]] = {}
         self._read_evident: dict[str, frozenset[str]] = {}
+        self._evident_wanted: set[str] = set()  # modules the files read ahead import names from
         self.scan_hints: dict[str, ScanHints] = {}
         self._kinds: dict[str, Mapping[int, ImportKind]] = {}
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
@@ -297,26 +307,30 @@ class FactStore:
                 containing[needle].add(source.module)
         if len(batch) == len(files):  # every file was searched for them: no need to look again
             self._mentions.update(containing)
-        self.evident_ahead(imported_from)
+        self._evident_wanted = imported_from
 
-    def evident_ahead(self, modules: Iterable[str]) -> None:
-        """Learn now, on every core, the evident names ``evident_names`` is about to be asked
-        for, when the files are many enough to pay for the processes (one process learns them
-        as well on demand)."""
+    @contextmanager
+    def evident_names_beside(self) -> Iterator[None]:
+        """Learn, in a forked process while the block runs, the evident names ``evident_names``
+        will be asked for (the modules the files read ahead import names from), when they are
+        many enough to pay for the process; else they are learnt on demand, as well."""
         batch = [
             self._files[module]
-            for module in sorted(modules)
+            for module in sorted(self._evident_wanted)
             if module not in self._evident and self._digests.get(module) is not None
         ]
         if self.cache.path is not None:
             batch = [source for source in batch if self._digests[source.module] not in self.cache.evident]
-        weights = [source.size + _READ_WEIGHT_PER_FILE for source in batch]
-        if usable_processes() < 2 or sum(weights) < PARALLEL_READ_WEIGHT:
+        if (
+            usable_processes() < 2
+            or sum(source.size + _READ_WEIGHT_PER_FILE for source in batch) < PARALLEL_READ_WEIGHT
+        ):
+            yield
             return
-        results = map_forked(
-            lambda source: read_evident_names(source.path, source.size), batch, weights, usable_processes()
-        )
-        for source, names in zip(batch, results, strict=True):
+        with forked(lambda: [read_evident_names(source.path, source.size) for source in batch]) as learnt:
+            yield
+            results = learnt()
+        for source, names in zip(batch, results or [None] * len(batch), strict=True):
             if names is not None:
                 self._read_evident[source.module] = names
 
