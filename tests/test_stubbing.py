@@ -71,17 +71,23 @@ def test_a_body_is_cut_in_place_and_what_matters_is_kept():
         "# a comment at column 0\n"
         "    return x\n"
         "def busy():\n"
-        "    import json\n"
+        "    check()\n"
+        "    try:\n"
+        "        import json\n"
+        "    except ImportError:\n"
+        "        json = None\n"
         "    return json\n"
         "def one(): return 1\n"
         "class C:\n"
+        "    attribute = compute()\n"
         "    def method(self):\n"
         "        return self\n"
     )
     assert stub_bodies(text) == (
         "import os\ndef idle(a,\n         b=1):\n pass\n\n\n\n\n\n\n"
-        "def busy():\n    import json\n\ndef one(): return 1\n"
-        "class C:\n    def method(self):\n     pass\n"
+        "def busy():\n\n    try:\n        import json\n    except ImportError:\n        json = None\n\n"
+        "def one(): return 1\n"
+        "class C:\n\n    def method(self):\n     pass\n"
     )
     assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
 

@@ -1,16 +1,17 @@
-"""Function bodies that cannot change a parse's facts, cut out before ``ast`` reads them.
+"""Function and class bodies that cannot change a parse's facts, cut out before ``ast`` reads them.
 
 Most of a file's bytes are function bodies, and most bodies hold nothing a parse is asked for:
 no import, no nested ``def`` or ``class`` (a scope), no ``global`` (a module-level binding), and,
 when calls are collected, no call of the few names asked about. ``ast.parse`` still builds every
 node of them, which is most of the time a parse takes. Such a body is replaced here by a single
 ``pass`` followed by as many empty lines as it had; a body that does hold such a statement loses
-the statements after the last one (``def test(): from m import X; ...checks of X...``), from
-the first line that starts a statement of the body itself (not an ``except``, ``else``, ``elif``
-or ``finally`` going with one above). Every line number stays what it was and the facts of the
-text left are those of the whole text (tests/test_stubbing.py holds that against the full parse
-on the standard library and generated programs). A ``lambda`` or ``nonlocal`` changes no fact:
-a lambda is no scope of its own to the parse (its calls are its statement's).
+its other statements (``def test(): from m import X; ...checks of X...``, a class's attributes
+beside its methods), each statement of the body itself whole, with its clauses (``except``,
+``else``...). A class body is no different: what it binds stays in the class. Every line number
+stays what it was and the facts of the text left are those of the whole text
+(tests/test_stubbing.py holds that against the full parse on the standard library and generated
+programs). A ``lambda`` or ``nonlocal`` changes no fact: a lambda is no scope of its own to the
+parse (its calls are its statement's).
 
 The text is read as Python's tokenizer reads it: strings and comments (the exact reader of
 :mod:`importcanon.adapters.kinds`) are blanked out first, so a ``def`` in a docstring is no
@@ -26,7 +27,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN
 
@@ -51,8 +52,8 @@ _CONTINUED = "\x01"
 
 
 def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
-    """``text`` without the parts of function bodies that hold nothing a parse records (line
-    numbers kept); None when there are none (or the text is not read plainly).
+    """``text`` without the statements of function and class bodies that hold nothing a parse
+    records (line numbers kept); None when there are none (or the text is not read plainly).
 
     ``words``: names whose calls are collected; a line that mentions one anywhere (or holds any
     character beyond ASCII, which an identifier may normalize from) is kept like an import.
@@ -67,31 +68,27 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     reader = _Reader(skeleton)
     cuts: list[tuple[int, int, int | None]] = []  # (first line, line after, indent of a pass)
     for start in keeping:
-        if not skeleton.startswith("def", start):
+        opening = _opens_body(skeleton, start)
+        if opening is None:
             continue
-        line_start = skeleton.rfind("\n", 0, start) + 1
-        indent = start - line_start
-        if skeleton[line_start:start].strip(" "):
-            if not _ASYNC.fullmatch(skeleton, line_start, start):
-                continue  # not a def statement
-            indent = len(skeleton[line_start:start]) - len(skeleton[line_start:start].lstrip(" "))
+        line_start, indent = opening
         body = reader.body_of(line_start, indent)
         if body is None:
             continue
         first, end = body  # skeleton offsets: the body's first line start, the line that ends it
         first_line, end_line = reader.line_of(first), reader.line_of(end)
-        last_keeping = keeping[bisect_left(keeping, end) - 1]  # the def itself at least
-        last_wanted = wanted[bisect_left(wanted, end_line) - 1] if wanted else 0
-        last_kept = max(
-            reader.line_of(last_keeping) if last_keeping >= first else 0,
-            last_wanted if last_wanted >= first_line else 0,
-        )
-        if not last_kept:
-            cuts.append((first_line, end_line, indent + 1))
+        if not _holds(keeping, first, end) and not _holds(wanted, first_line, end_line):
+            cuts.append((first_line, end_line, indent + 1))  # nothing to keep: the body becomes one pass
             continue
-        cut = reader.statement_after(reader.line_start(last_kept), first, end)
-        if cut is not None:
-            cuts.append((reader.line_of(cut), end_line, None))
+        # Else each statement of the body that holds nothing to keep goes (a clause with its own).
+        bounds = reader.statements(first, end)
+        idle: list[tuple[int, int, int | None]] = []
+        for begin, after in pairwise(bounds):
+            begin_line, after_line = reader.line_of(begin), reader.line_of(after)
+            if not _holds(keeping, begin, after) and not _holds(wanted, begin_line, after_line):
+                idle.append((begin_line, after_line, None))
+        # Every statement idle: what was kept is in comments; the body becomes one pass.
+        cuts += idle if len(idle) < len(bounds) - 1 else [(first_line, end_line, indent + 1)]
     if not cuts:
         return None
     lines = text.split("\n")
@@ -106,6 +103,26 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         lines[first_line - 1 : end_line - 1] = [""] * (end_line - first_line)
         done = end_line
     return "\n".join(lines)
+
+
+def _opens_body(skeleton: str, start: int) -> tuple[int, int] | None:
+    """(where its line starts, its indentation) when the keyword at ``start`` opens a ``def`` or
+    ``class`` statement (first on its line, ``async`` aside); None for any other."""
+    if not (skeleton.startswith("def", start) or skeleton.startswith("class", start)):
+        return None
+    line_start = skeleton.rfind("\n", 0, start) + 1
+    before = skeleton[line_start:start]
+    if not before.strip(" "):
+        return line_start, len(before)
+    if skeleton.startswith("def", start) and _ASYNC.fullmatch(before):
+        return line_start, len(before) - len(before.lstrip(" "))
+    return None
+
+
+def _holds(positions: list[int], begin: int, end: int) -> bool:
+    """Whether one of the sorted ``positions`` lies from ``begin`` up to ``end``."""
+    index = bisect_left(positions, begin)
+    return index < len(positions) and positions[index] < end
 
 
 def _lines_mentioning(text: str, words: Collection[str]) -> list[int]:
@@ -228,22 +245,23 @@ class _Reader:
             if self.starts_logical_line(position):
                 return (first, position) if position > first else None
 
-    def statement_after(self, position: int, first: int, end: int) -> int | None:
-        """Where the first statement of the body from ``first`` to ``end`` that starts after the
-        line of ``position`` starts (a clause of a statement above is none); None if none."""
+    def statements(self, first: int, end: int) -> list[int]:
+        """Where each statement of the body from ``first`` to ``end`` starts (a clause that goes
+        with a statement above, ``except`` or ``else``, is part of that one), then ``end``."""
         skeleton = self.skeleton
         code = _FIRST_CODE.search(skeleton, first, end)
         if code is None:
-            return None
+            return [end]
         indent = len(code.group(1))
         statement = _line_indented(indent, exactly=True)
-        while True:
-            found = statement.search(skeleton, position, end)
-            if found is None:
-                return None
+        starts = [code.start()]
+        position = code.start()
+        while (found := statement.search(skeleton, position, end)) is not None:
             position = found.end()
             if self.starts_logical_line(position) and not _CLAUSE.match(skeleton, position + indent):
-                return position
+                starts.append(position)
+        starts.append(end)
+        return starts
 
 
 #: The first line of code (in a skeleton, where comments are gone): group 1 is its indentation.
