@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from importcanon.adapters.module_level import module_level_text
 from importcanon.adapters.parsing import parse_module
-from importcanon.domain.facts import BindingKind, ParsedModule
+from importcanon.domain.facts import BindingKind, ImportKind, ParsedModule
 
 #: What may bind the names A, B, C, D (or seem to), in every place a text reading can misjudge:
 #: strings, comments, brackets, backslashes, def and class bodies, one-line blocks.
@@ -69,6 +69,11 @@ STATEMENTS = [
     "x = (1,\n2); import A",
     "if A: import B",
     "def f(): import A",
+    "from B import (A,\n    A as C)",
+    "class K(A):\n    pass",
+    "@A.register\ndef f(x=A):\n    pass",
+    "if A: from B import A",
+    "for x in A:\n    from B import A",
 ]
 HEADERS = [
     "if A:",
@@ -137,6 +142,20 @@ def _agrees_with_the_parse(source: str, words: list[str]) -> int:
         if reader.binds(word):
             assert word in bound, (word, source)
             claims += 1
+        read = reader.imports_of(word)
+        if read is not None:
+            claims += len(read)
+            expected = [
+                (statement, pair)
+                for statement in parsed.imports
+                if statement.module is not None or statement.level
+                for pair in statement.names
+                if pair[0] == word
+            ]
+            assert [(s.line, s.level, s.module, s.names[0]) for s in read] == [
+                (s.line, s.level, s.module, pair) for s, pair in expected
+            ], source
+            assert all(s.scope == 0 and s.kind is ImportKind.MODULE and not s.conditional for s, _ in expected), source
         if not reader.may_rebind(word):
             claims += 1  # no module-level statement binds another name to one written with it
             assert not any(

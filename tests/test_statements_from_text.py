@@ -164,6 +164,9 @@ class _ParsingOnly:
     def imports_at(self, module: str, line: int) -> None:
         return None
 
+    def imports_of(self, module: str, name: str) -> None:
+        return None
+
 
 ORIGIN = Origin("contracts/c.toml", 1)
 

@@ -757,6 +757,10 @@ class FactStore:
         reader = self._module_level_text(module)
         return reader is None or reader.binds_apart_from_imports(name)
 
+    def imports_of(self, module: str, name: str) -> Sequence[TextImport] | None:
+        reader = self._module_level_text(module)
+        return reader.imports_of(name) if reader is not None else None
+
     def imports_at(self, module: str, line: int) -> Sequence[TextImport] | None:
         reader = self._module_level_text(module)
         return reader.imports_at(line) if reader is not None else None

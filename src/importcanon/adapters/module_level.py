@@ -34,6 +34,7 @@ _DEFINITION = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
 #: ``a: T = ``, ``a, b = ``, ``(a, b) = ``).
 _MAY_BIND = re.compile(r"(?:import|from)\b|[\w(\[*]")
 _NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
+_IMPORT_WORD = re.compile(r"(?<!\w)import(?!\w)")
 #: The prefix of an f-string (or a t-string) just before its quote.
 _F_PREFIX = re.compile(r"(?<!\w)[rRbB]?[fFtT][rR]?$")
 
@@ -123,8 +124,8 @@ class ModuleLevelText:
                 if re.search(r"(?<!\w)global(?!\w)", self._logical_text(start)):
                     return True  # ``global name`` binds it at module level
             elif scope is _Scope.MODULE:
-                statements = self._statements(start)
-                if not statements or any(_binds_apart_from_import(node, name) for node in statements):
+                statements = self._module_statements(start)
+                if statements is None or any(_binds_apart_from_import(node, name) for node in statements):
                     return True
             elif self._indent(start) is not None:  # not a comment line: where it stands is unknown
                 return True
@@ -146,12 +147,48 @@ class ModuleLevelText:
             checked.add(start)
             scope = self._scope(start)
             if scope is _Scope.MODULE:
-                statements = self._statements(start)
-                if not statements or any(_rebinds(node, name) for node in statements):
+                statements = self._module_statements(start)
+                if statements is None or any(_rebinds(node, name) for node in statements):
                     return True
             elif scope is _Scope.UNKNOWN and self._indent(start) is not None:
                 return True
         return False
+
+    def imports_of(self, name: str) -> list[TextImport] | None:
+        """Every ``from ... import name`` (aliased or not) of the module, one per name imported,
+        each as the parser reads it: only when every one is a simple statement in column 0 (so
+        unconditional, at module level), and no other line naming it is an import (in a block,
+        in a function: only a parse gives its kind and scope). None when only a parse can tell."""
+        if not (name.isascii() and name.isidentifier()):
+            return None
+        found: list[TextImport] = []
+        checked: set[int] = set()
+        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
+            line = bisect_right(self.offsets, match.start())
+            start = self.starts[bisect_right(self.starts, line) - 1]
+            if start in checked:
+                continue
+            checked.add(start)
+            scope = self._scope(start)
+            if scope is _Scope.UNKNOWN:
+                if self._indent(start) is not None:
+                    return None
+                continue  # a comment line
+            if scope is _Scope.NESTED or self._indent(start):
+                if _IMPORT_WORD.search(self._logical_text(start)):
+                    return None  # perhaps an import in a block or a function
+                continue
+            statements = self._module_statements(start)
+            if statements is None:
+                return None
+            for node in statements:
+                if isinstance(node, ast.ImportFrom):
+                    line = start + node.lineno - 1
+                    pairs = [(alias.name, alias.asname) for alias in node.names if alias.name == name]
+                    found += [TextImport(line, node.level or 0, node.module, (pair,)) for pair in pairs]
+                elif hasattr(node, "body") and any(isinstance(inner, ast.ImportFrom) for inner in ast.walk(node)):
+                    return None  # ``if x: from y import name`` on one line: not unconditional
+        return found
 
     def imports_at(self, line: int) -> list[TextImport] | None:
         """The import statements that start on ``line`` (module level, kind aside), as the
@@ -219,6 +256,21 @@ class ModuleLevelText:
         index = bisect_left(self.starts, start) + 1
         end = self.offsets[self.starts[index] - 1] - 1 if index < len(self.starts) else len(self.text)
         return self.text[self.offsets[start - 1] : end].lstrip(" \t")
+
+    def _module_statements(self, start: int) -> list[ast.stmt] | None:
+        """What the logical line at ``start`` (at module level) runs there, as ``ast`` reads it
+        alone: a block header with a ``pass`` body given (``class K(Base):``, ``for x in y:``), a
+        decorator as nothing (it binds and imports nothing); None when ``ast`` cannot read it so
+        (``else:``, ``try:``, a header with its body on the same line and more below)."""
+        text = self._logical_text(start)
+        if text.startswith("@"):
+            return []
+        for candidate in (text, text + "\n pass"):
+            try:
+                return ast.parse(candidate).body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+        return None
 
     def _statements(self, start: int) -> list[ast.stmt]:
         """The statements of the logical line at ``start`` as ``ast`` reads them alone; none when

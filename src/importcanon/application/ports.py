@@ -113,6 +113,12 @@ class FactSource(Protocol):
         functions, say); True when a parse is needed to tell."""
         ...
 
+    def imports_of(self, module: str, name: str) -> Sequence[TextImport] | None:
+        """Every ``from ... import name`` of the module (aliased or not, one per name imported),
+        read from the text when it shows each to be an unconditional module-level statement and
+        no other import of the name; None when only a parse can tell."""
+        ...
+
     def imports_at(self, module: str, line: int) -> Sequence[TextImport] | None:
         """The import statements that start on ``line`` of the module, read from the text (no
         kind), when it shows them to be simple statements at module level, as the parse would

@@ -23,9 +23,8 @@ from importcanon.application.analyses.legacy import moved_module
 from importcanon.application.analyses.shims import shim_re_exports
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope, project_cycles
-from importcanon.application.ports import Mention
 from importcanon.application.project import Project
-from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver
+from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver, imports_told_by_text
 from importcanon.domain.contracts import Canonical, ContractSet, ImportLinterConfig
 from importcanon.domain.cycles import Cycle
 from importcanon.domain.errors import UsageError
@@ -86,17 +85,27 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     # Parsed: the modules that may bind the name or import it other than plainly. The plain
     # ``from x import symbol`` of the others is known from the text; such an import is a home
     # only in a package, a possible shim, a module with ``__all__`` or one imported from.
-    parsed_ones = sorted(
-        module
+    # What the text tells of every binding and import of the name (a module that only imports it
+    # plainly, some of those perhaps in a string or a function, is left to its mentions' sources).
+    told = {
+        module: imports_told_by_text(resolver, module, symbol, mention)
+        if mention.imports or mention.binds or mention.module_level_imports is not None
+        else None
         for module, mention in mentions.items()
-        if (mention.imports or mention.binds) and not _only_plain_imports(resolver, module, symbol, mention)
-    )
-    plain = {
-        module: mention.imports_from
-        for module, mention in mentions.items()
-        if mention.imports_from and module not in parsed_ones
     }
+    parsed_ones = sorted(
+        module for module, mention in mentions.items() if (mention.imports or mention.binds) and told[module] is None
+    )
+    plain: dict[str, frozenset[str]] = {}  # the sources of the modules' plain imports of the name
+    for module, mention in mentions.items():
+        imports = told[module]
+        if imports is not None:
+            plain[module] = frozenset(source for _, source, alias in imports if alias is None)
+        elif module not in parsed_ones:
+            plain[module] = mention.imports_from
+    plain = {module: sources for module, sources in plain.items() if sources}
     imported_from: set[str] = set().union(*plain.values())
+    imported_from.update(source for imports in told.values() for _, source, _ in imports or ())
     project.facts.parse_ahead(parsed_ones)
     for module in parsed_ones:
         parsed = resolver.parsed(module)
@@ -119,11 +128,10 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     project.facts.parse_ahead(
         module
         for module in homes
-        if not _only_plain_imports(resolver, module, symbol, mentions[module])
-        or _reexport_by_text(resolver, module, symbol, imported_from, with_all) is None
+        if told[module] is None or _reexport_by_text(resolver, module, symbol, imported_from, with_all) is None
     )
     for module in parsed_ones + homes:
-        for binding in _bindings_of(resolver, module, symbol, mentions[module]):
+        for binding in _bindings_of(resolver, module, symbol, told[module]):
             kind = _binding_kind(resolver, binding, imported_from, with_all)
             if kind is None:
                 continue
@@ -186,20 +194,14 @@ def _star_bindings(resolver: Resolver, symbol: str, homes: set[str]) -> Iterator
             )
 
 
-def _only_plain_imports(resolver: Resolver, module: str, symbol: str, mention: Mention) -> bool:
-    """Whether the text tells every binding of the name: plain module-level imports only (any
-    other binding the text may show is certainly not at module level: inside a function, say)."""
-    if mention.imports or mention.module_level_imports is None:
-        return False
-    return not mention.binds or not resolver.project.facts.may_bind_apart_from_imports(module, symbol)
-
-
-def _bindings_of(resolver: Resolver, module: str, symbol: str, mention: Mention) -> list[NameBinding]:
+def _bindings_of(
+    resolver: Resolver, module: str, symbol: str, told: list[tuple[int, str, str | None]] | None
+) -> list[NameBinding]:
     """The module-level bindings of ``symbol`` in ``module``: from the text, without a parse,
-    when they are all plain module-level imports (see ``Mention.module_level_imports``)."""
-    if not _only_plain_imports(resolver, module, symbol, mention):
+    when it tells them all (see ``imports_told_by_text``): its imports under its own name."""
+    if told is None:
         return resolver.namespace(module).get(symbol, [])
-    located = sorted(mention.module_level_imports or ())
+    located = sorted((line, source) for line, source, alias in told if alias is None)
     return [NameBinding(module, symbol, line, "import", source, symbol) for line, source in located]
 
 

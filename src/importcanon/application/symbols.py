@@ -14,6 +14,7 @@ import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from importcanon.application.ports import Mention
 from importcanon.application.project import Project
 from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule, TextImport
 from importcanon.domain.modules import absolute_import_target, within_any
@@ -410,6 +411,33 @@ class Resolver:
                 return True
             pending.extend(reversed(self._stars[current]))
         return False
+
+
+def imports_told_by_text(
+    resolver: Resolver, module: str, name: str, mention: Mention
+) -> list[tuple[int, str, str | None]] | None:
+    """(line, absolute source, alias) of every ``from source import name`` in ``module``, when
+    the text tells them all, each unconditional at module level, and shows that nothing else
+    binds the name at module level (a binding inside a function is none); None when only a parse
+    can tell. The plain imports come from ``mention``; aliased ones from a reading of the lines."""
+    facts = resolver.project.facts
+    if not mention.imports and mention.module_level_imports is not None:
+        told: list[tuple[int, str, str | None]] = [
+            (line, source, None) for line, source in mention.module_level_imports
+        ]
+    else:
+        read = facts.imports_of(module, name)
+        if read is None:
+            return None
+        told = [
+            (statement.line, source, alias)
+            for statement in read
+            if (source := resolver.import_source(module, statement))
+            for _, alias in statement.names
+        ]
+    if (mention.binds or mention.imports) and facts.may_bind_apart_from_imports(module, name):
+        return None
+    return told
 
 
 #: What every module has without binding it.

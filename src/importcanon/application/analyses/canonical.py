@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project
-from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolved, Resolver
+from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolved, Resolver, imports_told_by_text
 from importcanon.domain.contracts import Canonical, Legacy
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
@@ -38,15 +38,15 @@ def check_canonical_homes(
         if canonical is None:
             continue
         candidates = sorted(_may_import_or_bind(resolver, contract).items())
-        plain_imports = {
-            module: _plain_imports(resolver, module, contract.symbol, mention)
+        told = {
+            module: imports_told_by_text(resolver, module, contract.symbol, mention)
             for module, mention in candidates
             if module != contract.module
         }
-        resolver.project.facts.parse_ahead(module for module, plain in plain_imports.items() if plain is None)
-        for module, plain in plain_imports.items():
-            if plain is not None:  # no binding of the symbol but these imports: nothing to parse
-                imported = [_Imported(line, ImportKind.MODULE, 0, source, None) for line, source in plain]
+        resolver.project.facts.parse_ahead(module for module, imports in told.items() if imports is None)
+        for module, imports in told.items():
+            if imports is not None:  # no binding of the symbol but these imports: nothing to parse
+                imported = [_Imported(line, ImportKind.MODULE, 0, source, alias) for line, source, alias in imports]
                 findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
                 continue
             imported = list(_parsed_imports(resolver, contract, module))
@@ -74,19 +74,6 @@ class _Imported(NamedTuple):
     scope: int
     source: str  # the absolute module imported from
     alias: str | None
-
-
-def _plain_imports(resolver: Resolver, module: str, symbol: str, mention: Mention) -> list[tuple[int, str]] | None:
-    """(line, source) of each ``from source import Symbol`` when the text tells them all and
-    shows that the module neither binds the symbol otherwise at module level (a binding inside
-    a function is none of this analysis' business) nor imports it in another form, each
-    statement module-level and unconditional. None when only a parse can tell (an import in a
-    block, an alias, a binding, a line that may sit in a string...)."""
-    if mention.imports or mention.module_level_imports is None:
-        return None
-    if mention.binds and resolver.project.facts.may_bind_apart_from_imports(module, symbol):
-        return None
-    return list(mention.module_level_imports)
 
 
 def _parsed_imports(resolver: Resolver, contract: Canonical, module: str) -> Iterator[_Imported]:
