@@ -283,7 +283,15 @@ class FactStore:
         """Read now every file whose digest is unknown, once, for every fact of
         :class:`~importcanon.adapters.text_pass.FileText`: on every core when the files are many
         enough to pay for the processes; the bytes are not kept."""
-        batch = [source for source in files if source.module not in self._digests and self._must_read(source)]
+        batch = []
+        for source in files:
+            if source.module in self._digests:
+                continue
+            digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
+            if digest is None or digest not in self.cache.textfacts:
+                batch.append(source)
+            else:  # known by its stat: nothing to read
+                self._digests[source.module] = digest
         if not batch:
             return
         weights = [source.size + _READ_WEIGHT_PER_FILE for source in batch]
