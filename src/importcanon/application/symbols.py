@@ -290,7 +290,7 @@ class Resolver:
         for star in self._stars[module]:
             if not self.missing_module(star) and (not self.is_internal(star) or self.parsed(star) is None):
                 return True
-        parsed = self.project.facts.parsed(module, with_calls=True)
+        parsed = self.project.facts.parsed(module, calls_of=_NAMESPACE_CALLS)
         calls = parsed.calls if parsed is not None else None
         return bool(calls) and any(
             call.callee in _NAMESPACE_WRITERS or (call.callee == "setattr" and call.scope == 0) for call in calls or ()
@@ -457,6 +457,8 @@ MODULE_ATTRIBUTES = frozenset(
 
 #: Calls that can bind module-level names no static reading sees.
 _NAMESPACE_WRITERS = frozenset({"globals", "vars", "exec", "locals"})
+#: The calls that tell whether a module writes names no reading can see (only theirs are parsed for).
+_NAMESPACE_CALLS = _NAMESPACE_WRITERS | {"setattr"}
 
 
 @dataclass(frozen=True)
