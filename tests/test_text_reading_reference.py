@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from importcanon.adapters.decoding import UndecodableSource, decode_source
 from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_lines
-from importcanon.adapters.mentions import word_starts
+from importcanon.adapters.mentions import holds_code, top_level_facts, word_starts
 from importcanon.adapters.scanning import _maybe_too_deep
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -47,6 +47,8 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
     for needle in NEEDLES:
         assert list(word_starts(data, needle)) == list(reference.word_starts(data, needle)), (where, needle)
     assert _maybe_too_deep(text) == reference.maybe_too_deep(text), where
+    assert holds_code(data) == reference.holds_code(data), where
+    assert top_level_facts(data) == reference.top_level_facts(data), where
 
 
 def test_the_readings_give_the_reference_answers_on_real_files():
@@ -126,6 +128,12 @@ _LINES = st.sampled_from(
         "pass",
         "__all__ = ['a']",
         "a_b.os = Path",
+        "setup(name='x')",
+        "warn('old')",
+        "Name = f(1)",
+        "Name = 'text'",
+        "__all__ = ('a', 'b')",
+        "__all__ += ['c']",
     ]
 )
 _INDENTS = st.sampled_from(["", "", "", "    ", "        ", "\t", "  ", " \t", "\f"])

@@ -6,6 +6,7 @@ block body is read) are imported from the modules themselves, not copied.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -18,6 +19,15 @@ from importcanon.adapters.import_statements import (
     _names,
     _names_in_block,
 )
+from importcanon.adapters.mentions import (
+    _ALL_ASSIGNED,
+    _ALL_END,
+    _CODING,
+    _NOT_A_NAME,
+    _first_lines_end,
+    _Strings,
+)
+from importcanon.adapters.mentions import _continues as _data_continues
 from importcanon.domain.facts import TextImport
 
 _FROM = re.compile(r"[ \t]*+" + _FROM_BODY)
@@ -121,3 +131,58 @@ def word_starts(data: bytes, needle: str) -> Iterator[int]:
 def maybe_too_deep(text: str) -> bool:
     first_line_end = text.find("\n")
     return first_line_end >= 3000 or (first_line_end < 0 and len(text) >= 3000) or bool(_MAYBE_TOO_DEEP.search(text))
+
+
+_DEFINITION = re.compile(rb"^(?:async[ \t]+def|def|class)[ \t]", re.MULTILINE)
+_NOT_SHIM_STATEMENT = re.compile(
+    rb"^(?!(?:" + _NOT_A_NAME + rb")\b)[A-Za-z_]\w*[ \t]*"
+    rb"(?::(?!=)|=[ \t]*(?:[\"'\d\[{\-]|[rRbBfFuU]{1,2}[\"']|[A-Za-z_][\w.]*[ \t]*\())"
+    rb"|^(?!(?:" + _NOT_A_NAME + rb"|warn|warnings)\b)[A-Za-z_][\w.]*[ \t]*\(",
+    re.MULTILINE,
+)
+
+
+def holds_code(data: bytes) -> bool:
+    if b"import" not in data:
+        return True
+    strings: _Strings | None = None
+    for match in _NOT_SHIM_STATEMENT.finditer(data):
+        strings = strings or _Strings(data)
+        start = match.start()
+        if not strings.inside(start) and not _data_continues(data, start) and strings.depth(start) == 0:
+            return True
+    return False
+
+
+def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
+    strings = _Strings(data)
+    named = list(word_starts(data, "__all__"))
+    in_code = [start for start in named if not strings.inside(start)]
+    if named and named[-1] >= strings.unsure_from:
+        return None
+    defines = any(
+        not strings.inside(match.start()) and not _data_continues(data, match.start())
+        for match in _DEFINITION.finditer(data)
+    )
+    if not in_code:
+        return None, defines
+    if len(in_code) > 1 or _CODING.search(data, 0, _first_lines_end(data)):
+        return None
+    start = in_code[0]
+    if (start and data[start - 1 : start] != b"\n") or _data_continues(data, start) or strings.depth(start) != 0:
+        return None
+    assigned = _ALL_ASSIGNED.match(data, start)
+    if assigned is None:
+        return None
+    end = strings.closing(assigned.end())
+    if end is None or _ALL_END.match(data, end) is None:
+        return None
+    try:
+        value = ast.parse(data[assigned.end() : end].decode(), mode="eval").body
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        return None
+    if isinstance(value, (ast.List, ast.Tuple)) and all(
+        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in value.elts
+    ):
+        return tuple(item.value for item in value.elts), defines  # type: ignore[attr-defined]
+    return None, defines

@@ -487,8 +487,24 @@ def _balanced(literal: bytes) -> bool:
     return plain.count(b"{") == plain.count(b"}")
 
 
+def _column_zero(statement: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Patterns that find ``statement`` (which never spans lines) at the start of a line: after
+    a newline (a literal start, which the regex engine searches for at C speed, where ``^``
+    with MULTILINE makes it try every position), and at the start of the text."""
+    return re.compile(b"\n(?=" + statement + b")"), re.compile(statement)
+
+
+def _line_starts(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], data: bytes) -> Iterator[int]:
+    """Where the lines that :func:`_column_zero`'s ``patterns`` find start, in order."""
+    after_newline, at_start = patterns
+    if at_start.match(data):
+        yield 0
+    for match in after_newline.finditer(data):
+        yield match.start() + 1
+
+
 #: A definition in column 0: ``def`` and ``class`` only start statements, never sit in brackets.
-_DEFINITION = re.compile(rb"^(?:async[ \t]+def|def|class)[ \t]", re.MULTILINE)
+_DEFINITION = _column_zero(rb"(?:async[ \t]+def|def|class)[ \t]")
 _ALL_ASSIGNED = re.compile(rb"__all__[ \t]*=[ \t]*(?=[\[(])")
 _ALL_END = re.compile(rb"[ \t]*(?:[#;][^\n]*)?\r?(?:\n|$)")
 
@@ -506,8 +522,7 @@ def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
     if named and named[-1] >= strings.unsure_from:
         return None  # whether some of them are code cannot be told
     defines = any(
-        not strings.inside(match.start()) and not _continues(data, match.start())
-        for match in _DEFINITION.finditer(data)
+        not strings.inside(start) and not _continues(data, start) for start in _line_starts(_DEFINITION, data)
     )
     if not in_code:
         return None, defines
@@ -540,11 +555,10 @@ _NOT_A_NAME = "|".join([*keyword.kwlist, *keyword.softkwlist, "__all__"]).encode
 #: ``Name = "literal"`` / a number / a list / a dict / a call (``Name = f(...)``), or a call as a
 #: statement other than a warning's (``setup(...)``). A shim's top level holds only imports,
 #: ``__all__``, re-bindings to dotted names or None, warnings and ``del``.
-_NOT_SHIM_STATEMENT = re.compile(
-    rb"^(?!(?:" + _NOT_A_NAME + rb")\b)[A-Za-z_]\w*[ \t]*"
+_NOT_SHIM_STATEMENT = _column_zero(
+    rb"(?!(?:" + _NOT_A_NAME + rb")\b)[A-Za-z_]\w*[ \t]*"
     rb"(?::(?!=)|=[ \t]*(?:[\"'\d\[{\-]|[rRbBfFuU]{1,2}[\"']|[A-Za-z_][\w.]*[ \t]*\())"
-    rb"|^(?!(?:" + _NOT_A_NAME + rb"|warn|warnings)\b)[A-Za-z_][\w.]*[ \t]*\(",
-    re.MULTILINE,
+    rb"|(?!(?:" + _NOT_A_NAME + rb"|warn|warnings)\b)[A-Za-z_][\w.]*[ \t]*\("
 )
 
 
@@ -561,9 +575,8 @@ def holds_code(data: bytes) -> bool:
     if b"import" not in data:
         return True
     strings: _Strings | None = None
-    for match in _NOT_SHIM_STATEMENT.finditer(data):
+    for start in _line_starts(_NOT_SHIM_STATEMENT, data):
         strings = strings or _Strings(data)
-        start = match.start()
         if not strings.inside(start) and not _continues(data, start) and strings.depth(start) == 0:
             return True
     return False
