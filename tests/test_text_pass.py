@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest import write_project
+from conftest import run_cli, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_mentions import STATEMENTS
@@ -170,3 +170,33 @@ def test_a_file_that_cannot_be_read_is_reported_as_before(tmp_path, monkeypatch,
 
     assert project.problems == reference.problems
     assert [problem.module for problem in project.problems if not problem.readable] == ["pkg.gone"]
+
+
+def test_names_met_later_are_searched_together(project, monkeypatch):
+    """The homes suggested for several broken imports come from one more reading of the files."""
+    root = project(
+        {
+            "pkg/__init__.py": "",
+            "pkg/home.py": "class Target:\n    pass\n",
+            "pkg/a.py": "from pkg.home import Gone\n",
+            "pkg/b.py": "from pkg.home import Lost\n",
+            "pkg/c.py": "Gone = Lost = 1\n",
+            "contracts/importcanon.toml": """
+                [settings]
+                root_packages = ["pkg"]
+
+                [[deprecated]]
+                name = "pkg.home.Target"
+            """,
+        }
+    )
+    monkeypatch.setattr(loading, "usable_processes", lambda: 1)
+    searched: list[str] = []
+    search_text = loading.search_text
+    monkeypatch.setattr(loading, "search_text", lambda path, *a: searched.append(path) or search_text(path, *a))
+
+    run = run_cli("check", root, "--no-cache", "--format", "json")
+
+    assert {f["name"] for f in run.findings("broken-import")} == {"Gone", "Lost"}
+    assert all("from pkg.c import" in f["suggestion"] for f in run.findings("broken-import"))
+    assert sorted(searched) == sorted(set(searched)) and len(searched) == 5

@@ -51,7 +51,6 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
     # about is still there or still absent: a warm run reads none of the files.
     if remembered is not None and all(project.facts.module_on_disk(m) == there for m, there in remembered[0]):
         return [_finding_from_primitive(item) for item in remembered[1]]
-    findings = []
     screen = _Screen(resolver)
     candidates = [
         module
@@ -60,6 +59,7 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
     ]
     # Parsed next, with the modules whose names they doubt: on every core when they are many.
     project.facts.parse_ahead([*candidates, *sorted(screen.doubted)])
+    breaks: list[tuple[str, ImportStatement, _Break]] = []
     for module in candidates:
         parsed = resolver.parsed(module)
         if parsed is None:
@@ -67,8 +67,10 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
         for statement in parsed.imports:
             if not screen.may_break(module, statement, strict=True):
                 continue  # what the text shows of it holds for the statement the parse found
-            for broken in _breaks(resolver, module, statement):
-                findings.append(_finding(resolver, contracts, module, statement, broken))
+            breaks.extend((module, statement, broken) for broken in _breaks(resolver, module, statement))
+    # The names the suggestions look for, searched in one reading of the files, not one each.
+    project.facts.modules_containing(frozenset(name for _, _, broken in breaks for name in _sought(broken)))
+    findings = [_finding(resolver, contracts, module, statement, broken) for module, statement, broken in breaks]
     on_disk = sorted(resolver.disk_answers().items())
     project.facts.memorize(_MEMO, key, [on_disk, [_finding_to_primitive(finding) for finding in findings]])
     return findings
@@ -199,6 +201,13 @@ def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iter
     for name in names:
         if name != "*" and resolver.provides(source, name) is False:
             yield _Break(source, name, None)
+
+
+def _sought(broken: _Break) -> tuple[str, ...]:
+    """The names whose homes the finding of ``broken`` suggests."""
+    if broken.name is not None:
+        return (broken.name,)
+    return tuple(name for name in broken.names if name != "*") if broken.missing_module is not None else ()
 
 
 def _finding(
