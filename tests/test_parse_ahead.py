@@ -57,11 +57,10 @@ def _store(root: Path) -> tuple[FactStore, list[str]]:
     return store, sorted(project.modules)
 
 
-#: What ``parsed`` is asked for: every call, none, the calls of a few words.
+#: What ``parsed`` is asked for: no call, the calls of a few words.
 Asked = tuple[tuple[str, object], ...]
-EVERY_CALL: Asked = (("with_calls", True),)
 NO_CALL: Asked = ()
-SOME_CALLS: Asked = (("calls_of", frozenset({"call", "f"})),)
+SOME_CALLS: Asked = (("calls_of", frozenset({"call", "f", "listdir"})),)
 
 
 def _on_demand(store: FactStore, modules: list[str], asked: Asked, depth: int) -> tuple[dict, dict]:
@@ -81,7 +80,7 @@ def _on_demand_reference(root: Path, asked: Asked) -> tuple[dict, dict]:
 
 @pytest.mark.parametrize(
     ("processes", "asked"),
-    [(1, EVERY_CALL), (2, NO_CALL), (2, EVERY_CALL), (3, EVERY_CALL), (1, SOME_CALLS), (2, SOME_CALLS)],
+    [(1, SOME_CALLS), (2, NO_CALL), (2, SOME_CALLS), (3, SOME_CALLS)],
 )
 def test_parsing_ahead_changes_no_answer_whatever_the_split(root, processes, asked):
     expected = _on_demand_reference(root, asked)
@@ -97,14 +96,14 @@ def test_parsing_ahead_changes_no_answer_whatever_the_split(root, processes, ask
 
 def test_a_module_parsed_already_is_not_parsed_again(root):
     store, modules = _store(root)
-    store.parsed("app.plain", with_calls=True)
+    store.parsed("app.plain", calls_of=frozenset({"call", "f"}))
     first = store.parsed("app.plain")
 
-    store.parse_ahead(modules, with_calls=True, processes=2)
+    store.parse_ahead(modules, calls_of=frozenset({"call", "f"}), processes=2)
     store.parse_ahead(modules, calls_of=frozenset({"f"}), processes=2)
 
     assert store.parsed("app.plain") is first
-    assert store.parsed("app.plain", calls_of=frozenset({"f"})) is first  # every call holds those of f
+    assert store.parsed("app.plain", calls_of=frozenset({"f"})) is first  # the calls of f are among those
 
 
 def test_calls_of_more_words_are_parsed_for_with_the_words_asked_before(root):
@@ -118,9 +117,7 @@ def test_calls_of_more_words_are_parsed_for_with_the_words_asked_before(root):
     assert both is not None and both.calls is not None and both.call_words == {"call", "default"}
     assert [c.callee for c in both.calls] == ["h.default", "h.call"]
     assert store.parsed("app.plain", calls_of=frozenset({"call"})) is both
-    every = store.parsed("app.plain", with_calls=True)
-    assert every is not None and every.calls is not None and every.call_words is None
-    assert [c.callee for c in every.calls] == ["h.default", "h.call", "os.listdir"]
+    assert store.parsed("app.plain") is both
 
 
 @settings(max_examples=25, deadline=None)

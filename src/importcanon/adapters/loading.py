@@ -439,7 +439,8 @@ class FactStore:
         if parse is not None:
             # Compared only where the parse succeeds plainly, out of the run's way (no failure is
             # recorded, nothing is kept for the module): anything else is no proof.
-            parsed = self._parse_aside(source, *_calls_asked(parse))
+            asked = _calls_asked(parse)
+            parsed = self._parse_aside(source, asked) if asked is not None else None
             if parsed is None or _parsed_to_primitive(parsed) != parse:
                 return False
             cache.remember_parsed(digest, parse)
@@ -454,7 +455,7 @@ class FactStore:
             cache.remember_kinds(digest, kinds)
         return True
 
-    def _parse_aside(self, source: SourceFile, with_calls: bool, calls_of: frozenset[str]) -> ParsedModule | None:
+    def _parse_aside(self, source: SourceFile, calls_of: frozenset[str]) -> ParsedModule | None:
         """A parse that ``parsed`` would also get at any depth (see ``parse_ahead``), or None."""
         text = self._text(source.module)
         limit = sys.getrecursionlimit()
@@ -465,7 +466,7 @@ class FactStore:
         try:
             if text is None:
                 return None
-            return parse_module(text, source.relpath, with_calls=with_calls, calls_of=calls_of or None, stub=True)
+            return parse_module(text, source.relpath, calls_of=calls_of or None, stub=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         finally:
@@ -483,11 +484,9 @@ class FactStore:
                 self._scanned_before[source.module] = before[1]
             self.cache.remember_scan(source.module, digest, result)
 
-    def parsed(
-        self, module: str, *, with_calls: bool = False, calls_of: frozenset[str] = frozenset()
-    ) -> ParsedModule | None:
+    def parsed(self, module: str, *, calls_of: frozenset[str] = frozenset()) -> ParsedModule | None:
         known = self._parsed.get(module, _UNKNOWN)
-        if known is None or (isinstance(known, ParsedModule) and _covers(known, with_calls, calls_of)):
+        if known is None or (isinstance(known, ParsedModule) and _covers(known, calls_of)):
             return known
         source = self._files.get(module)
         result: ParsedModule | None = None
@@ -497,16 +496,14 @@ class FactStore:
                 self._parse_failures[module] = (cached[1], cached[2])
             elif cached is not None:
                 result = _parsed_from_primitive(cached)
-                if result is not None and not _covers(result, with_calls, calls_of):
+                if result is not None and not _covers(result, calls_of):
                     calls_of = _more_words(calls_of, result)  # parsed again for these and those
                     result = None
             if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
                 if isinstance(known, ParsedModule):
                     calls_of = _more_words(calls_of, known)
                 try:
-                    result = parse_module(
-                        self.texts[module], source.relpath, with_calls=with_calls, calls_of=calls_of or None, stub=True
-                    )
+                    result = parse_module(self.texts[module], source.relpath, calls_of=calls_of or None, stub=True)
                 except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
                     line = error.lineno if isinstance(error, SyntaxError) else None
                     message = error.msg if isinstance(error, SyntaxError) else _too_deep(error)
@@ -521,7 +518,6 @@ class FactStore:
         self,
         modules: Iterable[str],
         *,
-        with_calls: bool = False,
         calls_of: frozenset[str] = frozenset(),
         processes: int | None = None,
     ) -> None:
@@ -539,7 +535,7 @@ class FactStore:
         batch = [
             (source, words)
             for module in dict.fromkeys(modules)
-            if (unparsed := self._unparsed(module, with_calls, calls_of)) is not None
+            if (unparsed := self._unparsed(module, calls_of)) is not None
             for source, words in [unparsed]
         ]
         if processes is None:
@@ -554,7 +550,7 @@ class FactStore:
             return  # called too deep already: leave it all to ``parsed``
         try:
             results = map_forked(
-                lambda item: self._parse_plainly(item[0], with_calls, item[1]),
+                lambda item: self._parse_plainly(item[0], item[1]),
                 batch,
                 [source.size for source, _ in batch],
                 processes,
@@ -566,13 +562,11 @@ class FactStore:
             if result is not None and digest is not None:
                 self.cache.remember_parsed(digest, result)
 
-    def _unparsed(
-        self, module: str, with_calls: bool, calls_of: frozenset[str]
-    ) -> tuple[SourceFile, frozenset[str]] | None:
+    def _unparsed(self, module: str, calls_of: frozenset[str]) -> tuple[SourceFile, frozenset[str]] | None:
         """The file of ``module`` and the words whose calls to collect, when ``parsed(module,
-        with_calls=with_calls, calls_of=calls_of)`` would parse it."""
+        calls_of=calls_of)`` would parse it."""
         known = self._parsed.get(module, _UNKNOWN)
-        if known is None or (isinstance(known, ParsedModule) and _covers(known, with_calls, calls_of)):
+        if known is None or (isinstance(known, ParsedModule) and _covers(known, calls_of)):
             return None
         source = self._files.get(module)
         if source is None or module in self._parse_failures or (digest := self.digest(source)) is None:
@@ -582,14 +576,14 @@ class FactStore:
             return None
         cached_parse = _parsed_from_primitive(cached) if cached is not None else None
         if cached_parse is not None:
-            if _covers(cached_parse, with_calls, calls_of):
+            if _covers(cached_parse, calls_of):
                 return None
             calls_of = _more_words(calls_of, cached_parse)
         if isinstance(known, ParsedModule):
             calls_of = _more_words(calls_of, known)
         return source, calls_of
 
-    def _parse_plainly(self, source: SourceFile, with_calls: bool, calls_of: frozenset[str]) -> Primitive | None:
+    def _parse_plainly(self, source: SourceFile, calls_of: frozenset[str]) -> Primitive | None:
         """The parse of one file of a batch, as the cache keeps it (decoded without keeping the
         text: the batch may be large)."""
         text = self.texts.get(source.module)
@@ -601,7 +595,7 @@ class FactStore:
                 text = decode_source(data)
             except UndecodableSource:
                 return None
-        parsed = parse_plainly(text, source.relpath, with_calls=with_calls, calls_of=calls_of or None, stub=True)
+        parsed = parse_plainly(text, source.relpath, calls_of=calls_of or None, stub=True)
         return _parsed_to_primitive(parsed) if parsed is not None else None
 
     def alongside(
@@ -939,13 +933,13 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
     )
 
 
-def _covers(parsed: ParsedModule, with_calls: bool, calls_of: frozenset[str]) -> bool:
-    """Whether ``parsed`` holds the calls asked for: every call, or those of these words."""
-    if not with_calls and not calls_of:
+def _covers(parsed: ParsedModule, calls_of: frozenset[str]) -> bool:
+    """Whether ``parsed`` holds the calls of these words (every call does)."""
+    if not calls_of:
         return True
     if parsed.calls is None:
         return False
-    return parsed.call_words is None or (not with_calls and calls_of <= parsed.call_words)
+    return parsed.call_words is None or calls_of <= parsed.call_words
 
 
 def _more_words(calls_of: frozenset[str], parsed: ParsedModule) -> frozenset[str]:
@@ -954,12 +948,13 @@ def _more_words(calls_of: frozenset[str], parsed: ParsedModule) -> frozenset[str
     return calls_of | parsed.call_words if parsed.calls is not None and parsed.call_words is not None else calls_of
 
 
-def _calls_asked(parse: Primitive) -> tuple[bool, frozenset[str]]:
-    """(every call, the words whose calls) a cached parse was asked for."""
+def _calls_asked(parse: Primitive) -> frozenset[str] | None:
+    """The words whose calls a cached parse was asked for; None for one that holds every call,
+    which no run asks for any more (no parse aside can match it)."""
     if parse[0] == "failed" or parse[3] is None:
-        return False, frozenset()
+        return frozenset()
     words = parse[3][0]
-    return words is None, frozenset(words or ())
+    return frozenset(words) if words is not None else None
 
 
 def _kinds_from_primitive(data: Primitive) -> dict[int, ImportKind] | None:

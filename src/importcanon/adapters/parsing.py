@@ -53,14 +53,14 @@ def parse_module(
 
 
 def parse_plainly(
-    text: str, filename: str, *, with_calls: bool = False, calls_of: frozenset[str] | None = None, stub: bool = False
+    text: str, filename: str, *, calls_of: frozenset[str] | None = None, stub: bool = False
 ) -> ParsedModule | None:
     """The facts of a file that ``ast`` reads as it is; None for any other (a syntax error,
     newer syntax, too deep, a null byte), which only :func:`parse_module` can judge. The
     options as there."""
     try:
-        tree = _parse_stubbed(text, filename, calls_of) if stub and not with_calls else None
-        return module_facts(tree or ast.parse(text, filename=filename), with_calls=with_calls, calls_of=calls_of)
+        tree = _parse_stubbed(text, filename, calls_of) if stub else None
+        return module_facts(tree or ast.parse(text, filename=filename), calls_of=calls_of)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

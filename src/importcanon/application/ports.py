@@ -41,18 +41,14 @@ class FactSource(Protocol):
     which ones to ask about come from a scan of the raw bytes.
     """
 
-    def parsed(
-        self, module: str, *, with_calls: bool = False, calls_of: frozenset[str] = frozenset()
-    ) -> ParsedModule | None:
+    def parsed(self, module: str, *, calls_of: frozenset[str] = frozenset()) -> ParsedModule | None:
         """The module's parse, or None when its file cannot be parsed; its ``calls`` are
-        collected only when asked for (they cost more than the parse): every call
-        ``with_calls``, else at least the calls of dotted names with a word of ``calls_of``
-        among their parts (see ``ParsedModule.call_words``), which costs much less."""
+        collected only when asked for (they cost more than the parse): at least the calls of
+        dotted names with a word of ``calls_of`` among their parts (see
+        ``ParsedModule.call_words``), so that bodies without those words need no parse."""
         ...
 
-    def parse_ahead(
-        self, modules: Iterable[str], *, with_calls: bool = False, calls_of: frozenset[str] = frozenset()
-    ) -> None:
+    def parse_ahead(self, modules: Iterable[str], *, calls_of: frozenset[str] = frozenset()) -> None:
         """A hint: ``parsed`` is about to be asked for each of these modules. A big batch is
         parsed at once, on every core; the answers of ``parsed`` stay the same either way."""
         ...
