@@ -237,6 +237,16 @@ def test_module_level_bindings_in_blocks_are_found_and_nested_scopes_are_not():
     assert reader.star_imports() == ((1, "fields"),)
 
 
+def test_a_function_body_passed_over_holds_no_global_nor_import_of_the_name():
+    reader = module_level_text(
+        "def f():\n    x = A\n    global A\n    A = 1\ndef g():\n    y = A\n    from m import A\n"
+    )
+    assert reader is not None
+    assert reader.binds_apart_from_imports("A")
+    assert reader.imports_of("A") is None
+    assert not reader.may_rebind("A")
+
+
 def test_text_whose_lines_python_would_read_otherwise_is_declined():
     assert module_level_text("x = 1\rA = 2\n") is None  # a lone carriage return ends a line
     assert module_level_text("x = (\n") is None  # a bracket left open

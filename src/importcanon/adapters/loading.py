@@ -65,6 +65,7 @@ from importcanon.domain.facts import (
 from importcanon.domain.modules import absolute_import_target
 
 Result = TypeVar("Result")
+Answer = TypeVar("Answer")
 NO_NEEDLES = Needles()
 
 
@@ -234,6 +235,7 @@ class FactStore:
         self._evident: dict[str, frozenset[str]] = {}
         self._top_level: dict[str, tuple[tuple[str, ...] | None, bool] | None] = {}
         self._module_level: dict[str, ModuleLevelText | None] = {}
+        self._text_answers: dict[tuple[str, str, str], object] = {}
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -752,28 +754,36 @@ class FactStore:
         return self._top_level[module]
 
     def binds_for_certain(self, module: str, name: str) -> bool:
-        reader = self._module_level_text(module)
-        return reader is not None and reader.binds(name)
+        return self._read_for(module, name, ModuleLevelText.binds, False)
 
     def may_bind_apart_from_imports(self, module: str, name: str) -> bool:
-        reader = self._module_level_text(module)
-        return reader is None or reader.binds_apart_from_imports(name)
+        return self._read_for(module, name, ModuleLevelText.binds_apart_from_imports, True)
 
     def imports_of(self, module: str, name: str) -> Sequence[TextImport] | None:
-        reader = self._module_level_text(module)
-        return reader.imports_of(name) if reader is not None else None
+        return self._read_for(module, name, ModuleLevelText.imports_of, None)
 
     def imports_at(self, module: str, line: int) -> Sequence[TextImport] | None:
         reader = self._module_level_text(module)
         return reader.imports_at(line) if reader is not None else None
 
     def may_rebind(self, module: str, name: str) -> bool:
-        reader = self._module_level_text(module)
-        return reader is None or reader.may_rebind(name)
+        return self._read_for(module, name, ModuleLevelText.may_rebind, True)
 
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         reader = self._module_level_text(module)
         return reader.star_imports() if reader is not None else ()
+
+    def _read_for(
+        self, module: str, name: str, question: Callable[[ModuleLevelText, str], Answer], unread: Answer
+    ) -> Answer:
+        """The answer of one module's text to a question about a name, remembered for the run:
+        the analyses ask the same ones (canonical homes, then ``where``), and an answer is small
+        where the reader keeps the text. ``unread`` answers for a text that cannot be read."""
+        key = (question.__name__, module, name)
+        if key not in self._text_answers:
+            reader = self._module_level_text(module)
+            self._text_answers[key] = question(reader, name) if reader is not None else unread
+        return self._text_answers[key]  # type: ignore[return-value]
 
     def _module_level_text(self, module: str) -> ModuleLevelText | None:
         """The last few readers, not every one (each keeps its module's text): their callers ask
@@ -783,7 +793,7 @@ class FactStore:
         else:
             text = self._text(module)
             self._module_level[module] = module_level_text(text) if text is not None else None
-            while len(self._module_level) > RecentTexts.KEPT:
+            while len(self._module_level) > _READERS_KEPT:
                 del self._module_level[next(iter(self._module_level))]
         return self._module_level[module]
 
@@ -893,6 +903,11 @@ class _DecodedTexts(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._store._files)
+
+
+#: How many module-level readers are kept (each with its module's text): the analyses ask about a
+#: few hundred modules at most, mostly one module's names in a row.
+_READERS_KEPT = 32
 
 
 class RecentTexts(dict[str, str]):

@@ -19,7 +19,10 @@ import keyword
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from enum import Enum
+from itertools import accumulate, repeat
+from operator import add
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN, _logical_starts
 from importcanon.domain.facts import TextImport
@@ -35,8 +38,11 @@ _DEFINITION = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
 _MAY_BIND = re.compile(r"(?:import|from)\b|[\w(\[*]")
 _NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
 _IMPORT_WORD = re.compile(r"(?<!\w)import(?!\w)")
-#: The prefix of an f-string (or a t-string) just before its quote.
-_F_PREFIX = re.compile(r"(?<!\w)[rRbB]?[fFtT][rR]?$")
+_GLOBAL_WORD = re.compile(r"(?<!\w)global(?!\w)")
+_NOTHING = re.compile(r"(?!)")
+#: Where an f-string (or a t-string) may start: text without one needs no look at its braces.
+#: The prefix of an f-string (or a t-string), its quote next.
+_F_STRING_START = re.compile(r"(?<!\w)(?:[rR]?[fFtT]|[fFtT][rR])(?=[\"'])")
 
 
 class _Scope(Enum):
@@ -54,24 +60,17 @@ class ModuleLevelText:
     def __init__(self, text: str, starts: list[int]) -> None:
         self.text = text
         self.starts = array("l", starts)
-        self.offsets = array("l", [0])
-        self.offsets.extend(match.end() for match in re.finditer("\n", text))
+        # Where each line starts (and, last, one past the end): summed at C speed.
+        self.offsets = array("l", accumulate(map(add, map(len, text.split("\n")), repeat(1)), initial=0))
         self._read: dict[int, frozenset[str]] = {}
         self._stars: tuple[tuple[int, str | None], ...] | None = None
+        self._column_zero: array[int] | None = None  # the logical lines of code in column 0
 
     def binds(self, name: str) -> bool:
         """Whether a statement that certainly runs at module level binds ``name``."""
         if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name) or name == "__all__":
             return False  # a name the parser would spell otherwise (NFKC), or one it keeps apart
-        checked: set[int] = set()
-        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
-            line = bisect_right(self.offsets, match.start())
-            start = self.starts[bisect_right(self.starts, line) - 1]
-            if start not in checked:
-                checked.add(start)
-                if name in self._names_bound(start):
-                    return True
-        return False
+        return any(name in self._names_bound(start) for start in self._lines_naming(name, unless=_NOTHING))
 
     def star_imports(self) -> tuple[tuple[int, str | None], ...]:
         """(level, module as written) of every ``from ... import *`` certainly at module level."""
@@ -112,16 +111,10 @@ class ModuleLevelText:
         of it in."""
         if not (name.isascii() and name.isidentifier()):
             return True
-        checked: set[int] = set()
-        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
-            line = bisect_right(self.offsets, match.start())
-            start = self.starts[bisect_right(self.starts, line) - 1]
-            if start in checked:
-                continue
-            checked.add(start)
+        for start in self._lines_naming(name, unless=_GLOBAL_WORD):
             scope = self._scope(start)
             if scope is _Scope.NESTED:
-                if re.search(r"(?<!\w)global(?!\w)", self._logical_text(start)):
+                if _GLOBAL_WORD.search(self._logical_text(start)):
                     return True  # ``global name`` binds it at module level
             elif scope is _Scope.MODULE:
                 statements = self._module_statements(start)
@@ -138,13 +131,7 @@ class ModuleLevelText:
         module-level statements that ``ast`` reads alone and finds no such binding in)."""
         if not (name.isascii() and name.isidentifier()):
             return True
-        checked: set[int] = set()
-        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
-            line = bisect_right(self.offsets, match.start())
-            start = self.starts[bisect_right(self.starts, line) - 1]
-            if start in checked:
-                continue
-            checked.add(start)
+        for start in self._lines_naming(name, unless=_NOTHING):
             scope = self._scope(start)
             if scope is _Scope.MODULE:
                 statements = self._module_statements(start)
@@ -162,13 +149,7 @@ class ModuleLevelText:
         if not (name.isascii() and name.isidentifier()):
             return None
         found: list[TextImport] = []
-        checked: set[int] = set()
-        for match in re.finditer(rf"(?<!\w){name}(?!\w)", self.text):
-            line = bisect_right(self.offsets, match.start())
-            start = self.starts[bisect_right(self.starts, line) - 1]
-            if start in checked:
-                continue
-            checked.add(start)
+        for start in self._lines_naming(name, unless=_IMPORT_WORD):
             scope = self._scope(start)
             if scope is _Scope.UNKNOWN:
                 if self._indent(start) is not None:
@@ -221,6 +202,8 @@ class ModuleLevelText:
         bound = self._indent(start)
         if bound is None:
             return _Scope.UNKNOWN
+        if bound and _NEW_SCOPE_HEADER.match(self._line(self._outermost(start))):
+            return _Scope.NESTED  # the fast answer for most lines of a module: they are in a def
         index = bisect_left(self.starts, start)
         while bound:
             index -= 1
@@ -237,6 +220,38 @@ class ModuleLevelText:
                 return _Scope.UNKNOWN
             bound = indent
         return _Scope.MODULE
+
+    def _lines_naming(self, name: str, unless: re.Pattern[str]) -> Iterator[int]:
+        """The logical lines that name ``name`` as a word, each once, in order. Once one is met in
+        the body of a top-level def or class, the rest of that body is passed over when
+        ``unless`` finds nothing there: what a caller learns from lines in a function is only
+        what ``unless`` matches (a ``global``, an ``import``)."""
+        pattern = re.compile(rf"(?<!\w){name}(?!\w)")
+        text, starts, offsets = self.text, self.starts, self.offsets
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            index = bisect_right(starts, bisect_right(offsets, match.start())) - 1
+            start = starts[index]
+            yield start
+            following = index + 1
+            position = offsets[starts[following] - 1] if following < len(starts) else len(text)
+            if self._indent(start) and _NEW_SCOPE_HEADER.match(self._line(self._outermost(start))):
+                zero = self._column_zero or array("l")
+                after = bisect_right(zero, start)
+                end = offsets[zero[after] - 1] if after < len(zero) else len(text)
+                if end > position and unless.search(text, position, end) is None:
+                    position = end
+
+    def _outermost(self, start: int) -> int:
+        """The nearest logical line of code in column 0 above the indented line at ``start``: the
+        top-level statement whose body holds it (line 1 when there is none)."""
+        if self._column_zero is None:
+            text, offsets, size = self.text, self.offsets, len(self.text)
+            self._column_zero = array(
+                "l", (n for n in self.starts if offsets[n - 1] < size and text[offsets[n - 1]] not in " \t\r\n#")
+            )
+        index = bisect_left(self._column_zero, start) - 1
+        return self._column_zero[index] if index >= 0 else 1
 
     def _indent(self, number: int) -> int | None:
         """The indentation of a line (tabs to multiples of eight, as Python compares them),
@@ -288,12 +303,15 @@ def module_level_text(text: str) -> ModuleLevelText | None:
     string or bracket left open."""
     if "\f" in text or "\v" in text or text.count("\r") != text.count("\r\n"):
         return None
-    for match in _NOT_CODE.finditer(text):
-        start = match.start()
-        if start and text[start - 1] in "rRbBfFtT" and _F_PREFIX.search(text, max(0, start - 3), start):
-            literal = match.group().replace("{{", "").replace("}}", "")
-            if literal.count("{") != literal.count("}"):
-                return None
+    # Every f-string starts where this finds a prefix (and so do some that only look like one,
+    # in a comment or another string: declining for those too is merely cautious).
+    for prefix in _F_STRING_START.finditer(text):
+        literal = _NOT_CODE.match(text, prefix.end())
+        if literal is None:
+            return None
+        braces = literal.group().replace("{{", "").replace("}}", "")
+        if braces.count("{") != braces.count("}"):
+            return None
     starts = _logical_starts(text)
     return ModuleLevelText(text, starts) if starts is not None else None
 
