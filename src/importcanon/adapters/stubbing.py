@@ -61,7 +61,8 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     if "\r" in text or "\x00" in text or _CONTINUED in text:
         return None
     skeleton = _skeleton(text)
-    if skeleton is None or _ODD_INDENT.search(skeleton):
+    # The regex tries every position (^ with MULTILINE): asked only of text that holds what it needs.
+    if skeleton is None or (("\t" in skeleton or "\f" in skeleton) and _ODD_INDENT.search(skeleton)):
         return None
     wanted = _lines_mentioning(text, words) if words else []
     keeping = [match.start() for match in _KEEPS_BODY.finditer(skeleton)]
