@@ -880,7 +880,7 @@ _RELATED_EDITS = 8
 
 #: Files to read ahead that weigh this much (bytes, and ``_READ_WEIGHT_PER_FILE`` per file) pay
 #: for forking processes to share them.
-PARALLEL_READ_WEIGHT = 8 << 20
+PARALLEL_READ_WEIGHT = 4 << 20
 _READ_WEIGHT_PER_FILE = 2048
 #: A batch of files this big (about 0.08 s of parsing) pays for forking processes to share it.
 PARALLEL_PARSE_BYTES = 1 << 19
