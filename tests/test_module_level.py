@@ -247,6 +247,12 @@ def test_a_function_body_passed_over_holds_no_global_nor_import_of_the_name():
     assert not reader.may_rebind("A")
 
 
+def test_plain_text_is_read_whatever_its_strings_end_with():
+    source_files = Path(__file__).resolve().parent.parent.joinpath("src").rglob("*.py")
+    assert all(module_level_text(path.read_text()) is not None for path in source_files)
+    assert module_level_text('LANGUAGES = [("fr", "French"), ("pdf", f"{x}")]\nA = 1\n') is not None
+
+
 def test_text_whose_lines_python_would_read_otherwise_is_declined():
     assert module_level_text("x = 1\rA = 2\n") is None  # a lone carriage return ends a line
     assert module_level_text("x = (\n") is None  # a bracket left open

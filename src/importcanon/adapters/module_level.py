@@ -43,6 +43,8 @@ _NOTHING = re.compile(r"(?!)")
 #: Where an f-string (or a t-string) may start: text without one needs no look at its braces.
 #: The prefix of an f-string (or a t-string), its quote next.
 _F_STRING_START = re.compile(r"(?<!\w)(?:[rR]?[fFtT]|[fFtT][rR])(?=[\"'])")
+#: The same prefix just before a string's quote (searched up to the quote).
+_F_PREFIX = re.compile(r"(?<!\w)(?:[rR]?[fFtT]|[fFtT][rR])$")
 
 
 class _Scope(Enum):
@@ -303,17 +305,35 @@ def module_level_text(text: str) -> ModuleLevelText | None:
     string or bracket left open."""
     if "\f" in text or "\v" in text or text.count("\r") != text.count("\r\n"):
         return None
-    # Every f-string starts where this finds a prefix (and so do some that only look like one,
-    # in a comment or another string: declining for those too is merely cautious).
-    for prefix in _F_STRING_START.finditer(text):
-        literal = _NOT_CODE.match(text, prefix.end())
-        if literal is None:
-            return None
-        braces = literal.group().replace("{{", "").replace("}}", "")
-        if braces.count("{") != braces.count("}"):
+    # The strings are read in order from the start (as Python reads them) only in a text where
+    # some f-string prefix appears at all.
+    for match in _NOT_CODE.finditer(text) if _F_STRING_START.search(text) else ():
+        start = match.start()
+        formatted = start and text[start - 1] in "rRfFtT" and _F_PREFIX.search(text, max(0, start - 3), start)
+        if formatted and not _fields_close(match.group()):
             return None
     starts = _logical_starts(text)
     return ModuleLevelText(text, starts) if starts is not None else None
+
+
+def _fields_close(literal: str) -> bool:
+    """Whether every replacement field of an f-string literal closes (``{{`` and ``}}`` outside
+    a field are plain braces; inside one, braces nest: ``{x:<{width}}``). One read short, at a
+    quote of its own kind nested in a field, ends inside an open field."""
+    depth, position = 0, 0
+    while position < len(literal):
+        char = literal[position]
+        if char in "{}" and depth == 0 and literal.startswith(char * 2, position):
+            position += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return False
+            depth -= 1
+        position += 1
+    return depth == 0
 
 
 def _bound_by(node: ast.stmt) -> set[str]:
