@@ -113,8 +113,8 @@ STATEMENTS = [
     "text = '''\nTarget = 1\n'''",
     "text = '''\n''' ; Target = 1",
     "text = f\"{'Target'}\"; Target = 2",
-    "text = f\"{d[\"k\"]}\"; Target = 2",
-    "text = f\"{x:{width}}\"; Target = 2",
+    'text = f"{d["k"]}"; Target = 2',
+    'text = f"{x:{width}}"; Target = 2',
     "# a comment\rTarget = 1",
     "x = 1\r(Other,\r Target) = 1, 2",
     "values = [\n    Target.attribute,\n    Target.other(1),\n]",
@@ -159,8 +159,8 @@ STATEMENTS = [
     "'''\n>>> from pkg.other import Target\n>>> Target = 1\n'''",
     "x = '''\n>>> ''' ; Target = 1",
     "x = '''\n>>> '''; from pkg.other import Target",
-    "text = f\"{Target()}\"",
-    "text = f\"({pkg.Target(1)}\"; Other = 2",
+    'text = f"{Target()}"',
+    'text = f"({pkg.Target(1)}"; Other = 2',
     "text = f'a(' f\"{Target}\"; Target = 1",
     "text = f'''\n{Target()}\n'''",
 ]
@@ -219,3 +219,11 @@ def test_every_role_the_parser_finds_is_claimed_by_the_text_scan(drawn):
 def test_a_file_that_only_uses_the_name_plays_no_role():
     text = "from pkg.home import Target\n\n\ndef f(hass: Target, other: Target) -> None:\n    use(hass)\n"
     assert scan_mentions(text.encode(), NAME) == (0, ((0, "pkg.home", 1),))
+
+
+def test_a_name_spelled_beyond_ascii_in_code_may_play_every_role():
+    """``Ｗidget`` is ``Widget`` to the parser (NFKC): this file defines it (found by review)."""
+    fullwidth = b"class \xef\xbc\xb7idget:\n    pass\n\n\nprint(Widget)\n"
+    assert scan_mentions(fullwidth, "Widget")[0] == IMPORTS | BINDS | ALIASES | CALLS
+    in_strings = "# \uff37idget\nprint(Widget, 'caf\u00e9')\n".encode()
+    assert scan_mentions(in_strings, "Widget")[0] & BINDS == 0

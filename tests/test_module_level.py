@@ -3,9 +3,12 @@ does not find at scope 0 (the evidence is one-sided: a name it misses only costs
 
 from __future__ import annotations
 
+import ast
 import sysconfig
+import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -257,3 +260,31 @@ def test_text_whose_lines_python_would_read_otherwise_is_declined():
     assert module_level_text("x = 1\rA = 2\n") is None  # a lone carriage return ends a line
     assert module_level_text("x = (\n") is None  # a bracket left open
     assert module_level_text('x = f"{d["k"]}"\nA = 1\n') is None  # quotes nested in an f-string
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "type X = int",
+        "x = f\"{'\\n'.join(parts)}\"",
+        "x = " + "(" * 201 + "1" + ")" * 201,
+        "x = (1\n" + "    + 1\n" * 3000 + ")",
+        "try:\n    pass\nexcept A, B:\n    pass",
+    ],
+)
+def test_text_this_python_cannot_parse_is_declined(statement):
+    """Its statements are no evidence for a file whose parse fails (found by review)."""
+    text = "from app.other import Name as N\nimport app.old as o\n\n" + statement + "\n"
+    with pytest.raises((SyntaxError, RecursionError, MemoryError)):
+        ast.parse(text)  # libcst may read newer syntax for the full parse; no reading of lines may
+    assert module_level_text(text) is None
+    inside = "from app.other import Name as N\n\n\ndef f():\n" + textwrap.indent(statement, "    ") + "\n"
+    assert module_level_text(inside) is None
+
+
+def test_code_spelled_beyond_ascii_is_declined_but_strings_and_comments_are_read():
+    """``Ｎ`` (fullwidth) is ``N`` to the parser, never to a search for ``Name``."""
+    assert module_level_text("from x import \uff2eame as M\n") is None
+    assert module_level_text("\uff2eame = int\n") is None
+    reader = module_level_text("# \uff2eame\nName = 'caf\u00e9'\n")
+    assert reader is not None and reader.binds("Name")

@@ -17,7 +17,9 @@ module level (``from`` in column 0, nothing but names up to the end of the state
 on its lines, no backslash ending the line above; 0 otherwise): once grimp says an import starts
 on that line, such an import needs no parse (see ``Mention.module_level_imports``).
 
-The tests are one-sided: a role is claimed whenever the line might play it (a keyword argument
+Python reads an identifier as its NFKC normal form (``Ｎame`` is ``Name``), so a file with a
+character beyond ASCII in its code claims every role. The tests are one-sided: a role is
+claimed whenever the line might play it (a keyword argument
 ``f(a=Name)`` counts as an alias, a line of bare names inside brackets plays every role, as does
 a line continued by a backslash), never denied when it could; so a file judged to play no role
 for a name certainly yields no import, binding or call of it to a parser. The property tests in
@@ -98,6 +100,7 @@ _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 #: The part of a line before its first ``;`` or closing bracket: when that is only names, the
 #: line may continue an import statement from the lines above.
 _HEAD = re.compile(rb"[^;)\]]*")  # always matches
+_BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 @lru_cache(maxsize=256)
@@ -165,7 +168,20 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
             roles |= _code_roles(code, code[:column], code[column + size :], _continues(data, line_start))
         if roles == EVERY_ROLE:
             break
+    if roles != EVERY_ROLE and not data.isascii() and _code_beyond_ascii(data, strings):
+        roles = EVERY_ROLE  # an identifier beyond ASCII may be the needle to the parser (NFKC)
     return roles, tuple(sorted(sources))
+
+
+def _code_beyond_ascii(data: bytes, strings: _Strings) -> bool:
+    """Whether a byte beyond ASCII stands in code, not in a string or comment (or may)."""
+    found = _BEYOND_ASCII.search(data)
+    while found is not None:
+        position = found.start()
+        if not strings.inside(position) or position >= strings.unsure_from:
+            return True
+        found = _BEYOND_ASCII.search(data, strings.ends[bisect_right(strings.starts, position) - 1])
+    return False
 
 
 #: What a line alone says of an occurrence (see :func:`_line_reading`), by (line, column, size):

@@ -24,7 +24,8 @@ from enum import Enum
 from itertools import accumulate, repeat
 from operator import add
 
-from importcanon.adapters.kinds import NOT_CODE_PATTERN, _logical_starts
+from importcanon.adapters.kinds import _logical_starts
+from importcanon.adapters.plain_syntax import LITERALS, reads_plainly
 from importcanon.domain.facts import TextImport
 
 #: The headers of the blocks that run in the scope around them (a def or class body is another).
@@ -36,15 +37,9 @@ _DEFINITION = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
 #: A simple statement that may bind a name: an import, or something assigned (``a = ``,
 #: ``a: T = ``, ``a, b = ``, ``(a, b) = ``).
 _MAY_BIND = re.compile(r"(?:import|from)\b|[\w(\[*]")
-_NOT_CODE = re.compile(NOT_CODE_PATTERN, re.DOTALL)
 _IMPORT_WORD = re.compile(r"(?<!\w)import(?!\w)")
 _GLOBAL_WORD = re.compile(r"(?<!\w)global(?!\w)")
 _NOTHING = re.compile(r"(?!)")
-#: Where an f-string (or a t-string) may start: text without one needs no look at its braces.
-#: The prefix of an f-string (or a t-string), its quote next.
-_F_STRING_START = re.compile(r"(?<!\w)(?:[rR]?[fFtT]|[fFtT][rR])(?=[\"'])")
-#: The same prefix just before a string's quote (searched up to the quote).
-_F_PREFIX = re.compile(r"(?<!\w)(?:[rR]?[fFtT]|[fFtT][rR])$")
 
 
 class _Scope(Enum):
@@ -300,40 +295,20 @@ class ModuleLevelText:
 
 def module_level_text(text: str) -> ModuleLevelText | None:
     """The reader of ``text``; None when its logical lines cannot be told plainly: a lone
-    carriage return or a form feed (line breaks and indentation Python reads otherwise), an
-    f-string whose braces do not pair up (Python 3.12 lets it nest quotes of its own kind), a
-    string or bracket left open."""
+    carriage return or a form feed (line breaks and indentation Python reads otherwise), a
+    string or bracket left open; when this Python may not parse the text as it is (see
+    :mod:`importcanon.adapters.plain_syntax`: newer syntax, nesting too deep), for the text
+    cannot answer for a file whose parse fails; or when its code (not a string or comment)
+    holds a character beyond ASCII, which may spell a name this reading searches for."""
     if "\f" in text or "\v" in text or text.count("\r") != text.count("\r\n"):
         return None
-    # The strings are read in order from the start (as Python reads them) only in a text where
-    # some f-string prefix appears at all.
-    for match in _NOT_CODE.finditer(text) if _F_STRING_START.search(text) else ():
-        start = match.start()
-        formatted = start and text[start - 1] in "rRfFtT" and _F_PREFIX.search(text, max(0, start - 3), start)
-        if formatted and not _fields_close(match.group()):
-            return None
+    parts = LITERALS.split(text)
+    if not reads_plainly(parts):
+        return None  # this Python may not parse the file: only the full parse may say what is in it
+    if not text.isascii() and not "".join(parts[0::2]).isascii():
+        return None  # a name spelled beyond ASCII is another to the parser (NFKC): ``Ｓ`` is ``S``
     starts = _logical_starts(text)
     return ModuleLevelText(text, starts) if starts is not None else None
-
-
-def _fields_close(literal: str) -> bool:
-    """Whether every replacement field of an f-string literal closes (``{{`` and ``}}`` outside
-    a field are plain braces; inside one, braces nest: ``{x:<{width}}``). One read short, at a
-    quote of its own kind nested in a field, ends inside an open field."""
-    depth, position = 0, 0
-    while position < len(literal):
-        char = literal[position]
-        if char in "{}" and depth == 0 and literal.startswith(char * 2, position):
-            position += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return False
-            depth -= 1
-        position += 1
-    return depth == 0
 
 
 def _bound_by(node: ast.stmt) -> set[str]:

@@ -18,7 +18,9 @@ The text is read as Python's tokenizer reads it: strings and comments (the exact
 definition and a line inside a string or a bracket never ends a body. A body is only cut where
 its end is certain: a logical line (outside strings and brackets, not after a backslash)
 indented no deeper than its ``def``. Text whose indentation this reading might get wrong (tabs,
-form feeds, carriage returns, an f-string with unbalanced braces) is left whole.
+form feeds, carriage returns) is left whole, and so is text that this Python may not parse as it
+is (:mod:`importcanon.adapters.plain_syntax`: newer syntax, nesting too deep): a body cut out
+would hide from the parse what makes the file fail, and a file's parse status is the file's.
 """
 
 from __future__ import annotations
@@ -29,10 +31,8 @@ from collections.abc import Collection, Iterator
 from functools import cache
 from itertools import accumulate, pairwise
 
-from importcanon.adapters.kinds import NOT_CODE_PATTERN
+from importcanon.adapters.plain_syntax import LITERALS, reads_plainly
 
-#: A string literal or a comment, captured: splitting on it leaves code and literals in turn.
-_NOT_CODE = re.compile(f"({NOT_CODE_PATTERN})", re.DOTALL)
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
 #: module-level binding from inside a function. Also found inside longer words (``undef``): a
 #: body kept needlessly is still right, and a pattern without ``\b`` in front is searched four
@@ -43,9 +43,6 @@ _ASYNC = re.compile(r" *async +$")
 _CLAUSE = re.compile(r"(?:except|else|elif|finally)\b")
 #: Indentation the reading below does not model: a tab or a form feed before a line's code.
 _ODD_INDENT = re.compile(r"^ *[\t\f]", re.MULTILINE)
-#: An f-string prefix just before a string's quote.
-_F_PREFIX = re.compile(r"(?<!\w)[rRbB]?[fFtT][rR]?$")
-_PREFIX_LETTERS = frozenset("rRbBfFtT")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 #: Marks a skeleton line that continues a string begun above (never a logical line's start).
 _CONTINUED = "\x01"
@@ -60,7 +57,10 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     """
     if "\r" in text or "\x00" in text or _CONTINUED in text:
         return None
-    skeleton = _skeleton(text)
+    parts = LITERALS.split(text)
+    if not reads_plainly(parts):
+        return None  # a body cut might hide what this Python cannot parse: the full parse judges
+    skeleton = _skeleton(parts)
     # The regex tries every position (^ with MULTILINE): asked only of text that holds what it needs.
     if skeleton is None or (("\t" in skeleton or "\f" in skeleton) and _ODD_INDENT.search(skeleton)):
         return None
@@ -149,36 +149,19 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
         start = text.find(word, start + 1)
 
 
-def _skeleton(text: str) -> str | None:
-    """The code of ``text`` with every string turned into ``0`` and every comment dropped, and
-    every bracket made ``(`` or ``)``; a newline inside a string stays, followed by a mark that
-    the line continues the string. None for an f-string whose braces do not pair up (a newer
-    Python's nested quotes, read wrongly here), a string or bracket left open."""
-    parts = _NOT_CODE.split(text)  # code, literal, code, literal... code
-    codes, literals = parts[0::2], parts[1::2]
-    if any(
-        code[-1:] in _PREFIX_LETTERS
-        and literal[0] != "#"
-        and _F_PREFIX.search(code, max(0, len(code) - 3))
-        and not _balanced(literal)
-        for code, literal in zip(codes, literals)
-    ):
-        return None
+def _skeleton(parts: list[str]) -> str | None:
+    """The code of the text split into ``parts`` (code, literal, code...) with every string
+    turned into ``0`` and every comment dropped, and every bracket made ``(`` or ``)``; a newline
+    inside a string stays, followed by a mark that the line continues the string. None for a
+    bracket left open."""
+    parts = parts.copy()
     parts[1::2] = [
         "" if literal[0] == "#" else "0" if "\n" not in literal else "0" + ("\n" + _CONTINUED) * literal.count("\n")
-        for literal in literals
+        for literal in parts[1::2]
     ]
     skeleton = "".join(parts)
-    if '"' in skeleton or "'" in skeleton:
-        return None  # an unterminated string: nothing here is certain
     skeleton = skeleton.replace("[", "(").replace("{", "(").replace("]", ")").replace("}", ")")
     return skeleton if skeleton.count("(") == skeleton.count(")") else None  # else a bracket left open
-
-
-def _balanced(literal: str) -> bool:
-    """Whether an f-string's braces pair up, ``{{`` and ``}}`` aside."""
-    plain = literal.replace("{{", "").replace("}}", "")
-    return plain.count("{") == plain.count("}")
 
 
 class _Reader:

@@ -1,0 +1,155 @@
+"""Whether this Python certainly parses a text plainly, told from the text before anything is
+read from it instead of the parse.
+
+A file's parse status is a property of the file, not of the question asked: a reading that
+answers for a file in place of the full parse (a parse with idle bodies stubbed out, a text
+reader of module-level statements) may only answer for text that the running Python (3.11 or
+later) parses as it is. Otherwise the full parse runs, and its failure degrades as it always
+did (a warning, libcst for newer syntax, a coarser message). grimp's scanner reads syntax up to
+3.14, so a file in the graph may hold what 3.11 rejects; a stubbed body or an unread line would
+hide it. This screen is one-sided: it may refuse text that parses (that costs only speed), it
+never accepts text that may not. It refuses:
+
+- an f-string whose braces do not pair up (3.12 nests quotes of its own kind in them), whose
+  replacement fields hold a backslash or a ``#`` (3.12 only), a t-string (3.14), a string left
+  open;
+- a ``type X =`` statement or a ``def f[T]`` / ``class C[T]`` header (PEP 695, 3.12);
+- ``except A, B:`` without parentheses (3.14);
+- brackets nested 100 deep (the tokenizer stops at 200, the parser's stack earlier);
+- a line indented 99 columns or more (the tokenizer stops at 100 levels);
+- a logical line with 2,000 characters of code or more, spaces and plain strings aside: an
+  expression nested about 3,000 deep (``1 + 1 + ...``, ``- - - x``) exceeds the recursion limit
+  while ``ast`` builds it, and every level of it takes at least one character.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate, compress, repeat
+from operator import itemgetter, not_, sub
+
+from importcanon.adapters.kinds import NOT_CODE_PATTERN
+
+#: Splits a text into code and literals (strings and comments) in turn: code, literal, ... code.
+LITERALS = re.compile(f"({NOT_CODE_PATTERN})", re.DOTALL)
+#: A logical line with this many characters of code (spaces and plain strings aside) may nest an
+#: expression deeper than ``ast`` builds it at the default recursion limit (about 3,000 levels).
+LONGEST_LOGICAL_LINE = 2_000
+#: Brackets nested this deep may exceed the tokenizer's or the parser's limits.
+DEEPEST_BRACKETS = 100
+
+_PREFIX_LETTERS = frozenset("rRbBfFtTuU")
+_STRING_PREFIX = re.compile(r"(?<!\w)[rRbBuUfFtT]{1,2}$")
+_SPACE = r"(?:[ \t]|\\\r?\n)"
+#: Words that may follow the name ``type`` in an expression (``x.type in [a, b]``).
+_OPERATOR_WORD = "(?:in|is|if|else|and|or|not|for|async)"
+#: PEP 695: ``type X = ...``, ``type X[T] = ...``, ``def f[T](...)``, ``class C[T]:`` (also found
+#: inside a longer word: a needless refusal is still right; each pattern starts with a literal,
+#: which the regex engine searches for at C speed).
+_TYPE_PARAMETERS = (
+    re.compile(rf"type(?!{_SPACE}+{_OPERATOR_WORD}\b){_SPACE}+[^\W\d]\w*{_SPACE}*[=\[]"),
+    re.compile(rf"def{_SPACE}+[^\W\d]\w*{_SPACE}*\["),
+    re.compile(rf"class{_SPACE}+[^\W\d]\w*{_SPACE}*\["),
+)
+#: An ``except`` clause with a comma, to the end of its line (continued by a backslash or not).
+_EXCEPT = re.compile(r"except(?!\w)(?:\\\r?\n|\\.|[^\n\\])*,[^\n]*")
+_CLOSED_GROUP = re.compile(r"\([^()\[\]{}]*\)|\[[^()\[\]{}]*\]|\{[^()\[\]{}]*\}")
+_OPENING = re.compile(r"[(\[{:]")
+#: A line indented by 99 spaces, or by a tab (then its width is computed).
+_DEEP_INDENT = re.compile(r"\n( {99}|[ \t]*\t[ \t]*)")
+_FIELD_CHARS = re.compile(r"[{}\\#]")
+_ONE_BRACKET = str.maketrans("[{]}", "(())", " \t\f\r")
+
+
+def reads_plainly(parts: list[str]) -> bool:
+    """Whether the text split into ``parts`` (by :data:`LITERALS`) certainly parses plainly on
+    this Python, by the screen described in the module docstring; False when it may not."""
+    codes, literals = parts[0::2], parts[1::2]
+    fills = ["0"] * len(literals)  # a literal counts as one character of code...
+    ends = map(itemgetter(slice(-1, None)), codes)
+    for index in compress(range(len(literals)), map(_PREFIX_LETTERS.__contains__, ends)):
+        prefix = _STRING_PREFIX.search(codes[index], max(0, len(codes[index]) - 3))
+        literal = literals[index]
+        if prefix is None or literal[0] == "#":
+            continue
+        letters = prefix.group().lower()
+        if "t" in letters:
+            return False  # a t-string (3.14)
+        if "f" in letters:
+            if not _plain_fields(literal):
+                return False
+            fills[index] = "0" * (len(literal) - literal.count(" ") - literal.count("\n"))  # ...but code in it
+    filled = parts.copy()
+    filled[1::2] = fills
+    code = "".join(filled)
+    if '"' in code or "'" in code:
+        return False  # a string left open
+    if any(_starts_word(code, found.start()) for pattern in _TYPE_PARAMETERS for found in pattern.finditer(code)):
+        return False
+    if any(_lists_exceptions(code, found) for found in _EXCEPT.finditer(code)):
+        return False
+    if any(len(found.group(1).expandtabs(8)) >= 99 for found in _DEEP_INDENT.finditer(code)):
+        return False
+    return _shallow(code.translate(_ONE_BRACKET))
+
+
+def _starts_word(code: str, start: int) -> bool:
+    """Whether the keyword found at ``start`` is a word of its own, not an attribute."""
+    return not start or not (code[start - 1].isalnum() or code[start - 1] in "_.")
+
+
+def _plain_fields(literal: str) -> bool:
+    """Whether every replacement field of an f-string literal closes and holds no backslash or
+    ``#``. ``{{`` and ``}}`` outside a field are plain braces; inside one, braces nest
+    (``{x:<{width}}``). One read short, at a quote of its own kind nested in a field (3.12),
+    ends inside an open field."""
+    depth, skip = 0, 0
+    for found in _FIELD_CHARS.finditer(literal):
+        position = found.start()
+        if position < skip:
+            continue
+        char = literal[position]
+        if char in "{}" and depth == 0 and literal.startswith(char * 2, position):
+            skip = position + 2
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return False
+            depth -= 1
+        elif depth:
+            return False  # a backslash or a comment in a field: 3.12 only
+    return depth == 0
+
+
+def _lists_exceptions(code: str, clause: re.Match[str]) -> bool:
+    """Whether an ``except`` clause (to the end of its line) names exception types separated by
+    a comma outside any bracket (``except A, B:``), which only 3.14 reads."""
+    if not _starts_word(code, clause.start()):
+        return False
+    head = clause.group()[len("except") :]
+    while (shorter := _CLOSED_GROUP.sub("", head)) != head:
+        head = shorter
+    opening = _OPENING.search(head)
+    return "," in (head[: opening.start()] if opening else head)
+
+
+def _shallow(code: str) -> bool:
+    """Whether ``code`` (strings blanked, every bracket made ``(`` or ``)``, no spaces) has no
+    brackets nested :data:`DEEPEST_BRACKETS` deep and no logical line of
+    :data:`LONGEST_LOGICAL_LINE` characters; counted in C, not character by character."""
+    opened = code.count("(")
+    if opened < DEEPEST_BRACKETS and len(code) - code.count("\n") < LONGEST_LOGICAL_LINE:
+        return True
+    if opened >= DEEPEST_BRACKETS:
+        brackets = _NOT_A_BRACKET.sub("", code)
+        if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) >= DEEPEST_BRACKETS:
+            return False
+    lines = code.replace("\\\n", "").split("\n")
+    depths = accumulate(map(sub, map(str.count, lines, repeat("(")), map(str.count, lines, repeat(")"))))
+    ends = list(compress(accumulate(map(len, lines)), map(not_, depths)))
+    return max(map(sub, ends, [0, *ends[:-1]]), default=0) < LONGEST_LOGICAL_LINE
+
+
+_DEPTH_STEP = {"(": 1, ")": -1}
+_NOT_A_BRACKET = re.compile(r"[^()]+")
