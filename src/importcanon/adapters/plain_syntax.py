@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate, compress, repeat
-from operator import itemgetter, not_, sub
+from operator import add, itemgetter, not_, sub
 
 from importcanon.adapters.kinds import NOT_CODE_PATTERN
 
@@ -55,10 +55,11 @@ _TYPE_PARAMETERS = (
 _EXCEPT = re.compile(r"except(?!\w)(?:\\\r?\n|\\.|[^\n\\])*,[^\n]*")
 _CLOSED_GROUP = re.compile(r"\([^()\[\]{}]*\)|\[[^()\[\]{}]*\]|\{[^()\[\]{}]*\}")
 _OPENING = re.compile(r"[(\[{:]")
-#: A line indented by 99 spaces, or by a tab (then its width is computed).
-_DEEP_INDENT = re.compile(r"\n( {99}|[ \t]*\t[ \t]*)")
-_FIELD_CHARS = re.compile(r"[{}\\#]")
+#: A line indented by 99 spaces; one indented with a tab (then its width is computed).
+_DEEP_SPACES = "\n" + " " * 99
+_TABS = re.compile(r"\n([ \t]*\t[ \t]*)")
 _ONE_BRACKET = str.maketrans("[{]}", "(())", " \t\f\r")
+_FIELD_CHARS = re.compile(r"[{}\\#]")
 
 
 def reads_plainly(parts: list[str]) -> bool:
@@ -88,7 +89,7 @@ def reads_plainly(parts: list[str]) -> bool:
         return False
     if any(_lists_exceptions(code, found) for found in _EXCEPT.finditer(code)):
         return False
-    if any(len(found.group(1).expandtabs(8)) >= 99 for found in _DEEP_INDENT.finditer(code)):
+    if _DEEP_SPACES in code or ("\t" in code and any(_deep_tabs(found.group(1)) for found in _TABS.finditer(code))):
         return False
     return _shallow(code.translate(_ONE_BRACKET))
 
@@ -96,6 +97,10 @@ def reads_plainly(parts: list[str]) -> bool:
 def _starts_word(code: str, start: int) -> bool:
     """Whether the keyword found at ``start`` is a word of its own, not an attribute."""
     return not start or not (code[start - 1].isalnum() or code[start - 1] in "_.")
+
+
+def _deep_tabs(indent: str) -> bool:
+    return len(indent.expandtabs(8)) >= 99
 
 
 def _plain_fields(literal: str) -> bool:
@@ -137,16 +142,18 @@ def _lists_exceptions(code: str, clause: re.Match[str]) -> bool:
 def _shallow(code: str) -> bool:
     """Whether ``code`` (strings blanked, every bracket made ``(`` or ``)``, no spaces) has no
     brackets nested :data:`DEEPEST_BRACKETS` deep and no logical line of
-    :data:`LONGEST_LOGICAL_LINE` characters; counted in C, not character by character."""
-    opened = code.count("(")
-    if opened < DEEPEST_BRACKETS and len(code) - code.count("\n") < LONGEST_LOGICAL_LINE:
+    :data:`LONGEST_LOGICAL_LINE` characters; counted line by line in C."""
+    if code.count("(") < DEEPEST_BRACKETS and len(code) - code.count("\n") < LONGEST_LOGICAL_LINE:
         return True
-    if opened >= DEEPEST_BRACKETS:
+    lines = code.replace("\\\n", "").split("\n")
+    opened = list(map(str.count, lines, repeat("(")))
+    depths = list(accumulate(map(sub, opened, map(str.count, lines, repeat(")")))))  # at each line's end
+    # No line opens more brackets than it has on top of those open before it: a bound, checked
+    # bracket by bracket only where it is reached.
+    if max(map(add, [0, *depths], opened)) >= DEEPEST_BRACKETS:
         brackets = _NOT_A_BRACKET.sub("", code)
         if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) >= DEEPEST_BRACKETS:
             return False
-    lines = code.replace("\\\n", "").split("\n")
-    depths = accumulate(map(sub, map(str.count, lines, repeat("(")), map(str.count, lines, repeat(")"))))
     ends = list(compress(accumulate(map(len, lines)), map(not_, depths)))
     return max(map(sub, ends, [0, *ends[:-1]]), default=0) < LONGEST_LOGICAL_LINE
 
