@@ -12,8 +12,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importcanon.adapters.mentions import holds_code
+from importcanon.adapters.mentions import holds_blocks, holds_code
 from importcanon.adapters.parsing import parse_module
+from importcanon.adapters.text_pass import may_be_shim
 
 #: Top-level pieces in the shapes that could fool a line-by-line reading: code-like lines inside
 #: strings and brackets, backslash continuations, blocks a shim may hold, statements it may not.
@@ -61,6 +62,14 @@ PIECES = [
     "match = 3",
     "else_value = 'x'",
     "print ('x')",
+    "def helper():\n    return Thing",
+    "class Local:\n    pass",
+    "for name in ('a',):\n    pass",
+    "@decorate\ndef helper():\n    pass",
+    '# a triple quote in a comment: """',
+    "QUOTES = '\"\"\"'",
+    "text = '''\ndef inside(): pass\n'''",
+    "values = [name\nfor name in ('a',)]",
 ]
 
 
@@ -72,7 +81,7 @@ def test_a_module_said_to_hold_code_is_never_a_shim_that_imports(pieces: list[st
         parsed = parse_module(text, "example.py")
     except SyntaxError:
         return
-    if holds_code(text.encode()):
+    if holds_code(text.encode()) or holds_blocks(text.encode()):
         assert not parsed.shim_shaped or not parsed.imports, text
 
 
@@ -90,6 +99,19 @@ def test_constants_calls_and_files_without_imports_hold_code() -> None:
     assert not holds_code(b"from pkg import x\nY = x\n")
 
 
+def test_a_triple_quote_outside_a_string_hides_no_shim() -> None:
+    """A triple quote in a comment (or in a string of the other kind) ends no string: the
+    definitions after it are read as code, and the shim above them stays a shim."""
+    for opener in ('# see """ below', "import warnings\nwarnings.warn('moved: \"\"\"', DeprecationWarning)"):
+        shim = f"{opener}\nfrom pkg.home import Thing\nOldName = Thing\n"
+        assert parse_module(shim, "shim.py").shim_shaped, opener
+        assert may_be_shim(shim.encode()), opener
+    assert not may_be_shim(b'# see """ below\nfrom pkg.home import Thing\ndef helper():\n    pass\n')
+    docstring_shim = '# see """ below\n"""Moved:\ndef inside(): pass\n"""\nfrom pkg.home import Thing\nOld = Thing\n'
+    assert parse_module(docstring_shim, "shim.py").shim_shaped
+    assert may_be_shim(docstring_shim.encode())
+
+
 def test_the_standard_library_agrees_with_the_parser() -> None:
     """Every module of the running Python's standard library (the top directory): the text never
     calls a shim-shaped module that imports something code."""
@@ -102,6 +124,6 @@ def test_the_standard_library_agrees_with_the_parser() -> None:
         except (SyntaxError, UnicodeDecodeError):
             continue
         checked += 1
-        if holds_code(data):
+        if holds_code(data) or holds_blocks(data):
             assert not parsed.shim_shaped or not parsed.imports, path
     assert checked > 100

@@ -578,20 +578,35 @@ _NOT_SHIM_STATEMENT = _column_zero(
 )
 
 
+#: In column 0, a compound statement no shim holds: a definition, a loop, a ``with``, a decorator.
+_NOT_SHIM_BLOCK = _column_zero(rb"(?:async[ \t]+def|def|class|for|while|with|@)\b")
+
+
 def holds_code(data: bytes) -> bool:
     """Whether the text certainly holds top-level code no shim has, or nothing a shim passes on:
     so that the thousands of modules of constants and one-line docstrings are never parsed to
     learn they are no shims.
 
     True when the file has no ``import`` at all (a module that imports nothing re-exports no
-    project name), or when a statement of :data:`_NOT_SHIM_STATEMENT` starts a line outside
-    every string, comment and bracket, the line above not continued by a backslash (in a file
-    that parses, such a line starts a top-level statement).
+    project name), or when a statement of :data:`_NOT_SHIM_STATEMENT` starts a top-level
+    statement (see :func:`_starts_top_level_statement`).
     """
-    if b"import" not in data:
-        return True
+    return b"import" not in data or _starts_top_level_statement(_NOT_SHIM_STATEMENT, data)
+
+
+def holds_blocks(data: bytes) -> bool:
+    """Whether a definition, loop, ``with`` or decorator (:data:`_NOT_SHIM_BLOCK`) starts a
+    top-level statement: read exactly, so a triple quote in a comment or in a string of the
+    other kind fools no count of quotes."""
+    return _starts_top_level_statement(_NOT_SHIM_BLOCK, data)
+
+
+def _starts_top_level_statement(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], data: bytes) -> bool:
+    """Whether a line the column-0 ``patterns`` find lies outside every string, comment and
+    bracket, the line above not continued by a backslash: in a file that parses, such a line
+    starts a top-level statement."""
     strings: _Strings | None = None
-    for start in _line_starts(_NOT_SHIM_STATEMENT, data):
+    for start in _line_starts(patterns, data):
         strings = strings or _Strings(data)
         if not strings.inside(start) and not _continues(data, start) and strings.depth(start) == 0:
             return True

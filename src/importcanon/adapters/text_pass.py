@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.import_statements import evident_names, text_imports
-from importcanon.adapters.mentions import Mentions, holds_code, scan_mentions, word_starts
+from importcanon.adapters.mentions import Mentions, holds_blocks, holds_code, scan_mentions, word_starts
 from importcanon.adapters.scanning import ScanHints, scan_hints
 from importcanon.domain.facts import TextImport
 from importcanon.domain.modules import absolute_import_target
@@ -141,22 +140,11 @@ def read_bytes(path: str, size: int) -> bytes:
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
-#: A statement that can never appear at the top level of a shim, in column 0.
-_CODE_AT_TOP = re.compile(rb"\n(?:async[ \t]+def|def|class|for|while|with|@)\b")  # literal start: fast
-
 
 def may_be_shim(data: bytes) -> bool:
-    """False only when the file certainly has top-level code beyond imports and re-bindings.
-
-    A column-0 ``def``/``class``/loop proves it, unless the line sits inside a triple-quoted
-    string, which an odd number of triple quotes before it betrays; so do the statements
-    :func:`~importcanon.adapters.mentions.holds_code` reads. Other files are parsed.
-    """
+    """False only when the file certainly has top-level code beyond imports and re-bindings
+    (:func:`~importcanon.adapters.mentions.holds_blocks` and ``holds_code``). Other files are
+    parsed."""
     if not data or data.isspace():
         return False
-    framed = b"\n" + data  # so that the first line is searched too
-    for match in _CODE_AT_TOP.finditer(framed):
-        quotes = framed.count(b'"""', 0, match.start()) + framed.count(b"'''", 0, match.start())
-        if quotes % 2 == 0:
-            return False
-    return not holds_code(data)
+    return not holds_blocks(data) and not holds_code(data)
