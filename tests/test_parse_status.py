@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from conftest import run_cli, write_project
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from importcanon.adapters.plain_syntax import LITERALS, reads_plainly
 
@@ -179,3 +181,26 @@ def test_every_refused_example_indeed_fails_to_parse_here():
     for text in REFUSED:
         with pytest.raises((SyntaxError, RecursionError, MemoryError)):
             ast.parse(text)
+
+
+#: Ways to nest an expression one level deeper: (opening, closing).
+NESTINGS = [("-", ""), ("not ", ""), ("1 + ", ""), ("(", ")"), ("[", "]"), ("f(", ")"), ("lambda: ", ""), ("a[", "]")]
+
+
+@st.composite
+def deep_expressions(draw: st.DrawFn) -> str:
+    """An expression nested by a few runs of one construct each, up to past Python's limits."""
+    expression = "x"
+    for _ in range(draw(st.integers(1, 3))):
+        opening, closing = draw(st.sampled_from(NESTINGS))
+        count = draw(st.integers(0, 3100 if not closing else 210))
+        expression = opening * count + expression + closing * count
+    return expression
+
+
+@settings(max_examples=150, deadline=None)
+@given(deep_expressions(), st.sampled_from(["x = {}\n", "def f():\n    return {}\n", "y = (\n    {}\n)\n"]))
+def test_what_the_screen_accepts_this_python_parses(expression, template):
+    text = "import os\n" + template.format(expression)
+    if reads_plainly(LITERALS.split(text)):
+        ast.parse(text)
