@@ -194,7 +194,7 @@ def deep_expressions(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(1, 3))):
         opening, closing = draw(st.sampled_from(NESTINGS))
         count = draw(st.integers(0, 3100 if not closing else 210))
-        expression = opening * count + expression + closing * count
+        expression = opening * count + "(" + expression + ")" + closing * count
     return expression
 
 
