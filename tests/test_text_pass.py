@@ -200,3 +200,29 @@ def test_names_met_later_are_searched_together(project, monkeypatch):
     assert {f["name"] for f in run.findings("broken-import")} == {"Gone", "Lost"}
     assert all("from pkg.c import" in f["suggestion"] for f in run.findings("broken-import"))
     assert sorted(searched) == sorted(set(searched)) and len(searched) == 5
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_file_edited_while_a_run_reads_it_again_lends_its_facts_to_no_other_content(tmp_path, monkeypatch, processes):
+    """The facts learnt of a file read again are cached under the digest of its first reading:
+    a file edited in between is a read error for the rest of the run (run the check again), and
+    the cache keeps nothing of the new content under the old content's name."""
+    monkeypatch.setattr(loading, "PARALLEL_READ_WEIGHT", 0 if processes > 1 else 1 << 62)
+    monkeypatch.setattr(loading, "usable_processes", lambda: processes)
+    root = _write(tmp_path, _files([["from pkg.home import Target"]], []))
+    edited = root / "pkg" / "sub" / "m0.py"
+    first = edited.read_bytes()
+    _, store = load_project(root, ["pkg"], [], ScanOptions(), root / ".cache", needles=UP_FRONT)
+    edited.write_bytes(b"from pkg.home import Other as Renamed\nRenamed()\n")
+
+    assert store.modules_containing(frozenset({"Renamed"}))["Renamed"] == {"pkg.home"}  # m0 read again: refused
+    assert store.parsed("pkg.sub.m0") is None
+    assert store.evident_names("pkg.sub.m0") == frozenset()
+    store.save()
+
+    edited.write_bytes(first)  # the first content again, as the cache knows it
+    _, store = load_project(root, ["pkg"], [], ScanOptions(), root / ".cache", needles=UP_FRONT)
+    parsed = store.parsed("pkg.sub.m0")
+    assert parsed is not None and [statement.module for statement in parsed.imports] == ["pkg.home"]
+    assert store.modules_containing(frozenset({"Renamed"}))["Renamed"] == {"pkg.home"}
+    assert store.evident_names("pkg.sub.m0") == frozenset({"Target"})

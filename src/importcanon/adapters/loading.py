@@ -40,10 +40,11 @@ from importcanon.adapters.sources import (
     locate_packages,
 )
 from importcanon.adapters.text_pass import (
+    RUN_DIGEST_PREFIX,
     FileText,
     Needles,
     may_be_shim,
-    read_bytes,
+    read_again,
     read_evident_names,
     read_text,
     search_text,
@@ -264,7 +265,7 @@ class FactStore:
 
     def _content_digest(self, source: SourceFile, data: bytes) -> str:
         # Without a cache nothing outlives the run: the path is key enough, and free.
-        return content_digest(data) if self.cache.path is not None else f"run:{source.relpath}"
+        return content_digest(data) if self.cache.path is not None else f"{RUN_DIGEST_PREFIX}{source.relpath}"
 
     def _learn_digest(
         self, source: SourceFile, digest: str, shim: bool, searched: tuple[str, ...], hits: tuple[str, ...]
@@ -337,7 +338,10 @@ class FactStore:
         ):
             yield
             return
-        with forked(lambda: [read_evident_names(source.path, source.size) for source in batch]) as learnt:
+        digests = [self._digests[source.module] for source in batch]
+        with forked(
+            lambda: [read_evident_names(s.path, s.size, d) for s, d in zip(batch, digests, strict=True)]
+        ) as learnt:
             yield
             results = learnt()
         for source, names in zip(batch, results or [None] * len(batch), strict=True):
@@ -350,7 +354,7 @@ class FactStore:
             self._read_errors[module] = read.error
             self._digests[module] = None
             return
-        digest = read.digest if read.digest is not None else f"run:{source.relpath}"
+        digest = read.digest if read.digest is not None else f"{RUN_DIGEST_PREFIX}{source.relpath}"
         self._learn_digest(source, digest, read.may_be_shim, searched, read.hits)
         self._undecodable[module] = read.undecodable
         if read.mentions:
@@ -361,9 +365,10 @@ class FactStore:
             self.scan_hints[module] = read.hints
 
     def _read(self, source: SourceFile) -> bytes | None:
-        """The file's bytes, read again each time: they are not kept (see ``read_ahead``)."""
+        """The file's bytes, read again each time: they are not kept (see ``read_ahead``); an
+        error when they are no longer the content whose digest the run learnt first."""
         try:
-            return read_bytes(source.path, source.size)
+            return read_again(source.path, source.size, self._digests.get(source.module))
         except OSError as error:
             self._read_errors[source.module] = error.strerror or str(error)
             return None
@@ -665,7 +670,7 @@ class FactStore:
         processes = usable_processes() if sum(weights) >= PARALLEL_READ_WEIGHT else 1
 
         def search(item: tuple[SourceFile, str, Needles]) -> tuple[tuple[str, ...], dict[str, Mentions]] | None:
-            return search_text(item[0].path, item[0].size, item[2])
+            return search_text(item[0].path, item[0].size, item[2], item[1])
 
         for item, result in zip(unsearched, map_forked(search, unsearched, weights, processes), strict=True):
             source, digest, asked = item

@@ -98,21 +98,45 @@ def names_imported_from(
     return tuple(sorted(found))
 
 
-def read_evident_names(path: str, size: int) -> frozenset[str] | None:
+def read_evident_names(path: str, size: int, digest: str | None) -> frozenset[str] | None:
     """:func:`~importcanon.adapters.import_statements.evident_names` of the file at ``path``;
-    None when it cannot be read or decoded."""
+    None when it cannot be read or decoded, or is no longer the content ``digest`` names."""
     try:
-        return evident_names(decode_source(read_bytes(path, size)))
+        return evident_names(decode_source(read_again(path, size, digest)))
     except (OSError, UndecodableSource):
         return None
 
 
-def search_text(path: str, size: int, needles: Needles) -> tuple[tuple[str, ...], dict[str, Mentions]] | None:
-    """:func:`needle_facts` of the file at ``path``; None when it cannot be read."""
+def search_text(
+    path: str, size: int, needles: Needles, digest: str | None
+) -> tuple[tuple[str, ...], dict[str, Mentions]] | None:
+    """:func:`needle_facts` of the file at ``path``; None when it cannot be read, or is no
+    longer the content ``digest`` names."""
     try:
-        return needle_facts(read_bytes(path, size), needles)
+        return needle_facts(read_again(path, size, digest), needles)
     except OSError:
         return None
+
+
+class ChangedWhileChecked(OSError):
+    """A file read again is no longer the content the run first read."""
+
+
+def read_again(path: str, size: int, digest: str | None) -> bytes:
+    """The bytes of a file read before, for a later question: the facts learnt of them are
+    cached under the content ``digest`` of the first reading (None or a run's own name: no
+    content digest), so a file edited while a check runs must not lend that content its facts.
+
+    Raises :class:`ChangedWhileChecked` (an ``OSError``: a read error to every caller) then.
+    """
+    data = read_bytes(path, size)
+    if digest is not None and not digest.startswith(RUN_DIGEST_PREFIX) and content_digest(data) != digest:
+        raise ChangedWhileChecked("the file changed while it was being checked: run the check again")
+    return data
+
+
+#: How a digest names a file's content in a run without a cache (no content digest is computed).
+RUN_DIGEST_PREFIX = "run:"
 
 
 def needle_facts(data: bytes, needles: Needles) -> tuple[tuple[str, ...], dict[str, Mentions]]:
