@@ -27,7 +27,6 @@ from importcanon.adapters.mentions import (
     Mentions,
     scan_mentions,
     top_level_facts,
-    word_starts,
 )
 from importcanon.adapters.module_level import ModuleLevelText, module_level_text
 from importcanon.adapters.parsing import parse_module, parse_plainly
@@ -44,6 +43,7 @@ from importcanon.adapters.text_pass import (
     FileText,
     Needles,
     may_be_shim,
+    needle_facts,
     read_again,
     read_evident_names,
     read_text,
@@ -274,13 +274,18 @@ class FactStore:
         if known is not None and known[2] != digest:
             self._edited[source.module] = known[2]
         self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
-        known_facts = self.cache.textfacts.get(digest)
-        if known_facts is None:
-            self.cache.remember_textfacts(digest, (shim, searched, hits))
-        elif not set(searched).issubset(known_facts[1]):  # the same content, met under another stat
-            searched, hits = tuple(sorted({*known_facts[1], *searched})), tuple(sorted({*known_facts[2], *hits}))
-            self.cache.remember_textfacts(digest, (known_facts[0], searched, hits))
+        self._add_textfacts(digest, shim, searched, hits)
         self._digests[source.module] = digest
+
+    def _add_textfacts(self, digest: str, shim: bool, searched: Iterable[str], hits: Iterable[str]) -> None:
+        """Remember which of the ``searched`` needles the content holds (``hits``), beside what
+        is known of it already (the same content met under another stat, or searched before)."""
+        known = self.cache.textfacts.get(digest)
+        if known is None:
+            self.cache.remember_textfacts(digest, (shim, tuple(searched), tuple(hits)))
+        elif not set(searched).issubset(known[1]):
+            merged = tuple(sorted({*known[1], *searched})), tuple(sorted({*known[2], *hits}))
+            self.cache.remember_textfacts(digest, (known[0], *merged))
 
     def read_ahead(self, files: Sequence[SourceFile], needles: Needles) -> None:
         """Read now every file whose digest is unknown, once, for every fact of
@@ -420,8 +425,7 @@ class FactStore:
         shim, searched, hits = cache.textfacts[before]
         if data is None or may_be_shim(data) != shim:
             return False
-        found = tuple(sorted(needle for needle in searched if next(word_starts(data, needle), None) is not None))
-        if found != tuple(hits):
+        if needle_facts(data, Needles(searched=frozenset(searched)))[0] != tuple(hits):
             return False
         cache.remember_textfacts(digest, (shim, searched, hits))
         if before in cache.statements:
@@ -678,9 +682,7 @@ class FactStore:
             if result is None:
                 continue
             new_hits, mentions = result
-            shim, searched, hits = self.cache.textfacts[digest]
-            searched, hits = tuple(sorted({*searched, *asked.searched})), tuple(sorted({*hits, *new_hits}))
-            self.cache.remember_textfacts(digest, (shim, searched, hits))
+            self._add_textfacts(digest, self.cache.textfacts[digest][0], asked.searched, new_hits)
             if mentions:
                 self._read_mentions.setdefault(source.module, {}).update(mentions)
             for needle in new_hits:
