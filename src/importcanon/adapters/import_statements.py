@@ -63,21 +63,53 @@ _FIRST_LINE = re.compile(_COLUMN_ZERO_FACTS)
 
 def text_imports(text: str) -> list[TextImport]:
     """Every import statement that starts a line, as written."""
-    found = []
+    return [TextImport(*row) for row in statement_rows(text)]
+
+
+#: An import statement as the fields of its ``TextImport``: (line, level, module, names).
+StatementRow = tuple[int, int, str | None, tuple[tuple[str, str | None], ...]]
+#: The same without its line: what the statement's text says wherever it stands.
+_Statement = tuple[int, str | None, tuple[tuple[str, str | None], ...]]
+
+
+def statement_rows(text: str) -> list[StatementRow]:
+    """:func:`text_imports` as plain tuples: what a file's reading keeps (marshalled), with no
+    object built per statement.
+
+    A project writes the same statements in file after file (``from homeassistant.core import
+    HomeAssistant``), so what a statement's text says (:func:`_statement`) is read once per
+    distinct text and looked up after: most of the cost of the reading was taking lists of names
+    apart again."""
+    found: list[StatementRow] = []
     first = _FIRST_STATEMENT.match(text)
     if first:
-        statement = _statement(1, first.groups())
+        statement = _statement(first.groups())
         if statement is not None:
-            found.append(statement)
+            found.append((1, *statement))
+    known = _STATEMENTS
+    if len(known) >= _STATEMENTS_KEPT:
+        known.clear()
     line, offset = 1, 0
+    count = text.count
     for match in _STATEMENT_LINE.finditer(text):
+        groups = match.groups()
+        statement = known.get(groups, _UNREAD)
+        if statement is _UNREAD:
+            statement = known[groups] = _statement(groups)
+        if statement is None:
+            continue
         start = match.start() + 1
-        line += text.count("\n", offset, start)
+        line += count("\n", offset, start)
         offset = start
-        statement = _statement(line, match.groups())
-        if statement is not None:
-            found.append(statement)
+        found.append((line, *statement))
     return found
+
+
+#: What each distinct statement text read says (see :func:`statement_rows`), by the groups of
+#: :data:`_STATEMENT_BODY` that hold it; emptied when it grows large.
+_STATEMENTS: dict[tuple[str | None, ...], _Statement | None] = {}
+_STATEMENTS_KEPT = 20_000
+_UNREAD: _Statement = (-1, None, ())  # what no statement reads as: not read yet
 
 
 def evident_names(text: str) -> frozenset[str]:
@@ -113,14 +145,15 @@ def evident_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _statement(line: int, groups: tuple[str | None, ...]) -> TextImport | None:
-    """The statement whose groups of :data:`_STATEMENT_BODY` are ``groups`` (None: no part)."""
+def _statement(groups: tuple[str | None, ...]) -> _Statement | None:
+    """(level, module, names) of the statement whose groups of :data:`_STATEMENT_BODY` are
+    ``groups`` (None: no part); None when it names nothing."""
     dots, module, parenthesised, plain, imported = groups
     if dots is None:  # import a.b, c as d
         names = _names(imported or "")
-        return TextImport(line, 0, None, names) if names else None
+        return (0, None, names) if names else None
     names = _names(parenthesised if parenthesised is not None else plain or "")
-    return TextImport(line, len(dots), module or None, names) if names else None
+    return (len(dots), module or None, names) if names else None
 
 
 def _block_names_by_line(lines: list[str]) -> Iterator[str]:

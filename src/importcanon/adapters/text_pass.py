@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
-from importcanon.adapters.import_statements import evident_names, text_imports
+from importcanon.adapters.import_statements import StatementRow, evident_names, statement_rows
 from importcanon.adapters.mentions import Mentions, holds_blocks, holds_code, scan_mentions, word_starts
 from importcanon.adapters.scanning import ScanHints, scan_hints
-from importcanon.domain.facts import TextImport
 from importcanon.domain.modules import absolute_import_target
 
 #: The import statements of a file: the fields of each ``TextImport``.
-StatementRows = list[tuple[int, int, str | None, tuple[tuple[str, str | None], ...]]]
+StatementRows = list[StatementRow]
 
 
 @dataclass(frozen=True)
@@ -73,27 +72,27 @@ def read_text(
         text = decode_source(data)
     except UndecodableSource as error:
         return FileText(None, digest, may_be_shim(data), (error.line, error.message), hits, mentions, None, None)
-    found = text_imports(text)
-    statements: StatementRows = [(i.line, i.level, i.module, i.names) for i in found]
-    packed = marshal.dumps(statements)
+    found = statement_rows(text)
+    packed = marshal.dumps(found)
     sources = names_imported_from(found, *importer) if importer is not None else ()
     return FileText(None, digest, may_be_shim(data), None, hits, mentions, packed, scan_hints(text), sources)
 
 
 def names_imported_from(
-    statements: Iterable[TextImport], module: str, is_package: bool, modules: Set[str]
+    statements: Iterable[StatementRow], module: str, is_package: bool, modules: Set[str]
 ) -> tuple[str, ...]:
-    """The modules among ``modules`` that ``from ... import`` statements of ``module`` import
-    names from that are no modules of their own: those whose evident names the broken-import
-    screen asks for (see ``FactStore.evident_ahead``)."""
+    """The modules among ``modules`` that ``from ... import`` statements (rows of
+    :func:`~importcanon.adapters.import_statements.statement_rows`) of ``module`` import names
+    from that are no modules of their own: those whose evident names the broken-import screen
+    asks for (see ``FactStore.evident_ahead``)."""
     found: set[str] = set()
-    for statement in statements:
-        if statement.module is None and statement.level == 0:
+    for _, level, written, names in statements:
+        if written is None and level == 0:
             continue
-        source = absolute_import_target(module, is_package, statement.level, statement.module)
+        source = absolute_import_target(module, is_package, level, written)
         if source is None or source in found or source not in modules:
             continue
-        if any(name != "*" and f"{source}.{name}" not in modules for name, _ in statement.names):
+        if any(name != "*" and f"{source}.{name}" not in modules for name, _ in names):
             found.add(source)
     return tuple(sorted(found))
 
