@@ -20,7 +20,8 @@ from conftest import run_cli, write_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importcanon.adapters.plain_syntax import LITERALS, reads_plainly
+from importcanon.adapters.kinds import LITERALS
+from importcanon.adapters.plain_syntax import reads_plainly
 
 BASE = {
     "app/__init__.py": "",

@@ -24,8 +24,8 @@ from enum import Enum
 from itertools import accumulate, repeat
 from operator import add
 
-from importcanon.adapters.kinds import _logical_starts
-from importcanon.adapters.plain_syntax import LITERALS, reads_plainly
+from importcanon.adapters.kinds import LITERALS, logical_starts
+from importcanon.adapters.plain_syntax import reads_plainly
 from importcanon.domain.facts import TextImport
 
 #: The headers of the blocks that run in the scope around them (a def or class body is another).
@@ -307,7 +307,7 @@ def module_level_text(text: str) -> ModuleLevelText | None:
         return None  # this Python may not parse the file: only the full parse may say what is in it
     if not text.isascii() and not "".join(parts[0::2]).isascii():
         return None  # a name spelled beyond ASCII is another to the parser (NFKC): ``Ｓ`` is ``S``
-    starts = _logical_starts(text)
+    starts = logical_starts(text, parts)
     return ModuleLevelText(text, starts) if starts is not None else None
 
 

@@ -28,10 +28,6 @@ import re
 from itertools import accumulate, compress, repeat
 from operator import add, itemgetter, not_, sub
 
-from importcanon.adapters.kinds import NOT_CODE_PATTERN
-
-#: Splits a text into code and literals (strings and comments) in turn: code, literal, ... code.
-LITERALS = re.compile(f"({NOT_CODE_PATTERN})", re.DOTALL)
 #: A logical line with this many characters of code (spaces and plain strings aside) may nest an
 #: expression deeper than ``ast`` builds it at the default recursion limit (about 3,000 levels).
 LONGEST_LOGICAL_LINE = 2_000
@@ -63,8 +59,9 @@ _FIELD_CHARS = re.compile(r"[{}\\#]")
 
 
 def reads_plainly(parts: list[str]) -> bool:
-    """Whether the text split into ``parts`` (by :data:`LITERALS`) certainly parses plainly on
-    this Python, by the screen described in the module docstring; False when it may not."""
+    """Whether the text split into ``parts`` (by :data:`importcanon.adapters.kinds.LITERALS`)
+    certainly parses plainly on this Python, by the screen described in the module docstring;
+    False when it may not."""
     codes, literals = parts[0::2], parts[1::2]
     fills = ["0"] * len(literals)  # a literal counts as one character of code...
     ends = map(itemgetter(slice(-1, None)), codes)

@@ -31,7 +31,8 @@ from collections.abc import Collection, Iterator
 from functools import cache
 from itertools import accumulate, pairwise
 
-from importcanon.adapters.plain_syntax import LITERALS, reads_plainly
+from importcanon.adapters.kinds import LITERALS
+from importcanon.adapters.plain_syntax import reads_plainly
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
 #: module-level binding from inside a function. Also found inside longer words (``undef``): a
