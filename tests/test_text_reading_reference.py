@@ -23,8 +23,9 @@ from importcanon.adapters import import_statements
 from importcanon.adapters.decoding import UndecodableSource, decode_source
 from importcanon.adapters.import_statements import evident_names, statement_rows, text_imports
 from importcanon.adapters.kinds import import_lines
-from importcanon.adapters.mentions import holds_code, top_level_facts, word_starts
-from importcanon.adapters.scanning import _maybe_too_deep
+from importcanon.adapters.mentions import _Strings, holds_blocks, holds_code, top_level_facts, word_starts
+from importcanon.adapters.scanning import _maybe_too_deep, scan_hints
+from importcanon.adapters.text_pass import may_be_shim
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 REPO = Path(__file__).resolve().parent.parent
@@ -49,6 +50,9 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
         assert list(word_starts(data, needle)) == list(reference.word_starts(data, needle)), (where, needle)
     assert _maybe_too_deep(text) == reference.maybe_too_deep(text), where
     assert holds_code(data) == reference.holds_code(data), where
+    assert holds_blocks(data) == reference.holds_blocks(data), where
+    assert may_be_shim(data) == reference.may_be_shim(data), where
+    assert scan_hints(text) == reference.scan_hints(text), where
     assert top_level_facts(data) == reference.top_level_facts(data), where
 
 
@@ -180,3 +184,49 @@ def test_statements_read_after_other_texts_are_the_reference_ones(texts, kept):
             assert len(import_statements._STATEMENTS) <= kept + text.count("\n") + 1
     finally:
         import_statements._STATEMENTS_KEPT = kept_before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_INDENTS, _LINES, _BREAKS), max_size=25))
+def test_brackets_open_at_a_position_are_counted_as_they_were(lines):
+    """The depth of brackets outside strings and comments, asked at every position in order (as
+    the readings ask, a string's start included), equals the count gap by gap it replaced."""
+    encoded = "".join(indent + line + end for indent, line, end in lines).encode()
+    faster, reference_strings = _Strings(encoded), reference._Strings(encoded)
+    for position in range(len(encoded) + 1):
+        assert faster.depth(position) == reference_strings.depth(position), (encoded, position)
+
+
+_IMPORT_LINE_PIECES = st.sampled_from(
+    [
+        "import os",
+        "from . import x",
+        "from",
+        "import(",
+        "importer",
+        "  import y",
+        "\\",
+        "x \\",
+        "",
+        " ",
+        "# \\",
+        "\n",
+        "\n",
+        "\n",
+        "\r",
+        "\r\n",
+        "\f",
+        "\\\n",
+        "\\\r",
+        "\n\n",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_IMPORT_LINE_PIECES, max_size=12))
+def test_column_zero_import_lines_are_found_as_the_line_search_found_them(pieces):
+    """Backslashes, carriage returns and blank lines just before a line that starts with an
+    import: the lines the scan hints name are the ones the line search and its check named."""
+    text = "".join(pieces)
+    assert scan_hints(text) == reference.scan_hints(text), text

@@ -25,9 +25,10 @@ from importcanon.adapters.mentions import (
     _CODING,
     _NOT_A_NAME,
     _first_lines_end,
-    _Strings,
 )
+from importcanon.adapters.mentions import _bracket_balance as _data_bracket_balance
 from importcanon.adapters.mentions import _continues as _data_continues
+from importcanon.adapters.mentions import _Strings as _FasterStrings
 from importcanon.domain.facts import TextImport
 
 _FROM = re.compile(r"[ \t]*+" + _FROM_BODY)
@@ -140,6 +141,50 @@ _NOT_SHIM_STATEMENT = re.compile(
     rb"|^(?!(?:" + _NOT_A_NAME + rb"|warn|warnings)\b)[A-Za-z_][\w.]*[ \t]*\(",
     re.MULTILINE,
 )
+
+
+class _Strings(_FasterStrings):
+    """The reading of strings and comments, with brackets counted gap by gap as they were."""
+
+    def depth(self, position: int) -> int | None:
+        self._read_to(position)
+        if position >= self.unsure_from:
+            return None
+        depth, gap_start = 0, 0
+        for start, end in zip(self.starts, self.ends):
+            if start >= position:
+                break
+            depth += _data_bracket_balance(self.data, gap_start, start)
+            gap_start = end
+        return depth + _data_bracket_balance(self.data, gap_start, position)
+
+
+def scan_hints(text: str) -> tuple[tuple[int, ...], bool]:
+    lines = {
+        line
+        for line, indented, offset in import_lines(text, top_level_only=True)
+        if not indented and not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\")
+    }
+    return tuple(sorted(lines)), maybe_too_deep(text)
+
+
+_NOT_SHIM_BLOCK = re.compile(rb"^(?:async[ \t]+def|def|class|for|while|with|@)\b", re.MULTILINE)
+
+
+def holds_blocks(data: bytes) -> bool:
+    strings: _Strings | None = None
+    for match in _NOT_SHIM_BLOCK.finditer(data):
+        strings = strings or _Strings(data)
+        start = match.start()
+        if not strings.inside(start) and not _data_continues(data, start) and strings.depth(start) == 0:
+            return True
+    return False
+
+
+def may_be_shim(data: bytes) -> bool:
+    if not data or data.isspace():
+        return False
+    return not holds_blocks(data) and not holds_code(data)
 
 
 def holds_code(data: bytes) -> bool:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -434,13 +434,14 @@ class _Strings:
         self._read_to(position)
         if position >= self.unsure_from:
             return None
-        depth, gap_start = 0, 0
-        for start, end in zip(self.starts, self.ends):
-            if start >= position:
-                break
-            depth += _bracket_balance(self.data, gap_start, start)
-            gap_start = end
-        return depth + _bracket_balance(self.data, gap_start, position)
+        before = bisect_left(self.starts, position)  # the strings and comments that start before it
+        data = self.data
+        if not before:
+            return _bracket_balance(data, 0, position)
+        # The code between them, joined: one count per kind of bracket, not one per gap.
+        gaps = zip([0, *self.ends[:before]], [*self.starts[:before], position])
+        code = b"".join([data[start:end] for start, end in gaps])
+        return _bracket_balance(code, 0, len(code))
 
     def closing(self, opening: int) -> int | None:
         """Just past the bracket that closes the one at ``opening`` (outside strings and

@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
 from importcanon.domain.facts import ImportKind
@@ -64,7 +63,7 @@ ScanHints = tuple[tuple[int, ...], bool]
 
 
 def scan_hints(text: str) -> ScanHints:
-    return tuple(sorted(_top_level_import_lines(text))), _maybe_too_deep(text)
+    return tuple(_top_level_import_lines(text)), _maybe_too_deep(text)
 
 
 @dataclass
@@ -259,14 +258,26 @@ def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], s
     ]
 
 
-def _top_level_import_lines(text: str) -> set[int]:
+def _top_level_import_lines(text: str) -> list[int]:
     """Lines starting in column 0 with an import: module level and unconditional, unless the line
-    before ends with a backslash, which makes it a continuation."""
-    return {
-        line
-        for line, indented, offset in import_lines(text, top_level_only=True)
-        if not indented and not text[max(0, offset - 3) : offset].rstrip("\r\n").endswith("\\")
-    }
+    before ends with a backslash (perhaps a carriage return or a blank line between), which makes
+    it a continuation. In order: one regex pass, the continuations left out by its lookbehinds."""
+    lines = [1] if _FIRST_TOP_LEVEL_IMPORT.match(text) else []
+    line, offset = 1, 0
+    count = text.count
+    for match in _TOP_LEVEL_IMPORT.finditer(text):
+        start = match.start() + 1
+        line += count("\n", offset, start)
+        offset = start
+        lines.append(line)
+    return lines
+
+
+#: What ``kinds.import_lines(text, top_level_only=True)`` finds after the first line, less the
+#: lines that continue the one above: a backslash before their newline, or before a carriage
+#: return or a newline there.
+_TOP_LEVEL_IMPORT = re.compile(r"\n(?<!\\\n)(?<!\\\r\n)(?<!\\\n\n)(?:import|from)[ \t\\(.]")
+_FIRST_TOP_LEVEL_IMPORT = re.compile(r"(?:import|from)[ \t\\(.]")
 
 
 def _maybe_too_deep(text: str) -> bool:

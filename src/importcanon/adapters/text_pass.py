@@ -168,6 +168,6 @@ def may_be_shim(data: bytes) -> bool:
     """False only when the file certainly has top-level code beyond imports and re-bindings
     (:func:`~importcanon.adapters.mentions.holds_blocks` and ``holds_code``). Other files are
     parsed."""
-    if not data or data.isspace():
+    if not data or data.isspace() or b"import" not in data:  # holds_code's first test, the cheapest
         return False
     return not holds_blocks(data) and not holds_code(data)
