@@ -1,7 +1,7 @@
-"""The import cycles, computed in a forked copy of the run beside the other analyses, report and
-leave behind exactly what computing them in the run itself does.
+"""The broken imports and the import cycles, computed in a forked copy of the run beside the
+other analyses, report and leave behind exactly what computing them in the run itself does.
 
-``check`` hands the cycle analysis to ``FactSource.alongside`` (adapters/alongside.py) when the
+``check`` hands those two analyses to ``FactSource.alongside`` (adapters/alongside.py) when the
 project is big enough and a second core is there; the child's cache writes and parse failures
 come back with its findings. Compared here: a whole check on two cores and on one, through the
 real CLI, and the facts a run keeps after work done alongside.
@@ -31,7 +31,8 @@ TOO_DEEP = "x = " + "(" * 201 + "1" + ")" * 201 + "\n"
 def tangled_project(root: Path, importlinter: str = "") -> Path:
     """Enough imports to be worth a second process (most of them the same deferred import again):
     rings of cycles, one of whose imports only a parse can place (it does not start its line) in
-    a file only a parse finds broken, a layers contract broken, and the [cycles] contract over it."""
+    a file only a parse finds broken, a layers contract broken, the [cycles] contract over it,
+    and broken imports: of a name no module binds, and of one a star import does not bring."""
     rings = 60
     again = OVERLAPPED_IMPORTS // (rings * 5) + 1
     files = {"app/__init__.py": "", "app/low/__init__.py": "", "app/high/__init__.py": "app_name = 'high'\n"}
@@ -45,6 +46,8 @@ def tangled_project(root: Path, importlinter: str = "") -> Path:
     files["app/low/m0_0.py"] = "import sys\nif sys: import app.low.m0_1\n" + TOO_DEEP + "\n\ndef f():\n    return 0\n"
     files["app/low/m1_0.py"] = "import app.high\nimport app.low.m1_1\n"  # breaks the layers contract
     files["app/high/__init__.py"] = "import app.low.m1_0\n"  # and puts app.high on a cycle
+    files["app/low/stars.py"] = "from app.low.m2_0 import *\n_hidden = 1\n"
+    files["app/low/m2_1.py"] += "from app.low.stars import g, _hidden, nowhere\nfrom app.low.m2_3 import missing\n"
     files["contracts/importcanon.toml"] = '[settings]\nroot_packages = ["app"]\n\n[cycles]\n'
     files[".importlinter"] = importlinter or (
         "[importlinter]\nroot_package = app\n\n"
@@ -88,6 +91,8 @@ def test_a_check_on_two_cores_reports_what_a_check_on_one_core_reports(tmp_path,
     assert shared.returncode == 1
     assert "import-cycle" in shared.stdout and "contract 'Layers'" in shared.stdout
     assert "app/low/m0_0.py:3: grimp scanned this file's imports, but neither Python" in shared.stdout
+    broken = re.findall(r"app/low/m2_1.py:\d+: broken-import imports (\w+)", shared.stdout)
+    assert report == "json" or broken == ["nowhere", "missing"], broken
 
 
 @two_cores
