@@ -3,9 +3,12 @@
 Exit codes: 0 nothing new, 1 new findings (or a query answered "no"), 2 a usage, configuration
 or internal error, always with a message naming the file and line at fault, never a traceback
 unless ``--debug`` asks for one.
-"""
 
-from __future__ import annotations
+Start-up is paid by every run, so: what only one command uses (its report, a query's rendering,
+the ratchet) is imported inside that command; and there is no ``from __future__ import
+annotations`` here: typer reads every command's annotations on every run, and annotations kept as
+strings it must evaluate, twice each, which cost more than the whole rest of building the commands.
+"""
 
 import dataclasses
 import gc
@@ -26,11 +29,8 @@ from importcanon import __version__
 from importcanon.adapters.baseline_store import history_path, locked, read_baseline, read_history, write_baseline
 from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.files import is_standard_output, is_within, write_output
-from importcanon.adapters.reporting.baseline_report import render_baseline_show
-from importcanon.adapters.reporting.cycles_report import render_cycles
 from importcanon.adapters.reporting.formats import FORMATS, ReportContext, render
 from importcanon.adapters.reporting.progress import CheckProgress
-from importcanon.adapters.reporting.queries import render_can_import, render_explain, render_where, render_why
 from importcanon.adapters.reporting.text_report import location, plural, summary_line
 from importcanon.adapters.suppression_comments import read_suppressions
 from importcanon.adapters.workspace import Workspace, open_workspace, project_root
@@ -41,7 +41,6 @@ from importcanon.application.queries import can_import as may_import
 from importcanon.application.queries import explain as explain_module
 from importcanon.application.queries import where as where_symbol
 from importcanon.application.queries import why as why_chains
-from importcanon.application.ratchet import snapshot
 from importcanon.application.symbols import Resolver
 from importcanon.domain.baseline import (
     Baseline,
@@ -254,6 +253,8 @@ def where(
     """
 
     def answer(workspace: Workspace) -> tuple[str, int]:
+        from importcanon.adapters.reporting.queries import render_where
+
         report = where_symbol(Resolver(workspace.project), workspace.contracts, symbol)
         return render_where(report, format.value), 0 if report.bindings else 1
 
@@ -279,6 +280,8 @@ def why(
     """
 
     def answer(workspace: Workspace) -> tuple[str, int]:
+        from importcanon.adapters.reporting.queries import render_why
+
         chains = why_chains(workspace.project, importer, imported, max_chains + 1)  # one more: are there more?
         truncated = len(chains) > max_chains
         report = render_why(importer, imported, chains[:max_chains], format.value, truncated=truncated)
@@ -306,6 +309,8 @@ def can_import(
     """
 
     def answer(workspace: Workspace) -> tuple[str, int]:
+        from importcanon.adapters.reporting.queries import render_can_import
+
         project = workspace.project
         objections = may_import(
             project, Resolver(project), workspace.import_linter, workspace.contracts, importer, imported
@@ -330,6 +335,8 @@ def explain(
     cycles it is on, and how many modules import it and it imports."""
 
     def answer(workspace: Workspace) -> tuple[str, int]:
+        from importcanon.adapters.reporting.queries import render_explain
+
         project = workspace.project
         explanation = explain_module(project, Resolver(project), workspace.import_linter, workspace.contracts, module)
         return render_explain(explanation, format.value), 0
@@ -368,6 +375,8 @@ def cycles(
     """
 
     def answer(workspace: Workspace) -> tuple[str, int]:
+        from importcanon.adapters.reporting.cycles_report import render_cycles
+
         project = workspace.project
         scope = cycle_scope(project, live_cycle_contract(project, workspace.contracts.cycles), package or ())
         components = project_cycles(
@@ -459,6 +468,8 @@ def baseline_create(
     """Record every current finding as known, so that check fails only on new ones."""
 
     def run() -> int:
+        from importcanon.application.ratchet import snapshot
+
         workspace = _open(
             project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
         )
@@ -499,6 +510,8 @@ def baseline_update(
     """
 
     def run() -> int:
+        from importcanon.application.ratchet import snapshot
+
         workspace = _open(
             project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
         )
@@ -551,6 +564,8 @@ def baseline_show(
     """Count the known violations per rule and per contract: recorded, found now, new, fixed."""
 
     def run() -> int:
+        from importcanon.adapters.reporting.baseline_report import render_baseline_show
+
         workspace = _open(
             project_dir, cache_dir, no_cache, allow_project_plugins, config=config, require_contracts=True
         )

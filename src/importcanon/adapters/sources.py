@@ -177,6 +177,10 @@ class _PackageWalker:
     def _excluded(self, relpath: str) -> bool:
         return self.exclude is not None and self.exclude.matches(relpath)
 
+    def _excluded_path(self, path: str) -> bool:
+        """``_excluded`` for an absolute path, which is made relative only when a glob must see it."""
+        return self.exclude is not None and self.exclude.matches(self._relpath(path))
+
     def walk(self, directory: str, module: str, in_regular_package: bool) -> bool:
         """Collect modules below ``directory``; True when any Python file was found.
 
@@ -231,12 +235,26 @@ class _PackageWalker:
         return found_any
 
     def _python_files_below(self, directory: str) -> int:
+        """The Python files below a directory the walk skips, counted as ``os.walk`` would see them
+        (a link to a directory is not followed, so no loop; an unreadable directory counts none).
+
+        One ``scandir`` per directory and no path built unless an exclude glob must see it: data
+        directories (a locale tree, static files) can hold more entries than the package itself.
+        """
         count = 0
-        for path, directories, names in os.walk(directory):  # symlinks not followed: no loop
-            directories[:] = [name for name in directories if not self._excluded(self._relpath(f"{path}/{name}"))]
-            count += sum(
-                1 for name in names if name.endswith(".py") and not self._excluded(self._relpath(f"{path}/{name}"))
-            )
+        pending = [directory]
+        while pending:
+            try:
+                with os.scandir(pending.pop()) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue
+            for entry in entries:
+                if _is_directory(entry):
+                    if not _is_link(entry) and not self._excluded_path(entry.path):
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py") and not self._excluded_path(entry.path):
+                    count += 1
         return count
 
     def _add_file(self, entry: os.DirEntry[str], module: str, relpath: str) -> bool:
@@ -280,6 +298,13 @@ def _is_directory(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:  # a symlink loop: not a directory; as a *.py it is reported unreadable
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # as os.path.islink answers it
         return False
 
 
