@@ -23,7 +23,14 @@ from importcanon.adapters import import_statements
 from importcanon.adapters.decoding import UndecodableSource, decode_source
 from importcanon.adapters.import_statements import evident_names, statement_rows, text_imports
 from importcanon.adapters.kinds import import_lines
-from importcanon.adapters.mentions import _Strings, holds_blocks, holds_code, top_level_facts, word_starts
+from importcanon.adapters.mentions import (
+    _line_reading,
+    _Strings,
+    holds_blocks,
+    holds_code,
+    top_level_facts,
+    word_starts,
+)
 from importcanon.adapters.scanning import _maybe_too_deep, scan_hints
 from importcanon.adapters.text_pass import may_be_shim
 
@@ -48,12 +55,25 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
         assert found == list(reference.import_lines(text, top_level_only=top_level_only)), where
     for needle in NEEDLES:
         assert list(word_starts(data, needle)) == list(reference.word_starts(data, needle)), (where, needle)
+    _assert_same_line_readings(data, where)
     assert _maybe_too_deep(text) == reference.maybe_too_deep(text), where
     assert holds_code(data) == reference.holds_code(data), where
     assert holds_blocks(data) == reference.holds_blocks(data), where
     assert may_be_shim(data) == reference.may_be_shim(data), where
     assert scan_hints(text) == reference.scan_hints(text), where
     assert top_level_facts(data) == reference.top_level_facts(data), where
+
+
+def _assert_same_line_readings(data: bytes, where: object) -> None:
+    """What each line holding a needle says of it, read loosely, is what it was."""
+    for needle in NEEDLES:
+        size = len(needle.encode())
+        for start in word_starts(data, needle):
+            line_start = data.rfind(b"\n", 0, start) + 1
+            line_end = data.find(b"\n", start)
+            line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
+            column = start - line_start
+            assert _line_reading(line, column, size) == reference.line_reading(line, column, size), (where, line)
 
 
 def test_the_readings_give_the_reference_answers_on_real_files():
@@ -230,3 +250,66 @@ def test_column_zero_import_lines_are_found_as_the_line_search_found_them(pieces
     import: the lines the scan hints name are the ones the line search and its check named."""
     text = "".join(pieces)
     assert scan_hints(text) == reference.scan_hints(text), text
+
+
+_LINE_TOKENS = st.sampled_from(
+    [
+        "x",
+        "a.b",
+        "Name",
+        " ",
+        "  ",
+        "\t",
+        "=",
+        "==",
+        "!=",
+        "<=",
+        ":",
+        ":=",
+        ",",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ".",
+        "*",
+        "#",
+        "'",
+        '"',
+        '"""',
+        ">>>",
+        "\\",
+        ";",
+        "import",
+        "from",
+        "as",
+        "in",
+        "for",
+        "def",
+        "class",
+        "global",
+        "match",
+        "case",
+        "return",
+        "if",
+        "async",
+        "lambda",
+        "pass",
+        "assert",
+        "base",
+        "info",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINE_TOKENS, max_size=10), st.lists(_LINE_TOKENS, max_size=10))
+def test_what_a_line_alone_says_of_a_name_is_what_it_said(before, after):
+    """The loose reading of a line around an occurrence of a name (the regexes searched only
+    where the bytes they need are) equals the reading that searched every regex in full."""
+    head, tail = "".join(before).encode(), "".join(after).encode()
+    line = head + b"Name" + tail
+    assert _line_reading(line, len(head), 4) == reference.line_reading(line, len(head), 4), line

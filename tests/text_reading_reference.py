@@ -22,8 +22,23 @@ from importcanon.adapters.import_statements import (
 from importcanon.adapters.mentions import (
     _ALL_ASSIGNED,
     _ALL_END,
+    _ANNOTATION_AFTER,
+    _ASSIGNMENT,
+    _BARE_NAMES,
+    _BINDING_BEFORE,
+    _CALL_AFTER,
     _CODING,
+    _HEAD,
+    _IMPORT_WORD,
     _NOT_A_NAME,
+    _PROMPT,
+    _QUOTE,
+    _TARGET_AFTER,
+    ALIASES,
+    BINDS,
+    CALLS,
+    EVERY_ROLE,
+    IMPORTS,
     _first_lines_end,
 )
 from importcanon.adapters.mentions import _bracket_balance as _data_bracket_balance
@@ -231,3 +246,38 @@ def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
     ):
         return tuple(item.value for item in value.elts), defines  # type: ignore[attr-defined]
     return None, defines
+
+
+def line_reading(line: bytes, column: int, size: int) -> tuple[bool, bool, int]:
+    """What a line alone says of an occurrence of a name (``mentions._line_reading``), as it
+    was read: each regex searched in full, a piece of a statement told twice."""
+    prompt = _PROMPT.match(line) is not None and _QUOTE.search(line) is None
+    may_import = not prompt and (_IMPORT_WORD.search(line) is not None or is_piece(line))
+    claimed = 0 if prompt else _roles(line, line[:column], line[column + size :])
+    return prompt, may_import, claimed
+
+
+def is_piece(line: bytes) -> bool:
+    code = line.split(b"#")[0]
+    head = _HEAD.match(code).end()  # type: ignore[union-attr]
+    if _BARE_NAMES.fullmatch(code) is not None:
+        return True
+    return _WORD_CHAR.search(code, 0, head) is not None and _BARE_NAMES.fullmatch(code, 0, head) is not None
+
+
+def _roles(line: bytes, before: bytes, after: bytes) -> int:
+    if is_piece(line) or line.rstrip().endswith(b"\\"):
+        return EVERY_ROLE
+    roles = IMPORTS if _IMPORT_WORD.search(line) else 0
+    if (
+        _BINDING_BEFORE.search(before)
+        or _ASSIGNMENT.search(after)
+        or _ANNOTATION_AFTER.match(after)
+        or _TARGET_AFTER.match(after)
+    ):
+        roles |= BINDS
+    if _ASSIGNMENT.search(before):
+        roles |= ALIASES
+    if _CALL_AFTER.match(after):
+        roles |= CALLS
+    return roles

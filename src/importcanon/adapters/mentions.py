@@ -196,10 +196,13 @@ def _line_reading(line: bytes, column: int, size: int) -> tuple[bool, bool, int]
     it may play read loosely (:func:`_roles`). All of it depends on the line alone."""
     if len(_LINE_READINGS) >= 10_000:
         _LINE_READINGS.clear()
-    prompt = _PROMPT.match(line) is not None and _QUOTE.search(line) is None
-    may_import = not prompt and (_IMPORT_WORD.search(line) is not None or _is_piece(line))
-    claimed = 0 if prompt else _roles(line, line[:column], line[column + size :])
-    reading = _LINE_READINGS[line, column, size] = (prompt, may_import, claimed)
+    if _PROMPT.match(line) is not None and _QUOTE.search(line) is None:
+        reading = (True, False, 0)
+    else:
+        imports = b"import" in line and _IMPORT_WORD.search(line) is not None
+        piece = _is_piece(line)
+        reading = (False, imports or piece, _roles(line, line[:column], line[column + size :], piece, imports))
+    _LINE_READINGS[line, column, size] = reading
     return reading
 
 
@@ -230,29 +233,39 @@ def _code_of(line: bytes, line_start: int, data: bytes, strings: _Strings) -> by
 def _is_piece(line: bytes) -> bool:
     """Whether the line may be (or start with) a piece of a statement begun above: only names
     up to its end, its comment, its first ``;`` or its first closing bracket."""
-    code = line.split(b"#")[0]
-    head = _HEAD.match(code).end()  # type: ignore[union-attr]
+    code = line.partition(b"#")[0]
     if _BARE_NAMES.fullmatch(code) is not None:
         return True
+    head = _HEAD.match(code).end()  # type: ignore[union-attr]
     return _WORD_CHAR.search(code, 0, head) is not None and _BARE_NAMES.fullmatch(code, 0, head) is not None
 
 
-def _roles(line: bytes, before: bytes, after: bytes) -> int:
-    if _is_piece(line) or line.rstrip().endswith(b"\\"):
+def _roles(line: bytes, before: bytes, after: bytes, piece: bool, imports: bool) -> int:
+    """The roles the occurrence between ``before`` and ``after`` may play on ``line`` read
+    loosely, given whether the line is a piece of a statement (:func:`_is_piece`) and holds the
+    word ``import``. Each regex searches only where a byte string it needs is in the text (a
+    test at C speed): most lines hold none."""
+    if piece or line.rstrip().endswith(b"\\"):
         return EVERY_ROLE  # a piece of a longer statement: it could be anything
-    roles = IMPORTS if _IMPORT_WORD.search(line) else 0
+    roles = IMPORTS if imports else 0
     if (
-        _BINDING_BEFORE.search(before)
-        or _ASSIGNMENT.search(after)
+        (_may_bind_before(before) and _BINDING_BEFORE.search(before))
+        or (b"=" in after and _ASSIGNMENT.search(after))
         or _ANNOTATION_AFTER.match(after)
-        or _TARGET_AFTER.match(after)
+        or (b"in" in after and _TARGET_AFTER.match(after))
     ):
         roles |= BINDS
-    if _ASSIGNMENT.search(before):
+    if b"=" in before and _ASSIGNMENT.search(before):
         roles |= ALIASES
     if _CALL_AFTER.match(after):
         roles |= CALLS
     return roles
+
+
+def _may_bind_before(before: bytes) -> bool:
+    """Whether ``before`` holds a word :data:`_BINDING_BEFORE` needs: ``def``, ``global``,
+    ``for``, ``match``, or ``as`` (also in ``class`` and ``case``)."""
+    return b"as" in before or b"def" in before or b"for" in before or b"global" in before or b"match" in before
 
 
 def _code_roles(code: bytes, before: bytes, after: bytes, continued: bool) -> int:
