@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,7 @@ def test_what_work_alongside_learned_is_the_runs_afterwards(tmp_path):
     reference, _ = _store(root)
     learn(reference)
 
-    with store.alongside(lambda: learn(store)) as result:
+    with store.alongside(lambda: learn(store)) as (result,):
         assert store.parse_failures() == {}
         pid = result()
 
@@ -160,9 +161,9 @@ def test_work_alongside_that_fails_in_the_child_is_done_in_the_run(tmp_path):
     store, modules = _store(tangled_project(tmp_path / "project"))
     parent = os.getpid()
 
-    with store.alongside(lambda: len(modules) if os.getpid() == parent else 1 // 0) as result:
+    with store.alongside(lambda: len(modules) if os.getpid() == parent else 1 // 0) as (result,):
         assert result() == len(modules)
-    with store.alongside(lambda: os.getpid(), fork=False) as result:
+    with store.alongside(lambda: os.getpid(), fork=False) as (result,):
         assert result() == parent
 
 
@@ -191,3 +192,59 @@ def test_a_child_that_never_answers_is_ended_and_its_work_done_in_the_run(tmp_pa
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):  # killed and waited for: no zombie left
         os.waitpid(int(pid_file.read_text()), os.WNOHANG)
+
+
+def _done_by(log: Path, value: int) -> Callable[[], int]:
+    """A work that notes which process did it, and returns ``value``."""
+
+    def work() -> int:
+        with log.open("a") as notes:
+            notes.write(f"{os.getpid()}\n")
+        return value
+
+    return work
+
+
+@two_cores
+def test_a_later_work_is_the_childs_once_it_is_free_and_done_once(tmp_path):
+    store, _ = _store(tangled_project(tmp_path / "project"))
+    log = tmp_path / "log"
+
+    with store.alongside(lambda: 1, _done_by(log, 2), fork=True) as (first, later):
+        deadline = time.monotonic() + 30
+        while not log.exists() and time.monotonic() < deadline:  # the child is free at once
+            time.sleep(0.01)
+        assert (later(), first()) == (2, 1)
+
+    assert log.read_text().split() != [str(os.getpid())]
+    assert len(log.read_text().split()) == 1
+
+
+@two_cores
+def test_a_later_work_asked_for_while_the_child_is_busy_is_done_here_once(tmp_path):
+    store, _ = _store(tangled_project(tmp_path / "project"))
+    log, go = tmp_path / "log", tmp_path / "go"
+
+    def busy() -> int:
+        while not go.exists():
+            time.sleep(0.01)
+        return 1
+
+    with store.alongside(busy, _done_by(log, 2), _done_by(log, 3), fork=True) as (first, second, third):
+        assert second() == 2  # the child is still busy with the first
+        go.touch()
+        assert (first(), third()) == (1, 3)
+
+    done = log.read_text().split()
+    assert done[0] == str(os.getpid()) and len(done) == 2
+
+
+def test_without_a_second_process_every_work_is_done_here_when_asked(tmp_path):
+    store, _ = _store(tangled_project(tmp_path / "project"))
+    log = tmp_path / "log"
+
+    with store.alongside(_done_by(log, 1), _done_by(log, 2), fork=False) as (first, later):
+        assert not log.exists()
+        assert (later(), later(), first()) == (2, 2, 1)
+
+    assert log.read_text().split() == [str(os.getpid())] * 2

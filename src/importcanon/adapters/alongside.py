@@ -1,7 +1,10 @@
 """Work that reads the facts of a run, done in a forked copy of it while the run goes on.
 
-An analysis of the graph alone (the import cycles) needs nothing the other analyses compute, so
-on a second core it can run beside them instead of after them. What it learns on the way is the
+An analysis that needs nothing the other analyses compute (the import cycles, the broken
+imports) can run beside them on a second core instead of after them. How long each takes
+depends on the project (the cycles of one 500-module tangle, the broken imports of thousands of
+star imports), so only the first work is the copy's for certain; each later one goes to
+whichever process is free for it first. What it learns on the way is the
 run's as well: the parses and import kinds it asked for, the results it memorised for the next
 runs, the files it could not parse. A child's writes die with it, so it notes them as it makes
 them and sends them back with its result; this process then keeps them as if it had made them.
@@ -13,8 +16,10 @@ which is where it ran before it had a process of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from importcanon.adapters.forking import forked, usable_processes
@@ -30,24 +35,98 @@ Write = tuple[str, tuple[Any, ...]]
 
 
 @contextmanager
-def alongside(store: FactStore, work: Callable[[], Result], *, fork: bool = True) -> Iterator[Callable[[], Result]]:
-    """``work()`` on another core while the block runs (when ``fork`` and a core is free); the
-    function given returns its result, computed here if no child brought it back."""
+def alongside(
+    store: FactStore, works: Sequence[Callable[[], Any]], *, fork: bool = True
+) -> Iterator[list[Callable[[], Any]]]:
+    """The ``works`` beside the block, when ``fork`` and a core is free: the first in a forked
+    copy of the run; each one after it by whichever process is free for it first, the copy once
+    it has done the ones before, or this process when the block asks for its result. The
+    functions given return each work's result, computed here if no child brought it back.
+
+    A work after the first is claimed with a ticket: a pipe holding one byte, its writing end
+    closed, so that of the two processes reading it exactly one gets the byte and the other
+    the pipe's end, at once."""
     if not fork or usable_processes() < 2:
-        yield work
+        yield [_once(work) for work in works]
         return
-    with forked(lambda: _noted(store, work)) as child:
+    tickets = [_ticket() for _ in works[1:]]
+    try:
+        with forked(lambda: _noted(store, lambda: _share(works, tickets))) as child:
+            brought: list[tuple[bool, Any]] | None = None
+            asked = False
+            results: dict[int, Any] = {}
 
-        def result() -> Result:
-            brought = child()
-            if brought is None:
-                return work()
-            value, writes, failures = brought
-            _keep(store.cache, writes)
-            store.note_parse_failures(failures)
-            return value
+            def from_child() -> list[tuple[bool, Any]] | None:
+                nonlocal brought, asked
+                if not asked:
+                    asked = True
+                    answer = child()
+                    if answer is not None:
+                        brought, writes, failures = answer
+                        _keep(store.cache, writes)
+                        store.note_parse_failures(failures)
+                return brought
 
-        yield result
+            def result_of(index: int) -> Any:
+                if index not in results:
+                    mine = index > 0 and _claim(tickets[index - 1])
+                    shares = None if mine else from_child()
+                    done, value = shares[index] if shares is not None else (False, None)
+                    results[index] = value if done else works[index]()
+                return results[index]
+
+            yield [partial(result_of, index) for index in range(len(works))]
+    finally:
+        for ticket in tickets:
+            if ticket is not None:
+                with suppress(OSError):
+                    os.close(ticket)
+
+
+def _once(work: Callable[[], Any]) -> Callable[[], Any]:
+    """``work``, computed the first time it is asked for only."""
+    done: list[Any] = []
+
+    def result() -> Any:
+        if not done:
+            done.append(work())
+        return done[0]
+
+    return result
+
+
+def _ticket() -> int | None:
+    """The reading end of a pipe holding one byte and no writer (None: no pipe to be had; then
+    the work is this process's)."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        os.write(write_end, b"t")
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _claim(ticket: int | None) -> bool:
+    """Whether this process takes the work of ``ticket``: the byte, or nothing left to read
+    (the other process took it); a missing ticket is always this process's."""
+    if ticket is None:
+        return True
+    try:
+        return os.read(ticket, 1) != b""
+    except OSError:
+        return False
+
+
+def _share(works: Sequence[Callable[[], Any]], tickets: Sequence[int | None]) -> list[tuple[bool, Any]]:
+    """In the child: the first work, then each later one whose ticket it claims first; each as
+    (done here, its result)."""
+    values = [(True, works[0]())]
+    for work, ticket in zip(works[1:], tickets, strict=True):
+        values.append((True, work()) if ticket is not None and _claim(ticket) else (False, None))
+    return values
 
 
 def _noted(store: FactStore, work: Callable[[], Result]) -> tuple[Result, list[Write], dict[str, Any]]:

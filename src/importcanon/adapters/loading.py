@@ -610,9 +610,9 @@ class FactStore:
         return _parsed_to_primitive(parsed) if parsed is not None else None
 
     def alongside(
-        self, work: Callable[[], Result], *, fork: bool = True
-    ) -> AbstractContextManager[Callable[[], Result]]:
-        return alongside(self, work, fork=fork)
+        self, *works: Callable[[], Any], fork: bool = True
+    ) -> AbstractContextManager[list[Callable[[], Any]]]:
+        return alongside(self, works, fork=fork)
 
     def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
         known = self._kinds.get(module)

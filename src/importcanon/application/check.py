@@ -128,20 +128,17 @@ def _analyse(
 ) -> Analysis:
     """Every analysis but the symbol metrics, from the facts: what a remembered check reuses whole.
 
-    On a large project the broken imports and the import cycles are computed on a second core
-    beside the others, one after the other in one forked copy of the run (two copies would
-    share that core and slow this process down); never the import-linter contracts: grimp's
-    parallel queries would wait forever in a forked copy, which has none of grimp's threads.
-    Either way every analysis reads the same facts, so the findings are the same, in the same
-    order."""
+    On a large project the import cycles are computed on a second core beside the others, and
+    the broken imports by whichever process is free for them first (see
+    ``FactSource.alongside``); never the import-linter contracts: grimp's parallel queries would
+    wait forever in a forked copy of the run, which has none of grimp's threads. Every analysis
+    reads the same facts wherever it runs, so the findings are the same, in the same order."""
     project = resolver.project
     digest = bool(scope or (import_linter and import_linter.contracts))
-
-    def beside() -> tuple[list[Finding], tuple[list[Finding], dict[str, Any], dict[str, str] | None]]:
-        return find_broken_imports(resolver, contracts), _cycles(project, scope, digest)
-
     worth_a_process = project.import_count >= OVERLAPPED_IMPORTS
-    with project.facts.alongside(beside, fork=worth_a_process) as done_beside:
+    with project.facts.alongside(
+        lambda: _cycles(project, scope, digest), lambda: find_broken_imports(resolver, contracts), fork=worth_a_process
+    ) as (cycles, broken):
         findings = find_syntax_errors(project)
         stale = find_stale_contracts(resolver, contracts)
         findings.extend(stale)
@@ -156,9 +153,9 @@ def _analyse(
         findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
         findings.extend(find_shims(resolver, contracts.canonical_homes))
         progress(_LATER_STEPS[1])
-        broken, (cycle_findings, cycle_metrics, cycle_imports) = done_beside()
-        findings.extend(broken)
+        findings.extend(broken())
         progress(_LATER_STEPS[2])
+        cycle_findings, cycle_metrics, cycle_imports = cycles()
     findings.extend(cycle_findings)
     return Analysis(findings, list(outcome.warnings), unseen_rules, cycle_metrics, cycle_imports)
 

@@ -54,12 +54,14 @@ class FactSource(Protocol):
         ...
 
     def alongside(
-        self, work: Callable[[], Result], *, fork: bool = True
-    ) -> AbstractContextManager[Callable[[], Result]]:
-        """``work()`` (pure: it reads the graph and these facts, nothing a later step changes) in
-        another process while the block goes on, when ``fork`` and a second core allow; the
-        function given returns its result. The facts the work learned (parses, import kinds,
-        memorised results, parse failures) are this source's afterwards, as if it ran here."""
+        self, *works: Callable[[], Any], fork: bool = True
+    ) -> AbstractContextManager[list[Callable[[], Any]]]:
+        """The ``works`` (pure: they read the graph and these facts, nothing a later step
+        changes) beside the block, when ``fork`` and a second core allow: the first in another
+        process; each later one in that process once it is free, unless the block asks for its
+        result first (then it is computed here). The functions given return each work's result.
+        The facts a work learned (parses, import kinds, memorised results, parse failures) are
+        this source's afterwards, as if it ran here."""
         ...
 
     def import_kinds(self, module: str, line: int) -> Mapping[int, ImportKind]:
