@@ -32,7 +32,8 @@ from importcanon.adapters.mentions import (
     word_starts,
 )
 from importcanon.adapters.scanning import _maybe_too_deep, scan_hints
-from importcanon.adapters.text_pass import may_be_shim
+from importcanon.adapters.text_pass import may_be_shim, names_imported_from
+from importcanon.domain.facts import TextImport
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 REPO = Path(__file__).resolve().parent.parent
@@ -313,3 +314,29 @@ def test_what_a_line_alone_says_of_a_name_is_what_it_said(before, after):
     head, tail = "".join(before).encode(), "".join(after).encode()
     line = head + b"Name" + tail
     assert _line_reading(line, len(head), 4) == reference.line_reading(line, len(head), 4), line
+
+
+_MODULE_NAMES = st.sampled_from(["pkg", "pkg.a", "pkg.a.b", "pkg.c", "other", "pkg.a.x", "pkg.c.y", "pkg.x"])
+_IMPORTED = st.sampled_from(["x", "y", "b", "a", "c", "*", "pkg"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.none() | st.sampled_from(["a", "a.b", "c", "pkg", "pkg.a", "other", "zz"]),
+            st.lists(st.tuples(_IMPORTED, st.none() | st.just("alias")), min_size=1, max_size=3),
+        ),
+        max_size=8,
+    ),
+    _MODULE_NAMES,
+    st.booleans(),
+    st.sets(_MODULE_NAMES),
+)
+def test_the_modules_names_are_imported_from_are_the_ones_they_were(statements, module, is_package, modules):
+    """Read from the rows of the statements as from the statements themselves, level 0 without
+    the call that resolves relative imports."""
+    rows = [(line, level, written, tuple(names)) for line, (level, written, names) in enumerate(statements, 1)]
+    expected = reference.names_imported_from([TextImport(*row) for row in rows], module, is_package, modules)
+    assert names_imported_from(rows, module, is_package, modules) == expected

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Set
 
 from importcanon.adapters.import_statements import (
     _FROM_BODY,
@@ -45,6 +45,7 @@ from importcanon.adapters.mentions import _bracket_balance as _data_bracket_bala
 from importcanon.adapters.mentions import _continues as _data_continues
 from importcanon.adapters.mentions import _Strings as _FasterStrings
 from importcanon.domain.facts import TextImport
+from importcanon.domain.modules import absolute_import_target
 
 _FROM = re.compile(r"[ \t]*+" + _FROM_BODY)
 _IMPORT = re.compile(r"[ \t]*+" + _IMPORT_BODY)
@@ -281,3 +282,19 @@ def _roles(line: bytes, before: bytes, after: bytes) -> int:
     if _CALL_AFTER.match(after):
         roles |= CALLS
     return roles
+
+
+def names_imported_from(
+    statements: Iterable[TextImport], module: str, is_package: bool, modules: Set[str]
+) -> tuple[str, ...]:
+    """``text_pass.names_imported_from`` as it was, on the statements of ``text_imports``."""
+    found: set[str] = set()
+    for statement in statements:
+        if statement.module is None and statement.level == 0:
+            continue
+        source = absolute_import_target(module, is_package, statement.level, statement.module)
+        if source is None or source in found or source not in modules:
+            continue
+        if any(name != "*" and f"{source}.{name}" not in modules for name, _ in statement.names):
+            found.add(source)
+    return tuple(sorted(found))

@@ -87,13 +87,18 @@ def names_imported_from(
     asks for (see ``FactStore.evident_ahead``)."""
     found: set[str] = set()
     for _, level, written, names in statements:
-        if written is None and level == 0:
-            continue
-        source = absolute_import_target(module, is_package, level, written)
+        if level:
+            source = absolute_import_target(module, is_package, level, written)
+        elif written is None:
+            continue  # import a.b
+        else:
+            source = written  # what absolute_import_target gives at level 0, without the call
         if source is None or source in found or source not in modules:
             continue
-        if any(name != "*" and f"{source}.{name}" not in modules for name, _ in names):
-            found.add(source)
+        for name, _ in names:
+            if name != "*" and f"{source}.{name}" not in modules:
+                found.add(source)
+                break
     return tuple(sorted(found))
 
 
