@@ -25,8 +25,8 @@ never accepts text that may not. It refuses:
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress, repeat
-from operator import add, itemgetter, not_, sub
+from itertools import accumulate, compress
+from operator import itemgetter
 
 #: A logical line with this many characters of code (spaces and plain strings aside) may nest an
 #: expression deeper than ``ast`` builds it at the default recursion limit (about 3,000 levels).
@@ -139,21 +139,49 @@ def _lists_exceptions(code: str, clause: re.Match[str]) -> bool:
 def _shallow(code: str) -> bool:
     """Whether ``code`` (strings blanked, every bracket made ``(`` or ``)``, no spaces) has no
     brackets nested :data:`DEEPEST_BRACKETS` deep and no logical line of
-    :data:`LONGEST_LOGICAL_LINE` characters; counted line by line in C."""
+    :data:`LONGEST_LOGICAL_LINE` characters (a line continued by a backslash is one with the
+    next; a line ends a logical line where the brackets opened before its end are all closed,
+    or more closed than opened: then the lines after the last such end are not measured).
+
+    Read at C speed: of the brackets, those of a pair on one line are dropped in passes, innermost
+    first; only those left (pairs that span lines, or none) are walked one by one."""
     if code.count("(") < DEEPEST_BRACKETS and len(code) - code.count("\n") < LONGEST_LOGICAL_LINE:
         return True
-    lines = code.replace("\\\n", "").split("\n")
-    opened = list(map(str.count, lines, repeat("(")))
-    depths = list(accumulate(map(sub, opened, map(str.count, lines, repeat(")")))))  # at each line's end
-    # No line opens more brackets than it has on top of those open before it: a bound, checked
-    # bracket by bracket only where it is reached.
-    if max(map(add, [0, *depths], opened)) >= DEEPEST_BRACKETS:
+    code = code.replace("\\\n", "")
+    lines = code.split("\n")
+    structure = (code if code.isascii() else _NOT_A_BRACKET_OR_NEWLINE.sub("", code)).encode("ascii")
+    structure = structure.translate(None, _NOT_A_BRACKET_OR_NEWLINE_BYTES)
+    passes = 0
+    while passes < DEEPEST_BRACKETS and len(shorter := structure.replace(b"()", b"")) < len(structure):
+        structure, passes = shorter, passes + 1
+    # Walk what is left: the lines each logical line of several lines spans (from the line its
+    # first bracket opens on to the one that closes them all), and the deepest bracket walked.
+    spans: list[tuple[int, int]] = []
+    depth = deepest = line = position = first = 0
+    for bracket in _BRACKET_BYTE.finditer(structure):
+        found = bracket.start()
+        line += structure.count(b"\n", position, found)
+        position = found
+        if not depth:
+            first = spans.pop()[0] if spans and spans[-1][1] == line else line
+        depth += 1 if structure[found] == _OPEN_BRACKET else -1
+        deepest = max(deepest, depth)
+        if not depth:
+            spans.append((first, line))
+    # Every bracket dropped lies in pairs no deeper than the passes, inside what was walked.
+    if deepest + passes >= DEEPEST_BRACKETS:
         brackets = _NOT_A_BRACKET.sub("", code)
         if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) >= DEEPEST_BRACKETS:
             return False
-    ends = list(compress(accumulate(map(len, lines)), map(not_, depths)))
-    return max(map(sub, ends, [0, *ends[:-1]]), default=0) < LONGEST_LOGICAL_LINE
+    measured = lines if not depth else lines[:first]  # lines after the last end are not measured
+    longest = max(map(len, measured), default=0)
+    longest = max([longest, *(sum(map(len, lines[begin : end + 1])) for begin, end in spans if end > begin)])
+    return longest < LONGEST_LOGICAL_LINE
 
 
 _DEPTH_STEP = {"(": 1, ")": -1}
 _NOT_A_BRACKET = re.compile(r"[^()]+")
+_NOT_A_BRACKET_OR_NEWLINE = re.compile(r"[^()\n]+")
+_NOT_A_BRACKET_OR_NEWLINE_BYTES = bytes(code for code in range(128) if chr(code) not in "()\n")
+_BRACKET_BYTE = re.compile(b"[()]")
+_OPEN_BRACKET = ord("(")

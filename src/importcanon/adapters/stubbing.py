@@ -166,57 +166,35 @@ def _skeleton(parts: list[str]) -> str | None:
 
 
 class _Reader:
-    """Lines, bracket depths and statements of a skeleton (depths counted from checkpoints, not
-    each time from the start)."""
+    """Lines of a skeleton, and which of them end or start a logical line: told for every line
+    at once where brackets, backslashes and strings leave them (see :func:`_logical_lines`)."""
 
     def __init__(self, skeleton: str) -> None:
         self.skeleton = skeleton
         #: Where each line starts: the running sum of the lengths of the lines before, newlines
         #: included (summed in C, not line by line in Python).
         self.line_starts = [0, *accumulate(map((1).__add__, map(len, skeleton.split("\n"))))]
-        self.checkpoints = [0]
-        self.depths = [0]
+        self.ends, self.starts = _logical_lines(skeleton, self.line_starts)
 
     def line_of(self, position: int) -> int:
         """The number of the line holding ``position``; past the end, the number after the last."""
         return bisect_right(self.line_starts, position)
 
-    def line_start(self, number: int) -> int:
-        return self.line_starts[number - 1]
-
-    def depth(self, position: int) -> int:
-        """How many brackets are open at ``position``."""
-        checkpoints = self.checkpoints
-        index = len(checkpoints) - 1
-        if checkpoints[index] > position:
-            index = bisect_right(checkpoints, position) - 1
-        start = checkpoints[index]
-        skeleton = self.skeleton
-        depth = self.depths[index] + skeleton.count("(", start, position) - skeleton.count(")", start, position)
-        checkpoints.insert(index + 1, position)
-        self.depths.insert(index + 1, depth)
-        return depth
-
     def starts_logical_line(self, position: int) -> bool:
         """Whether the skeleton line starting at ``position`` starts a logical line."""
-        skeleton = self.skeleton
-        if skeleton.startswith(_CONTINUED, position):
-            return False
-        if position >= 2 and skeleton[position - 2] == "\\":
-            return False
-        return self.depth(position) == 0
+        return bool(self.starts[bisect_right(self.line_starts, position) - 1])
 
     def body_of(self, start: int, indent: int) -> tuple[int, int] | None:
         """(where the body's first line starts, where the line that ends it starts, or the end)
         for the ``def`` whose line starts at ``start``; None when it is not a def statement, its
         body shares the header's line, or the end is not certain."""
         skeleton = self.skeleton
-        if not self.starts_logical_line(start):
+        line = bisect_right(self.line_starts, start)
+        if not self.starts[line - 1]:
             return None
         # The header: lines until the brackets close, not continued by a backslash.
-        line_end = skeleton.find("\n", start)
-        while line_end >= 0 and (skeleton[line_end - 1] == "\\" or self.depth(line_end) != 0):
-            line_end = skeleton.find("\n", line_end + 1)
+        header_end = self.ends.find(1, line - 1)  # the line whose newline ends it
+        line_end = self.line_starts[header_end + 1] - 1 if header_end >= 0 else -1
         if line_end < 0 or not skeleton[start:line_end].rstrip(" ").endswith(":"):
             return None  # the body is on the header's line (or the file ends there)
         first = line_end + 1
@@ -248,6 +226,53 @@ class _Reader:
         starts.append(end)
         return starts
 
+
+def _logical_lines(skeleton: str, line_starts: list[int]) -> tuple[bytearray, bytearray]:
+    """For each line of ``skeleton``: whether its newline ends a logical line (outside brackets,
+    not right after a backslash; a newline inside a string too), and whether it starts one (the
+    first line, and a line after such a newline that does not continue a string).
+
+    Read at C speed: only brackets and newlines are kept, bracket pairs with nothing inside are
+    dropped, innermost first, so that only the brackets that span lines are walked one by one."""
+    plain = skeleton if skeleton.isascii() else _NOT_STRUCTURE.sub("", skeleton)
+    structure = plain.encode("ascii").translate(None, _NOT_BRACKET_OR_NEWLINE)
+    structure = structure.replace(b"\n" + _CONTINUED_BYTE, _STRING_NEWLINE)
+    for _ in range(_PAIR_PASSES):
+        shorter = structure.replace(b"()", b"")
+        if len(shorter) == len(structure):
+            break
+        structure = shorter
+    pieces: list[bytes] = []
+    depth = position = 0
+    for bracket in _BRACKET.finditer(structure):
+        found = bracket.start()
+        between = structure[position:found]
+        pieces.append(between.translate(_INSIDE_BRACKETS) if depth else between)
+        position = found + 1
+        depth += 1 if structure[found] == _OPEN_BRACKET else -1
+    pieces.append(structure[position:].translate(_INSIDE_BRACKETS) if depth else structure[position:])
+    newlines = b"".join(pieces)
+    ends = bytearray(newlines.translate(_ENDS))
+    starts = bytearray(b"\x01" + newlines.translate(_STARTS))
+    for backslash in _BACKSLASH_NEWLINE.finditer(skeleton):
+        line = bisect_right(line_starts, backslash.start())  # its newline ends no logical line
+        ends[line - 1] = starts[line] = 0
+    ends.append(0)  # the last line has no newline
+    return ends, starts
+
+
+_CONTINUED_BYTE = _CONTINUED.encode()
+#: In the bytes read by :func:`_logical_lines`: a newline inside a string, one inside brackets.
+_STRING_NEWLINE, _NO_END = b"S", b"N"
+_NOT_STRUCTURE = re.compile(f"[^()\n{_CONTINUED}]+")
+_NOT_BRACKET_OR_NEWLINE = bytes(code for code in range(128) if chr(code) not in "()\n" + _CONTINUED)
+_PAIR_PASSES = 16
+_BRACKET = re.compile(b"[()]")
+_OPEN_BRACKET = ord("(")
+_INSIDE_BRACKETS = bytes.maketrans(b"\n" + _STRING_NEWLINE, _NO_END * 2)
+_ENDS = bytes.maketrans(b"\n" + _STRING_NEWLINE + _NO_END, b"\x01\x01\x00")
+_STARTS = bytes.maketrans(b"\n" + _STRING_NEWLINE + _NO_END, b"\x01\x00\x00")
+_BACKSLASH_NEWLINE = re.compile(r"\\\n")
 
 #: The first line of code (in a skeleton, where comments are gone): group 1 is its indentation.
 _FIRST_CODE = re.compile(f"^( *)[^ \n{_CONTINUED}]", re.MULTILINE)
