@@ -12,7 +12,10 @@ untimed pair, so that a shared machine's drift hits both alike; medians are quot
 
 - cold: ``importcanon check --no-cache`` against ``lint-imports --no-cache``;
 - warm: both with a warm cache, nothing changed;
-- edit: both with a warm cache after one file was edited (a new comment line before each run).
+- edit: both with a warm cache after one file was edited (a new comment line before each run);
+- checkout: both with the cache of the last run after every file got a new mtime (as a fresh
+  checkout in CI with the cache directory restored: every file's content is what the cache
+  knows, but no file's stat is).
 
 Wall time is ``time.perf_counter`` around the child; CPU time and peak RSS come from
 ``os.wait4`` (the child's own rusage). The packages are downloaded with
@@ -37,6 +40,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +53,8 @@ from bench import LINT_SUMMARY, OK_EXIT_CODES, Project, Run, find_tool, run_once
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "real"
 DOWNLOADS = HERE / ".work" / "downloads"
-TARGETS = {"cold": 2.0, "warm": 1.2, "edit": 1.5, "memory": 2.0}
+#: The issue's targets; a fresh checkout with the cache restored stands in for a cold run in CI.
+TARGETS = {"cold": 2.0, "warm": 1.2, "edit": 1.5, "checkout": 2.0, "memory": 2.0}
 
 
 @dataclass(frozen=True)
@@ -279,7 +284,10 @@ def bench(spec: Spec, runs: int, importcanon: str, lint_imports: str) -> Row:
         edit_runs = interleaved(([importcanon, "check", target], [lint_imports]), project, runs, before=edit)
     finally:
         edited.write_bytes(original)
-    results = {"cold": cold, "warm": warm, "edit": edit_runs}
+    checkout = interleaved(
+        ([importcanon, "check", target], [lint_imports]), project, runs, before=lambda: touch_sources(project)
+    )
+    results = {"cold": cold, "warm": warm, "edit": edit_runs, "checkout": checkout}
     return Row(
         spec.name,
         project.modules,
@@ -292,18 +300,30 @@ def bench(spec: Spec, runs: int, importcanon: str, lint_imports: str) -> Row:
     )
 
 
+def touch_sources(project: Project) -> None:
+    """Every Python file gets a new modification time, its content unchanged."""
+    now = time.time()
+    for directory, _, files in os.walk(project.path):
+        for name in files:
+            if name.endswith(".py"):
+                os.utime(os.path.join(directory, name), (now, now))
+
+
 def print_header(runs: int) -> None:
     print(f"median of {runs} interleaved pairs (after one untimed pair); ratios importcanon / lint-imports, wall (CPU)")
     print()
-    print("| project (modules) | cold `--no-cache` | warm | one file edited | peak memory cold, MB (ratio) |")
-    print("|---|---|---|---|---|", flush=True)
+    print(
+        "| project (modules) | cold `--no-cache` | warm | one file edited | fresh checkout, cache restored "
+        "| peak memory cold, MB (ratio) |"
+    )
+    print("|---|---|---|---|---|---|", flush=True)
 
 
 def print_row(row: Row) -> bool:
     """One row of the table, printed as soon as it is measured; whether it meets every target."""
     met = True
     cells = []
-    for name in ("cold", "warm", "edit"):
+    for name in ("cold", "warm", "edit", "checkout"):
         wall, cpu = row.ratios[name]
         ours, theirs = row.medians[name]
         flag = "" if wall <= TARGETS[name] else " **over**"
@@ -376,7 +396,10 @@ def main() -> int:
     print_header(args.runs)
     met = [print_row(bench(spec, args.runs, importcanon, lint_imports)) for spec in SPECS if spec.name in chosen]
     print()
-    print("targets: cold <= 2.0x, warm <= 1.2x, one file edited <= 1.5x, peak memory <= 2.0x")
+    print(
+        "targets: cold <= 2.0x, warm <= 1.2x, one file edited <= 1.5x, fresh checkout with the cache "
+        "restored <= 2.0x (as cold), peak memory <= 2.0x"
+    )
     return 0 if all(met) else 1
 
 
