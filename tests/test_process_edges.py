@@ -76,3 +76,63 @@ def test_a_reader_that_goes_away_is_an_error_not_a_traceback(tmp_path):
 
     assert run.returncode == 2
     assert run.stderr == "importcanon: error: standard output was closed before the report was written\n"
+
+
+def test_the_command_ends_with_the_whole_report_and_the_code_that_main_gives(tmp_path):
+    """The process ends without Python's clean-up, but with everything written: a report far
+    larger than an output buffer, through a pipe, and the exit code."""
+    files = {"app/__init__.py": "", "contracts/importcanon.toml": '[cycles]\npackages = ["app"]\n'}
+    for index in range(150):  # a ring of imports: one cycle, each import a finding with its chain
+        files[f"app/m{index}.py"] = f"import app.m{(index + 1) % 150}\n"
+    root = write_project(tmp_path / "project", files)
+    in_process = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom importcanon.cli import main\nsys.argv[0] = 'importcanon'\nmain()"]
+        + ["check", ".", "--no-cache", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    run = importcanon(root, "check", ".", "--no-cache", "--format", "json", capture_output=True)
+
+    assert run.returncode == in_process.returncode == 1, run.stderr
+    assert len(run.stdout) > 65536
+    assert [line for line in run.stdout.splitlines() if '"elapsed' not in line] == [
+        line for line in in_process.stdout.splitlines() if '"elapsed' not in line
+    ]
+
+
+def test_the_atexit_handlers_still_run_before_the_command_ends():
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(print, 'handler ran')\n"
+        "sys.argv = ['importcanon', 'rules']\n"
+        "from importcanon.cli import console\n"
+        "console()\n"
+    )
+
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("contract ")
+    assert run.stdout.endswith("handler ran\n")
+
+
+def test_a_thread_still_running_gets_python_s_normal_exit():
+    probe = (
+        "import sys, threading, time\n"
+        "def wait():\n"
+        "    while threading.main_thread().is_alive():  # until Python's exit has begun\n"
+        "        time.sleep(0.01)\n"
+        "    print('thread finished')\n"
+        "threading.Thread(target=wait).start()\n"
+        "sys.argv = ['importcanon', '--version']\n"
+        "from importcanon.cli import console\n"
+        "console()\n"
+    )
+
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith("thread finished\n")

@@ -10,18 +10,20 @@ annotations`` here: typer reads every command's annotations on every run, and an
 strings it must evaluate, twice each, which cost more than the whole rest of building the commands.
 """
 
+import atexit
 import dataclasses
 import gc
 import io
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -917,6 +919,44 @@ def main() -> None:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     app()
+
+
+def console() -> None:
+    """The ``importcanon`` command and ``python -m importcanon``: ``main``, then the process ends.
+
+    At once: Python's own exit would tear down every module and free, one object at a time, what
+    the run keeps in module-level memory (14 ms of a cold check of django, 45 ms of home-assistant,
+    7 ms of ``--help``); the operating system takes it all back in one go. What a normal exit does
+    that anyone could see is done first: the atexit handlers run and standard output and error are
+    flushed. An exit code that is not a number, a thread still running or an output that cannot be
+    flushed takes Python's normal exit instead. ``main`` itself ends with ``SystemExit``, for a
+    caller in the same process.
+    """
+    try:
+        main()
+    except SystemExit as ending:
+        code = ending.code
+        if (code is None or isinstance(code, int)) and not _running_threads():
+            atexit._run_exitfuncs()
+            if _flushed(sys.stdout, sys.stderr):
+                os._exit(code or 0)
+        raise
+
+
+def _running_threads() -> bool:
+    """Whether a thread other than this one is alive and not a daemon: Python would wait for it."""
+    main_thread = threading.main_thread()
+    return any(thread is not main_thread and not thread.daemon for thread in threading.enumerate())
+
+
+def _flushed(*streams: TextIO | None) -> bool:
+    for stream in streams:
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # Python's own exit says what went wrong
+            return False
+    return True
 
 
 def _discard_standard_output() -> None:
