@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, pairwise, repeat
 from operator import add, not_, sub
 
 from hypothesis import given, settings
@@ -105,16 +105,47 @@ def reference_shallow(code: str) -> bool:
         steps = [1 if char == "(" else -1 for char in code if char in "()"]
         if max(accumulate(steps)) >= DEEPEST_BRACKETS:
             return False
-    ends = list(compress(accumulate(map(len, lines)), map(not_, depths)))
-    return max(map(sub, ends, [0, *ends[:-1]]), default=0) < LONGEST_LOGICAL_LINE
+    ends = compress(range(1, len(lines) + 1), map(not_, depths))  # after each line that ends one
+    logical = ["".join(lines[begin:end]) for begin, end in pairwise([0, *ends])]
+    return all(len(line) < LONGEST_LOGICAL_LINE or _reference_nesting(line) < LONGEST_LOGICAL_LINE for line in logical)
+
+
+def _reference_nesting(line: str) -> int:
+    """The bound on a long logical line's nesting, read character by character: the most
+    characters met on a path down its brackets, one element (between commas) of each."""
+    position = 0
+
+    def bracket() -> int | None:  # from after an opening bracket to its closing one
+        nonlocal position
+        deepest = characters = inner = 0
+        while position < len(line):
+            char = line[position]
+            position += 1
+            if char == "(":
+                nested = bracket()
+                if nested is None:
+                    return None
+                inner, characters = max(inner, nested), characters + 2
+            elif char == ")":
+                return max(deepest, characters + inner)
+            elif char == ",":
+                deepest, characters, inner = max(deepest, characters + inner), 0, 0
+            else:
+                characters += 1
+        return None  # the line ended inside the bracket
+
+    line = line + ")"  # the line as the inside of a bracket that closes at its end
+    found = bracket()
+    return found if found is not None and position == len(line) else len(line) - 1
 
 
 #: Code as the screen measures it (no spaces, every bracket ``(`` or ``)``), in pieces that reach
 #: its limits: 100 brackets deep, 2,000 characters in a logical line.
 CODE_PIECES = ["(", ")", "(" * 30, ")" * 30, "\n", "\\\n", "x", "x" * 300, "x=0", "é" * 200, "()" * 40]
+CODE_PIECES += [",", "(x," * 5, "x,x" * 300]  # long tables: elements between commas
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(st.sampled_from(CODE_PIECES), max_size=60), st.sampled_from(["", "(" * 120, "\n" * 2]))
 def test_the_screen_measures_brackets_and_logical_lines_as_before(pieces, prefix):
     code = prefix + "".join(pieces)

@@ -152,6 +152,7 @@ REFUSED = [
     f"x = {DEEP}\n",
     "x = (1\n" + "    + 1\n" * 3000 + ")\n",
     "x = " + "-" * 3000 + "1\n",
+    "x = (" + "1, " * 1000 + "-" * 3000 + "1)\n",  # a long logical line: its deepest element counts
     "".join(" " * depth + "if x:\n" for depth in range(100)) + " " * 100 + "pass\n",
 ]
 
@@ -171,6 +172,8 @@ def test_the_screen_refuses_what_this_python_may_not_parse(text):
         "x = " + "(" * 99 + "1" + ")" * 99 + "\n",
         "x = (1\n" + "    + 1\n" * 900 + ")\n",
         'x = """' + "a, b\n" * 3000 + '"""\n',
+        "x = (" + "1, " * 1000 + ")\n",
+        "SENSORS = (\n" + "    Sensor(key='a', name=f'{b}', unit=Unit.C, scale=-1 + 2),\n" * 200 + ")\n",
     ],
 )
 def test_the_screen_accepts_plain_text(text):
@@ -200,7 +203,10 @@ def deep_expressions(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=150, deadline=None)
-@given(deep_expressions(), st.sampled_from(["x = {}\n", "def f():\n    return {}\n", "y = (\n    {}\n)\n"]))
+@given(
+    deep_expressions(),
+    st.sampled_from(["x = {}\n", "def f():\n    return {}\n", "y = (\n    {}\n)\n", "z = (" + "0, " * 700 + "[{}])\n"]),
+)
 def test_what_the_screen_accepts_this_python_parses(expression, template):
     text = "import os\n" + template.format(expression)
     if reads_plainly(LITERALS.split(text)):

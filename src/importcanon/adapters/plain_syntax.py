@@ -19,12 +19,16 @@ never accepts text that may not. It refuses:
 - a line indented 99 columns or more (the tokenizer stops at 100 levels);
 - a logical line with 2,000 characters of code or more, spaces and plain strings aside: an
   expression nested about 3,000 deep (``1 + 1 + ...``, ``- - - x``) exceeds the recursion limit
-  while ``ast`` builds it, and every level of it takes at least one character.
+  while ``ast`` builds it, and every level of it takes at least one character. Unless the line
+  is a long table (a tuple of calls, a dict of lists): every level takes a character of its own
+  element between the commas of the bracket around it, so the line nests no deeper than the
+  most characters met on a path down its brackets, one element of each, and that is counted.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import accumulate, compress
 from operator import itemgetter
 
@@ -138,10 +142,11 @@ def _lists_exceptions(code: str, clause: re.Match[str]) -> bool:
 
 def _shallow(code: str) -> bool:
     """Whether ``code`` (strings blanked, every bracket made ``(`` or ``)``, no spaces) has no
-    brackets nested :data:`DEEPEST_BRACKETS` deep and no logical line of
-    :data:`LONGEST_LOGICAL_LINE` characters (a line continued by a backslash is one with the
-    next; a line ends a logical line where the brackets opened before its end are all closed,
-    or more closed than opened: then the lines after the last such end are not measured).
+    brackets nested :data:`DEEPEST_BRACKETS` deep and no logical line that may nest
+    :data:`LONGEST_LOGICAL_LINE` levels deep: one with fewer characters, or one whose
+    :func:`_nesting_bound` is lower (a line continued by a backslash is one with the next; a line
+    ends a logical line where the brackets opened before its end are all closed, or more closed
+    than opened: then the lines after the last such end are not measured).
 
     Read at C speed: of the brackets, those of a pair on one line are dropped in passes, innermost
     first; only those left (pairs that span lines, or none) are walked one by one."""
@@ -174,9 +179,52 @@ def _shallow(code: str) -> bool:
         if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) >= DEEPEST_BRACKETS:
             return False
     measured = lines if not depth else lines[:first]  # lines after the last end are not measured
-    longest = max(map(len, measured), default=0)
-    longest = max([longest, *(sum(map(len, lines[begin : end + 1])) for begin, end in spans if end > begin)])
-    return longest < LONGEST_LOGICAL_LINE
+    spans = [(begin, end) for begin, end in spans if end > begin]  # the logical lines of several
+    long_lines = [(begin, end) for begin, end in spans if sum(map(len, lines[begin : end + 1])) >= LONGEST_LOGICAL_LINE]
+    if not long_lines and max(map(len, measured), default=0) < LONGEST_LOGICAL_LINE:
+        return True
+    # A long logical line (a table, a long call): no deeper than the characters of its elements.
+    within = [begin for begin, _ in spans]
+    for number, physical in enumerate(measured):
+        if len(physical) >= LONGEST_LOGICAL_LINE:
+            index = bisect_right(within, number) - 1
+            if index < 0 or spans[index][1] < number:
+                long_lines.append((number, number))  # a logical line of its own
+    return all(_nesting_bound("".join(lines[begin : end + 1])) < LONGEST_LOGICAL_LINE for begin, end in long_lines)
+
+
+def _nesting_bound(line: str) -> int:
+    """A bound on how deep the expressions of a logical line (code as :func:`_shallow` reads it,
+    balanced brackets) nest: each level of an expression takes at least one character of its own
+    between the commas of the bracket it sits in (a bracket is one of the level around it); so
+    no expression nests deeper than the most characters any path from the line down into its
+    brackets meets, one element of each bracket on the way."""
+    # Per open bracket: the characters of its current element, the deepest bracket in that
+    # element, the deepest element before it.
+    frames = [[0, 0, 0]]
+    position = 0
+    for token in _ELEMENT_BOUNDARY.finditer(line):
+        found = token.start()
+        frame = frames[-1]
+        frame[0] += found - position
+        position = found + 1
+        char = line[found]
+        if char == "(":
+            frame[0] += 1
+            frames.append([0, 0, 0])
+        elif char == ",":
+            frame[2] = max(frame[2], frame[0] + frame[1])
+            frame[0] = frame[1] = 0
+        elif len(frames) == 1:
+            return len(line)  # more brackets closed than opened: the plain length
+        else:
+            closed = frames.pop()
+            frame = frames[-1]
+            frame[0] += 1
+            frame[1] = max(frame[1], closed[0] + closed[1], closed[2])
+    frame = frames[-1]
+    frame[0] += len(line) - position
+    return max(frame[0] + frame[1], frame[2]) if len(frames) == 1 else len(line)
 
 
 _DEPTH_STEP = {"(": 1, ")": -1}
@@ -185,3 +233,4 @@ _NOT_A_BRACKET_OR_NEWLINE = re.compile(r"[^()\n]+")
 _NOT_A_BRACKET_OR_NEWLINE_BYTES = bytes(code for code in range(128) if chr(code) not in "()\n")
 _BRACKET_BYTE = re.compile(b"[()]")
 _OPEN_BRACKET = ord("(")
+_ELEMENT_BOUNDARY = re.compile("[(),]")
