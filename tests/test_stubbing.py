@@ -85,9 +85,39 @@ def test_a_body_is_cut_in_place_and_what_matters_is_kept():
     )
     assert stub_bodies(text) == (
         "import os\ndef idle(a,\n         b=1):\n pass\n\n\n\n\n\n\n"
-        "def busy():\n\n    try:\n        import json\n    except ImportError:\n        json = None\n\n"
+        "def busy():\n\n    try:\n        import json\n    except ImportError:\n     pass\n\n"
         "def one(): return 1\n"
         "class C:\n\n    def method(self):\n     pass\n"
+    )
+    assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
+
+
+def test_the_blocks_of_a_kept_compound_statement_are_cut_alike():
+    text = (
+        "def load(flag):\n"
+        "    if flag:\n"
+        "        import fast\n"
+        "        engine = fast.Engine()\n"
+        "    elif other(\n"
+        "        flag,\n"
+        "    ):\n"
+        "        for name in names:\n"
+        "            from . import slow\n"
+        "            counted += 1\n"
+        "        else:\n"
+        "            done = True\n"
+        "    else:\n"
+        "        engine = None\n"
+        "    with lock:\n"
+        "        if TYPE_CHECKING: import typing\n"
+        "        size = 1\n"
+        "    return engine\n"
+    )
+    assert stub_bodies(text) == (
+        "def load(flag):\n    if flag:\n        import fast\n\n"
+        "    elif other(\n        flag,\n    ):\n        for name in names:\n            from . import slow\n\n"
+        "        else:\n         pass\n    else:\n     pass\n"
+        "    with lock:\n        if TYPE_CHECKING: import typing\n\n\n"
     )
     assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
 
@@ -139,10 +169,11 @@ HEADERS = [
     "{i}try:",
     "{i}for i in range(3):",
     "{i}with a as b:",
+    "{i}while cond(\n):",
 ]
 #: Clauses that may follow a block (``except`` always follows ``try``): a body is never cut there.
 CLAUSES = {"{i}try:": ["except ImportError:", "else:", "finally:"], "{i}if cond:": ["elif other:", "else:"]}
-CLAUSES["{i}for i in range(3):"] = ["else:"]
+CLAUSES["{i}for i in range(3):"] = CLAUSES["{i}while cond(\n):"] = ["else:"]
 ONE_LINERS = ["{i}def one(): return 1", "{i}def semi(): x = 1; return x", "{i}class E(Exception): pass"]
 
 

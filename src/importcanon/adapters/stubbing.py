@@ -6,12 +6,13 @@ when calls are collected, no call of the few names asked about. ``ast.parse`` st
 node of them, which is most of the time a parse takes. Such a body is replaced here by a single
 ``pass`` followed by as many empty lines as it had; a body that does hold such a statement loses
 its other statements (``def test(): from m import X; ...checks of X...``, a class's attributes
-beside its methods), each statement of the body itself whole, with its clauses (``except``,
-``else``...). A class body is no different: what it binds stays in the class. Every line number
-stays what it was and the facts of the text left are those of the whole text
-(tests/test_stubbing.py holds that against the full parse on the standard library and generated
-programs). A ``lambda`` or ``nonlocal`` changes no fact: a lambda is no scope of its own to the
-parse (its calls are its statement's).
+beside its methods), and so, in turn, does each block of the compound statements it keeps (an
+``if`` or ``try`` that holds an import keeps its header and its clauses, ``except ImportError``
+included, each block cut alike, or made one ``pass``). A class body is no different: what it
+binds stays in the class. Every line number stays what it was and the facts of the text left
+are those of the whole text (tests/test_stubbing.py holds that against the full parse on the
+standard library and generated programs). A ``lambda`` or ``nonlocal`` changes no fact: a
+lambda is no scope of its own to the parse (its calls are its statement's).
 
 The text is read as Python's tokenizer reads it: strings and comments (the exact reader of
 :mod:`importcanon.adapters.kinds`) are blanked out first, so a ``def`` in a docstring is no
@@ -37,8 +38,9 @@ from importcanon.adapters.plain_syntax import reads_plainly
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
 #: module-level binding from inside a function. Also found inside longer words (``undef``): a
 #: body kept needlessly is still right, and a pattern without ``\b`` in front is searched four
-#: times faster.
-_KEEPS_BODY = re.compile(r"(?:def|class|import|global)\b")
+#: times faster; each word apart, for a pattern that starts with a literal is searched faster still.
+_OPENING_WORDS = (re.compile(r"def\b"), re.compile(r"class\b"))
+_OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"))
 _ASYNC = re.compile(r" *async +$")
 #: A clause that goes with a compound statement above: no place to cut a body.
 _CLAUSE = re.compile(r"(?:except|else|elif|finally)\b")
@@ -47,6 +49,10 @@ _ODD_INDENT = re.compile(r"^ *[\t\f]", re.MULTILINE)
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 #: Marks a skeleton line that continues a string begun above (never a logical line's start).
 _CONTINUED = "\x01"
+
+
+#: A cut of lines: (the first, the one after, the indentation of a ``pass`` put first, or None).
+_Cut = tuple[int, int, int | None]
 
 
 def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
@@ -66,10 +72,12 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     if skeleton is None or (("\t" in skeleton or "\f" in skeleton) and _ODD_INDENT.search(skeleton)):
         return None
     wanted = _lines_mentioning(text, words) if words else []
-    keeping = [match.start() for match in _KEEPS_BODY.finditer(skeleton)]
+    openings = sorted(match.start() for pattern in _OPENING_WORDS for match in pattern.finditer(skeleton))
+    others = (match.start() for pattern in _OTHER_KEEPING_WORDS for match in pattern.finditer(skeleton))
+    keeping = sorted([*openings, *others])
     reader = _Reader(skeleton)
-    cuts: list[tuple[int, int, int | None]] = []  # (first line, line after, indent of a pass)
-    for start in keeping:
+    cuts: list[_Cut] = []
+    for start in openings:
         opening = _opens_body(skeleton, start)
         if opening is None:
             continue
@@ -77,20 +85,7 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         body = reader.body_of(line_start, indent)
         if body is None:
             continue
-        first, end = body  # skeleton offsets: the body's first line start, the line that ends it
-        first_line, end_line = reader.line_of(first), reader.line_of(end)
-        if not _holds(keeping, first, end) and not _holds(wanted, first_line, end_line):
-            cuts.append((first_line, end_line, indent + 1))  # nothing to keep: the body becomes one pass
-            continue
-        # Else each statement of the body that holds nothing to keep goes (a clause with its own).
-        bounds = reader.statements(first, end)
-        idle: list[tuple[int, int, int | None]] = []
-        for begin, after in pairwise(bounds):
-            begin_line, after_line = reader.line_of(begin), reader.line_of(after)
-            if not _holds(keeping, begin, after) and not _holds(wanted, begin_line, after_line):
-                idle.append((begin_line, after_line, None))
-        # Every statement idle: what was kept is in comments; the body becomes one pass.
-        cuts += idle if len(idle) < len(bounds) - 1 else [(first_line, end_line, indent + 1)]
+        cuts += _block_cuts(reader, body, indent, keeping, wanted)
     if not cuts:
         return None
     lines = text.split("\n")
@@ -105,6 +100,60 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         lines[first_line - 1 : end_line - 1] = [""] * (end_line - first_line)
         done = end_line
     return "\n".join(lines)
+
+
+def _block_cuts(
+    reader: _Reader, block: tuple[int, int], indent: int, keeping: list[int], wanted: list[int]
+) -> list[_Cut]:
+    """The cuts of a block (skeleton offsets: its first line start, the line that ends it) below
+    a header indented by ``indent``: the whole block, or each of its statements that holds
+    nothing to keep, and within those that do, the blocks of their clauses in turn."""
+    first, end = block
+    first_line, end_line = reader.line_of(first), reader.line_of(end)
+    if not _holds(keeping, first, end) and not _holds(wanted, first_line, end_line):
+        return [(first_line, end_line, indent + 1)]  # nothing to keep: the block becomes one pass
+    bounds = reader.statements(first, end)
+    cuts: list[_Cut] = []
+    busy: list[tuple[int, int]] = []
+    for begin, after in pairwise(bounds):
+        begin_line, after_line = reader.line_of(begin), reader.line_of(after)
+        if not _holds(keeping, begin, after) and not _holds(wanted, begin_line, after_line):
+            cuts.append((begin_line, after_line, None))
+        else:
+            busy.append((begin, after))
+    if not busy:
+        return [(first_line, end_line, indent + 1)]  # what was kept is in comments
+    for begin, after in busy:
+        cuts += _clause_cuts(reader, begin, after, keeping, wanted)
+    return cuts
+
+
+def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wanted: list[int]) -> list[_Cut]:
+    """The cuts in the blocks of the clauses of a compound statement from ``begin`` to ``after``
+    that holds something to keep (none for a def or class: its body is cut on its own)."""
+    skeleton = reader.skeleton
+    line = skeleton[begin : skeleton.find("\n", begin)]
+    indent = len(line) - len(line.lstrip(" "))
+    if _NOT_COMPOUND.match(skeleton, begin + indent):
+        return []
+    cuts: list[_Cut] = []
+    clause = begin
+    statement = _line_indented(indent, exactly=True)
+    while True:
+        block = reader.body_of(clause, indent)
+        if block is not None:
+            cuts += _block_cuts(reader, block, indent, keeping, wanted)
+        found = statement.search(skeleton, clause, after)
+        while found is not None and not reader.starts_logical_line(found.end()):
+            found = statement.search(skeleton, found.end(), after)
+        if found is None:
+            return cuts
+        clause = found.end()
+
+
+#: A statement whose blocks are not read here: a def or class (its body is cut on its own), and
+#: a decorator above one. (A simple statement has no block: no header of it ends with ``:``.)
+_NOT_COMPOUND = re.compile(r"(?:async +def|def|class)\b|@")
 
 
 def _opens_body(skeleton: str, start: int) -> tuple[int, int] | None:
