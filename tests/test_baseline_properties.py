@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.baseline_store import read_baseline, render_baseline
-from importcanon.domain.baseline import baseline_of, compare, updated
-from importcanon.domain.findings import Finding, Status
+from importcanon.domain.baseline import baselinable, baseline_of, compare, updated
+from importcanon.domain.findings import Finding, Status, fingerprint_of
 
 identities = st.tuples(st.sampled_from(["a.b", "a.c", "d"]), st.sampled_from(["x", "y", "z", "w"]))
 rules = st.sampled_from(["legacy-import", "import-cycle", "contract"])
@@ -93,3 +94,65 @@ def test_the_file_format_round_trips_byte_for_byte(before, tmp_path_factory):
 
     assert read_baseline(path, "baseline.json") == baseline
     assert render_baseline(read_baseline(path, "baseline.json")) == path.read_text()
+
+
+@st.composite
+def findings_with_covers(draw):
+    """Findings of either status, some covering others (as a new import covers the cycle's imports)."""
+    result = []
+    for finding in draw(findings()):
+        covered = tuple(f.with_status(draw(st.sampled_from(Status))) for f in draw(findings())[:3])
+        result.append(replace(finding, status=draw(st.sampled_from(Status)), covers=covered))
+    return result
+
+
+def reference_compare(baseline, findings):
+    """``compare`` as it was first written, every finding copied with its status: the oracle."""
+    tops = list(findings)
+    flat = [(top, index) for top, finding in enumerate(tops) for index in range(len(finding.covers) + 1)]
+
+    def atom(position):
+        top, index = position
+        return tops[top] if index == 0 else tops[top].covers[index - 1]
+
+    remaining = {fp: entry.count for fp, entry in baseline.entries.items()}
+    status = {}
+    for position in sorted(flat, key=lambda p: atom(p).sort_key):
+        fingerprint = atom(position).fingerprint
+        if baselinable(atom(position)) and remaining.get(fingerprint, 0) > 0:
+            remaining[fingerprint] -= 1
+            status[position] = Status.BASELINED
+        else:
+            status[position] = Status.NEW
+    marked = [
+        replace(
+            finding,
+            status=status[(top, 0)],
+            covers=tuple(c.with_status(status[(top, i + 1)]) for i, c in enumerate(finding.covers)),
+        )
+        for top, finding in enumerate(tops)
+    ]
+    return sorted(marked, key=lambda f: f.sort_key)
+
+
+def observed(finding):
+    return (
+        finding.rule,
+        finding.path,
+        finding.line,
+        finding.message,
+        finding.identity,
+        finding.status,
+        finding.fingerprint,
+        dict(finding.details),
+        tuple(observed(covered) for covered in finding.covers),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=findings(), now=findings_with_covers())
+def test_a_finding_whose_status_stands_is_kept_and_every_other_is_copied_with_its_new_status(before, now):
+    diff = compare(baseline_of(before), now)
+
+    assert [observed(f) for f in diff.findings] == [observed(f) for f in reference_compare(baseline_of(before), now)]
+    assert all(f.fingerprint == fingerprint_of(f.rule, f.identity) for f in diff.findings)

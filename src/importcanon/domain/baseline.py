@@ -105,11 +105,7 @@ def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
         else:
             status[position] = Status.NEW
     marked = [
-        replace(
-            finding,
-            status=status[(top, 0)],
-            covers=tuple(c.with_status(status[(top, i + 1)]) for i, c in enumerate(finding.covers)),
-        )
+        _marked(finding, status[(top, 0)], [status[(top, i + 1)] for i in range(len(finding.covers))])
         for top, finding in enumerate(tops)
     ]
     fixed = [
@@ -118,6 +114,15 @@ def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
         if remaining[fp] > 0
     ]
     return BaselineDiff(sorted(marked, key=lambda f: f.sort_key), fixed)
+
+
+def _marked(finding: Finding, status: Status, covered: list[Status]) -> Finding:
+    """``finding`` with its status and those of the findings it covers; the finding itself when
+    nothing changes (a copy would only digest its fingerprint again: most findings stay new)."""
+    covers = tuple(c if c.status is s else c.with_status(s) for c, s in zip(finding.covers, covered, strict=True))
+    if finding.status is status and all(new is old for new, old in zip(covers, finding.covers, strict=True)):
+        return finding
+    return replace(finding, status=status, covers=covers)
 
 
 def updated(
