@@ -122,6 +122,30 @@ def test_the_blocks_of_a_kept_compound_statement_are_cut_alike():
     assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
 
 
+def test_the_inside_of_a_module_level_table_is_cut():
+    text = (
+        "SENSORS: tuple[Description, ...] = (\n"
+        "    Description(key='a', device_class=Kind.X),\n"
+        "    Description(key='b', state_class=Kind.Y),\n"
+        ")\n"
+        "OPTIONS = dict(\n    a=1,\n)\n"
+        "ALIAS = (\n    package.Name\n)\n"
+        "Listener = Callable[\n    [int],\n    None,\n]\n"
+        "__all__ = [\n    'SENSORS',\n]\n"
+        "KEPT = [\n    lambda: importlib,\n    compute(),\n]\n"
+    )
+    assert stub_bodies(text) == (
+        "SENSORS: tuple[Description, ...] = (\n\n\n)\n"
+        "OPTIONS = dict(\n\n)\n"
+        "ALIAS = (\n    package.Name\n)\n"
+        "Listener = Callable[\n    [int],\n    None,\n]\n"
+        "__all__ = [\n    'SENSORS',\n]\n"
+        "KEPT = [\n\n\n]\n"
+    )
+    assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
+    assert stub_bodies(text, ["compute"]).endswith("KEPT = [\n    lambda: importlib,\n    compute(),\n]\n")
+
+
 def test_text_the_plain_reading_may_misread_is_left_whole():
     body = "def f():\n    return 1\n"
     assert stub_bodies(body) is not None
@@ -153,6 +177,13 @@ STATEMENTS = [
     "{i}ｃｏｍｐｕｔｅ(1)",  # fullwidth letters: the identifier is compute
     "{i}obj.join(parts).method()",
     "{i}pass",
+    "{i}table = call(\n{i}    1,\n{i}    f(x),  # x\n{i})",
+    "{i}table: T[int] = [\n{i}    a.b,\n{i}    undefined,\n{i}]",
+    "{i}alias = (\n{i}    a.b\n{i})",
+    "{i}sub = Callable[\n{i}    [int],\n{i}]",
+    "{i}__all__ = [\n{i}    'x',\n{i}]",
+    "{i}spec = dict(\n{i}    device_class=1,\n{i}    nested=(\n{i}    2),\n{i}) ",
+    "{i}walrus = (\n{i}    y := 1,\n{i})",
     '{i}"""Docstring\nwith a line at column 0\n"""',
 ]
 #: Lines that may sit anywhere between statements.

@@ -12,7 +12,8 @@ included, each block cut alike, or made one ``pass``). A class body is no differ
 binds stays in the class. Every line number stays what it was and the facts of the text left
 are those of the whole text (tests/test_stubbing.py holds that against the full parse on the
 standard library and generated programs). A ``lambda`` or ``nonlocal`` changes no fact: a
-lambda is no scope of its own to the parse (its calls are its statement's).
+lambda is no scope of its own to the parse (its calls are its statement's). At module level,
+only the inside of a table goes (``SENSORS = (`` ... ``)``, see :func:`_table_cuts`).
 
 The text is read as Python's tokenizer reads it: strings and comments (the exact reader of
 :mod:`importcanon.adapters.kinds`) are blanked out first, so a ``def`` in a docstring is no
@@ -36,9 +37,9 @@ from importcanon.adapters.kinds import LITERALS
 from importcanon.adapters.plain_syntax import reads_plainly
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
-#: module-level binding from inside a function. Also found inside longer words (``undef``): a
-#: body kept needlessly is still right, and a pattern without ``\b`` in front is searched four
-#: times faster; each word apart, for a pattern that starts with a literal is searched faster still.
+#: module-level binding from inside a function. Each word is searched apart (a pattern that starts
+#: with a literal is searched fastest), then those that end a longer name (``device_class``,
+#: ``undef``) are dropped (:func:`_ends_word`): no keyword is there.
 _OPENING_WORDS = (re.compile(r"def\b"), re.compile(r"class\b"))
 _OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"))
 _ASYNC = re.compile(r" *async +$")
@@ -73,8 +74,9 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         return None
     wanted = _lines_mentioning(text, words) if words else []
     openings = sorted(match.start() for pattern in _OPENING_WORDS for match in pattern.finditer(skeleton))
+    openings = [start for start in openings if not _ends_word(skeleton, start)]
     others = (match.start() for pattern in _OTHER_KEEPING_WORDS for match in pattern.finditer(skeleton))
-    keeping = sorted([*openings, *others])
+    keeping = sorted([*openings, *(start for start in others if not _ends_word(skeleton, start))])
     reader = _Reader(skeleton)
     cuts: list[_Cut] = []
     for start in openings:
@@ -86,6 +88,7 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         if body is None:
             continue
         cuts += _block_cuts(reader, body, indent, keeping, wanted)
+    cuts += _table_cuts(text, reader, keeping, wanted)
     if not cuts:
         return None
     lines = text.split("\n")
@@ -154,6 +157,51 @@ def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wa
 #: A statement whose blocks are not read here: a def or class (its body is cut on its own), and
 #: a decorator above one. (A simple statement has no block: no header of it ends with ``:``.)
 _NOT_COMPOUND = re.compile(r"(?:async +def|def|class)\b|@")
+
+
+def _table_cuts(text: str, reader: _Reader, keeping: list[int], wanted: list[int]) -> list[_Cut]:
+    """The lines inside each module-level table: an assignment to one name, in column 0, of a
+    bracket (or a call) opened at the end of its first line and closed alone on its last, with
+    nothing to keep inside (``SENSORS: tuple[Description, ...] = (`` ... ``)``). What the
+    assignment binds does not depend on them: the value stays a call or a bracket of elements,
+    never a dotted name (an alias) nor None; a plain name in brackets alone is left whole."""
+    skeleton, line_starts = reader.skeleton, reader.line_starts
+    cuts: list[_Cut] = []
+    text_starts: list[int] = []  # where the text's lines start, when a table opens a call
+    for logical in _SEVERAL_LINES.finditer(reader.starts):
+        first, last = logical.start() + 1, logical.end()  # its first and last line
+        begin = line_starts[first - 1]
+        head = skeleton[begin : line_starts[first] - 1].rstrip(" ")
+        table = _TABLE_HEAD.fullmatch(head)
+        if table is None or head.count("(") - head.count(")") != 1:
+            continue
+        if table.group(1):
+            text_starts = text_starts or [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
+            if not _CALL_OPENED.search(text, text_starts[first - 1], text_starts[first] - 1):
+                continue  # a subscript (``Callable[``): none is empty
+        if skeleton[line_starts[last - 1] : line_starts[last] - 1].strip(" ") != ")":
+            continue
+        inside = skeleton[line_starts[first] : line_starts[last - 1]]
+        if (not table.group(1) and _PLAIN_NAME.fullmatch(inside)) or ":=" in inside:
+            continue  # a name (or a constant) in brackets; a binding inside
+        if _holds(keeping, begin, line_starts[last]) or _holds(wanted, first, last + 1):
+            continue
+        cuts.append((first + 1, last, None))
+    return cuts
+
+
+#: A logical line of three lines or more, in the starts of a :class:`_Reader`.
+_SEVERAL_LINES = re.compile(rb"\x01\x00\x00+")
+#: The first line of a table: ``NAME = (``, ``NAME: T = (``, ``NAME = call(`` (group 1).
+_TABLE_HEAD = re.compile(r"(?!__all__\b)[A-Za-z_]\w*(?: *:[^=\n]*)? *= *([A-Za-z_][\w.]* *)?\(")
+_PLAIN_NAME = re.compile(f"[\\w. \n{_CONTINUED}]*")
+#: The end of a table's first line, in the text, when it opens a call: ``= call(  # comment``.
+_CALL_OPENED = re.compile(r"= *[A-Za-z_][\w.]* *\( *(?:#.*)?$")
+
+
+def _ends_word(skeleton: str, start: int) -> bool:
+    """Whether the keyword found at ``start`` ends a longer name (``device_class``): no keyword."""
+    return start > 0 and (skeleton[start - 1].isalnum() or skeleton[start - 1] == "_")
 
 
 def _opens_body(skeleton: str, start: int) -> tuple[int, int] | None:
