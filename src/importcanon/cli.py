@@ -233,6 +233,7 @@ def check(
             _print_text(render("text", context))
         else:
             sys.stdout.write(render(format.value, context))
+        _leave_to_the_system(workspace, result)
         return 1 if result.has_new or (fail_on_stale and result.fixed) else 0
 
     raise typer.Exit(guarded(run, debug))
@@ -931,7 +932,11 @@ def console() -> None:
     flushed. An exit code that is not a number, a thread still running or an output that cannot be
     flushed takes Python's normal exit instead. ``main`` itself ends with ``SystemExit``, for a
     caller in the same process.
+
+    The memory of the run itself is left to the operating system too (see ``_leave_to_the_system``).
     """
+    global _left_to_the_system
+    _left_to_the_system = []
     try:
         main()
     except SystemExit as ending:
@@ -941,6 +946,17 @@ def console() -> None:
             if _flushed(sys.stdout, sys.stderr):
                 os._exit(code or 0)
         raise
+
+
+#: What a run has finished with, kept alive so that it is never freed object by object (15 ms at
+#: the end of a cold check of django, 55 of sympy, 115 of home-assistant), when ``console`` is about
+#: to end the process at once; None, to free as usual, for a caller in the same process.
+_left_to_the_system: list[object] | None = None
+
+
+def _leave_to_the_system(*finished: object) -> None:
+    if _left_to_the_system is not None:
+        _left_to_the_system.extend(finished)
 
 
 def _running_threads() -> bool:
