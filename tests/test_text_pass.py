@@ -12,6 +12,7 @@ several, cached or not.
 from __future__ import annotations
 
 import gc
+import os
 import tempfile
 import tracemalloc
 from pathlib import Path
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_mentions import STATEMENTS
 
-from importcanon.adapters import loading
+from importcanon.adapters import loading, text_pass
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.adapters.text_pass import Needles
 from importcanon.application.project import Project
@@ -93,6 +94,13 @@ def _load(root: Path, needles: Needles, cache: Path | None = None) -> dict[str, 
     return answers
 
 
+def _touch(root: Path) -> None:
+    """Every file a new modification time (and size unchanged), as a fresh checkout gives."""
+    for path in root.rglob("*.py"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
 def _on_demand(root: Path) -> dict[str, object]:
     """The answers of a store that reads nothing ahead: each fact from the text when asked."""
     with pytest.MonkeyPatch.context() as patch:
@@ -118,6 +126,27 @@ def test_reading_once_up_front_answers_as_reading_on_demand(monkeypatch, stateme
         # Cached: read up front into an empty cache, then a warm run that reads nothing.
         assert _load(root, UP_FRONT, root / ".cache") == on_demand
         assert _load(root, UP_FRONT, root / ".cache") == on_demand
+        # A fresh checkout of the cached tree: no stat known, every content known by its digest.
+        _touch(root)
+        assert _load(root, UP_FRONT, root / ".cache") == on_demand
+        _touch(root)
+        assert _load(root, Needles(), root / ".cache") == on_demand
+
+
+def test_a_fresh_checkout_of_a_cached_tree_takes_only_the_digests(tmp_path, monkeypatch):
+    files = _files([["from pkg.home import Target"], ["import os"]], ["crlf.py", "latin.py", "broken.py"])
+    root = _write(tmp_path, files)
+    cold = _load(root, UP_FRONT, root / ".cache")
+    _touch(root)
+    (root / "pkg" / "sub" / "m1.py").write_text("from pkg.home import Other as Target\nimport os\n")
+    statements: list[str] = []
+    rows = text_pass.statement_rows
+    monkeypatch.setattr(text_pass, "statement_rows", lambda text: statements.append(text) or rows(text))
+
+    checkout = _load(root, UP_FRONT, root / ".cache")
+
+    assert statements == [(root / "pkg" / "sub" / "m1.py").read_text()]  # the one new content
+    assert checkout == _on_demand(root) != cold
 
 
 def test_an_edited_file_is_read_again_and_only_it(tmp_path, monkeypatch):

@@ -306,22 +306,29 @@ class FactStore:
         processes = usable_processes() if sum(weights) >= PARALLEL_READ_WEIGHT else 1
         with_digest = self.cache.path is not None
         modules = self._files.keys()
+        # A content met before under another stat (a fresh checkout of a cached tree) is known by
+        # its digest: as if its stat had been, nothing else is taken from its text.
+        known = self.cache.textfacts.keys()
 
         def read(source: SourceFile) -> tuple[Any, ...]:
             importer = (source.module, source.is_package, modules) if processes > 1 else None
             # A plain tuple: unpickled four times faster than a named one.
-            return tuple(read_text(source.path, source.size, needles, with_digest=with_digest, importer=importer))
+            return tuple(
+                read_text(source.path, source.size, needles, with_digest=with_digest, importer=importer, known=known)
+            )
 
         searched = tuple(sorted(needles.searched))
         imported_from: set[str] = set()
         containing: dict[str, set[str]] = {needle: set() for needle in needles.searched}
+        every_file_searched = len(batch) == len(files)
         for source, result in zip(batch, map_forked(read, batch, weights, processes), strict=True):
             found = FileText._make(result if result is not None else read(source))
+            every_file_searched &= not found.known
             self._keep_reading(source, found, searched)
             imported_from.update(found.imported_from)
             for needle in found.hits:
                 containing[needle].add(source.module)
-        if len(batch) == len(files):  # every file was searched for them: no need to look again
+        if every_file_searched:  # no need to look for them again
             self._mentions.update(containing)
         self._evident_wanted = imported_from
 
@@ -360,6 +367,9 @@ class FactStore:
             self._digests[module] = None
             return
         digest = read.digest if read.digest is not None else f"{RUN_DIGEST_PREFIX}{source.relpath}"
+        if read.known:  # the cache holds its facts: as for a file known by its stat
+            self._learn_digest(source, digest, read.may_be_shim, (), ())
+            return
         self._learn_digest(source, digest, read.may_be_shim, searched, read.hits)
         self._undecodable[module] = read.undecodable
         if read.mentions:

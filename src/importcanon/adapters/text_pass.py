@@ -51,6 +51,9 @@ class FileText(NamedTuple):
     hints: ScanHints | None  # None when undecodable
     #: The modules it imports names from, when asked for (see :func:`names_imported_from`).
     imported_from: tuple[str, ...] = ()
+    #: A content the cache knows already (under another stat: a fresh checkout): only the
+    #: digest was taken, every other fact is the cache's.
+    known: bool = False
 
 
 #: A module read as part of a project: its name, whether it is a package, the project's modules.
@@ -58,15 +61,24 @@ Importer = tuple[str, bool, Set[str]]
 
 
 def read_text(
-    path: str, size: int, needles: Needles, *, with_digest: bool, importer: Importer | None = None
+    path: str,
+    size: int,
+    needles: Needles,
+    *,
+    with_digest: bool,
+    importer: Importer | None = None,
+    known: Set[str] = frozenset(),
 ) -> FileText:
     """Every fact of :class:`FileText` for the file at ``path`` (``size`` bytes when listed),
-    from one read of it; the modules it imports names from when ``importer`` says what it is."""
+    from one read of it; the modules it imports names from when ``importer`` says what it is.
+    Only the digest when it is one of ``known``, the contents whose facts are cached."""
     try:
         data = read_bytes(path, size)
     except OSError as error:
         return FileText(error.strerror or str(error), None, False, None, (), {}, None, None)
     digest = content_digest(data) if with_digest else None
+    if digest is not None and digest in known:
+        return FileText(None, digest, False, None, (), {}, None, None, known=True)
     hits, mentions = needle_facts(data, needles)
     try:
         text = decode_source(data)
