@@ -48,8 +48,8 @@ _OPERATOR_WORD = "(?:in|is|if|else|and|or|not|for|async)"
 #: which the regex engine searches for at C speed).
 _TYPE_PARAMETERS = (
     re.compile(rf"type(?!{_SPACE}+{_OPERATOR_WORD}\b){_SPACE}+[^\W\d]\w*{_SPACE}*[=\[]"),
-    re.compile(rf"def{_SPACE}+[^\W\d]\w*{_SPACE}*\["),
-    re.compile(rf"class{_SPACE}+[^\W\d]\w*{_SPACE}*\["),
+    re.compile(rf"def{_SPACE}++[^\W\d]\w*+{_SPACE}*+\["),  # possessive: no backtracking at each def's '('
+    re.compile(rf"class{_SPACE}++[^\W\d]\w*+{_SPACE}*+\["),
 )
 #: An ``except`` clause with a comma, to the end of its line (continued by a backslash or not).
 _EXCEPT = re.compile(r"except(?!\w)(?:\\\r?\n|\\.|[^\n\\])*,[^\n]*")
@@ -161,25 +161,29 @@ def _shallow(code: str) -> bool:
         structure, passes = shorter, passes + 1
     # Walk what is left: the lines each logical line of several lines spans (from the line its
     # first bracket opens on to the one that closes them all), and the deepest bracket walked.
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []  # (first line, last line) of those of several lines
     depth = deepest = line = position = first = 0
+    closed = -1  # the line where the brackets last all closed
     for bracket in _BRACKET_BYTE.finditer(structure):
         found = bracket.start()
         line += structure.count(b"\n", position, found)
         position = found
-        if not depth:
-            first = spans.pop()[0] if spans and spans[-1][1] == line else line
+        if not depth and line != closed:  # else the logical line goes on
+            if closed > first:
+                spans.append((first, closed))
+            first = line
         depth += 1 if structure[found] == _OPEN_BRACKET else -1
         deepest = max(deepest, depth)
         if not depth:
-            spans.append((first, line))
+            closed = line
+    if not depth and closed > first:
+        spans.append((first, closed))
     # Every bracket dropped lies in pairs no deeper than the passes, inside what was walked.
     if deepest + passes >= DEEPEST_BRACKETS:
         brackets = _NOT_A_BRACKET.sub("", code)
         if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets))) >= DEEPEST_BRACKETS:
             return False
     measured = lines if not depth else lines[:first]  # lines after the last end are not measured
-    spans = [(begin, end) for begin, end in spans if end > begin]  # the logical lines of several
     long_lines = [(begin, end) for begin, end in spans if sum(map(len, lines[begin : end + 1])) >= LONGEST_LOGICAL_LINE]
     if not long_lines and max(map(len, measured), default=0) < LONGEST_LOGICAL_LINE:
         return True

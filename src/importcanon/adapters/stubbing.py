@@ -88,10 +88,10 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         if body is None:
             continue
         cuts += _block_cuts(reader, body, indent, keeping, wanted)
-    cuts += _table_cuts(text, reader, keeping, wanted)
+    lines = text.split("\n")
+    cuts += _table_cuts(lines, reader, keeping, wanted)
     if not cuts:
         return None
-    lines = text.split("\n")
     cuts.sort()
     done = 0
     for first_line, end_line, pass_indent in cuts:
@@ -159,7 +159,7 @@ def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wa
 _NOT_COMPOUND = re.compile(r"(?:async +def|def|class)\b|@")
 
 
-def _table_cuts(text: str, reader: _Reader, keeping: list[int], wanted: list[int]) -> list[_Cut]:
+def _table_cuts(lines: list[str], reader: _Reader, keeping: list[int], wanted: list[int]) -> list[_Cut]:
     """The lines inside each module-level table: an assignment to one name, in column 0, of a
     bracket (or a call) opened at the end of its first line and closed alone on its last, with
     nothing to keep inside (``SENSORS: tuple[Description, ...] = (`` ... ``)``). What the
@@ -167,7 +167,6 @@ def _table_cuts(text: str, reader: _Reader, keeping: list[int], wanted: list[int
     never a dotted name (an alias) nor None; a plain name in brackets alone is left whole."""
     skeleton, line_starts = reader.skeleton, reader.line_starts
     cuts: list[_Cut] = []
-    text_starts: list[int] = []  # where the text's lines start, when a table opens a call
     for logical in _SEVERAL_LINES.finditer(reader.starts):
         first, last = logical.start() + 1, logical.end()  # its first and last line
         begin = line_starts[first - 1]
@@ -175,10 +174,8 @@ def _table_cuts(text: str, reader: _Reader, keeping: list[int], wanted: list[int
         table = _TABLE_HEAD.fullmatch(head)
         if table is None or head.count("(") - head.count(")") != 1:
             continue
-        if table.group(1):
-            text_starts = text_starts or [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
-            if not _CALL_OPENED.search(text, text_starts[first - 1], text_starts[first] - 1):
-                continue  # a subscript (``Callable[``): none is empty
+        if table.group(1) and not _CALL_OPENED.search(lines[first - 1]):
+            continue  # a subscript (``Callable[``): none is empty
         if skeleton[line_starts[last - 1] : line_starts[last] - 1].strip(" ") != ")":
             continue
         inside = skeleton[line_starts[first] : line_starts[last - 1]]
