@@ -19,9 +19,8 @@ import text_reading_reference as reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importcanon.adapters import import_statements
 from importcanon.adapters.decoding import UndecodableSource, decode_source
-from importcanon.adapters.import_statements import evident_names, statement_rows, text_imports
+from importcanon.adapters.import_statements import evident_names, text_imports
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.mentions import (
     _line_reading,
@@ -188,23 +187,6 @@ _PIECES = st.sampled_from(
 def test_long_and_deeply_indented_lines_are_found_as_the_regex_finds_them(pieces):
     text = "".join(pieces)
     assert _maybe_too_deep(text) == reference.maybe_too_deep(text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.tuples(_INDENTS, _LINES, _BREAKS), max_size=12), min_size=1, max_size=6), st.integers(1, 8))
-def test_statements_read_after_other_texts_are_the_reference_ones(texts, kept):
-    """What one statement's text says is remembered across files (and forgotten when too many
-    are): each file's rows are still its own, whatever was read before it."""
-    kept_before = import_statements._STATEMENTS_KEPT
-    import_statements._STATEMENTS_KEPT = kept
-    try:
-        for lines in [*texts, *texts]:
-            text = "".join(indent + line + end for indent, line, end in lines)
-            expected = [(i.line, i.level, i.module, i.names) for i in reference.text_imports(text)]
-            assert statement_rows(text) == expected, text
-            assert len(import_statements._STATEMENTS) <= kept + text.count("\n") + 1
-    finally:
-        import_statements._STATEMENTS_KEPT = kept_before
 
 
 @settings(max_examples=300, deadline=None)

@@ -74,28 +74,18 @@ _Statement = tuple[int, str | None, tuple[tuple[str, str | None], ...]]
 
 def statement_rows(text: str) -> list[StatementRow]:
     """:func:`text_imports` as plain tuples: what a file's reading keeps (marshalled), with no
-    object built per statement.
-
-    A project writes the same statements in file after file (``from homeassistant.core import
-    HomeAssistant``), so what a statement's text says (:func:`_statement`) is read once per
-    distinct text and looked up after: most of the cost of the reading was taking lists of names
-    apart again."""
+    object built per statement. (Remembering what each distinct statement text says, to look
+    it up in the next file, costs more than reading it again: the key must be hashed.)"""
     found: list[StatementRow] = []
     first = _FIRST_STATEMENT.match(text)
     if first:
         statement = _statement(first.groups())
         if statement is not None:
             found.append((1, *statement))
-    known = _STATEMENTS
-    if len(known) >= _STATEMENTS_KEPT:
-        known.clear()
     line, offset = 1, 0
     count = text.count
     for match in _STATEMENT_LINE.finditer(text):
-        groups = match.groups()
-        statement = known.get(groups, _UNREAD)
-        if statement is _UNREAD:
-            statement = known[groups] = _statement(groups)
+        statement = _statement(match.groups())
         if statement is None:
             continue
         start = match.start() + 1
@@ -103,13 +93,6 @@ def statement_rows(text: str) -> list[StatementRow]:
         offset = start
         found.append((line, *statement))
     return found
-
-
-#: What each distinct statement text read says (see :func:`statement_rows`), by the groups of
-#: :data:`_STATEMENT_BODY` that hold it; emptied when it grows large.
-_STATEMENTS: dict[tuple[str | None, ...], _Statement | None] = {}
-_STATEMENTS_KEPT = 20_000
-_UNREAD: _Statement = (-1, None, ())  # what no statement reads as: not read yet
 
 
 def evident_names(text: str) -> frozenset[str]:
