@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +137,30 @@ def test_a_thread_still_running_gets_python_s_normal_exit():
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.endswith("thread finished\n")
+
+
+def test_an_output_that_cannot_be_flushed_at_the_end_gets_python_s_normal_exit():
+    """As Python's own exit reports it (exit status 120), whether the command ends at once or not."""
+    probe = (
+        "import atexit, io, sys\n"
+        "class Output(io.StringIO):\n"
+        "    broken = False\n"
+        "    def flush(self):\n"
+        "        if self.broken:\n"
+        "            raise RuntimeError('the output went away')\n"
+        "sys.stdout = Output()\n"
+        "atexit.register(setattr, sys.stdout, 'broken', True)\n"
+        "sys.argv = ['importcanon', '--version']\n"
+        "from importcanon.cli import {entry}\n"
+        "{entry}()\n"
+    )
+
+    runs = [
+        subprocess.run([sys.executable, "-c", probe.format(entry=entry)], capture_output=True, text=True, timeout=60)
+        for entry in ("console", "main")
+    ]
+
+    assert runs[0].returncode == runs[1].returncode == 120
+    assert "the output went away" in runs[0].stderr
+    at_once, normal = (re.sub("0x[0-9a-f]+", "0x", run.stderr) for run in runs)  # object addresses differ
+    assert at_once == normal

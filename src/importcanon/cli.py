@@ -975,7 +975,7 @@ def _flushed(*streams: TextIO | None) -> bool:
         try:
             if stream is not None:
                 stream.flush()
-        except (OSError, ValueError):  # Python's own exit says what went wrong
+        except Exception:  # a closed pipe, a closed or odd stream: Python's own exit says what went wrong
             return False
     return True
 
