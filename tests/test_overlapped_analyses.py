@@ -248,3 +248,23 @@ def test_without_a_second_process_every_work_is_done_here_when_asked(tmp_path):
         assert (later(), later(), first()) == (2, 2, 1)
 
     assert log.read_text().split() == [str(os.getpid())] * 2
+
+
+@two_cores
+def test_a_remembered_check_rechecks_the_disk_answers_of_broken_imports_found_alongside(tmp_path):
+    """The broken imports found in the forked copy ask the disk about modules outside the scan
+    (here ``app.gone``, missing); the remembered check must recheck those answers, so a directory
+    made there since (a namespace portion: no analysed file changes) ends the finding."""
+    modules = OVERLAPPED_IMPORTS // 10 + 1  # enough imports to be worth a second process
+    files = {"app/__init__.py": "", "app/user.py": "import app.gone\n"}
+    for index in range(modules):
+        files[f"app/m{index}.py"] = "".join(f"import app.m{(index + k) % modules}\n" for k in range(1, 11))
+    files["contracts/importcanon.toml"] = (
+        '[settings]\nroot_packages = ["app"]\n\n[[deprecated]]\nname = "app.m1.old"\nreplacement = "app.m2.new"\n'
+    )
+    root = write_project(tmp_path / "project", files)
+    first = check(root)
+    assert "app.gone, a module that does not exist" in first.stdout, first.stdout + first.stderr
+    (root / "app" / "gone").mkdir()
+    assert "app.gone" not in check(root).stdout
+    assert "app.gone" not in check(root, "--no-cache").stdout

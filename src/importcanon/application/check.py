@@ -137,7 +137,7 @@ def _analyse(
     digest = bool(scope or (import_linter and import_linter.contracts))
     worth_a_process = project.import_count >= OVERLAPPED_IMPORTS
     with project.facts.alongside(
-        lambda: _cycles(project, scope, digest), lambda: find_broken_imports(resolver, contracts), fork=worth_a_process
+        lambda: _cycles(project, scope, digest), lambda: _broken_imports(resolver, contracts), fork=worth_a_process
     ) as (cycles, broken):
         findings = find_syntax_errors(project)
         stale = find_stale_contracts(resolver, contracts)
@@ -153,11 +153,19 @@ def _analyse(
         findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
         findings.extend(find_shims(resolver, contracts.canonical_homes))
         progress(_LATER_STEPS[1])
-        findings.extend(broken())
+        broken_findings, disk_answers = broken()
+        resolver.learn_disk_answers(disk_answers)
+        findings.extend(broken_findings)
         progress(_LATER_STEPS[2])
         cycle_findings, cycle_metrics, cycle_imports = cycles()
     findings.extend(cycle_findings)
     return Analysis(findings, list(outcome.warnings), unseen_rules, cycle_metrics, cycle_imports)
+
+
+def _broken_imports(resolver: Resolver, contracts: ContractSet) -> tuple[list[Finding], dict[str, bool]]:
+    """The broken imports, with the disk answers the resolver holds after them: a copy of the run
+    that found them must hand those back, or the remembered check would not recheck them."""
+    return find_broken_imports(resolver, contracts), resolver.disk_answers()
 
 
 #: Below this many import statements the import cycles, the digest and the broken imports take

@@ -11,7 +11,7 @@ external; a module inside them that does not exist, or a name its module does no
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from importcanon.application.ports import Mention
@@ -171,6 +171,11 @@ class Resolver:
         module, a directory without ``__init__.py``), with the answer: what a result remembered by
         the analysed files' content must recheck, since no analysed file changes when these do."""
         return dict(self._on_disk)
+
+    def learn_disk_answers(self, answers: Mapping[str, bool]) -> None:
+        """Answers another process's copy of this resolver got from the disk (work done
+        alongside): this one's too, so that what the run remembers rechecks them."""
+        self._on_disk.update(answers)
 
     def resolve(self, module: str, name: str) -> Resolved | None:
         """What ``from module import name`` gives; None when it cannot be told statically or the
