@@ -104,6 +104,9 @@ def _ticket() -> int | None:
         return None
     try:
         os.write(write_end, b"t")
+    except OSError:
+        os.close(read_end)
+        return None
     finally:
         os.close(write_end)
     return read_end
