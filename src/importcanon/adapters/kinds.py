@@ -104,25 +104,37 @@ def logical_starts(text: str, parts: list[str] | None = None) -> list[int] | Non
         return None  # a U+0001 in the code, not the mark of a string's newline
     if b"\\" in structure:  # a newline after backslashes continues the line; a bracket between, not
         structure = _CONTINUATION.sub(_NO_START, structure).replace(b"\\", b"")
+    # Newlines left: b"\n" where a logical line ends, _NO_START any other.
+    newlines, balanced = bracketed_newlines(structure, _IN_BRACKETS)
+    if not balanced:
+        return None
+    return [1, *compress(count(2), newlines.translate(_ENDS_AS_TRUTH))]
+
+
+def bracketed_newlines(structure: bytes, inside: bytes) -> tuple[bytes, bool]:
+    """``structure`` (brackets as ``(`` and ``)``, newlines, one-byte marks) without its brackets,
+    every byte between brackets translated by the table ``inside``; and whether the brackets
+    balance (none closes before it opens, none is left open).
+
+    Read at C speed: bracket pairs with nothing inside are dropped in passes, innermost first, so
+    that only the few brackets that span lines are walked one by one."""
     for _ in range(_PAIR_PASSES):
         shorter = structure.replace(b"()", b"")
         if len(shorter) == len(structure):
             break
         structure = shorter
-    pieces: list[bytes] = []  # newlines: b"\n" where a logical line ends, _NO_START any other
+    pieces: list[bytes] = []
     depth = position = 0
+    balanced = True
     for bracket in _BRACKET.finditer(structure):
         found = bracket.start()
         between = structure[position:found]
-        pieces.append(between.replace(b"\n", _NO_START) if depth else between)
+        pieces.append(between.translate(inside) if depth else between)
         position = found + 1
         depth += 1 if structure[found] == _OPENING else -1
-        if depth < 0:
-            return None
-    if depth:
-        return None
-    pieces.append(structure[position:])
-    return [1, *compress(count(2), b"".join(pieces).translate(_ENDS_AS_TRUTH))]
+        balanced = balanced and depth >= 0
+    pieces.append(structure[position:].translate(inside) if depth else structure[position:])
+    return b"".join(pieces), balanced and not depth
 
 
 def _newlines_continued(literal: re.Match[str]) -> str:
@@ -140,6 +152,7 @@ _NOT_STRUCTURE_BYTES = bytes(code for code in range(128) if chr(code) not in "()
 _CONTINUATION = re.compile(rb"\\+\n")
 _BRACKET = re.compile(b"[()]")
 _ENDS_AS_TRUTH = bytes.maketrans(b"\n" + _NO_START, b"\x01\x00")
+_IN_BRACKETS = bytes.maketrans(b"\n", _NO_START)
 #: Passes that drop bracket pairs: enough for most lines of real code; deeper pairs are walked.
 _PAIR_PASSES = 16
 

@@ -33,7 +33,7 @@ from collections.abc import Collection, Iterator
 from functools import cache
 from itertools import accumulate, pairwise
 
-from importcanon.adapters.kinds import LITERALS
+from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 from importcanon.adapters.plain_syntax import reads_plainly
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
@@ -326,26 +326,12 @@ def _logical_lines(skeleton: str, line_starts: list[int]) -> tuple[bytearray, by
     not right after a backslash; a newline inside a string too), and whether it starts one (the
     first line, and a line after such a newline that does not continue a string).
 
-    Read at C speed: only brackets and newlines are kept, bracket pairs with nothing inside are
-    dropped, innermost first, so that only the brackets that span lines are walked one by one."""
+    Read at C speed: only brackets and newlines are kept, and read as
+    :func:`~importcanon.adapters.kinds.bracketed_newlines` reads them."""
     plain = skeleton if skeleton.isascii() else _NOT_STRUCTURE.sub("", skeleton)
     structure = plain.encode("ascii").translate(None, _NOT_BRACKET_OR_NEWLINE)
     structure = structure.replace(b"\n" + _CONTINUED_BYTE, _STRING_NEWLINE)
-    for _ in range(_PAIR_PASSES):
-        shorter = structure.replace(b"()", b"")
-        if len(shorter) == len(structure):
-            break
-        structure = shorter
-    pieces: list[bytes] = []
-    depth = position = 0
-    for bracket in _BRACKET.finditer(structure):
-        found = bracket.start()
-        between = structure[position:found]
-        pieces.append(between.translate(_INSIDE_BRACKETS) if depth else between)
-        position = found + 1
-        depth += 1 if structure[found] == _OPEN_BRACKET else -1
-    pieces.append(structure[position:].translate(_INSIDE_BRACKETS) if depth else structure[position:])
-    newlines = b"".join(pieces)
+    newlines, _ = bracketed_newlines(structure, _INSIDE_BRACKETS)  # the skeleton's brackets balance in number
     ends = bytearray(newlines.translate(_ENDS))
     starts = bytearray(b"\x01" + newlines.translate(_STARTS))
     for backslash in _BACKSLASH_NEWLINE.finditer(skeleton):
@@ -360,9 +346,6 @@ _CONTINUED_BYTE = _CONTINUED.encode()
 _STRING_NEWLINE, _NO_END = b"S", b"N"
 _NOT_STRUCTURE = re.compile(f"[^()\n{_CONTINUED}]+")
 _NOT_BRACKET_OR_NEWLINE = bytes(code for code in range(128) if chr(code) not in "()\n" + _CONTINUED)
-_PAIR_PASSES = 16
-_BRACKET = re.compile(b"[()]")
-_OPEN_BRACKET = ord("(")
 _INSIDE_BRACKETS = bytes.maketrans(b"\n" + _STRING_NEWLINE, _NO_END * 2)
 _ENDS = bytes.maketrans(b"\n" + _STRING_NEWLINE + _NO_END, b"\x01\x01\x00")
 _STARTS = bytes.maketrans(b"\n" + _STRING_NEWLINE + _NO_END, b"\x01\x00\x00")
