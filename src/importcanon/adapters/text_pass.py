@@ -26,9 +26,6 @@ from importcanon.adapters.mentions import Mentions, holds_blocks, holds_code, sc
 from importcanon.adapters.scanning import ScanHints, scan_hints
 from importcanon.domain.modules import absolute_import_target
 
-#: The import statements of a file: the fields of each ``TextImport``.
-StatementRows = list[StatementRow]
-
 
 @dataclass(frozen=True)
 class Needles:
@@ -47,7 +44,7 @@ class FileText(NamedTuple):
     undecodable: tuple[int | None, str] | None  # (line, message) when Python could not decode it
     hits: tuple[str, ...]  # the searched needles the file holds as whole words, sorted
     mentions: dict[str, Mentions]  # the roles of each mentioned needle it holds
-    statements: bytes | None  # the marshalled ``StatementRows`` (a fifth of their memory); None when undecodable
+    statements: bytes | None  # the marshalled ``statement_rows`` (a fifth of their memory); None when undecodable
     hints: ScanHints | None  # None when undecodable
     #: The modules it imports names from, when asked for (see :func:`names_imported_from`).
     imported_from: tuple[str, ...] = ()
@@ -96,7 +93,7 @@ def names_imported_from(
     """The modules among ``modules`` that ``from ... import`` statements (rows of
     :func:`~importcanon.adapters.import_statements.statement_rows`) of ``module`` import names
     from that are no modules of their own: those whose evident names the broken-import screen
-    asks for (see ``FactStore.evident_ahead``)."""
+    asks for (see ``FactStore.evident_names_beside``)."""
     found: set[str] = set()
     for _, level, written, names in statements:
         if level:
