@@ -248,20 +248,22 @@ class FactStore:
     def digest(self, source: SourceFile) -> str | None:
         """The file's content digest, reading it only when its stat changed since the last run."""
         if source.module not in self._digests:
-            if self._must_read(source):
+            known = self._known_by_stat(source)
+            if known is not None:
+                self._digests[source.module] = known
+            else:
                 data = self._read(source)
                 if data is None:
                     self._digests[source.module] = None
                     return None
                 self._learn_digest(source, self._content_digest(source, data), may_be_shim(data), (), ())
-            else:
-                self._digests[source.module] = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
         return self._digests[source.module]
 
-    def _must_read(self, source: SourceFile) -> bool:
-        """Whether the file's digest and text facts are unknown until it is read."""
+    def _known_by_stat(self, source: SourceFile) -> str | None:
+        """The file's digest when its stat tells it and the text facts of that content are
+        cached; None when the file must be read to know them."""
         digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
-        return digest is None or digest not in self.cache.textfacts
+        return digest if digest is not None and digest in self.cache.textfacts else None
 
     def _content_digest(self, source: SourceFile, data: bytes) -> str:
         # Without a cache nothing outlives the run: the path is key enough, and free.
@@ -295,11 +297,11 @@ class FactStore:
         for source in files:
             if source.module in self._digests:
                 continue
-            digest = self.cache.digest_for(source.relpath, source.mtime_ns, source.size)
-            if digest is None or digest not in self.cache.textfacts:
+            by_stat = self._known_by_stat(source)
+            if by_stat is None:
                 batch.append(source)
-            else:  # known by its stat: nothing to read
-                self._digests[source.module] = digest
+            else:  # nothing to read
+                self._digests[source.module] = by_stat
         if not batch:
             return
         weights = [source.size + _READ_WEIGHT_PER_FILE for source in batch]
