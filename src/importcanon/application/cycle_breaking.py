@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from math import comb
 
 import grimp
@@ -44,11 +44,13 @@ def analyse_cycles(
     return [_component(graph, nodes, facts) for nodes in cyclic_components(graph)]
 
 
-def cyclic_components(graph: Digraph) -> list[tuple[str, ...]]:
-    """Strongly connected components that contain a cycle, each sorted, ordered by first name."""
+def cyclic_components(graph: Digraph | Mapping[str, Collection[str]]) -> list[tuple[str, ...]]:
+    """Strongly connected components that contain a cycle, each sorted, ordered by first name
+    (of a graph, or of each node's successors)."""
+    successors = graph.succ if isinstance(graph, Digraph) else graph
     components = []
-    for nodes in strongly_connected_components(graph):
-        if len(nodes) > 1 or any(graph.has_edge(node, node) for node in nodes):
+    for nodes in strongly_connected_components(successors):
+        if len(nodes) > 1 or any(node in successors[node] for node in nodes):
             components.append(tuple(sorted(nodes)))
     return sorted(components)
 

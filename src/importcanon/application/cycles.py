@@ -87,7 +87,10 @@ def project_cycles(
     if remembered is not None:
         return [_component_from_primitive(item) for item in remembered]
     in_scope = set(scope)
-    graph = Digraph(scope, [(u, v) for u, v in project.import_edges if u in in_scope and v in in_scope])
+    successors: dict[str, list[str]] = {module: [] for module in scope}
+    for u, v in project.import_edges:  # sorted: so is each module's list
+        if u in in_scope and v in in_scope:
+            successors[u].append(v)
     cache: dict[Edge, EdgeFacts] = {}
 
     def facts(u: str, v: str) -> EdgeFacts:
@@ -95,19 +98,30 @@ def project_cycles(
             cache[(u, v)] = EdgeFacts(project.statement_count(u, v), project.runs_at_import(u, v))
         return cache[(u, v)]
 
-    tangled = cyclic_components(graph)
+    tangled = cyclic_components(successors)
     members = sorted({m for nodes in tangled for m in nodes})
     # Every cycle lies inside one of these components: the rest of the scope is searched no more.
-    graph = graph.induced(members)
+    kept = set(members)
+    graph = Digraph(members, [(u, v) for u in members for v in successors[u] if v in kept])
     if exclude_type_checking:
         # Only edges inside a component can be on a cycle: only their files are ever parsed.
-        inside = [edge for nodes in tangled for edge in graph.induced(nodes).edges]
-        graph.remove_edges([edge for edge in inside if project.typing_only(*edge)])
+        graph.remove_edges([edge for edge in _edges_within(graph, tangled) if project.typing_only(*edge)])
     components = analyse_cycles(graph, facts, import_time_only=import_time_only)
     result = [_component_to_primitive(c) for c in components]
     project.facts.memorize("cycles", key, result)
     _memorize_by_imports(project, "cycles", scope, extra, members, result)
     return components
+
+
+def _edges_within(graph: Digraph, components: Sequence[tuple[str, ...]]) -> list[Edge]:
+    """The edges of ``graph`` between modules of one component, component by component."""
+    component_of = {node: index for index, nodes in enumerate(components) for node in nodes}
+    within: list[list[Edge]] = [[] for _ in components]
+    for u, v in graph.edges:
+        index = component_of[u]
+        if component_of[v] == index:
+            within[index].append((u, v))
+    return [edge for edges in within for edge in edges]
 
 
 def _recall_by_imports(project: Project, name: str, scope: Sequence[str], extra: Sequence[object]) -> Any | None:

@@ -9,7 +9,7 @@ added, as networkx does, so that a search that stops at the first of several equ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 Edge = tuple[str, str]
 
@@ -18,12 +18,21 @@ class Digraph:
     """Nodes in the order given, then those first met in an edge; edges in the order added."""
 
     def __init__(self, nodes: Iterable[str] = (), edges: Iterable[Edge] = ()) -> None:
-        self.succ: dict[str, dict[str, None]] = {}
-        self.pred: dict[str, dict[str, None]] = {}
-        for node in nodes:
-            self.add_node(node)
+        # add_node and add_edge, inlined: the analyses build a hundred graphs of thousands of edges.
+        succ: dict[str, dict[str, None]] = {node: {} for node in nodes}
+        pred: dict[str, dict[str, None]] = {node: {} for node in succ}
         for u, v in edges:
-            self.add_edge(u, v)
+            targets = succ.get(u)
+            if targets is None:
+                targets = succ[u] = {}
+                pred[u] = {}
+            if v not in succ:
+                succ[v] = {}
+                pred[v] = {}
+            targets[v] = None
+            pred[v][u] = None
+        self.succ = succ
+        self.pred = pred
 
     def add_node(self, node: str) -> None:
         if node not in self.succ:
@@ -60,32 +69,45 @@ class Digraph:
         return v in self.succ.get(u, ())
 
     def copy(self) -> Digraph:
-        copied = Digraph(self.succ)
+        """The same graph; each node's predecessors in the order of its predecessors' nodes."""
+        copied = Digraph()
+        pred: dict[str, dict[str, None]] = {node: {} for node in self.succ}
         for u, targets in self.succ.items():
             for v in targets:
-                copied.add_edge(u, v)
+                pred[v][u] = None
+        copied.succ = {node: targets.copy() for node, targets in self.succ.items()}
+        copied.pred = pred
         return copied
 
     def induced(self, nodes: Iterable[str]) -> Digraph:
         """The subgraph on ``nodes``, built in sorted order (deterministic walks)."""
         kept = {node for node in nodes if node in self.succ}
-        edges = sorted((u, v) for u in kept for v in self.succ[u] if v in kept)
-        return Digraph(sorted(kept), edges)
+        subgraph = Digraph()
+        succ: dict[str, dict[str, None]] = {}
+        pred: dict[str, dict[str, None]] = {node: {} for node in sorted(kept)}
+        for u in pred:  # sorted: each node's predecessors come in sorted order too
+            targets = succ[u] = dict.fromkeys(sorted(v for v in self.succ[u] if v in kept))
+            for v in targets:
+                pred[v][u] = None
+        subgraph.succ, subgraph.pred = succ, pred
+        return subgraph
 
     def restricted(self, edges: Iterable[Edge]) -> Digraph:
         """All of this graph's nodes (sorted) and only ``edges``, in that order."""
         return Digraph(sorted(self.succ), edges)
 
 
-def strongly_connected_components(graph: Digraph) -> Iterator[set[str]]:
-    """Tarjan's algorithm, iteratively (no recursion limit on long chains)."""
+def strongly_connected_components(graph: Digraph | Mapping[str, Iterable[str]]) -> Iterator[set[str]]:
+    """Tarjan's algorithm, iteratively (no recursion limit on long chains), on a graph or on
+    each node's successors (every successor a key too)."""
+    successors = graph.succ if isinstance(graph, Digraph) else graph
     preorder: dict[str, int] = {}
     lowlink: dict[str, int] = {}
     found: set[str] = set()
     stack: list[str] = []
     counter = 0
-    pending = {node: iter(targets) for node, targets in graph.succ.items()}
-    for source in graph.succ:
+    pending = {node: iter(targets) for node, targets in successors.items()}
+    for source in successors:
         if source in found:
             continue
         queue = [source]
@@ -103,7 +125,7 @@ def strongly_connected_components(graph: Digraph) -> Iterator[set[str]]:
             if descended:
                 continue
             low = preorder[node]
-            for target in graph.succ[node]:
+            for target in successors[node]:
                 if target not in found:
                     low = min(low, lowlink[target] if preorder[target] > preorder[node] else preorder[target])
             lowlink[node] = low

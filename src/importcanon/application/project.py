@@ -42,7 +42,11 @@ class Project:
         self.problems = tuple(problems)
         self.facts = facts
         self._imports = imports
-        self._import_records: dict[str, bytes] = {}  # each module's imports as import_signature digests them
+        self._signatures: dict[tuple[str, ...], hashlib.blake2b] = {}  # import_signature's digests before `extra`
+        self._import_counts: dict[str, dict[str, int]] = {}
+        # The cycle analyses ask these of every import inside a tangle, several times over.
+        self._runs_at_import: dict[tuple[str, str], bool] = {}
+        self._typing_only: dict[tuple[str, str], bool] = {}
         self._sites: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
         self._descriptions: dict[tuple[str, str], str] = {}
         self.namespace_packages = frozenset(namespace_packages)
@@ -126,36 +130,50 @@ class Project:
     def runs_at_import(self, importer: str, imported: str) -> bool:
         """Whether any statement behind the edge runs at module level, guarded or not. A line the
         scan already proved module-level settles it without parsing the importer."""
-        raw = self._sites_by_edge.get((importer, imported), ())
-        if any(kind is ImportKind.MODULE for _, _, kind in raw):
-            return True
-        return any(site.kind.runs_at_import for site in self.sites(importer, imported))
+        edge = (importer, imported)
+        known = self._runs_at_import.get(edge)
+        if known is None:
+            raw = self._sites_by_edge.get(edge, ())
+            known = any(kind is ImportKind.MODULE for _, _, kind in raw) or any(
+                site.kind.runs_at_import for site in self.sites(importer, imported)
+            )
+            self._runs_at_import[edge] = known
+        return known
 
     def typing_only(self, importer: str, imported: str) -> bool:
         """Whether every statement behind the edge sits under ``if TYPE_CHECKING:``."""
-        raw = self._sites_by_edge.get((importer, imported), ())
-        if any(kind is ImportKind.MODULE for _, _, kind in raw):
-            return False
-        return all(site.kind is ImportKind.TYPE_CHECKING for site in self.sites(importer, imported))
+        edge = (importer, imported)
+        known = self._typing_only.get(edge)
+        if known is None:
+            raw = self._sites_by_edge.get(edge, ())
+            known = not any(kind is ImportKind.MODULE for _, _, kind in raw) and all(
+                site.kind is ImportKind.TYPE_CHECKING for site in self.sites(importer, imported)
+            )
+            self._typing_only[edge] = known
+        return known
 
-    def import_counts(self, importer: str) -> dict[str, int]:
+    def import_counts(self, importer: str) -> Mapping[str, int]:
         """How many statements of ``importer`` import each module (from the scan: no parse)."""
-        counts: dict[str, int] = {}
-        for imported, *_ in self._imports.get(importer, ()):
-            counts[imported] = counts.get(imported, 0) + 1
+        counts = self._import_counts.get(importer)
+        if counts is None:
+            counts = self._import_counts[importer] = {}
+            for imported, *_ in self._imports.get(importer, ()):
+                counts[imported] = counts.get(imported, 0) + 1
         return counts
 
-    def import_signature(self, modules: Iterable[str], extra: Iterable[object] = ()) -> str:
+    def import_signature(self, modules: Sequence[str], extra: Iterable[object] = ()) -> str:
         """A digest of the imports these modules make, as scanned (what, at which line, how
-        written): equal signatures mean the same import graph over them, whatever else changed
-        in their files (a comment, a function body)."""
-        hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(repr(list(extra)).encode())
-        records = self._import_records
-        for module in modules:
-            if module not in records:  # the cycle analyses ask up to four times over the same modules
-                records[module] = f"\n{module}:{self._imports.get(module, ())!r}".encode()
-            hasher.update(records[module])
+        written), and of ``extra``: equal signatures mean the same import graph over them,
+        whatever else changed in their files (a comment, a function body)."""
+        listed = tuple(modules)
+        hasher = self._signatures.get(listed)
+        if hasher is None:  # the cycle analyses ask four times over the same modules
+            hasher = hashlib.blake2b(digest_size=16)
+            for module in listed:
+                hasher.update(f"\n{module}:{self._imports.get(module, ())!r}".encode())
+            self._signatures = {listed: hasher}  # only the latest: a query asks for one scope
+        hasher = hasher.copy()
+        hasher.update(f"\n|{list(extra)!r}".encode())
         return hasher.hexdigest()
 
     def statement_count(self, importer: str, imported: str) -> int:
