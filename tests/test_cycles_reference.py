@@ -3,10 +3,10 @@ the same components, break sets, representative cycles and shortest cycles, ties
 
 from __future__ import annotations
 
+import cycles_reference as reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cycles_reference as reference
 from importcanon.application import cycle_breaking, digraphs
 from importcanon.domain.cycles import EdgeFacts
 
@@ -16,9 +16,7 @@ def graphs(draw, most_nodes: int = 12, most_edges: int = 48):
     """A random graph with edges added in a drawn order, and facts for each edge."""
     count = draw(st.integers(1, most_nodes))
     nodes = [f"pkg.m{i:02}" for i in range(count)]
-    edges = draw(
-        st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)), unique=True, max_size=most_edges)
-    )
+    edges = draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)), unique=True, max_size=most_edges))
     facts = {edge: EdgeFacts(draw(st.integers(1, 3)), draw(st.booleans())) for edge in edges}
     ordered_nodes = draw(st.permutations(nodes))
     return ordered_nodes, edges, facts
