@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.loading import ScanOptions, load_project
-from importcanon.application.analyses.broken_imports import _breaks, _finding, find_broken_imports
+from importcanon.application.analyses.broken_imports import _breaks, _finding, _Screen, find_broken_imports
 from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet
+from importcanon.domain.facts import TextImport
 from importcanon.domain.findings import Finding
 
 MODULES = ("app/__init__.py", "app/a.py", "app/b.py", "app/pack/__init__.py", "app/pack/c.py")
@@ -81,3 +82,54 @@ def test_the_findings_are_those_of_a_parse_of_every_module(project: Callable[[Ma
     screened = find_broken_imports(Resolver(project_), ContractSet())
 
     assert _findings(screened) == _findings(_every_statement_parsed(root))
+
+
+def _may_break_one_by_one(screen: _Screen, module: str, statement: TextImport) -> bool:
+    """The first look as it was, one ``TextImport`` object per statement (the oracle of
+    ``_Screen.any_may_break``, which reads the rows with the module's package resolved once)."""
+    if statement.level == 0:
+        source = statement.module
+        if source is None:
+            return any(screen._is_missing(name) for name, _ in statement.names)
+    else:
+        source = screen.resolver.import_source(module, statement)
+        if source is None:
+            return True
+    return screen._names_may_break(source, statement.names, False)
+
+
+RELATIVE = [
+    "from . import a, gone",
+    "from .. import a",
+    "from ... import a",
+    "from .... import x",
+    "from .a import X, Y",
+    "from ..pack.c import Z",
+    "from .pack import c",
+    "import app.pack.gone, os",
+    "from app import pack",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(PIECES + RELATIVE), max_size=5), min_size=len(MODULES), max_size=len(MODULES)))
+def test_the_rows_screen_picks_the_modules_the_statement_screen_picks(project, texts):
+    root = project({".importlinter": "[importlinter]\nroot_package = app\n"})
+    for relative, pieces in zip(MODULES, texts, strict=True):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(pieces) + "\n")
+    project_, _ = load_project(root, ["app"], [], ScanOptions(), None)
+    resolver = Resolver(project_)
+    rows = {module: project_.facts.text_imports(module) for module in sorted(project_.modules)}
+    screen, oracle = _Screen(resolver), _Screen(resolver)
+
+    picked = [module for module, found in rows.items() if screen.any_may_break(module, found)]
+    expected = [
+        module
+        for module, found in rows.items()
+        if any(_may_break_one_by_one(oracle, module, TextImport(*row)) for row in found)
+    ]
+
+    assert picked == expected
+    assert screen.doubted == oracle.doubted

@@ -17,7 +17,7 @@ from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.forking import forked, map_forked, usable_processes
-from importcanon.adapters.import_statements import evident_names, text_imports
+from importcanon.adapters.import_statements import evident_names, statement_rows
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.mentions import (
     ALIASES,
@@ -62,6 +62,7 @@ from importcanon.domain.facts import (
     SourceModule,
     SyntaxProblem,
     TextImport,
+    TextImportRow,
 )
 from importcanon.domain.modules import absolute_import_target
 
@@ -713,25 +714,26 @@ class FactStore:
                 return os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
         return False
 
-    def text_imports(self, module: str) -> Sequence[TextImport]:
+    def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """Cached by content: a warm run reads no file to list its import statements."""
         source = self._files.get(module)
         digest = self.digest(source) if source is not None else None
         packed = self._statements.get(module)
+        found: Sequence[TextImportRow]
         if packed is not None and digest is not None:
-            found = [TextImport(*row) for row in marshal.loads(packed)]
+            found = marshal.loads(packed)  # the rows as the text pass kept them
         else:
             cached = self.cache.statements.get(digest) if digest is not None else None
             if cached is not None:
-                return [TextImport(line, level, name, tuple(map(tuple, names))) for line, level, name, names in cached]
+                return [(line, level, name, tuple(map(tuple, names))) for line, level, name, names in cached]
             text = self._text(module)
             if text is None:
                 return []
-            found = text_imports(text)
+            found = statement_rows(text)
         # Without a cache nothing is kept: a run lists a module's statements once.
         if digest is not None and self.cache.path is not None and digest not in self.cache.statements:
             self.cache.remember_statements(
-                digest, [(i.line, i.level, i.module, [list(pair) for pair in i.names]) for i in found]
+                digest, [(line, level, name, [list(pair) for pair in names]) for line, level, name, names in found]
             )
         return found
 

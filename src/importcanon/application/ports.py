@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from importcanon.domain.facts import ImportKind, ParsedModule, TextImport
+from importcanon.domain.facts import ImportKind, ParsedModule, TextImport, TextImportRow
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,10 @@ class FactSource(Protocol):
         package or namespace directory, an extension module), even when it is not analysed."""
         ...
 
-    def text_imports(self, module: str) -> Sequence[TextImport]:
+    def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """The import statements that start a line of the module, read from the text without a
-        parse (one inside a string included): a cheap first look that a parse then confirms."""
+        parse (one inside a string included): a cheap first look that a parse then confirms.
+        Rows, not ``TextImport`` objects: a project has tens of thousands of them."""
         ...
 
     def evident_names(self, module: str) -> frozenset[str]:

@@ -100,6 +100,11 @@ class TextImport:
     names: tuple[tuple[str, str | None], ...]
 
 
+#: A ``TextImport``'s fields as a plain tuple, (line, level, module, names): how the statements
+#: of a whole project are listed for the broken-import screen, with no object built for each.
+TextImportRow = tuple[int, int, str | None, tuple[tuple[str, str | None], ...]]
+
+
 class BindingKind(str, Enum):
     """How a module-level name that is not an import gets its value."""
 

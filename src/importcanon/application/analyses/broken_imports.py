@@ -12,15 +12,15 @@ that does not parse) nothing is reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from importcanon.application.symbols import MODULE_ATTRIBUTES, Resolver
 from importcanon.domain.contracts import ContractSet
-from importcanon.domain.facts import ImportKind, ImportStatement, TextImport
+from importcanon.domain.facts import ImportKind, ImportStatement, TextImport, TextImportRow
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import leaf, within_any
+from importcanon.domain.modules import absolute_import_target, leaf, within_any
 
 RULE = "broken-import"
 _SUGGESTED = 3
@@ -52,11 +52,7 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
     if remembered is not None and all(project.facts.module_on_disk(m) == there for m, there in remembered[0]):
         return [_finding_from_primitive(item) for item in remembered[1]]
     screen = _Screen(resolver)
-    candidates = [
-        module
-        for module in modules
-        if any(screen.may_break(module, statement) for statement in project.facts.text_imports(module))
-    ]
+    candidates = [module for module in modules if screen.any_may_break(module, project.facts.text_imports(module))]
     # Parsed next, with the modules whose names they doubt: on every core when they are many.
     project.facts.parse_ahead([*candidates, *sorted(screen.doubted)])
     breaks: list[tuple[str, ImportStatement, _Break]] = []
@@ -65,7 +61,7 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
         if parsed is None:
             continue  # a syntax-error finding covers it
         for statement in parsed.imports:
-            if not screen.may_break(module, statement, strict=True):
+            if not screen.may_break(module, statement):
                 continue  # what the text shows of it holds for the statement the parse found
             breaks.extend((module, statement, broken) for broken in _breaks(resolver, module, statement))
     # The names the suggestions look for, searched in one reading of the files, not one each.
@@ -102,11 +98,37 @@ class _Screen:
         self._shown: dict[tuple[str, str], bool] = {}
         self._verdicts: dict[tuple[str, tuple[tuple[str, str | None], ...], bool], bool] = {}
 
-    def may_break(self, module: str, statement: TextImport | ImportStatement, *, strict: bool = False) -> bool:
-        """False only when the statement surely imports what exists. Asked of the statements
-        read from the text, and again (``strict``: on evidence that is exact, never on
-        ``evident_names``) of those the parse finds in a module that has one that may break, so
-        that the modules its other statements import from need no parse either."""
+    def any_may_break(self, module: str, rows: Iterable[TextImportRow]) -> bool:
+        """Whether any statement read from the module's text may break (False only when each
+        surely imports what exists), judged in order until one may. The first look at every
+        statement of the project, tens of thousands: rows, each decided by a lookup once its
+        (source, names) has a verdict."""
+        verdicts = self._verdicts
+        is_package: bool | None = None
+        for _, level, source, names in rows:
+            if level:
+                if is_package is None:
+                    found = self.resolver.project.modules.get(module)
+                    is_package = found.is_package if found else False
+                source = absolute_import_target(module, is_package, level, source)
+                if source is None:
+                    return True
+            elif source is None:
+                if any(self._is_missing(name) for name, _ in names):
+                    return True
+                continue
+            verdict = verdicts.get((source, names, False))
+            if verdict is None:
+                verdict = verdicts[source, names, False] = self._names_may_break(source, names, False)
+            if verdict:
+                return True
+        return False
+
+    def may_break(self, module: str, statement: ImportStatement) -> bool:
+        """False only when the statement surely imports what exists, on evidence that is exact
+        (never on ``evident_names``): asked again of the statements the parse finds in a module
+        that has one that may break, so that the modules its other statements import from need
+        no parse either."""
         if statement.level == 0:
             source = statement.module
             if source is None:
@@ -115,10 +137,10 @@ class _Screen:
             source = self.resolver.import_source(module, statement)
             if source is None:
                 return True
-        key = (source, statement.names, strict)
+        key = (source, statement.names, True)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = self._names_may_break(source, statement.names, strict)
+            verdict = self._verdicts[key] = self._names_may_break(source, statement.names, True)
         return verdict
 
     def _names_may_break(self, source: str, names: tuple[tuple[str, str | None], ...], strict: bool) -> bool:
