@@ -140,8 +140,10 @@ def test_a_fresh_checkout_of_a_cached_tree_takes_only_the_digests(tmp_path, monk
     _touch(root)
     (root / "pkg" / "sub" / "m1.py").write_text("from pkg.home import Other as Target\nimport os\n")
     statements: list[str] = []
-    rows = text_pass.statement_rows
-    monkeypatch.setattr(text_pass, "statement_rows", lambda text: statements.append(text) or rows(text))
+    read = text_pass.statement_rows_and_top_level_lines
+    monkeypatch.setattr(
+        text_pass, "statement_rows_and_top_level_lines", lambda text: statements.append(text) or read(text)
+    )
 
     checkout = _load(root, UP_FRONT, root / ".cache")
 

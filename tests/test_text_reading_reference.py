@@ -20,18 +20,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.decoding import UndecodableSource, decode_source
-from importcanon.adapters.import_statements import evident_names, text_imports
+from importcanon.adapters.import_statements import evident_names, statement_rows_and_top_level_lines, text_imports
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.mentions import (
+    StringSpans,
     _line_reading,
-    _Strings,
     holds_blocks,
     holds_code,
     top_level_facts,
     word_starts,
 )
 from importcanon.adapters.scanning import _maybe_too_deep, scan_hints
-from importcanon.adapters.text_pass import may_be_shim, names_imported_from
+from importcanon.adapters.text_pass import Needles, may_be_shim, names_imported_from, needle_facts
 from importcanon.domain.facts import TextImport
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -49,6 +49,8 @@ def _corpus() -> list[Path]:
 
 def _assert_same_readings(data: bytes, text: str, where: object) -> None:
     assert text_imports(text) == reference.text_imports(text), where
+    _assert_one_pass_reads_statements_and_lines(text, where)
+    _assert_shared_strings_read_alike(data, where)
     assert evident_names(text) == reference.evident_names(text), where
     for top_level_only in (False, True):
         found = list(import_lines(text, top_level_only=top_level_only))
@@ -62,6 +64,26 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
     assert may_be_shim(data) == reference.may_be_shim(data), where
     assert scan_hints(text) == reference.scan_hints(text), where
     assert top_level_facts(data) == reference.top_level_facts(data), where
+
+
+def _assert_one_pass_reads_statements_and_lines(text: str, where: object) -> None:
+    """The import statements and the scan hints' column-0 import lines, read in one pass, are
+    the statements and lines of the readings that each took a pass of their own (and more)."""
+    rows, lines = statement_rows_and_top_level_lines(text)
+    assert [TextImport(*row) for row in rows] == reference.text_imports(text), where
+    assert (tuple(lines), _maybe_too_deep(text)) == reference.scan_hints(text), where
+
+
+def _assert_shared_strings_read_alike(data: bytes, where: object) -> None:
+    """One reading of the file's strings shared by the roles of every needle and the shim screen,
+    whichever reads first and however far, answers as a reading of its own for each."""
+    needles = Needles(searched=frozenset(NEEDLES), mentioned=frozenset(NEEDLES[::2]))
+    alone = (needle_facts(data, needles), may_be_shim(data))
+    shared = StringSpans(data)
+    assert (needle_facts(data, needles, shared), may_be_shim(data, shared)) == alone, where
+    shared = StringSpans(data)
+    shim = may_be_shim(data, shared)
+    assert (needle_facts(data, needles, shared), shim) == alone, where
 
 
 def _assert_same_line_readings(data: bytes, where: object) -> None:
@@ -195,7 +217,7 @@ def test_brackets_open_at_a_position_are_counted_as_they_were(lines):
     """The depth of brackets outside strings and comments, asked at every position in order (as
     the readings ask, a string's start included), equals the count gap by gap it replaced."""
     encoded = "".join(indent + line + end for indent, line, end in lines).encode()
-    faster, reference_strings = _Strings(encoded), reference._Strings(encoded)
+    faster, reference_strings = StringSpans(encoded), reference.StringSpans(encoded)
     for position in range(len(encoded) + 1):
         assert faster.depth(position) == reference_strings.depth(position), (encoded, position)
 
@@ -208,6 +230,11 @@ _IMPORT_LINE_PIECES = st.sampled_from(
         "import(",
         "importer",
         "  import y",
+        "\timport a as b, c",
+        "from (a) import b",
+        "from .x import (",
+        "b as c)",
+        "from x import y  # z",
         "\\",
         "x \\",
         "",
@@ -230,9 +257,11 @@ _IMPORT_LINE_PIECES = st.sampled_from(
 @given(st.lists(_IMPORT_LINE_PIECES, max_size=12))
 def test_column_zero_import_lines_are_found_as_the_line_search_found_them(pieces):
     """Backslashes, carriage returns and blank lines just before a line that starts with an
-    import: the lines the scan hints name are the ones the line search and its check named."""
+    import: the lines the scan hints name are the ones the line search and its check named, and
+    the statements read in the same pass the ones read apart."""
     text = "".join(pieces)
     assert scan_hints(text) == reference.scan_hints(text), text
+    _assert_one_pass_reads_statements_and_lines(text, text)
 
 
 _LINE_TOKENS = st.sampled_from(

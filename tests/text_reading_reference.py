@@ -41,9 +41,9 @@ from importcanon.adapters.mentions import (
     IMPORTS,
     _first_lines_end,
 )
+from importcanon.adapters.mentions import StringSpans as _FasterStrings
 from importcanon.adapters.mentions import _bracket_balance as _data_bracket_balance
 from importcanon.adapters.mentions import _continues as _data_continues
-from importcanon.adapters.mentions import _Strings as _FasterStrings
 from importcanon.domain.facts import TextImport
 from importcanon.domain.modules import absolute_import_target
 
@@ -159,7 +159,7 @@ _NOT_SHIM_STATEMENT = re.compile(
 )
 
 
-class _Strings(_FasterStrings):
+class StringSpans(_FasterStrings):
     """The reading of strings and comments, with brackets counted gap by gap as they were."""
 
     def depth(self, position: int) -> int | None:
@@ -188,9 +188,9 @@ _NOT_SHIM_BLOCK = re.compile(rb"^(?:async[ \t]+def|def|class|for|while|with|@)\b
 
 
 def holds_blocks(data: bytes) -> bool:
-    strings: _Strings | None = None
+    strings: StringSpans | None = None
     for match in _NOT_SHIM_BLOCK.finditer(data):
-        strings = strings or _Strings(data)
+        strings = strings or StringSpans(data)
         start = match.start()
         if not strings.inside(start) and not _data_continues(data, start) and strings.depth(start) == 0:
             return True
@@ -206,9 +206,9 @@ def may_be_shim(data: bytes) -> bool:
 def holds_code(data: bytes) -> bool:
     if b"import" not in data:
         return True
-    strings: _Strings | None = None
+    strings: StringSpans | None = None
     for match in _NOT_SHIM_STATEMENT.finditer(data):
-        strings = strings or _Strings(data)
+        strings = strings or StringSpans(data)
         start = match.start()
         if not strings.inside(start) and not _data_continues(data, start) and strings.depth(start) == 0:
             return True
@@ -216,7 +216,7 @@ def holds_code(data: bytes) -> bool:
 
 
 def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
-    strings = _Strings(data)
+    strings = StringSpans(data)
     named = list(word_starts(data, "__all__"))
     in_code = [start for start in named if not strings.inside(start)]
     if named and named[-1] >= strings.unsure_from:

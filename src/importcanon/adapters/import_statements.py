@@ -26,12 +26,16 @@ _IMPORT_BODY = r"import[ \t\\]++([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+)"
 #: A ``from`` import (groups: dots, module, parenthesised names, plain names), else an ``import``
 #: (group: names).
 _STATEMENT_BODY = f"(?:{_FROM_BODY}|{_IMPORT_BODY})"
-#: Every line that starts (after spaces and tabs) with an import statement, read in the same
-#: pass: a lookahead, so that a statement spanning lines never hides one starting on them. Not
-#: a line that a backslash ends the line above of (``from x \`` then ``import y``): that is
-#: part of the statement above.
-_STATEMENT_LINE = re.compile(r"\n(?=[ \t]*+" + _STATEMENT_BODY + r")(?<!\\\n)(?<!\\\r\n)")
-_FIRST_STATEMENT = re.compile(r"[ \t]*+" + _STATEMENT_BODY)
+#: What a line may start with, in one pass over the text: an import statement after spaces and
+#: tabs (:data:`_STATEMENT_BODY`'s groups), else ``import`` or ``from`` in column 0 then a space,
+#: a tab, a backslash, a bracket or a dot (no group takes part): what the scan hints name a
+#: module-level import line (see :func:`statement_rows_and_top_level_lines`). Lookaheads, so that
+#: a statement spanning lines never hides one starting on them.
+_STATEMENT_OR_IMPORT_START = r"(?:(?=[ \t]*+" + _STATEMENT_BODY + r")|(?=(?:import|from)[ \t\\(.]))"
+#: Such a line after a newline; not a line that a backslash ends the line above of (``from x \``
+#: then ``import y``): that is part of the statement above.
+_STATEMENT_LINE = re.compile(r"\n(?<!\\\n)(?<!\\\r\n)" + _STATEMENT_OR_IMPORT_START)
+_FIRST_STATEMENT = re.compile(_STATEMENT_OR_IMPORT_START)
 _COMMENT = re.compile(r"#[^\n]*")
 _MODULE_BLOCK = re.compile(r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b")
 _DEFINED_HERE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
@@ -68,31 +72,46 @@ def text_imports(text: str) -> list[TextImport]:
 
 #: An import statement as the fields of its ``TextImport``: (line, level, module, names).
 StatementRow = tuple[int, int, str | None, tuple[tuple[str, str | None], ...]]
-#: The same without its line: what the statement's text says wherever it stands.
-_Statement = tuple[int, str | None, tuple[tuple[str, str | None], ...]]
 
 
 def statement_rows(text: str) -> list[StatementRow]:
     """:func:`text_imports` as plain tuples: what a file's reading keeps (marshalled), with no
     object built per statement. (Remembering what each distinct statement text says, to look
     it up in the next file, costs more than reading it again: the key must be hashed.)"""
-    found: list[StatementRow] = []
+    return statement_rows_and_top_level_lines(text)[0]
+
+
+def statement_rows_and_top_level_lines(text: str) -> tuple[list[StatementRow], list[int]]:
+    """:func:`statement_rows`, and the lines that start in column 0 with ``import`` or ``from``
+    then a space, a tab, a backslash, a bracket or a dot, unless the line before ends with a
+    backslash (perhaps a carriage return or a blank line between), which makes it a
+    continuation: the lines whose imports the scan hints prove module-level and unconditional.
+    Both in order, from one regex pass over the text (they were two)."""
+    rows: list[StatementRow] = []
+    top_level: list[int] = []
     first = _FIRST_STATEMENT.match(text)
-    if first:
-        statement = _statement(first.groups())
-        if statement is not None:
-            found.append((1, *statement))
     line, offset = 1, 0
-    count = text.count
-    for match in _STATEMENT_LINE.finditer(text):
-        statement = _statement(match.groups())
-        if statement is None:
+    count, continues = text.count, text.endswith
+    # Each match is empty (the first) or the newline before its line: its end is the line's start.
+    for match in chain([first] if first else (), _STATEMENT_LINE.finditer(text)):
+        dots, module, parenthesised, plain, imported = match.groups()
+        start = match.end()
+        if dots is not None:  # from ... import
+            names = _names(plain if parenthesised is None else parenthesised)
+        elif imported is not None:  # import a.b, c as d
+            names = _names(imported)
+        else:  # import or from in column 0, no statement the text can take apart
+            names = ()
+        at_top_level = text[start] not in " \t" and not continues("\\\n\n", 0, start)
+        if not names and not at_top_level:
             continue
-        start = match.start() + 1
         line += count("\n", offset, start)
         offset = start
-        found.append((line, *statement))
-    return found
+        if names:
+            rows.append((line, len(dots), module or None, names) if dots is not None else (line, 0, None, names))
+        if at_top_level:
+            top_level.append(line)
+    return rows, top_level
 
 
 def evident_names(text: str) -> frozenset[str]:
@@ -126,17 +145,6 @@ def evident_names(text: str) -> frozenset[str]:
     if by_line:
         names.update(_block_names_by_line(text.splitlines()))
     return frozenset(names)
-
-
-def _statement(groups: tuple[str | None, ...]) -> _Statement | None:
-    """(level, module, names) of the statement whose groups of :data:`_STATEMENT_BODY` are
-    ``groups`` (None: no part); None when it names nothing."""
-    dots, module, parenthesised, plain, imported = groups
-    if dots is None:  # import a.b, c as d
-        names = _names(imported or "")
-        return (0, None, names) if names else None
-    names = _names(parenthesised if parenthesised is not None else plain or "")
-    return (len(dots), module or None, names) if names else None
 
 
 def _block_names_by_line(lines: list[str]) -> Iterator[str]:

@@ -133,12 +133,13 @@ def word_starts(data: bytes, needle: str) -> Iterator[int]:
         start = data.find(encoded, end)
 
 
-def scan_mentions(data: bytes, needle: str) -> Mentions:
-    """The roles ``needle`` (a whole word) may play in ``data``, and its plain from-imports."""
+def scan_mentions(data: bytes, needle: str, strings: StringSpans | None = None) -> Mentions:
+    """The roles ``needle`` (a whole word) may play in ``data``, and its plain from-imports;
+    ``strings``: the reading of ``data``'s strings other readings of it share."""
     roles = 0
     sources: list[tuple[int, str, int]] = []
     size = len(needle.encode())
-    strings = _Strings(data)
+    strings = strings or StringSpans(data)
     for start in word_starts(data, needle):
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
@@ -173,7 +174,7 @@ def scan_mentions(data: bytes, needle: str) -> Mentions:
     return roles, tuple(sorted(sources))
 
 
-def _code_beyond_ascii(data: bytes, strings: _Strings) -> bool:
+def _code_beyond_ascii(data: bytes, strings: StringSpans) -> bool:
     """Whether a byte beyond ASCII stands in code, not in a string or comment (or may)."""
     found = _BEYOND_ASCII.search(data)
     while found is not None:
@@ -206,7 +207,7 @@ def _line_reading(line: bytes, column: int, size: int) -> tuple[bool, bool, int]
     return reading
 
 
-def _code_of(line: bytes, line_start: int, data: bytes, strings: _Strings) -> bytes | None:
+def _code_of(line: bytes, line_start: int, data: bytes, strings: StringSpans) -> bytes | None:
     """The line with its strings and comments blanked; None for a line with an f-string (its
     braces hold code) or that cannot be read.
 
@@ -332,7 +333,7 @@ def _in_display_or_call(before: bytes) -> bool:
 
 
 def _plain_import(
-    data: bytes, start: int, size: int, line_start: int, strings: _Strings
+    data: bytes, start: int, size: int, line_start: int, strings: StringSpans
 ) -> tuple[int, str, int] | None:
     """(level, module, line) when the occurrence at ``start`` is a name of a plain ``from ...
     import`` written at the start of a line (possibly one above, inside its brackets), outside
@@ -358,7 +359,7 @@ def _plain_import(
     return level, module, _module_level_line(data, statement, found.end(), strings)
 
 
-def _module_level_line(data: bytes, statement: int, names_end: int, strings: _Strings) -> int:
+def _module_level_line(data: bytes, statement: int, names_end: int, strings: StringSpans) -> int:
     """The line of the statement from ``statement`` to ``names_end`` when it is certainly a
     statement of its own at module level, else 0.
 
@@ -394,7 +395,7 @@ def _first_lines_end(data: bytes) -> int:
     return len(data) if second < 0 else second
 
 
-class _Strings:
+class StringSpans:
     """Where the string literals and comments of a file lie, read from its start as far as asked.
 
     Python 3.12 lets an f-string nest quotes of its own kind (``f"{d["k"]}"``), which this
@@ -546,7 +547,7 @@ def top_level_facts(data: bytes) -> tuple[tuple[str, ...] | None, bool] | None:
     ``__all__`` is told when no code names it (None), or when the only code that does is one
     ``__all__ = [...]`` (or a tuple) in column 0, outside every bracket, alone on its lines:
     its value is then read as the parser reads it (strings only, or unknown)."""
-    strings = _Strings(data)
+    strings = StringSpans(data)
     named = list(word_starts(data, "__all__"))
     in_code = [start for start in named if not strings.inside(start)]
     if named and named[-1] >= strings.unsure_from:
@@ -596,7 +597,7 @@ _NOT_SHIM_STATEMENT = _column_zero(
 _NOT_SHIM_BLOCK = _column_zero(rb"(?:async[ \t]+def|def|class|for|while|with|@)\b")
 
 
-def holds_code(data: bytes) -> bool:
+def holds_code(data: bytes, strings: StringSpans | None = None) -> bool:
     """Whether the text certainly holds top-level code no shim has, or nothing a shim passes on:
     so that the thousands of modules of constants and one-line docstrings are never parsed to
     learn they are no shims.
@@ -605,23 +606,24 @@ def holds_code(data: bytes) -> bool:
     project name), or when a statement of :data:`_NOT_SHIM_STATEMENT` starts a top-level
     statement (see :func:`_starts_top_level_statement`).
     """
-    return b"import" not in data or _starts_top_level_statement(_NOT_SHIM_STATEMENT, data)
+    return b"import" not in data or _starts_top_level_statement(_NOT_SHIM_STATEMENT, data, strings)
 
 
-def holds_blocks(data: bytes) -> bool:
+def holds_blocks(data: bytes, strings: StringSpans | None = None) -> bool:
     """Whether a definition, loop, ``with`` or decorator (:data:`_NOT_SHIM_BLOCK`) starts a
     top-level statement: read exactly, so a triple quote in a comment or in a string of the
     other kind fools no count of quotes."""
-    return _starts_top_level_statement(_NOT_SHIM_BLOCK, data)
+    return _starts_top_level_statement(_NOT_SHIM_BLOCK, data, strings)
 
 
-def _starts_top_level_statement(patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], data: bytes) -> bool:
+def _starts_top_level_statement(
+    patterns: tuple[re.Pattern[bytes], re.Pattern[bytes]], data: bytes, strings: StringSpans | None
+) -> bool:
     """Whether a line the column-0 ``patterns`` find lies outside every string, comment and
     bracket, the line above not continued by a backslash: in a file that parses, such a line
-    starts a top-level statement."""
-    strings: _Strings | None = None
+    starts a top-level statement. ``strings``: the reading of ``data``'s strings, when shared."""
     for start in _line_starts(patterns, data):
-        strings = strings or _Strings(data)
+        strings = strings or StringSpans(data)
         if not strings.inside(start) and not _continues(data, start) and strings.depth(start) == 0:
             return True
     return False

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from importcanon.adapters.import_statements import statement_rows_and_top_level_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
 from importcanon.domain.facts import ImportKind
@@ -62,8 +63,13 @@ Problem = tuple[int | None, str]
 ScanHints = tuple[tuple[int, ...], bool]
 
 
-def scan_hints(text: str) -> ScanHints:
-    return tuple(_top_level_import_lines(text)), _maybe_too_deep(text)
+def scan_hints(text: str, top_level_lines: Sequence[int] | None = None) -> ScanHints:
+    """The hints of ``text``; ``top_level_lines``: its lines of
+    :func:`~importcanon.adapters.import_statements.statement_rows_and_top_level_lines`, when
+    read already (a file's reading reads them with its import statements)."""
+    if top_level_lines is None:
+        top_level_lines = statement_rows_and_top_level_lines(text)[1]
+    return tuple(top_level_lines), _maybe_too_deep(text)
 
 
 @dataclass
@@ -256,28 +262,6 @@ def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], s
         (name, line, contents, ImportKind.MODULE if line in module_level else None)
         for line, name, contents in found
     ]
-
-
-def _top_level_import_lines(text: str) -> list[int]:
-    """Lines starting in column 0 with an import: module level and unconditional, unless the line
-    before ends with a backslash (perhaps a carriage return or a blank line between), which makes
-    it a continuation. In order: one regex pass, the continuations left out by its lookbehinds."""
-    lines = [1] if _FIRST_TOP_LEVEL_IMPORT.match(text) else []
-    line, offset = 1, 0
-    count = text.count
-    for match in _TOP_LEVEL_IMPORT.finditer(text):
-        start = match.start() + 1
-        line += count("\n", offset, start)
-        offset = start
-        lines.append(line)
-    return lines
-
-
-#: What ``kinds.import_lines(text, top_level_only=True)`` finds after the first line, less the
-#: lines that continue the one above: a backslash before their newline, or before a carriage
-#: return or a newline there.
-_TOP_LEVEL_IMPORT = re.compile(r"\n(?<!\\\n)(?<!\\\r\n)(?<!\\\n\n)(?:import|from)[ \t\\(.]")
-_FIRST_TOP_LEVEL_IMPORT = re.compile(r"(?:import|from)[ \t\\(.]")
 
 
 def _maybe_too_deep(text: str) -> bool:

@@ -21,8 +21,15 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
-from importcanon.adapters.import_statements import StatementRow, evident_names, statement_rows
-from importcanon.adapters.mentions import Mentions, holds_blocks, holds_code, scan_mentions, word_starts
+from importcanon.adapters.import_statements import StatementRow, evident_names, statement_rows_and_top_level_lines
+from importcanon.adapters.mentions import (
+    Mentions,
+    StringSpans,
+    holds_blocks,
+    holds_code,
+    scan_mentions,
+    word_starts,
+)
 from importcanon.adapters.scanning import ScanHints, scan_hints
 from importcanon.domain.modules import absolute_import_target
 
@@ -76,15 +83,19 @@ def read_text(
     digest = content_digest(data) if with_digest else None
     if digest is not None and digest in known:
         return FileText(None, digest, False, None, (), {}, None, None, known=True)
-    hits, mentions = needle_facts(data, needles)
+    # The strings and comments of the file, read from its start as far as a reading asks: once
+    # for the roles of every needle and the shim screen (each read them all again before).
+    strings = StringSpans(data)
+    hits, mentions = needle_facts(data, needles, strings)
+    shim = may_be_shim(data, strings)
     try:
         text = decode_source(data)
     except UndecodableSource as error:
-        return FileText(None, digest, may_be_shim(data), (error.line, error.message), hits, mentions, None, None)
-    found = statement_rows(text)
+        return FileText(None, digest, shim, (error.line, error.message), hits, mentions, None, None)
+    found, top_level_lines = statement_rows_and_top_level_lines(text)
     packed = marshal.dumps(found)
     sources = names_imported_from(found, *importer) if importer is not None else ()
-    return FileText(None, digest, may_be_shim(data), None, hits, mentions, packed, scan_hints(text), sources)
+    return FileText(None, digest, shim, None, hits, mentions, packed, scan_hints(text, top_level_lines), sources)
 
 
 def names_imported_from(
@@ -152,11 +163,16 @@ def read_again(path: str, size: int, digest: str | None) -> bytes:
 RUN_DIGEST_PREFIX = "run:"
 
 
-def needle_facts(data: bytes, needles: Needles) -> tuple[tuple[str, ...], dict[str, Mentions]]:
+def needle_facts(
+    data: bytes, needles: Needles, strings: StringSpans | None = None
+) -> tuple[tuple[str, ...], dict[str, Mentions]]:
     """The searched needles ``data`` holds as whole words (sorted), and the roles of the
-    mentioned ones among them."""
+    mentioned ones among them (``strings``: the reading of ``data``'s strings, when shared)."""
     hits = tuple(sorted(needle for needle in needles.searched if next(word_starts(data, needle), None) is not None))
-    return hits, {needle: scan_mentions(data, needle) for needle in hits if needle in needles.mentioned}
+    if not needles.mentioned.intersection(hits):
+        return hits, {}
+    strings = strings or StringSpans(data)
+    return hits, {needle: scan_mentions(data, needle, strings) for needle in hits if needle in needles.mentioned}
 
 
 def read_bytes(path: str, size: int) -> bytes:
@@ -178,10 +194,11 @@ def read_bytes(path: str, size: int) -> bytes:
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
-def may_be_shim(data: bytes) -> bool:
+def may_be_shim(data: bytes, strings: StringSpans | None = None) -> bool:
     """False only when the file certainly has top-level code beyond imports and re-bindings
     (:func:`~importcanon.adapters.mentions.holds_blocks` and ``holds_code``). Other files are
-    parsed."""
+    parsed. ``strings``: the reading of ``data``'s strings, when shared."""
     if not data or data.isspace() or b"import" not in data:  # holds_code's first test, the cheapest
         return False
-    return not holds_blocks(data) and not holds_code(data)
+    strings = strings or StringSpans(data)
+    return not holds_blocks(data, strings) and not holds_code(data, strings)
