@@ -84,10 +84,10 @@ def test_a_body_is_cut_in_place_and_what_matters_is_kept():
         "        return self\n"
     )
     assert stub_bodies(text) == (
-        "import os\ndef idle(a,\n         b=1):\n pass\n\n\n\n\n\n\n"
+        "import os\ndef idle():\n\n pass\n\n\n\n\n\n\n"
         "def busy():\n\n    try:\n        import json\n    except ImportError:\n     pass\n\n"
         "def one(): return 1\n"
-        "class C:\n\n    def method(self):\n     pass\n"
+        "class C:\n\n    def method():\n     pass\n"
     )
     assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
 
@@ -114,7 +114,7 @@ def test_the_blocks_of_a_kept_compound_statement_are_cut_alike():
         "    return engine\n"
     )
     assert stub_bodies(text) == (
-        "def load(flag):\n    if flag:\n        import fast\n\n"
+        "def load():\n    if flag:\n        import fast\n\n"
         "    elif other(\n        flag,\n    ):\n        for name in names:\n            from . import slow\n\n"
         "        else:\n         pass\n    else:\n     pass\n"
         "    with lock:\n        if TYPE_CHECKING: import typing\n\n\n"
@@ -144,6 +144,30 @@ def test_the_inside_of_a_module_level_table_is_cut():
     )
     assert parse_module(text, "m.py", stub=True) == parse_module(text, "m.py")
     assert stub_bodies(text, ["compute"]).endswith("KEPT = [\n    lambda: importlib,\n    compute(),\n]\n")
+
+
+def test_a_header_says_only_what_it_defines_unless_it_mentions_a_word():
+    text = (
+        "@decorator(option=1)\n"
+        "async def fetch(\n"
+        "    session: Session,\n"
+        "    retries: int = default_retries(),\n"
+        ") -> Result:\n"
+        "    return compute(session)\n"
+        "class Model(Base, metaclass=Meta):\n"
+        "    def method(self, when=compute()):\n"
+        "        return self\n"
+    )
+    assert stub_bodies(text) == (
+        "@decorator(option=1)\nasync def fetch():\n\n\n\n pass\nclass Model:\n    def method():\n     pass\n"
+    )
+    assert stub_bodies(text, ["compute"]) == (
+        "@decorator(option=1)\nasync def fetch():\n\n\n\n    return compute(session)\n"
+        "class Model:\n    def method(self, when=compute()):\n     pass\n"
+    )
+    for words in (frozenset(), frozenset({"compute"})):
+        stubbed = parse_module(text, "m.py", calls_of=words or None, stub=True)
+        assert stubbed == parse_module(text, "m.py", calls_of=words or None)
 
 
 def test_text_the_plain_reading_may_misread_is_left_whole():
@@ -196,6 +220,11 @@ HEADERS = [
     "{i}def f(x=lambda: 0, *, y: 'str' = None):",
     '{i}def h(doc="""\ndef inner():\n"""):',
     "{i}class C(Base):",
+    "{i}def g(a=compute(1),\n{i}      b: 'x' = call()) -> print:",
+    "{i}class K(Base, metaclass=compute(\n)):",
+    "{i}async def name(\n{i}    a: list[int] = [len(x) for x in y],\n{i}) -> None:",
+    "{i}@call\n{i}class D(\n{i}    Base,  # print\n{i}):",
+    "{i}def b(a, \\\n{i}      b=join()):",
     "{i}if cond:",
     "{i}try:",
     "{i}for i in range(3):",

@@ -9,11 +9,14 @@ its other statements (``def test(): from m import X; ...checks of X...``, a clas
 beside its methods), and so, in turn, does each block of the compound statements it keeps (an
 ``if`` or ``try`` that holds an import keeps its header and its clauses, ``except ImportError``
 included, each block cut alike, or made one ``pass``). A class body is no different: what it
-binds stays in the class. Every line number stays what it was and the facts of the text left
-are those of the whole text (tests/test_stubbing.py holds that against the full parse on the
-standard library and generated programs). A ``lambda`` or ``nonlocal`` changes no fact: a
-lambda is no scope of its own to the parse (its calls are its statement's). At module level,
-only the inside of a table goes (``SENSORS = (`` ... ``)``, see :func:`_table_cuts`).
+binds stays in the class. A def or class header is left saying only what it defines (``def
+name():``, ``class name:``): parameters, annotations, defaults and bases hold no fact but the
+calls in them, and a header with a line that mentions a word asked about is kept whole. Every
+line number stays what it was and the facts of the text left are those of the whole text
+(tests/test_stubbing.py holds that against the full parse on the standard library and generated
+programs). A ``lambda`` or ``nonlocal`` changes no fact: a lambda is no scope of its own to the
+parse (its calls are its statement's). At module level, only the inside of a table goes
+(``SENSORS = (`` ... ``)``, see :func:`_table_cuts`).
 
 The text is read as Python's tokenizer reads it: strings and comments (the exact reader of
 :mod:`importcanon.adapters.kinds`) are blanked out first, so a ``def`` in a docstring is no
@@ -52,8 +55,8 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTINUED = "\x01"
 
 
-#: A cut of lines: (the first, the one after, the indentation of a ``pass`` put first, or None).
-_Cut = tuple[int, int, int | None]
+#: A cut of lines: (the first, the one after, the text put in place of the first, or None).
+_Cut = tuple[int, int, str | None]
 
 
 def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
@@ -87,18 +90,21 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         body = reader.body_of(line_start, indent)
         if body is None:
             continue
+        header = _header_cut(skeleton, reader, start, line_start, body[0], wanted)
+        if header is not None:
+            cuts.append(header)
         cuts += _block_cuts(reader, body, indent, keeping, wanted)
     lines = text.split("\n")
     cuts += _table_cuts(lines, reader, keeping, wanted)
     if not cuts:
         return None
-    cuts.sort()
+    cuts.sort(key=_first_line)
     done = 0
-    for first_line, end_line, pass_indent in cuts:
+    for first_line, end_line, replacement in cuts:
         if first_line < done:
             continue  # inside a body cut already
-        if pass_indent is not None:
-            lines[first_line - 1] = " " * pass_indent + "pass"
+        if replacement is not None:
+            lines[first_line - 1] = replacement
             first_line += 1
         lines[first_line - 1 : end_line - 1] = [""] * (end_line - first_line)
         done = end_line
@@ -114,7 +120,7 @@ def _block_cuts(
     first, end = block
     first_line, end_line = reader.line_of(first), reader.line_of(end)
     if not _holds(keeping, first, end) and not _holds(wanted, first_line, end_line):
-        return [(first_line, end_line, indent + 1)]  # nothing to keep: the block becomes one pass
+        return [(first_line, end_line, _pass(indent + 1))]  # nothing to keep: the block becomes one pass
     bounds = reader.statements(first, end)
     cuts: list[_Cut] = []
     busy: list[tuple[int, int]] = []
@@ -125,7 +131,7 @@ def _block_cuts(
         else:
             busy.append((begin, after))
     if not busy:
-        return [(first_line, end_line, indent + 1)]  # what was kept is in comments
+        return [(first_line, end_line, _pass(indent + 1))]  # what was kept is in comments
     for begin, after in busy:
         cuts += _clause_cuts(reader, begin, after, keeping, wanted)
     return cuts
@@ -152,6 +158,37 @@ def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wa
         if found is None:
             return cuts
         clause = found.end()
+
+
+def _header_cut(
+    skeleton: str, reader: _Reader, start: int, line_start: int, body: int, wanted: list[int]
+) -> _Cut | None:
+    """The header of the def or class at ``start`` (its line starting at ``line_start``, its body
+    at ``body``) made ``def name():`` or ``class name:`` on its first line, its other lines
+    blank: its parameters, annotations, defaults and bases are facts of no kind, only the calls
+    in them are, and a line mentioning a word asked about keeps the header whole. A third of
+    the time ``ast`` took over stubbed modules went to their headers."""
+    named = _NAMED.match(skeleton, start)
+    if named is None:
+        return None
+    first_line, end_line = reader.line_of(line_start), reader.line_of(body)
+    if _holds(wanted, first_line, end_line):
+        return None
+    keyword, name = named.groups()
+    # Before the keyword: the indentation, and ``async`` (nothing of a string: a statement starts there).
+    return first_line, end_line, f"{skeleton[line_start:start]}{keyword} {name}{'():' if keyword == 'def' else ':'}"
+
+
+#: A def or class keyword and the name it defines (ASCII: a line beyond it is a wanted one).
+_NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _pass(indent: int) -> str:
+    return " " * indent + "pass"
+
+
+def _first_line(cut: _Cut) -> int:
+    return cut[0]
 
 
 #: A statement whose blocks are not read here: a def or class (its body is cut on its own), and
