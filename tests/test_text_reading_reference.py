@@ -20,7 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.decoding import UndecodableSource, decode_source
-from importcanon.adapters.import_statements import evident_names, statement_rows_and_top_level_lines, text_imports
+from importcanon.adapters.import_statements import (
+    _names,
+    evident_names,
+    statement_rows_and_top_level_lines,
+    text_imports,
+)
 from importcanon.adapters.kinds import import_lines
 from importcanon.adapters.mentions import (
     StringSpans,
@@ -262,6 +267,21 @@ def test_column_zero_import_lines_are_found_as_the_line_search_found_them(pieces
     text = "".join(pieces)
     assert scan_hints(text) == reference.scan_hints(text), text
     _assert_one_pass_reads_statements_and_lines(text, text)
+
+
+_LIST_TOKENS = st.sampled_from(
+    ["a", "b.c", "*", "as", "x", " ", "  ", "\t", "\n", ",", ", ", "#", "# as, y", "\\\n", "\\", "(", ")"]
+    + ["\x0c", "\u3000"]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_LIST_TOKENS, max_size=12))
+def test_the_names_of_an_import_list_are_read_as_they_were(tokens):
+    """One item or several, aliased or not, with comments, continuations and odd whitespace:
+    the pairs an import's list of names gives are the ones the item-by-item reading gave."""
+    listed = "".join(tokens)
+    assert _names(listed) == reference.import_names(listed), listed
 
 
 _LINE_TOKENS = st.sampled_from(

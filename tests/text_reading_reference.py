@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterable, Iterator, Set
 
 from importcanon.adapters.import_statements import (
+    _COMMENT,
     _FROM_BODY,
     _IMPORT_BODY,
     _OTHER_LINE_BREAKS,
     _assigned,
     _block_names_by_line,
-    _names,
     _names_in_block,
 )
 from importcanon.adapters.mentions import (
@@ -85,6 +85,22 @@ def text_imports(text: str) -> list[TextImport]:
     return found
 
 
+def import_names(listed: str) -> tuple[tuple[str, str | None], ...]:
+    """The names of an import statement's list, item by item, as they were read."""
+    pairs: list[tuple[str, str | None]] = []
+    if "#" in listed:
+        listed = _COMMENT.sub("", listed)
+    if "\\" in listed:
+        listed = listed.replace("\\\n", " ")
+    for item in listed.split(","):
+        words = item.split()
+        if len(words) == 1:
+            pairs.append((words[0], None))
+        elif len(words) == 3 and words[1] == "as":
+            pairs.append((words[0], words[2]))
+    return tuple(pairs)
+
+
 def evident_names(text: str) -> frozenset[str]:
     return frozenset(names_outside_blocks(text) | set(_block_names(text)))
 
@@ -121,11 +137,11 @@ def _read(text: str, offset: int, line: int) -> TextImport | None:
     match = _FROM.match(text, offset)
     if match:
         dots, module, parenthesised, plain = match.groups()
-        names = _names(parenthesised if parenthesised is not None else plain)
+        names = import_names(parenthesised if parenthesised is not None else plain)
         return TextImport(line, len(dots), module or None, names) if names else None
     match = _IMPORT.match(text, offset)
     if match:
-        names = _names(match.group(1))
+        names = import_names(match.group(1))
         return TextImport(line, 0, None, names) if names else None
     return None
 

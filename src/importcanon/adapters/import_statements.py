@@ -33,8 +33,10 @@ _STATEMENT_BODY = f"(?:{_FROM_BODY}|{_IMPORT_BODY})"
 #: a statement spanning lines never hides one starting on them.
 _STATEMENT_OR_IMPORT_START = r"(?:(?=[ \t]*+" + _STATEMENT_BODY + r")|(?=(?:import|from)[ \t\\(.]))"
 #: Such a line after a newline; not a line that a backslash ends the line above of (``from x \``
-#: then ``import y``): that is part of the statement above.
-_STATEMENT_LINE = re.compile(r"\n(?<!\\\n)(?<!\\\r\n)" + _STATEMENT_OR_IMPORT_START)
+#: then ``import y``): that is part of the statement above. The first lookahead, which both
+#: alternatives imply, turns away the lines that start with neither word at the least cost (a
+#: third of the pass's time).
+_STATEMENT_LINE = re.compile(r"\n(?=[ \t]*+(?:from|import))" + _STATEMENT_OR_IMPORT_START + r"(?<!\\\n)(?<!\\\r\n)")
 _FIRST_STATEMENT = re.compile(_STATEMENT_OR_IMPORT_START)
 _COMMENT = re.compile(r"#[^\n]*")
 _MODULE_BLOCK = re.compile(r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b")
@@ -195,11 +197,16 @@ def _assigned(statement: str) -> Iterator[str]:
 
 
 def _names(listed: str) -> tuple[tuple[str, str | None], ...]:
-    pairs: list[tuple[str, str | None]] = []
     if "#" in listed:
         listed = _COMMENT.sub("", listed)
     if "\\" in listed:
         listed = listed.replace("\\\n", " ")
+    if "," not in listed:  # one name, as most statements import: no list built
+        words = listed.split()
+        if len(words) == 1:
+            return ((words[0], None),)
+        return ((words[0], words[2]),) if len(words) == 3 and words[1] == "as" else ()
+    pairs: list[tuple[str, str | None]] = []
     for item in listed.split(","):
         words = item.split()
         if len(words) == 1:

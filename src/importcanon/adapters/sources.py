@@ -193,17 +193,20 @@ class _PackageWalker:
             if (identity.st_dev, identity.st_ino) in self._visited:
                 return False
             self._visited.add((identity.st_dev, identity.st_ino))
-            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+            with os.scandir(directory) as listing:
+                entries = list(listing)
         except OSError as error:
             self.unreadable.append((module, self._relpath(directory), error.strerror or str(error)))
             return False
         names = {entry.name for entry in entries}
         is_regular = "__init__.py" in names
         if in_regular_package and not is_regular and not self.namespace_directories:
-            count = self._python_files_below(directory)  # grimp skips it: say so, but do not scan it
+            # grimp skips it: say so, but do not scan it (its listing counted, not made again)
+            count = self._python_files_below(entries)
             if count:
                 self.orphans.append((self._relpath(directory), count))
             return False
+        entries.sort(key=lambda entry: entry.name)
         directories = {entry.name for entry in entries if _is_directory(entry)}
         found_any = False
         for entry in entries:
@@ -234,28 +237,30 @@ class _PackageWalker:
             self.namespace_packages.append(module)
         return found_any
 
-    def _python_files_below(self, directory: str) -> int:
-        """The Python files below a directory the walk skips, counted as ``os.walk`` would see them
-        (a link to a directory is not followed, so no loop; an unreadable directory counts none).
+    def _python_files_below(self, entries: list[os.DirEntry[str]]) -> int:
+        """The Python files below a directory the walk skips, whose listing is ``entries``, counted
+        as ``os.walk`` would see them (a link to a directory is not followed, so no loop; an
+        unreadable directory counts none).
 
         One ``scandir`` per directory and no path built unless an exclude glob must see it: data
         directories (a locale tree, static files) can hold more entries than the package itself.
         """
         count = 0
-        pending = [directory]
-        while pending:
-            try:
-                with os.scandir(pending.pop()) as listing:
-                    entries = list(listing)
-            except OSError:
-                continue
+        pending: list[str] = []
+        while True:
             for entry in entries:
                 if _is_directory(entry):
                     if not _is_link(entry) and not self._excluded_path(entry.path):
                         pending.append(entry.path)
                 elif entry.name.endswith(".py") and not self._excluded_path(entry.path):
                     count += 1
-        return count
+            if not pending:
+                return count
+            try:
+                with os.scandir(pending.pop()) as listing:
+                    entries = list(listing)
+            except OSError:
+                entries = []
 
     def _add_file(self, entry: os.DirEntry[str], module: str, relpath: str) -> bool:
         name = entry.name

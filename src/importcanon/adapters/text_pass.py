@@ -106,9 +106,13 @@ def names_imported_from(
     from that are no modules of their own: those whose evident names the broken-import screen
     asks for (see ``FactStore.evident_names_beside``)."""
     found: set[str] = set()
+    packages: dict[int, str | None] = {}  # by level: the package its dots name (one call per level)
     for _, level, written, names in statements:
         if level:
-            source = absolute_import_target(module, is_package, level, written)
+            if level not in packages:
+                packages[level] = absolute_import_target(module, is_package, level, None)
+            package = packages[level]
+            source = f"{package}.{written}" if written and package is not None else package
         elif written is None:
             continue  # import a.b
         else:
