@@ -4,6 +4,10 @@ through a star import is a home of it (kind re-export), and ``__all__`` decides 
 from __future__ import annotations
 
 from conftest import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from importcanon.adapters.loading import ScanOptions, load_project
 
 STARS = {
     ".importlinter": "[importlinter]\nroot_package = app\n",
@@ -52,3 +56,40 @@ def test_all_decides_what_a_star_import_brings(project):
     assert [(f["path"], f["line"], f["name"]) for f in check.findings("broken-import")] == [
         ("app/user.py", 2, "Hidden")
     ]
+
+
+STAR_PIECES = [
+    "from app.core import *",
+    "from app.core.models import *",
+    "from .models import *",
+    "from . import *",
+    "from app.core.models import Thing",
+    "import app.core.models",
+    "x = 1; from app.api import *",
+    "if True: from app.core import *",
+    "def f():\n    from app.private import *",
+    "from app.core import (\n    Thing,\n)",
+    "'''from app.core import *'''",
+]
+STAR_MODULES = ("app/__init__.py", "app/api.py", "app/private.py", "app/core/__init__.py", "app/core/models.py")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(STAR_PIECES), max_size=4), min_size=5, max_size=5))
+def test_star_importers_are_the_importers_grimp_shows_a_star_for(project, texts):
+    """``Project.star_importers`` (one pass over the scan's imports) against the question as
+    ``where`` used to ask it of grimp, importer by importer."""
+    root = project({".importlinter": "[importlinter]\nroot_package = app\n"})
+    for relative, pieces in zip(STAR_MODULES, texts, strict=True):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(pieces) + "\n")
+    loaded, _ = load_project(root, ["app"], [], ScanOptions(), None)
+    graph = loaded.graph
+    for module in sorted(loaded.modules):
+        details = {
+            importer: graph.get_import_details(importer=importer, imported=module)
+            for importer in graph.find_modules_that_directly_import(module)
+        }
+        expected = {importer for importer, found in details.items() if any("*" in d["line_contents"] for d in found)}
+        assert loaded.star_importers(module) == expected, module

@@ -159,12 +159,11 @@ def _star_bindings(resolver: Resolver, symbol: str, homes: set[str]) -> Iterator
     frontier = sorted(homes)
     while frontier:
         exporter = frontier.pop()
-        for importer in sorted(project.graph.find_modules_that_directly_import(exporter)):
+        # Only an importer with ``import *`` among its imports of the exporter may bind the name
+        # through it: the others need no parse to tell.
+        for importer in sorted(project.star_importers(exporter)):
             if importer in exporters or importer not in project.modules:
                 continue
-            details = project.graph.get_import_details(importer=importer, imported=exporter)
-            if not any("*" in detail["line_contents"] for detail in details):
-                continue  # no ``import *`` among its imports of the exporter: no parse needed to tell
             if symbol in resolver.namespace(importer):
                 continue
             parsed = resolver.parsed(importer)
