@@ -209,3 +209,28 @@ def test_findings_from_the_text_are_those_of_the_parse(project: Callable[[Mappin
     for relative in ("pkg/users/user.py", "pkg/users/twin.py", "pkg/users/pack/__init__.py"):
         (root / relative).write_bytes(text.encode())
     assert _findings(root, slow=False) == _findings(root, slow=True)
+
+
+DEFERRED_PIECES = [
+    "def g(): from pkg.other import Target",
+    "async def g():\n    if x:\n        from pkg.other import Target",
+    "class C:\n    def f(self):\n        import pkg.other",
+    "def g():\n    x = (\n1)\n    from pkg import other",
+    "def g():\n    try:\n        import pkg.other\n    except ImportError:\n        pass",
+    "@decorator\ndef g():\n    from pkg.other import Target; import pkg",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES + DEFERRED_PIECES), min_size=1, max_size=5), st.booleans())
+def test_no_deferred_import_is_read_from_the_text(project: Callable[[Mapping[str, str]], Path], pieces, crlf):
+    """legacy-import does not read the text of an import whose kind is deferred (in a function):
+    the text never tells such a statement (``imports_at`` has no answer), the parse does."""
+    text = _text(pieces, crlf)
+    root = project({"pkg/__init__.py": "", "pkg/other.py": "Target = 1\n", "pkg/user.py": ""})
+    (root / "pkg/user.py").write_bytes(text.encode())
+    loaded, _ = load_project(root, ["pkg"], [], ScanOptions(), None)
+    for imported in ("pkg", "pkg.other"):
+        for site in loaded.sites("pkg.user", imported):
+            if site.kind is ImportKind.DEFERRED:
+                assert loaded.facts.imports_at("pkg.user", site.line) is None, (site, text)

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet, Legacy
-from importcanon.domain.facts import ImportStatement, TextImport, describe_kind
+from importcanon.domain.facts import ImportKind, ImportStatement, TextImport, describe_kind
 from importcanon.domain.findings import Finding
 from importcanon.domain.modules import is_within, leaf
 
 RULE = "legacy-import"
+_DEFERRED = ImportKind.DEFERRED.value
 
 
 def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
@@ -32,8 +33,13 @@ def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
                 if importer in project.modules and not is_within(importer, contract.package):
                     for site in project.sites(importer, imported):
                         lines.setdefault((importer, site.line), []).append(site.kind.value)
-        # A module-level statement is read from the text; the others need their module parsed.
-        read = {site: _read_from_text(resolver, contract, *site) for site in sorted(lines)}
+        # A module-level statement is read from the text; the others need their module parsed. A
+        # deferred one (in a function: it needs the parse for the function's name too) cannot be
+        # read from the text, so the text is not read for it.
+        read = {
+            site: None if all(kind == _DEFERRED for kind in kinds) else _read_from_text(resolver, contract, *site)
+            for site, kinds in sorted(lines.items())
+        }
         project.facts.parse_ahead(sorted({importer for (importer, _), text in read.items() if text is None}))
         for (importer, line), kinds in sorted(lines.items()):
             text = read[importer, line]
