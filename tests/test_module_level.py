@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importcanon.adapters.module_level import module_level_text
+from importcanon.adapters.module_level import _statements_within, module_level_text
 from importcanon.adapters.parsing import parse_module
 from importcanon.domain.facts import BindingKind, ImportKind, ParsedModule
 
@@ -288,3 +288,44 @@ def test_code_spelled_beyond_ascii_is_declined_but_strings_and_comments_are_read
     assert module_level_text("\uff2eame = int\n") is None
     reader = module_level_text("# \uff2eame\nName = 'caf\u00e9'\n")
     assert reader is not None and reader.binds("Name")
+
+
+#: Statements whose inner statements sit in every kind of block: bodies, else, finally, except
+#: clauses, match cases, one-line blocks, expressions with lambdas and comprehensions between.
+NESTED_STATEMENTS = [
+    "try:\n    import a as b\nexcept (E, F) as e:\n    c = d.e\nelse:\n    f: g = h\n"
+    "finally:\n    from i import j as k",
+    "match x:\n    case [1, *rest]:\n        y = z.w\n    case {'k': v}:\n        import q.r",
+    "if t: u = v\nelif w:\n    for a in b:\n        while c:\n"
+    "            with d as e:\n                x = lambda: [y for y in z]",
+    "class K(Base, key=lambda: 0):\n    def m(self, d=(n := 1)):\n        async def n():\n            o = p\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(NESTED_STATEMENTS + STATEMENTS), min_size=1, max_size=4))
+def test_the_statements_within_a_statement_are_those_ast_walk_meets(pieces):
+    """``_rebinds`` looks only at statements (the kinds it judges are statements only), so it
+    walks the blocks, not the expressions: the statements met are ``ast.walk``'s, none more or fewer."""
+    try:
+        tree = ast.parse("\n".join(pieces))
+    except SyntaxError:
+        return
+    for node in tree.body:
+        walked = [inner for inner in ast.walk(node) if isinstance(inner, ast.stmt)]
+        assert sorted(map(id, _statements_within(node))) == sorted(map(id, walked))
+
+
+def test_the_statements_within_agree_with_ast_walk_on_the_standard_library():
+    library = Path(sysconfig.get_paths()["stdlib"])
+    compared = 0
+    for path in sorted(library.glob("*.py"))[:80]:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, OSError, SyntaxError):
+            continue
+        for node in tree.body:
+            walked = [inner for inner in ast.walk(node) if isinstance(inner, ast.stmt)]
+            assert sorted(map(id, _statements_within(node))) == sorted(map(id, walked)), path
+            compared += len(walked)
+    assert compared > 10_000

@@ -357,7 +357,7 @@ def _binds_apart_from_import(node: ast.stmt, name: str) -> bool:
 
 def _rebinds(node: ast.stmt, name: str) -> bool:
     """Whether anything in ``node`` may bind another name to one written with ``name``."""
-    for inner in ast.walk(node):
+    for inner in _statements_within(node):
         if isinstance(inner, ast.ImportFrom):
             rebound = any(alias.name == name and alias.asname for alias in inner.names)
         elif isinstance(inner, ast.Import):
@@ -369,6 +369,25 @@ def _rebinds(node: ast.stmt, name: str) -> bool:
         if rebound:
             return True
     return False
+
+
+def _statements_within(node: ast.stmt) -> Iterator[ast.stmt]:
+    """``node`` and the statements of its blocks, at any depth: what ``ast.walk`` meets of the
+    statements, without walking every node of the expressions (a statement holds none)."""
+    pending = [node]
+    while pending:
+        statement = pending.pop()
+        yield statement
+        for field in _BLOCK_FIELDS:
+            block = getattr(statement, field, None)
+            if block:
+                for inner in block:
+                    # A ``try`` holds its except clauses, a ``match`` its cases: their bodies are blocks.
+                    pending.extend(inner.body if isinstance(inner, (ast.ExceptHandler, ast.match_case)) else (inner,))
+
+
+#: The fields of a statement that hold statements (or clauses that hold them).
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _dotted_parts(node: ast.expr) -> list[str]:
