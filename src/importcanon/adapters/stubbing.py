@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
-from functools import cache
 from itertools import accumulate, pairwise
 
 from importcanon.adapters.kinds import LITERALS, bracketed_newlines
@@ -81,6 +80,10 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     others = (match.start() for pattern in _OTHER_KEEPING_WORDS for match in pattern.finditer(skeleton))
     keeping = sorted([*openings, *(start for start in others if not _ends_word(skeleton, start))])
     reader = _Reader(skeleton)
+    # Every range asked about starts and ends at the start of a line: a wanted line is in one
+    # when its start is, so both are looked for in one sorted list of skeleton offsets.
+    wanted_starts = [reader.line_starts[number - 1] for number in wanted]
+    marks = sorted(keeping + wanted_starts) if wanted_starts else keeping
     cuts: list[_Cut] = []
     for start in openings:
         opening = _opens_body(skeleton, start)
@@ -90,12 +93,12 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         body = reader.body_of(line_start, indent)
         if body is None:
             continue
-        header = _header_cut(skeleton, reader, start, line_start, body[0], wanted)
+        header = _header_cut(skeleton, reader, start, line_start, body[0], wanted_starts)
         if header is not None:
             cuts.append(header)
-        cuts += _block_cuts(reader, body, indent, keeping, wanted)
+        cuts += _block_cuts(reader, body, indent, marks)
     lines = text.split("\n")
-    cuts += _table_cuts(lines, reader, keeping, wanted)
+    cuts += _table_cuts(lines, reader, marks)
     if not cuts:
         return None
     cuts.sort(key=_first_line)
@@ -111,33 +114,32 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     return "\n".join(lines)
 
 
-def _block_cuts(
-    reader: _Reader, block: tuple[int, int], indent: int, keeping: list[int], wanted: list[int]
-) -> list[_Cut]:
+def _block_cuts(reader: _Reader, block: tuple[int, int], indent: int, marks: list[int]) -> list[_Cut]:
     """The cuts of a block (skeleton offsets: its first line start, the line that ends it) below
     a header indented by ``indent``: the whole block, or each of its statements that holds
-    nothing to keep, and within those that do, the blocks of their clauses in turn."""
+    nothing to keep (no offset of ``marks``), and within those that do, the blocks of their
+    clauses in turn."""
     first, end = block
-    first_line, end_line = reader.line_of(first), reader.line_of(end)
-    if not _holds(keeping, first, end) and not _holds(wanted, first_line, end_line):
-        return [(first_line, end_line, _pass(indent + 1))]  # nothing to keep: the block becomes one pass
-    bounds = reader.statements(first, end)
+    line_starts = reader.line_starts
+    index = bisect_left(marks, first)
+    if index == len(marks) or marks[index] >= end:  # nothing to keep: the block becomes one pass
+        return [(bisect_right(line_starts, first), bisect_right(line_starts, end), _pass(indent + 1))]
     cuts: list[_Cut] = []
     busy: list[tuple[int, int]] = []
-    for begin, after in pairwise(bounds):
-        begin_line, after_line = reader.line_of(begin), reader.line_of(after)
-        if not _holds(keeping, begin, after) and not _holds(wanted, begin_line, after_line):
-            cuts.append((begin_line, after_line, None))
+    for begin, after in pairwise(reader.statements(first, end)):
+        index = bisect_left(marks, begin, index)
+        if index == len(marks) or marks[index] >= after:
+            cuts.append((bisect_right(line_starts, begin), bisect_right(line_starts, after), None))
         else:
             busy.append((begin, after))
-    if not busy:
-        return [(first_line, end_line, _pass(indent + 1))]  # what was kept is in comments
+    if not busy:  # what was kept is in comments
+        return [(bisect_right(line_starts, first), bisect_right(line_starts, end), _pass(indent + 1))]
     for begin, after in busy:
-        cuts += _clause_cuts(reader, begin, after, keeping, wanted)
+        cuts += _clause_cuts(reader, begin, after, marks)
     return cuts
 
 
-def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wanted: list[int]) -> list[_Cut]:
+def _clause_cuts(reader: _Reader, begin: int, after: int, marks: list[int]) -> list[_Cut]:
     """The cuts in the blocks of the clauses of a compound statement from ``begin`` to ``after``
     that holds something to keep (none for a def or class: its body is cut on its own)."""
     skeleton = reader.skeleton
@@ -151,7 +153,7 @@ def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wa
     while True:
         block = reader.body_of(clause, indent)
         if block is not None:
-            cuts += _block_cuts(reader, block, indent, keeping, wanted)
+            cuts += _block_cuts(reader, block, indent, marks)
         found = statement.search(skeleton, clause, after)
         while found is not None and not reader.starts_logical_line(found.end()):
             found = statement.search(skeleton, found.end(), after)
@@ -161,7 +163,7 @@ def _clause_cuts(reader: _Reader, begin: int, after: int, keeping: list[int], wa
 
 
 def _header_cut(
-    skeleton: str, reader: _Reader, start: int, line_start: int, body: int, wanted: list[int]
+    skeleton: str, reader: _Reader, start: int, line_start: int, body: int, wanted_starts: list[int]
 ) -> _Cut | None:
     """The header of the def or class at ``start`` (its line starting at ``line_start``, its body
     at ``body``) made ``def name():`` or ``class name:`` on its first line, its other lines
@@ -171,9 +173,9 @@ def _header_cut(
     named = _NAMED.match(skeleton, start)
     if named is None:
         return None
-    first_line, end_line = reader.line_of(line_start), reader.line_of(body)
-    if _holds(wanted, first_line, end_line):
+    if _holds(wanted_starts, line_start, body):
         return None
+    first_line, end_line = bisect_right(reader.line_starts, line_start), bisect_right(reader.line_starts, body)
     keyword, name = named.groups()
     # Before the keyword: the indentation, and ``async`` (nothing of a string: a statement starts there).
     return first_line, end_line, f"{skeleton[line_start:start]}{keyword} {name}{'():' if keyword == 'def' else ':'}"
@@ -196,7 +198,7 @@ def _first_line(cut: _Cut) -> int:
 _NOT_COMPOUND = re.compile(r"(?:async +def|def|class)\b|@")
 
 
-def _table_cuts(lines: list[str], reader: _Reader, keeping: list[int], wanted: list[int]) -> list[_Cut]:
+def _table_cuts(lines: list[str], reader: _Reader, marks: list[int]) -> list[_Cut]:
     """The lines inside each module-level table: an assignment to one name, in column 0, of a
     bracket (or a call) opened at the end of its first line and closed alone on its last, with
     nothing to keep inside (``SENSORS: tuple[Description, ...] = (`` ... ``)``). What the
@@ -218,7 +220,7 @@ def _table_cuts(lines: list[str], reader: _Reader, keeping: list[int], wanted: l
         inside = skeleton[line_starts[first] : line_starts[last - 1]]
         if (not table.group(1) and _PLAIN_NAME.fullmatch(inside)) or ":=" in inside:
             continue  # a name (or a constant) in brackets; a binding inside
-        if _holds(keeping, begin, line_starts[last]) or _holds(wanted, first, last + 1):
+        if _holds(marks, begin, line_starts[last]):
             continue
         cuts.append((first + 1, last, None))
     return cuts
@@ -319,13 +321,13 @@ class _Reader:
         """(where the body's first line starts, where the line that ends it starts, or the end)
         for the ``def`` whose line starts at ``start``; None when it is not a def statement, its
         body shares the header's line, or the end is not certain."""
-        skeleton = self.skeleton
-        line = bisect_right(self.line_starts, start)
-        if not self.starts[line - 1]:
+        skeleton, line_starts, starts = self.skeleton, self.line_starts, self.starts
+        line = bisect_right(line_starts, start)
+        if not starts[line - 1]:
             return None
         # The header: lines until the brackets close, not continued by a backslash.
         header_end = self.ends.find(1, line - 1)  # the line whose newline ends it
-        line_end = self.line_starts[header_end + 1] - 1 if header_end >= 0 else -1
+        line_end = line_starts[header_end + 1] - 1 if header_end >= 0 else -1
         if line_end < 0 or not skeleton[start:line_end].rstrip(" ").endswith(":"):
             return None  # the body is on the header's line (or the file ends there)
         first = line_end + 1
@@ -336,26 +338,28 @@ class _Reader:
             if found is None:
                 return (first, len(skeleton) + 1) if first < len(skeleton) else None
             position = found.end()
-            if self.starts_logical_line(position):
+            if starts[bisect_right(line_starts, position) - 1]:  # it starts a logical line
                 return (first, position) if position > first else None
 
     def statements(self, first: int, end: int) -> list[int]:
         """Where each statement of the body from ``first`` to ``end`` starts (a clause that goes
         with a statement above, ``except`` or ``else``, is part of that one), then ``end``."""
-        skeleton = self.skeleton
+        skeleton, line_starts, starts = self.skeleton, self.line_starts, self.starts
         code = _FIRST_CODE.search(skeleton, first, end)
         if code is None:
             return [end]
         indent = len(code.group(1))
-        statement = _line_indented(indent, exactly=True)
-        starts = [code.start()]
+        search = _line_indented(indent, exactly=True).search
+        clause = _CLAUSE.match
         position = code.start()
-        while (found := statement.search(skeleton, position, end)) is not None:
+        found_starts = [position]
+        while (found := search(skeleton, position, end)) is not None:
             position = found.end()
-            if self.starts_logical_line(position) and not _CLAUSE.match(skeleton, position + indent):
-                starts.append(position)
-        starts.append(end)
-        return starts
+            # A line that starts a logical line, and is no clause of the statement above.
+            if starts[bisect_right(line_starts, position) - 1] and not clause(skeleton, position + indent):
+                found_starts.append(position)
+        found_starts.append(end)
+        return found_starts
 
 
 def _logical_lines(skeleton: str, line_starts: list[int]) -> tuple[bytearray, bytearray]:
@@ -392,9 +396,16 @@ _BACKSLASH_NEWLINE = re.compile(r"\\\n")
 _FIRST_CODE = re.compile(f"^( *)[^ \n{_CONTINUED}]", re.MULTILINE)
 
 
-@cache
 def _line_indented(indent: int, *, exactly: bool) -> re.Pattern[str]:
     """A newline before a line of code indented by exactly ``indent`` (a statement of a body
-    indented so), or by no more than ``indent`` (the end of a body indented deeper)."""
-    spaces = f" {{{indent}}}" if exactly else f" {{0,{indent}}}"
-    return re.compile(f"\n(?={spaces}[^ \n{_CONTINUED}])")
+    indented so), or by no more than ``indent`` (the end of a body indented deeper); compiled
+    once (asked for at every def: a dict is read faster than a cache of keyword calls)."""
+    known = _INDENTED[exactly]
+    pattern = known.get(indent)
+    if pattern is None:
+        spaces = f" {{{indent}}}" if exactly else f" {{0,{indent}}}"
+        pattern = known[indent] = re.compile(f"\n(?={spaces}[^ \n{_CONTINUED}])")
+    return pattern
+
+
+_INDENTED: dict[bool, dict[int, re.Pattern[str]]] = {True: {}, False: {}}
