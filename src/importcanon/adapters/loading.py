@@ -29,6 +29,7 @@ from importcanon.adapters.mentions import (
     top_level_facts,
 )
 from importcanon.adapters.module_level import ModuleLevelText, module_level_text
+from importcanon.adapters.name_uses import may_import_or_call
 from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import ScanHints, scan_sources
 from importcanon.adapters.sources import (
@@ -789,6 +790,11 @@ class FactStore:
 
     def may_rebind(self, module: str, name: str) -> bool:
         return self._read_for(module, name, ModuleLevelText.may_rebind, True)
+
+    def may_import_or_call(self, module: str, names: frozenset[str]) -> bool:
+        source = self._files.get(module)
+        data = self._read(source) if source is not None else None
+        return data is None or may_import_or_call(data, names)
 
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         reader = self._module_level_text(module)

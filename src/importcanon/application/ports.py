@@ -130,6 +130,12 @@ class FactSource(Protocol):
         import name as other``); True when a parse is needed to tell."""
         ...
 
+    def may_import_or_call(self, module: str, names: frozenset[str]) -> bool:
+        """False only when the text shows, without a parse, that the module neither imports one
+        of ``names`` (``from m import name``) nor calls a dotted name with one of them as a part;
+        True when a parse is needed to tell."""
+        ...
+
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         """(level, module as written) of the module's ``from ... import *`` statements that
         the text shows to be at module level, without a parse; perhaps not all of them."""
