@@ -16,6 +16,7 @@ from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet
 from importcanon.domain.facts import TextImport
 from importcanon.domain.findings import Finding
+from importcanon.domain.modules import within_any
 
 MODULES = ("app/__init__.py", "app/a.py", "app/b.py", "app/pack/__init__.py", "app/pack/c.py")
 #: Imports of names that exist, or not, through every way a module can have a name (or seem to).
@@ -85,17 +86,32 @@ def test_the_findings_are_those_of_a_parse_of_every_module(project: Callable[[Ma
 
 
 def _may_break_one_by_one(screen: _Screen, module: str, statement: TextImport) -> bool:
-    """The first look as it was, one ``TextImport`` object per statement (the oracle of
-    ``_Screen.any_may_break``, which reads the rows with the module's package resolved once)."""
+    """The first look as it was, one ``TextImport`` object per statement, each name judged after
+    the list of those the module does not show (the oracle of ``_Screen.any_may_break``, which
+    reads the rows with the module's package resolved once, and judges name by name)."""
+    resolver = screen.resolver
     if statement.level == 0:
         source = statement.module
         if source is None:
-            return any(screen._is_missing(name) for name, _ in statement.names)
+            return any(resolver.missing_module(name) for name, _ in statement.names)
     else:
-        source = screen.resolver.import_source(module, statement)
+        source = resolver.import_source(module, statement)
         if source is None:
             return True
-    return screen._names_may_break(source, statement.names, False)
+    if not within_any(source, resolver.project.root_packages):
+        return False
+    if resolver.missing_module(source):
+        return True
+    evident = resolver.project.facts.evident_names
+    unseen = [
+        name
+        for name, _ in statement.names
+        if name != "*" and not resolver.has_module(f"{source}.{name}") and name not in evident(source)
+    ]
+    if unseen and not all(screen._has(source, name) for name in unseen):
+        screen.doubted.add(source)
+        return True
+    return False
 
 
 RELATIVE = [

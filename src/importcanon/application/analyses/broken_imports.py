@@ -97,6 +97,7 @@ class _Screen:
         self.doubted: set[str] = set()  # modules the text could not show to bind a name imported from them
         self._shown: dict[tuple[str, str], bool] = {}
         self._verdicts: dict[tuple[str, tuple[tuple[str, str | None], ...], bool], bool] = {}
+        self._any_missing: dict[tuple[tuple[str, str | None], ...], bool] = {}  # of ``import a.b, c``
 
     def any_may_break(self, module: str, rows: Iterable[TextImportRow]) -> bool:
         """Whether any statement read from the module's text may break (False only when each
@@ -113,8 +114,11 @@ class _Screen:
                 source = absolute_import_target(module, is_package, level, source)
                 if source is None:
                     return True
-            elif source is None:
-                if any(self._is_missing(name) for name, _ in names):
+            elif source is None:  # import a.b, c
+                missing = self._any_missing.get(names)
+                if missing is None:
+                    missing = self._any_missing[names] = any(self._is_missing(name) for name, _ in names)
+                if missing:
                     return True
                 continue
             verdict = verdicts.get((source, names, False))
@@ -149,14 +153,15 @@ class _Screen:
         if self._is_missing(source):
             return True
         has_module = self.resolver.has_module
-        unseen = [
-            name
-            for name, _ in names
-            if name != "*" and not has_module(f"{source}.{name}") and (strict or name not in self.evident_names(source))
-        ]
-        if unseen and not all(self._has(source, name) for name in unseen):
-            self.doubted.add(source)
-            return True
+        evident: frozenset[str] | None = frozenset() if strict else None  # asked for once, when needed
+        for name, _ in names:
+            if name == "*" or has_module(f"{source}.{name}"):
+                continue
+            if evident is None:
+                evident = self.evident_names(source)
+            if name not in evident and not self._has(source, name):
+                self.doubted.add(source)
+                return True
         return False
 
     def _has(self, source: str, name: str) -> bool:
