@@ -42,7 +42,6 @@ from importcanon.adapters.mentions import (
     _first_lines_end,
 )
 from importcanon.adapters.mentions import StringSpans as _FasterStrings
-from importcanon.adapters.mentions import _bracket_balance as _data_bracket_balance
 from importcanon.adapters.mentions import _continues as _data_continues
 from importcanon.domain.facts import TextImport
 from importcanon.domain.modules import absolute_import_target
@@ -173,6 +172,12 @@ _NOT_SHIM_STATEMENT = re.compile(
     rb"|^(?!(?:" + _NOT_A_NAME + rb"|warn|warnings)\b)[A-Za-z_][\w.]*[ \t]*\(",
     re.MULTILINE,
 )
+
+
+def _data_bracket_balance(data: bytes, start: int, end: int) -> int:
+    """The brackets ``data[start:end]`` opens less those it closes, counted kind by kind."""
+    opened = data.count(b"(", start, end) + data.count(b"[", start, end) + data.count(b"{", start, end)
+    return opened - data.count(b")", start, end) - data.count(b"]", start, end) - data.count(b"}", start, end)
 
 
 class StringSpans(_FasterStrings):

@@ -451,11 +451,10 @@ class StringSpans:
         before = bisect_left(self.starts, position)  # the strings and comments that start before it
         data = self.data
         if not before:
-            return _bracket_balance(data, 0, position)
-        # The code between them, joined: one count per kind of bracket, not one per gap.
+            return _bracket_balance(data[:position])
+        # The code between them, joined: brackets counted once, not once per gap.
         gaps = zip([0, *self.ends[:before]], [*self.starts[:before], position])
-        code = b"".join([data[start:end] for start, end in gaps])
-        return _bracket_balance(code, 0, len(code))
+        return _bracket_balance(b"".join([data[start:end] for start, end in gaps]))
 
     def closing(self, opening: int) -> int | None:
         """Just past the bracket that closes the one at ``opening`` (outside strings and
@@ -503,9 +502,14 @@ class StringSpans:
 _PREFIX_LETTERS = frozenset(b"rRbBfFtT")
 
 
-def _bracket_balance(data: bytes, start: int, end: int) -> int:
-    opened = data.count(b"(", start, end) + data.count(b"[", start, end) + data.count(b"{", start, end)
-    return opened - data.count(b")", start, end) - data.count(b"]", start, end) - data.count(b"}", start, end)
+def _bracket_balance(code: bytes) -> int:
+    """The brackets ``code`` opens less those it closes: what is left when every other byte is
+    deleted, twice at C speed (six counts cost more)."""
+    return len(code.translate(None, _NOT_OPENING)) - len(code.translate(None, _NOT_CLOSING))
+
+
+_NOT_OPENING = bytes(byte for byte in range(256) if byte not in b"([{")
+_NOT_CLOSING = bytes(byte for byte in range(256) if byte not in b")]}")
 
 
 #: The prefix of an f-string (or a t-string) just before its quote.
