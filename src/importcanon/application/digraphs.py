@@ -97,47 +97,46 @@ class Digraph:
         return Digraph(sorted(self.succ), edges)
 
 
-def strongly_connected_components(graph: Digraph | Mapping[str, Iterable[str]]) -> Iterator[set[str]]:
+def strongly_connected_components(graph: Digraph | Mapping[str, Iterable[str]]) -> Iterator[list[str]]:
     """Tarjan's algorithm, iteratively (no recursion limit on long chains), on a graph or on
-    each node's successors (every successor a key too)."""
+    each node's successors (every successor a key too). One pass over each node's successors:
+    a lowlink is lowered as each edge is met, and by each child as the search returns from it."""
     successors = graph.succ if isinstance(graph, Digraph) else graph
     preorder: dict[str, int] = {}
     lowlink: dict[str, int] = {}
-    found: set[str] = set()
+    done: set[str] = set()  # in a component already found (off the stack)
     stack: list[str] = []
-    counter = 0
-    pending = {node: iter(targets) for node, targets in successors.items()}
-    for source in successors:
-        if source in found:
+    for root in successors:
+        if root in preorder:
             continue
-        queue = [source]
-        while queue:
-            node = queue[-1]
-            if node not in preorder:
-                counter += 1
-                preorder[node] = counter
-            descended = False
-            for target in pending[node]:
+        preorder[root] = lowlink[root] = len(preorder)
+        stack.append(root)
+        path = [(root, iter(successors[root]))]
+        while path:
+            node, pending = path[-1]
+            for target in pending:
                 if target not in preorder:
-                    queue.append(target)
-                    descended = True
+                    preorder[target] = lowlink[target] = len(preorder)
+                    stack.append(target)
+                    path.append((target, iter(successors[target])))
                     break
-            if descended:
-                continue
-            low = preorder[node]
-            for target in successors[node]:
-                if target not in found:
-                    low = min(low, lowlink[target] if preorder[target] > preorder[node] else preorder[target])
-            lowlink[node] = low
-            queue.pop()
-            if low == preorder[node]:
-                component = {node}
-                while stack and preorder[stack[-1]] > preorder[node]:
-                    component.add(stack.pop())
-                found.update(component)
-                yield component
+                if target not in done and preorder[target] < lowlink[node]:
+                    lowlink[node] = preorder[target]
             else:
-                stack.append(node)
+                path.pop()
+                low = lowlink[node]
+                if path:
+                    parent = path[-1][0]
+                    if low < lowlink[parent]:
+                        lowlink[parent] = low
+                if low == preorder[node]:
+                    start = len(stack) - 1
+                    while stack[start] != node:
+                        start -= 1
+                    component = stack[start:]
+                    del stack[start:]
+                    done.update(component)
+                    yield component
 
 
 def has_path(graph: Digraph, source: str, target: str) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,9 +174,7 @@ class Project:
         """How many statements of ``importer`` import each module (from the scan: no parse)."""
         counts = self._import_counts.get(importer)
         if counts is None:
-            counts = self._import_counts[importer] = {}
-            for imported, *_ in self._imports.get(importer, ()):
-                counts[imported] = counts.get(imported, 0) + 1
+            counts = self._import_counts[importer] = Counter(map(itemgetter(0), self._imports.get(importer, ())))
         return counts
 
     def import_signature(self, modules: Sequence[str], extra: Iterable[object] = ()) -> str:
@@ -186,7 +186,10 @@ class Project:
         if hasher is None:  # the cycle analyses ask four times over the same modules
             hasher = hashlib.blake2b(digest_size=16)
             for module in listed:
-                hasher.update(f"\n{module}:{self._imports.get(module, ())!r}".encode())
+                records = self._imports.get(module, ())
+                # Each kind by its value: the repr of an enum is slow Python.
+                raw = [(name, line, text, kind and kind._value_) for name, line, text, kind in records]
+                hasher.update(f"\n{module}:{raw!r}".encode())
             self._signatures = {listed: hasher}  # only the latest: a query asks for one scope
         hasher = hasher.copy()
         hasher.update(f"\n|{list(extra)!r}".encode())

@@ -41,17 +41,17 @@ def imports_digest(project: Project) -> dict[str, str]:
     """What a baseline records of the root packages' imports (see ``cycle_imports_digest``)."""
     packages = project.root_packages
     inside: dict[str, bool] = {}  # a project imports the same few modules many times over
-
-    def within(module: str) -> bool:
-        if module not in inside:
-            inside[module] = within_any(module, packages)
-        return inside[module]
-
-    imports = {
-        module: {imported: n for imported, n in project.import_counts(module).items() if within(imported)}
-        for module in project.modules
-        if within(module)
-    }
+    imports: dict[str, dict[str, int]] = {}
+    for module in project.modules:
+        if not within_any(module, packages):
+            continue
+        kept = imports[module] = {}
+        for imported, count in project.import_counts(module).items():
+            within = inside.get(imported)
+            if within is None:
+                within = inside[imported] = within_any(imported, packages)
+            if within:
+                kept[imported] = count
     return cycle_imports_digest(imports)
 
 
