@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from importcanon.application.digraphs import (
     Digraph,
     add_edge_keeping_order,
+    find_cycle,
     has_path,
     has_path_within,
     is_acyclic,
@@ -93,3 +94,15 @@ def test_an_order_kept_while_edges_are_added_stays_topological(edges):
         add_edge_keeping_order(graph, u, v, order)
         assert sorted(order.values()) == list(range(len(NODES)))
         assert all(order[a] < order[b] for a, b in graph.edges)
+
+
+@settings(max_examples=300, deadline=None)
+@given(graph_pairs())
+def test_a_cycle_is_found_exactly_when_there_is_one(pair):
+    ours, theirs = pair
+    cycle = find_cycle(ours)
+    assert (cycle is None) == nx.is_directed_acyclic_graph(theirs)
+    if cycle is not None:
+        assert all(ours.has_edge(u, v) for u, v in cycle)
+        assert [v for _, v in cycle] == [u for u, _ in cycle[1:] + cycle[:1]]  # each hop leads on to the next
+        assert len({u for u, _ in cycle}) == len(cycle)  # a simple cycle

@@ -13,9 +13,9 @@ import grimp
 from importcanon.application.digraphs import (
     Digraph,
     add_edge_keeping_order,
+    find_cycle,
     has_path,
     has_path_within,
-    is_acyclic,
     shortest_path,
     strongly_connected_components,
     topological_positions,
@@ -57,12 +57,10 @@ def cyclic_components(graph: Digraph | Mapping[str, Collection[str]]) -> list[tu
 
 def _component(graph: Digraph, nodes: tuple[str, ...], facts: Callable[[str, str], EdgeFacts]) -> CycleComponent:
     component = induced(graph, nodes)
-
-    def preference(edge: Edge) -> tuple[int, int, str, str]:
-        """Smaller is removed first: deferred imports, then edges with fewer statements."""
-        edge_facts = facts(*edge)
-        return (int(edge_facts.import_time), edge_facts.statements, *edge)
-
+    # Smaller is removed first: deferred imports, then edges with fewer statements. Every sort
+    # below ranks these edges: each key is made once.
+    keys = {edge: _preference(edge, facts(*edge)) for edge in component.edges}
+    preference = keys.__getitem__
     breakers = break_set(component, preference)
     cycles: dict[tuple[str, ...], Cycle] = {}
     for edge in sorted(breakers, key=preference):
@@ -82,6 +80,10 @@ def _component(graph: Digraph, nodes: tuple[str, ...], facts: Callable[[str, str
         break_set=tuple(sorted(breakers)),
         cycles=tuple(ordered),
     )
+
+
+def _preference(edge: Edge, facts: EdgeFacts) -> tuple[int, int, str, str]:
+    return (int(facts.import_time), facts.statements, *edge)
 
 
 def break_set(graph: Digraph, preference: Callable[[Edge], tuple]) -> set[Edge]:
@@ -104,11 +106,9 @@ def _greedy_break_set(graph: Digraph, preference: Callable[[Edge], tuple]) -> se
     among orders with as many backward edges the one whose backward edges are deferred or backed
     by fewer statements wins. O(m log n) with a lazy heap.
     """
-    ranked = {edge: rank for rank, edge in enumerate(sorted(graph.edges, key=preference))}
+    ranked = sorted(graph.edges, key=preference)
     scale = float(len(ranked) + 1) ** 2
-
-    def weight(edge: Edge) -> float:
-        return 1.0 + ranked[edge] / scale
+    weight = {edge: 1.0 + rank / scale for rank, edge in enumerate(ranked)}
 
     proper = [(u, v) for u, v in graph.edges if u != v]
     out_degree = dict.fromkeys(graph.nodes, 0)
@@ -117,8 +117,8 @@ def _greedy_break_set(graph: Digraph, preference: Callable[[Edge], tuple]) -> se
     for u, v in proper:
         out_degree[u] += 1
         in_degree[v] += 1
-        delta[u] += weight((u, v))
-        delta[v] -= weight((u, v))
+        delta[u] += weight[(u, v)]
+        delta[v] -= weight[(u, v)]
     remaining = set(graph.nodes)
     sinks = deque(n for n in sorted(remaining) if out_degree[n] == 0)
     sources = deque(n for n in sorted(remaining) if in_degree[n] == 0 and out_degree[n] > 0)
@@ -132,14 +132,14 @@ def _greedy_break_set(graph: Digraph, preference: Callable[[Edge], tuple]) -> se
         for succ in graph.succ[node]:
             if succ in remaining and succ != node:
                 in_degree[succ] -= 1
-                delta[succ] += weight((node, succ))
+                delta[succ] += weight[(node, succ)]
                 heapq.heappush(heap, (-delta[succ], succ))
                 if in_degree[succ] == 0 and out_degree[succ] > 0:
                     sources.append(succ)
         for pred in graph.pred[node]:
             if pred in remaining and pred != node:
                 out_degree[pred] -= 1
-                delta[pred] -= weight((pred, node))
+                delta[pred] -= weight[(pred, node)]
                 heapq.heappush(heap, (-delta[pred], pred))
                 if out_degree[pred] == 0:
                     sinks.append(pred)
@@ -208,22 +208,46 @@ def _closes(kept: Digraph, u: str, v: str, order: dict[str, int]) -> bool:
 
 
 def _exhaustive(graph: Digraph, best: set[Edge], preference: Callable[[Edge], tuple]) -> set[Edge]:
-    """Look for a strictly smaller break set while that takes few acyclicity checks."""
+    """Look for a strictly smaller break set while that takes few acyclicity checks.
+
+    A candidate that removes no edge of a cycle already met leaves that cycle whole: it is passed
+    over without a check. Each failed check yields such a cycle; the few that ruled out a
+    candidate last are kept (a bounded list, searched from the front)."""
     edges = sorted(graph.edges, key=preference)
     budget = _EXACT_SEARCH_BUDGET
     trial = graph.copy()
+    met: list[frozenset[Edge]] = []
     for size in range(1, len(best)):
         budget -= comb(len(edges), size) * len(edges)
         if budget < 0:
             break
         for chosen in itertools.combinations(edges, size):
+            if _misses_one(met, chosen):
+                continue
             trial.remove_edges(chosen)
-            acyclic = is_acyclic(trial)
+            cycle = find_cycle(trial)
             for u, v in chosen:
                 trial.add_edge(u, v)
-            if acyclic:
+            if cycle is None:
                 return set(chosen)
+            met.insert(0, frozenset(cycle))
+            del met[_CYCLES_KEPT:]
     return best
+
+
+#: Cycles the exhaustive search keeps to pass over candidates: enough for the few that rule out
+#: most of them, few enough that looking costs less than a check.
+_CYCLES_KEPT = 12
+
+
+def _misses_one(cycles: list[frozenset[Edge]], chosen: tuple[Edge, ...]) -> bool:
+    """Whether ``chosen`` leaves one of ``cycles`` whole; that cycle moves to the front."""
+    for index, cycle in enumerate(cycles):
+        if cycle.isdisjoint(chosen):
+            if index:
+                cycles.insert(0, cycles.pop(index))
+            return True
+    return False
 
 
 def shortest_cycle_through(graph: Digraph, edge: Edge) -> tuple[str, ...]:

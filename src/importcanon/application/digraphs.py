@@ -204,6 +204,30 @@ def is_acyclic(graph: Digraph) -> bool:
     return topological_positions(graph) is not None
 
 
+def find_cycle(graph: Digraph) -> list[Edge] | None:
+    """The edges of one cycle of ``graph``; None when it is acyclic. Kahn's algorithm peels off
+    every node that no cycle leads to; each node left has a predecessor left, so walking from
+    one to a predecessor of it, and on, comes back round to a node met before: a cycle."""
+    waiting = {node: len(sources) for node, sources in graph.pred.items()}
+    ready = [node for node, count in waiting.items() if count == 0]
+    while ready:
+        for successor in graph.succ[ready.pop()]:
+            waiting[successor] -= 1
+            if waiting[successor] == 0:
+                ready.append(successor)
+    node = next((node for node, count in waiting.items() if count > 0), None)
+    if node is None:
+        return None
+    met: dict[str, int] = {}
+    walk: list[str] = []
+    while node not in met:
+        met[node] = len(walk)
+        walk.append(node)
+        node = next(source for source in graph.pred[node] if waiting[source] > 0)
+    cycle = walk[met[node] :][::-1]  # walked backwards: turned round
+    return list(zip(cycle, cycle[1:] + cycle[:1]))
+
+
 def topological_positions(graph: Digraph) -> dict[str, int] | None:
     """Each node's place in a topological order (Kahn's algorithm); None when there is a cycle."""
     waiting = {node: len(sources) for node, sources in graph.pred.items()}

@@ -70,11 +70,9 @@ def _finding(
     project: Project, scope: CycleScope, component: CycleComponent, breakers: frozenset[Edge], item: CyclicImport
 ) -> Finding:
     importer, imported = item.importer, item.imported
-    sites = [
-        site
-        for site in project.sites(importer, imported)
-        if not (scope.exclude_type_checking and site.kind is ImportKind.TYPE_CHECKING)
-    ]
+    sites = project.sites(importer, imported)
+    if scope.exclude_type_checking:
+        sites = [site for site in sites if site.kind is not ImportKind.TYPE_CHECKING]
     kind = "import-time" if item.import_time else "deferred"
     size = len(component.modules)
     if item.import_time:
@@ -101,9 +99,12 @@ def _finding(
         path=project.path_of(importer),
         line=sites[0].line if sites else None,
         module=importer,
-        message="\n".join(
-            [f"{importer} -> {imported} is on an import cycle", f"  {kind} cycle through {len(item.cycle)} modules:"]
-            + [f"  {project.describe_edge(u, v)}" for u, v in hops(item.cycle)]
+        message="\n  ".join(
+            [
+                f"{importer} -> {imported} is on an import cycle",
+                f"{kind} cycle through {len(item.cycle)} modules:",
+                *[project.describe_edge(u, v) for u, v in hops(item.cycle)],
+            ]
         ),
         suggestion=advice + ".",
         identity=(importer, imported),
