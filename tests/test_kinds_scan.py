@@ -6,8 +6,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kinds_reference import ReferenceBlocks
 
-from importcanon.adapters.kinds import import_kinds
+from importcanon.adapters.kinds import _Blocks, import_kinds, import_lines, logical_starts
 from importcanon.adapters.parsing import parse_module
 
 IMPORTS = [
@@ -101,3 +102,45 @@ def test_the_text_scan_declines_what_it_cannot_read_plainly():
     assert import_kinds("x = '''never closed\nimport y\n") is None
     assert import_kinds("if not TYPE_CHECKING:\n    import y\n") is None
     assert import_kinds("call(\n") is None
+
+
+ANY_LINE = [
+    "import pkg.one",
+    "from pkg import two",
+    "def function():",
+    "class Holder:",
+    "if TYPE_CHECKING:",
+    "if TYPE_CHECKING or flag:",
+    "elif TYPE_CHECKING:",
+    "if flag:",
+    "else:",
+    "try:",
+    "except ImportError:",
+    "except (ValueError, ImportError) as error:",
+    "except ValueError:",
+    "except:",
+    "finally:",
+    "with manager():",
+    "for item in items:",
+    "x = 1",
+    "values = [1,\n2]",
+    "",
+    "# a comment",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["", " ", "  ", "    ", "\t", "        ", "\t    "]), st.sampled_from(ANY_LINE)))
+)
+def test_the_block_reader_answers_as_the_reference_on_any_indentation(rows):
+    """Text of any shape, most of which the reader declines: it answers as before, None included."""
+    text = "\n".join(indent + line for indent, line in rows) + "\n"
+    starts = logical_starts(text)
+    if starts is None:
+        return
+    lines = text.split("\n")
+    ours, theirs = _Blocks(lines, starts), ReferenceBlocks(lines, starts)
+    for line, indented, _ in import_lines(text):
+        if indented and line in ours.position:
+            assert ours.classify(line) == theirs.classify(line), text

@@ -165,6 +165,7 @@ class _Blocks:
         self.starts = starts
         self.position = {number: index for index, number in enumerate(starts)}
         self._indents: dict[int, int | None] = {}
+        self._parents: dict[int, int] = {}  # see ``parent``
 
     def indent(self, number: int) -> int | None:
         """The indentation of a logical line, None for a blank or comment-only one."""
@@ -181,17 +182,36 @@ class _Blocks:
         end = self.starts[index] if index < len(self.starts) else len(self.lines) + 1
         return " ".join(line.strip() for line in self.lines[number - 1 : end - 1])
 
+    def parent(self, index: int) -> int:
+        """The index (in ``starts``) of the nearest logical line above ``starts[index]`` that is
+        less indented than it, -1 for none. Every line between a line and its parent is at least
+        as indented as that line, so the walk up jumps over lines whose parent is known: the
+        imports of one class or function walk each line above them once between them."""
+        known = self._parents.get(index)
+        if known is None:
+            bound = self.indent(self.starts[index]) or 0  # asked of code lines only: never None
+            known = index - 1
+            while known >= 0:
+                level = self.indent(self.starts[known])
+                if level is None:
+                    known -= 1
+                elif level < bound:
+                    break
+                else:
+                    known = self._parents.get(known, known - 1)
+            self._parents[index] = known
+        return known
+
     def classify(self, number: int) -> ImportKind | None:
         in_function = type_checking = guarded = False
         bound = self.indent(number)
-        index = self.position[number] - 1
-        while bound and index >= 0:
+        index = self.position[number]
+        while bound:
+            index = self.parent(index)
+            if index < 0:
+                break
             header_line = self.starts[index]
-            index -= 1
-            indent = self.indent(header_line)
-            if indent is None or indent >= bound:
-                continue
-            bound = indent
+            indent = bound = self.indent(header_line) or 0  # a parent is a code line: never None
             keyword = _KEYWORD.match(self.lines[header_line - 1].strip())
             if keyword is None:
                 return None  # a less-indented line that opens no block: not the shape we read

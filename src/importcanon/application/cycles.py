@@ -17,7 +17,7 @@ results and the entry point, which reuses the last analysis when no file in scop
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -27,7 +27,18 @@ from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract, ImportLinterConfig
 from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts
 from importcanon.domain.errors import ConfigurationError, UsageError
-from importcanon.domain.modules import is_within, within_any
+from importcanon.domain.modules import is_within
+
+
+def within_test(packages: Iterable[str]) -> Callable[[str], bool]:
+    """``within_any`` for these packages, as one test at C speed: scopes hold thousands of modules."""
+    roots = frozenset(packages)
+    below = tuple(f"{package}." for package in roots)
+
+    def within(module: str) -> bool:
+        return module in roots or module.startswith(below)
+
+    return within
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ def project_cycles(
 ) -> list[CycleComponent]:
     """Cycle analysis over the project's modules inside ``packages``, remembered by content."""
     packages = sorted(set(packages))
-    scope = sorted(m for m in project.modules if within_any(m, packages))
+    scope = sorted(filter(within_test(packages), project.modules))
     extra = (*packages, exclude_type_checking, import_time_only)
     key = project.facts.content_key(scope, extra=extra)
     remembered = project.facts.recall("cycles", key)
@@ -147,20 +158,14 @@ def _memorize_by_imports(
 
 def _kinds_signature(project: Project, members: Sequence[str]) -> list[list[object]]:
     """How each import between ``members`` runs: what the analysis reads beyond the graph."""
-    inside = set(members)
-    return [
-        [importer, imported, project.runs_at_import(importer, imported), project.typing_only(importer, imported)]
-        for importer in members
-        for imported in sorted(project.import_counts(importer))
-        if imported in inside
-    ]
+    return project.import_kinds_between(members)
 
 
 def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[CycleComponent], list[CyclicImport]]:
     """The tangled components of the scope and every import on a cycle, remembered by content."""
     components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
     packages = sorted(set(scope.packages))
-    modules = sorted(m for m in project.modules if within_any(m, packages))
+    modules = sorted(filter(within_test(packages), project.modules))
     extra = (*packages, scope.exclude_type_checking, "cyclic-imports")
     key = project.facts.content_key(modules, extra=extra)
     remembered = project.facts.recall("cyclic-imports", key)

@@ -46,6 +46,7 @@ class Project:
         self._imports = imports
         self._signatures: dict[tuple[str, ...], hashlib.blake2b] = {}  # import_signature's digests before `extra`
         self._import_counts: dict[str, dict[str, int]] = {}
+        self._kinds_between: dict[tuple[str, ...], list[list[object]]] = {}
         # The cycle analyses ask these of every import inside a tangle, several times over.
         self._runs_at_import: dict[tuple[str, str], bool] = {}
         self._typing_only: dict[tuple[str, str], bool] = {}
@@ -176,6 +177,23 @@ class Project:
         if counts is None:
             counts = self._import_counts[importer] = Counter(map(itemgetter(0), self._imports.get(importer, ())))
         return counts
+
+    def import_kinds_between(self, modules: Sequence[str]) -> list[list[object]]:
+        """Each import between ``modules``, by importer then imported: ``[importer, imported,
+        runs_at_import, typing_only]``. The cycle analyses ask twice over the same modules: the
+        latest answer is kept."""
+        listed = tuple(modules)
+        known = self._kinds_between.get(listed)
+        if known is None:
+            inside = set(listed)
+            known = [
+                [importer, imported, self.runs_at_import(importer, imported), self.typing_only(importer, imported)]
+                for importer in listed
+                for imported in sorted(self.import_counts(importer))
+                if imported in inside
+            ]
+            self._kinds_between = {listed: known}
+        return known
 
     def import_signature(self, modules: Sequence[str], extra: Iterable[object] = ()) -> str:
         """A digest of the imports these modules make, as scanned (what, at which line, how

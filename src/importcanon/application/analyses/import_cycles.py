@@ -15,12 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from importcanon.application.cycles import CycleScope, project_cyclic_imports
+from importcanon.application.cycles import CycleScope, project_cyclic_imports, within_test
 from importcanon.application.project import Project
 from importcanon.domain.cycles import CycleComponent, CyclicImport, Edge, cycle_imports_digest, hops, imports_changed
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding, Status
-from importcanon.domain.modules import within_any
 
 RULE = "import-cycle"
 _LISTED = 12  # consequences named in a message; the JSON report has them all
@@ -39,19 +38,12 @@ def find_import_cycles(project: Project, scope: CycleScope | None) -> tuple[list
 
 def imports_digest(project: Project) -> dict[str, str]:
     """What a baseline records of the root packages' imports (see ``cycle_imports_digest``)."""
-    packages = project.root_packages
-    inside: dict[str, bool] = {}  # a project imports the same few modules many times over
-    imports: dict[str, dict[str, int]] = {}
-    for module in project.modules:
-        if not within_any(module, packages):
-            continue
-        kept = imports[module] = {}
-        for imported, count in project.import_counts(module).items():
-            within = inside.get(imported)
-            if within is None:
-                within = inside[imported] = within_any(imported, packages)
-            if within:
-                kept[imported] = count
+    within = within_test(project.root_packages)
+    imports = {
+        module: {imported: count for imported, count in project.import_counts(module).items() if within(imported)}
+        for module in project.modules
+        if within(module)
+    }
     return cycle_imports_digest(imports)
 
 
