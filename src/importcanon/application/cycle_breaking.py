@@ -276,7 +276,8 @@ def cyclic_imports(components: Iterable[CycleComponent], facts: Callable[[str, s
     the one shown)."""
     result = []
     for component in components:
-        import_time_edges = [edge for edge in component.edges if facts(*edge).import_time]
+        at_import = {edge: facts(*edge).import_time for edge in component.edges}
+        import_time_edges = [edge for edge in component.edges if at_import[edge]]
         import_time = Digraph(component.modules, import_time_edges)
         tangled = {node: nodes[0] for nodes in cyclic_components(import_time) for node in nodes}
         paths_all = _paths_to(component.edges)
@@ -284,7 +285,7 @@ def cyclic_imports(components: Iterable[CycleComponent], facts: Callable[[str, s
             [(u, v) for u, v in import_time_edges if u in tangled and tangled.get(v) == tangled[u]]
         )
         for u, v in component.edges:
-            on_import_time = u in tangled and tangled.get(v) == tangled[u] and facts(u, v).import_time
+            on_import_time = u in tangled and tangled.get(v) == tangled[u] and at_import[(u, v)]
             paths = paths_import_time if on_import_time else paths_all
             cycle = (u,) if u == v else (u, *paths(u, v))
             result.append(CyclicImport(u, v, component.modules[0], on_import_time, cycle))

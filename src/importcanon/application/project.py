@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,7 +173,9 @@ class Project:
         """How many statements of ``importer`` import each module (from the scan: no parse)."""
         counts = self._import_counts.get(importer)
         if counts is None:
-            counts = self._import_counts[importer] = Counter(map(itemgetter(0), self._imports.get(importer, ())))
+            counts = self._import_counts[importer] = {}
+            for record in self._imports.get(importer, ()):  # a loop: most modules hold a few imports
+                counts[record[0]] = counts.get(record[0], 0) + 1
         return counts
 
     def import_kinds_between(self, modules: Sequence[str]) -> list[list[object]]:
