@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, cyclic_imports
 from importcanon.application.digraphs import Digraph
@@ -88,10 +88,32 @@ def project_cycles(
     import_time_only: bool = False,
 ) -> list[CycleComponent]:
     """Cycle analysis over the project's modules inside ``packages``, remembered by content."""
-    packages = sorted(set(packages))
-    scope = sorted(filter(within_test(packages), project.modules))
-    extra = (*packages, exclude_type_checking, import_time_only)
-    key = project.facts.content_key(scope, extra=extra)
+    keyed = _KeyedScope.of(project, packages, exclude_type_checking, import_time_only)
+    return _cycles_in(project, keyed, exclude_type_checking=exclude_type_checking, import_time_only=import_time_only)
+
+
+class _KeyedScope(NamedTuple):
+    """The modules of a scope and what its analyses are remembered under: the content key (of
+    the modules, the packages and the options) and the ``extra`` of the import signature."""
+
+    modules: list[str]
+    extra: tuple[object, ...]
+    key: str
+
+    @classmethod
+    def of(
+        cls, project: Project, packages: Iterable[str], exclude_type_checking: bool, import_time_only: bool
+    ) -> _KeyedScope:
+        chosen = sorted(set(packages))
+        modules = sorted(filter(within_test(chosen), project.modules))
+        extra = (*chosen, exclude_type_checking, import_time_only)
+        return cls(modules, extra, project.facts.content_key(modules, extra=extra))
+
+
+def _cycles_in(
+    project: Project, keyed: _KeyedScope, *, exclude_type_checking: bool, import_time_only: bool
+) -> list[CycleComponent]:
+    scope, extra, key = keyed
     remembered = project.facts.recall("cycles", key)
     if remembered is None:
         remembered = _recall_by_imports(project, "cycles", scope, extra)
@@ -163,11 +185,10 @@ def _kinds_signature(project: Project, members: Sequence[str]) -> list[list[obje
 
 def project_cyclic_imports(project: Project, scope: CycleScope) -> tuple[list[CycleComponent], list[CyclicImport]]:
     """The tangled components of the scope and every import on a cycle, remembered by content."""
-    components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
-    packages = sorted(set(scope.packages))
-    modules = sorted(filter(within_test(packages), project.modules))
-    extra = (*packages, scope.exclude_type_checking, "cyclic-imports")
-    key = project.facts.content_key(modules, extra=extra)
+    # Both results are remembered under the scope's one key (one pass over its files' digests).
+    keyed = _KeyedScope.of(project, scope.packages, scope.exclude_type_checking, False)
+    components = _cycles_in(project, keyed, exclude_type_checking=scope.exclude_type_checking, import_time_only=False)
+    modules, extra, key = keyed
     remembered = project.facts.recall("cyclic-imports", key)
     if remembered is None:
         remembered = _recall_by_imports(project, "cyclic-imports", modules, extra)
