@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.loading import ScanOptions, load_project
-from importcanon.adapters.name_uses import may_import_or_call
+from importcanon.adapters.name_uses import may_import_or_call, may_rebind_to
 from importcanon.adapters.parsing import module_facts
 from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.symbols import Resolver
@@ -77,6 +77,34 @@ PIECES = [
     "home.Ｔarget,",
     "lambda: home.Target",
     "TargetLike(); home.TargetLike()",
+    "Alias = home.Target",
+    "Alias = (\n    home.Target\n)",
+    "Alias = home.Target  # a comment",
+    "Alias = home.Target; x = 1",
+    "Alias: T = home.Target",
+    "A = B = home.Target",
+    "Alias = home.Target.sub",
+    "Alias = Target",
+    "Alias = (Target)",
+    "Alias = (Target,)",
+    "Alias = Target == other",
+    "Alias = Target[0]",
+    "if flag:\n    Alias = home.Target",
+    "from pkg.home import Target as Made",
+    "from pkg.home import (\n    Target\n    as Made,\n)",
+    "from pkg.home import (Other, Target as Made)",
+    "from pkg.home import Target \\\n    as Made",
+    "try:\n    from pkg.home import Target as Made\nexcept ImportError:\n    pass",
+    "import pkg.home.Target as Module",
+    "import pkg.home, Target",
+    "import pkg.home.Target",
+    "Made()",
+    "Alias()",
+    "warn(\n    'deprecated',\n    Target,\n)",
+    "warn('deprecated', category=home.Target)",
+    "def default(x=home.Target):\n    pass",
+    "# Target = home.Target",
+    "x = '# no comment'; Alias = home.Target",
 ]
 
 
@@ -91,6 +119,32 @@ def _uses_in_parse(text: str) -> bool:
         for name, _ in statement.names
     )
     return calls or imports
+
+
+def _rebinds_in_parse(text: str) -> bool:
+    """Whether a module-level binding of the parse binds another name to one written with
+    ``Target`` (what ``aliases_of`` follows): ``other = a.Target``, ``from m import Target as other``."""
+    facts = module_facts(ast.parse(text))
+    aliases = any(binding.source and NAME in binding.source.split(".") for binding in facts.bindings)
+    imports = any(
+        name == NAME and alias
+        for statement in facts.imports
+        if statement.scope == 0 and (statement.module is not None or statement.level)
+        for name, alias in statement.names
+    )
+    return aliases or imports
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4))
+def test_text_that_shows_no_rebinding_to_a_name_holds_none_to_the_parser(pieces):
+    text = "\n".join(pieces) + "\n"
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return
+    if not may_rebind_to(text.encode(), NAME):
+        assert not _rebinds_in_parse(text), text
 
 
 @settings(max_examples=800, deadline=None)
@@ -126,7 +180,8 @@ PROJECT = {
 
 
 class _ParsingEveryUser:
-    """The project's facts with every file that mentions a name left to the parser."""
+    """The project's facts with every file that mentions a name left to the parser, and every
+    one that may rebind it by the mentions' roles read by the parser too."""
 
     def __init__(self, facts: Any) -> None:
         self._facts = facts
@@ -135,6 +190,9 @@ class _ParsingEveryUser:
         return getattr(self._facts, name)
 
     def may_import_or_call(self, module: str, names: frozenset[str]) -> bool:
+        return True
+
+    def may_rebind(self, module: str, name: str) -> bool:
         return True
 
 
@@ -156,7 +214,11 @@ def test_deprecated_usages_are_those_found_by_parsing_every_file_that_mentions_t
         ast.parse(text)
     except SyntaxError:
         return
-    root = project({**PROJECT, "pkg/user.py": text, "pkg/second.py": text.replace("home", "other")})
+    # The aliases the pieces may bind, used where only a rebinding found makes them the name's.
+    consumer = "from pkg.user import Alias, Made, A, B\nAlias()\nMade()\nB()\n"
+    root = project(
+        {**PROJECT, "pkg/user.py": text, "pkg/second.py": text.replace("home", "other"), "pkg/consumer.py": consumer}
+    )
     assert _findings(root, parse_every_user=False) == _findings(root, parse_every_user=True)
 
 
@@ -175,3 +237,13 @@ def test_a_file_whose_mentions_are_attributes_ending_elements_is_not_parsed_and_
     parsed = project_facts.facts._parsed  # type: ignore[attr-defined]
     assert "pkg.caller" in parsed and "pkg.schema" not in parsed
     assert _findings(root, parse_every_user=False) == _findings(root, parse_every_user=True)
+
+
+def test_names_that_end_an_element_a_statement_or_an_import_are_no_rebinding():
+    assert not may_rebind_to(b"warn(\n    'x',\n    Target,\n)\n", NAME)
+    assert not may_rebind_to(b"from pkg.home import Target\nwarn('x', category=home.Target)\n", NAME)
+    assert not may_rebind_to(b"import pkg.home.Target  # why\n# Alias = Target\n", NAME)
+    assert may_rebind_to(b"Alias = home.Target\n", NAME)
+    assert may_rebind_to(b"from pkg.home import (\n    Target\n    as Made,\n)\n", NAME)
+    assert may_rebind_to(b"Alias = (Target)\n", NAME)
+    assert may_rebind_to("x = Target,  # é\n".encode(), NAME)

@@ -29,7 +29,7 @@ from importcanon.adapters.mentions import (
     top_level_facts,
 )
 from importcanon.adapters.module_level import ModuleLevelText, module_level_text
-from importcanon.adapters.name_uses import may_import_or_call
+from importcanon.adapters.name_uses import may_import_or_call, may_rebind_to
 from importcanon.adapters.parsing import parse_module, parse_plainly
 from importcanon.adapters.scanning import ScanHints, scan_sources
 from importcanon.adapters.sources import (
@@ -789,6 +789,11 @@ class FactStore:
         return reader.imports_at(line) if reader is not None else None
 
     def may_rebind(self, module: str, name: str) -> bool:
+        # The bytes first: most files that name it can be told from them without a reader.
+        source = self._files.get(module)
+        data = self._read(source) if source is not None else None
+        if data is not None and not may_rebind_to(data, name):
+            return False
         return self._read_for(module, name, ModuleLevelText.may_rebind, True)
 
     def may_import_or_call(self, module: str, names: frozenset[str]) -> bool:
