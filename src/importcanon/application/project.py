@@ -49,6 +49,7 @@ class Project:
         self._runs_at_import: dict[tuple[str, str], bool] = {}
         self._typing_only: dict[tuple[str, str], bool] = {}
         self._sites: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
+        self._records_by_importer: dict[str, dict[str, list[tuple[int, str, ImportKind | None]]]] = {}
         self._descriptions: dict[tuple[str, str], str] = {}
         self.namespace_packages = frozenset(namespace_packages)
         #: What the scan left out and why (shadowed files, unusable names): every command shows these.
@@ -150,7 +151,7 @@ class Project:
         edge = (importer, imported)
         known = self._runs_at_import.get(edge)
         if known is None:
-            raw = self._sites_by_edge.get(edge, ())
+            raw = self._records(importer, imported)
             known = any(kind is ImportKind.MODULE for _, _, kind in raw) or any(
                 site.kind.runs_at_import for site in self.sites(importer, imported)
             )
@@ -162,7 +163,7 @@ class Project:
         edge = (importer, imported)
         known = self._typing_only.get(edge)
         if known is None:
-            raw = self._sites_by_edge.get(edge, ())
+            raw = self._records(importer, imported)
             known = not any(kind is ImportKind.MODULE for _, _, kind in raw) and all(
                 site.kind is ImportKind.TYPE_CHECKING for site in self.sites(importer, imported)
             )
@@ -223,9 +224,24 @@ class Project:
         if known is None:  # a cycle's hops are described once per import on it: made once per edge
             known = self._sites[edge] = tuple(
                 ImportSite(importer, imported, line, statement, kind or self._kind_from_parse(importer, line))
-                for line, statement, kind in self._sites_by_edge.get(edge, ())
+                for line, statement, kind in self._records(importer, imported)
             )
         return list(known)
+
+    def _records(self, importer: str, imported: str) -> Sequence[tuple[int, str, ImportKind | None]]:
+        """The scan's records of the statements behind one edge, in its order: from the map of
+        every edge once it is built (the cycle analyses build it), else from the importer's own
+        imports, grouped once. Describing a few edges (contract chains, legacy imports) then
+        builds no map of every edge: in a run whose cycles a forked copy finds, only the copy does."""
+        by_edge = self.__dict__.get("_sites_by_edge")
+        if by_edge is not None:
+            return by_edge.get((importer, imported), ())
+        grouped = self._records_by_importer.get(importer)
+        if grouped is None:
+            grouped = self._records_by_importer[importer] = {}
+            for target, line, statement, kind in self._imports.get(importer, ()):
+                grouped.setdefault(target, []).append((line, statement, kind))
+        return grouped.get(imported, ())
 
     def describe_edge(self, importer: str, imported: str, lines: Sequence[int | None] | None = None) -> str:
         """``a -> b (a.py: l.3 module, l.9 deferred)``: one hop of a chain or a cycle."""
