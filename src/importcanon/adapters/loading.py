@@ -888,6 +888,10 @@ class FactStore:
             hasher.update(f"\n{module}:{self.cache.same.get(digest, digest) if digest else digest}".encode())
         return hasher.hexdigest()
 
+    @property
+    def remembers(self) -> bool:
+        return self.cache.path is not None
+
     def recall(self, name: str, key: str) -> Primitive | None:
         if name == WHOLE_CHECK:
             return self.cache.recall_whole(key)

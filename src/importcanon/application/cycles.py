@@ -164,6 +164,8 @@ def _recall_by_imports(project: Project, name: str, scope: Sequence[str], extra:
     the graph; only the kinds of the imports inside tangled components (at import time or not,
     under ``TYPE_CHECKING`` or not) enter the analysis beyond it, so those are compared too.
     """
+    if not project.facts.remembers:  # nothing was kept: the signature is not worth its hashing
+        return None
     remembered = project.facts.recall(f"{name}-by-imports", project.import_signature(scope, extra))
     if remembered is None:
         return None
@@ -174,6 +176,8 @@ def _recall_by_imports(project: Project, name: str, scope: Sequence[str], extra:
 def _memorize_by_imports(
     project: Project, name: str, scope: Sequence[str], extra: Sequence[object], members: list[str], result: Any
 ) -> None:
+    if not project.facts.remembers:
+        return
     key = project.import_signature(scope, extra)
     project.facts.memorize(f"{name}-by-imports", key, (members, _kinds_signature(project, members), result))
 

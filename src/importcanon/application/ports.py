@@ -161,6 +161,12 @@ class FactSource(Protocol):
         keys mean that an analysis of these modules would give the same answer again."""
         ...
 
+    @property
+    def remembers(self) -> bool:
+        """Whether what is memorised reaches the next runs (not under ``--no-cache``): a key that
+        only :meth:`recall` would read is worth its cost only then."""
+        ...
+
     def recall(self, name: str, key: str) -> Any | None:
         """The result last memorised for analysis ``name`` under ``key``, if the key still matches."""
         ...
