@@ -67,7 +67,7 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
     assert holds_code(data) == reference.holds_code(data), where
     assert holds_blocks(data) == reference.holds_blocks(data), where
     assert may_be_shim(data) == reference.may_be_shim(data), where
-    assert scan_hints(text) == reference.scan_hints(text), where
+    assert scan_hints(text)[:2] == reference.scan_hints(text), where
     assert top_level_facts(data) == reference.top_level_facts(data), where
 
 
@@ -265,7 +265,7 @@ def test_column_zero_import_lines_are_found_as_the_line_search_found_them(pieces
     import: the lines the scan hints name are the ones the line search and its check named, and
     the statements read in the same pass the ones read apart."""
     text = "".join(pieces)
-    assert scan_hints(text) == reference.scan_hints(text), text
+    assert scan_hints(text)[:2] == reference.scan_hints(text), text
     _assert_one_pass_reads_statements_and_lines(text, text)
 
 

@@ -64,7 +64,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 18  # 18: no stubbed parse or text reading answers for text this Python may not parse
+_FORMAT = 19  # 19: a relative import that climbs past what grimp can count is scanned, not a scan problem
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()

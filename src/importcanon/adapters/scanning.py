@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from importcanon.adapters.import_statements import statement_rows_and_top_level_lines
+from importcanon.adapters.import_statements import StatementRow, statement_rows_and_top_level_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
 from importcanon.domain.facts import ImportKind
@@ -58,18 +58,19 @@ Problem = tuple[int | None, str]
 
 
 #: What the scan asks of a file's text beside grimp's answer, learnt when the file is read: the
-#: lines whose import is certainly at module level, and whether Python may refuse what grimp
-#: accepts (see ``_maybe_too_deep``). A plain tuple: it crosses a pipe from a forked process.
-ScanHints = tuple[tuple[int, ...], bool]
+#: lines whose import is certainly at module level, whether Python may refuse what grimp
+#: accepts (see ``_maybe_too_deep``), and the most dots of a relative import among the file's
+#: statements (see ``_clamped_relative_imports``). A plain tuple: it crosses a pipe from a
+#: forked process.
+ScanHints = tuple[tuple[int, ...], bool, int]
 
 
-def scan_hints(text: str, top_level_lines: Sequence[int] | None = None) -> ScanHints:
-    """The hints of ``text``; ``top_level_lines``: its lines of
-    :func:`~importcanon.adapters.import_statements.statement_rows_and_top_level_lines`, when
-    read already (a file's reading reads them with its import statements)."""
-    if top_level_lines is None:
-        top_level_lines = statement_rows_and_top_level_lines(text)[1]
-    return tuple(top_level_lines), _maybe_too_deep(text)
+def scan_hints(text: str, statements: tuple[Sequence[StatementRow], Sequence[int]] | None = None) -> ScanHints:
+    """The hints of ``text``; ``statements``: what
+    :func:`~importcanon.adapters.import_statements.statement_rows_and_top_level_lines` reads in
+    it, when read already (a file's reading reads them with its import statements)."""
+    rows, top_level_lines = statements if statements is not None else statement_rows_and_top_level_lines(text)
+    return tuple(top_level_lines), _maybe_too_deep(text), max((row[1] for row in rows), default=0)
 
 
 @dataclass
@@ -113,10 +114,18 @@ def scan_sources(
             scanner.outcome.problems[source.module] = refused
         else:
             pending.append(source)
-    shadowing = [source for source in pending if source.module in listing.shadowing]
-    scanner.scan([source for source in pending if source.module not in listing.shadowing], None)
-    if shadowing:
-        scanner.scan(shadowing, _text_file_system(listing, shadowing, texts))
+    # Read from their text in memory: packages with a dead module file beside them, and files
+    # whose relative imports climb further than grimp's scanner can count (it panics).
+    climbing = {
+        source.module: clamped
+        for source in pending
+        if scanner.hints_of(source.module)[2] > _most_dots(source)
+        and (clamped := _clamped_relative_imports(texts[source.module], source)) is not None
+    }
+    apart = [source for source in pending if source.module in listing.shadowing or source.module in climbing]
+    scanner.scan([source for source in pending if source.module not in listing.shadowing | climbing.keys()], None)
+    if apart:
+        scanner.scan(apart, _text_file_system(listing, apart, {**texts, **climbing}))
     for source in pending:
         if source.module in scanner.outcome.imports and scanner.hints_of(source.module)[1]:
             refused = _python_refuses(texts[source.module], source.relpath)
@@ -243,14 +252,61 @@ _PREFIX_LINES = 1
 
 
 def _text_file_system(listing: SourceListing, sources: Sequence[SourceFile], texts: Mapping[str, str]) -> object:
-    """grimp's in-memory file system holding only these packages' ``__init__.py`` texts, at the
-    paths grimp looks at: there is no ``a.py`` beside ``a/`` in it, so grimp reads the package."""
+    """grimp's in-memory file system holding only these modules' texts, at the paths grimp looks
+    at: there is no ``a.py`` beside a package ``a/`` in it, so grimp reads the package."""
     content: dict[str, str] = {}
     for source in sources:
         directory = listing.packages[source.package].rstrip("/")
         leaf = source.module.split(".")[source.package.count(".") + 1 :]
-        content["/".join([directory, *leaf, "__init__.py"])] = "#\n" * _PREFIX_LINES + texts[source.module]
+        path = [*leaf, "__init__.py"] if source.is_package else [*leaf[:-1], f"{leaf[-1]}.py"]
+        content["/".join([directory, *path])] = "#\n" * _PREFIX_LINES + texts[source.module]
     return rust.FakeBasicFileSystem(content_map=content)
+
+
+#: A relative ``from`` import's dots (spaces and tabs may stand between them).
+_RELATIVE_DOTS = re.compile(r"(?<![\w.])from[ \t]*+((?:\.[ \t]*+)+)")
+
+
+def _most_dots(source: SourceFile) -> int:
+    """The most dots grimp's scanner can count in a relative import of ``source``: from a module
+    a.b, ``..`` climbs above a; from a package a.b (its __init__), ``...``."""
+    return source.module.count(".") + 1 + source.is_package
+
+
+def _clamped_relative_imports(text: str, source: SourceFile) -> str | None:
+    """``text`` with every relative import that climbs above the top-level package by more than
+    one level climbing by one only, its extra dots made spaces (lines and columns stay): grimp's
+    scanner panics on those, while climbing above the top by one it finds no import, as Python
+    finds none (the ``broken-import`` analysis reports them from the text). None when no import
+    climbs so far. A string that looks like such an import changes too: grimp reads no string.
+
+    Only files whose statements, as read from the text, climb so far are asked: dots set apart
+    by spaces (``from . . . import x``), which that reading leaves out, still meet grimp's panic
+    (a ``syntax-error`` finding). No formatter writes them, and looking for them in every file
+    cost a tenth of the text pass."""
+    most = _most_dots(source)
+    clamped, changed = [], False
+    position = 0
+    for match in _RELATIVE_DOTS.finditer(text):
+        dots = match.group(1)
+        if dots.count(".") <= most:
+            continue
+        start = match.start(1)
+        kept, seen = [], 0
+        for character in dots:
+            if character == ".":
+                seen += 1
+                kept.append("." if seen <= most else " ")
+            else:
+                kept.append(character)
+        clamped.append(text[position:start])
+        clamped.append("".join(kept))
+        position = match.end(1)
+        changed = True
+    if not changed:
+        return None
+    clamped.append(text[position:])
+    return "".join(clamped)
 
 
 def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:

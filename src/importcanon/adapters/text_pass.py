@@ -95,7 +95,9 @@ def read_text(
     found, top_level_lines = statement_rows_and_top_level_lines(text)
     packed = marshal.dumps(found)
     sources = names_imported_from(found, *importer) if importer is not None else ()
-    return FileText(None, digest, shim, None, hits, mentions, packed, scan_hints(text, top_level_lines), sources)
+    return FileText(
+        None, digest, shim, None, hits, mentions, packed, scan_hints(text, (found, top_level_lines)), sources
+    )
 
 
 def names_imported_from(
