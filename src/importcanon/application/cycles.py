@@ -17,7 +17,7 @@ results and the entry point, which reuses the last analysis when no file in scop
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, NoReturn
 
@@ -27,18 +27,7 @@ from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract, ImportLinterConfig
 from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts
 from importcanon.domain.errors import ConfigurationError, UsageError
-from importcanon.domain.modules import is_within
-
-
-def within_test(packages: Iterable[str]) -> Callable[[str], bool]:
-    """``within_any`` for these packages, as one test at C speed: scopes hold thousands of modules."""
-    roots = frozenset(packages)
-    below = tuple(f"{package}." for package in roots)
-
-    def within(module: str) -> bool:
-        return module in roots or module.startswith(below)
-
-    return within
+from importcanon.domain.modules import is_within, within_test
 
 
 @dataclass(frozen=True)

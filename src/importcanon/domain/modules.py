@@ -6,7 +6,7 @@ strings, and converting at every boundary would cost time on 3,000-module graphs
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def is_module_name(name: str) -> bool:
@@ -22,6 +22,17 @@ def is_within(module: str, package: str) -> bool:
 def within_any(module: str, packages: Iterable[str]) -> bool:
     """True when ``module`` is one of ``packages`` or lies below one of them."""
     return any(is_within(module, package) for package in packages)
+
+
+def within_test(packages: Iterable[str]) -> Callable[[str], bool]:
+    """:func:`within_any` for these packages, as one test at C speed: scopes hold thousands of modules."""
+    roots = frozenset(packages)
+    below = tuple(f"{package}." for package in roots)
+
+    def within(module: str) -> bool:
+        return module in roots or module.startswith(below)
+
+    return within
 
 
 def parent(module: str) -> str | None:

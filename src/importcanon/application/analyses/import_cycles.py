@@ -15,11 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from importcanon.application.cycles import CycleScope, project_cyclic_imports, within_test
+from importcanon.application.cycles import CycleScope, project_cyclic_imports
 from importcanon.application.project import Project
 from importcanon.domain.cycles import CycleComponent, CyclicImport, Edge, cycle_imports_digest, hops, imports_changed
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding, Status
+from importcanon.domain.modules import within_test
 
 RULE = "import-cycle"
 _LISTED = 12  # consequences named in a message; the JSON report has them all
