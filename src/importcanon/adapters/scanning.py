@@ -149,12 +149,16 @@ class _Scanner:
         self.hints = hints
         self.include_external_packages = include_external_packages
         self.exclude_type_checking_imports = exclude_type_checking_imports
+        self._read_hints: dict[str, ScanHints] = {}
         self.found_packages = build_found_packages(listing)
         self.outcome = ScanOutcome()
 
     def hints_of(self, module: str) -> ScanHints:
-        known = self.hints.get(module)
-        return known if known is not None else scan_hints(self.texts[module])
+        """The hints read with the file, else read from its text once (the scan asks again)."""
+        known = self.hints.get(module) or self._read_hints.get(module)
+        if known is None:
+            known = self._read_hints[module] = scan_hints(self.texts[module])
+        return known
 
     def scan(self, batch: list[SourceFile], file_system: object | None) -> None:
         """Scan ``batch`` in one call; when it fails, in chunks, each chunk that fails again
@@ -285,28 +289,17 @@ def _clamped_relative_imports(text: str, source: SourceFile) -> str | None:
     (a ``syntax-error`` finding). No formatter writes them, and looking for them in every file
     cost a tenth of the text pass."""
     most = _most_dots(source)
-    clamped, changed = [], False
-    position = 0
-    for match in _RELATIVE_DOTS.finditer(text):
+
+    def clamp(match: re.Match[str]) -> str:
         dots = match.group(1)
-        if dots.count(".") <= most:
-            continue
-        start = match.start(1)
-        kept, seen = [], 0
-        for character in dots:
-            if character == ".":
-                seen += 1
-                kept.append("." if seen <= most else " ")
-            else:
-                kept.append(character)
-        clamped.append(text[position:start])
-        clamped.append("".join(kept))
-        position = match.end(1)
-        changed = True
-    if not changed:
-        return None
-    clamped.append(text[position:])
-    return "".join(clamped)
+        extra = [offset for offset, character in enumerate(dots) if character == "."][most:]
+        if not extra:
+            return match.group(0)
+        keep = match.group(0)[: match.start(1) - match.start()] + dots[: extra[0]]
+        return keep + dots[extra[0] :].replace(".", " ")
+
+    clamped = _RELATIVE_DOTS.sub(clamp, text)
+    return clamped if clamped != text else None
 
 
 def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
