@@ -24,8 +24,8 @@ from importcanon.application.analyses.canonical import check_canonical_homes
 from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.ports import Mention
-from importcanon.application.queries import where
 from importcanon.application.symbols import Resolver
+from importcanon.application.where import where
 from importcanon.domain.contracts import Canonical, ContractSet, Deprecated, Legacy, Origin
 from importcanon.domain.facts import ImportKind
 

@@ -11,6 +11,7 @@ strings it must evaluate, twice each, which cost more than the whole rest of bui
 """
 
 import atexit
+import copy
 import dataclasses
 import gc
 import io
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+from typer.models import CommandInfo
 
 from importcanon import __version__
 from importcanon.adapters.baseline_store import history_path, locked, read_baseline, read_history, write_baseline
@@ -39,11 +41,8 @@ from importcanon.adapters.workspace import Workspace, open_workspace, project_ro
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.check import ANALYSIS_STEPS, CheckResult, contract_names, run_check, unseen_entries
 from importcanon.application.cycles import cycle_scope, project_cycles
-from importcanon.application.queries import can_import as may_import
-from importcanon.application.queries import explain as explain_module
-from importcanon.application.queries import where as where_symbol
-from importcanon.application.queries import why as why_chains
 from importcanon.application.symbols import Resolver
+from importcanon.application.where import where as where_symbol
 from importcanon.domain.baseline import (
     Baseline,
     BaselineDiff,
@@ -284,6 +283,7 @@ def why(
 
     def answer(workspace: Workspace) -> tuple[str, int]:
         from importcanon.adapters.reporting.queries import render_why
+        from importcanon.application.queries import why as why_chains
 
         chains = why_chains(workspace.project, importer, imported, max_chains + 1)  # one more: are there more?
         truncated = len(chains) > max_chains
@@ -313,6 +313,7 @@ def can_import(
 
     def answer(workspace: Workspace) -> tuple[str, int]:
         from importcanon.adapters.reporting.queries import render_can_import
+        from importcanon.application.queries import can_import as may_import
 
         project = workspace.project
         objections = may_import(
@@ -339,6 +340,7 @@ def explain(
 
     def answer(workspace: Workspace) -> tuple[str, int]:
         from importcanon.adapters.reporting.queries import render_explain
+        from importcanon.application.queries import explain as explain_module
 
         project = workspace.project
         explanation = explain_module(project, Resolver(project), workspace.import_linter, workspace.contracts, module)
@@ -923,7 +925,28 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a name still gets it, escaped
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    app()
+    _command_line(sys.argv[1:])()
+
+
+def _command_line(arguments: list[str]) -> typer.Typer:
+    """The application as far as this command line needs it: one that names a command first
+    gets that command alone, the same to its user (its options, help and errors name no other).
+    typer turns the signature of every command it holds into options on every run, 4 ms of a
+    check's start-up for all fourteen; any other command line (the help, the version, a group,
+    a typo) gets them all."""
+    if not arguments:
+        return app
+    named = [info for info in app.registered_commands if _command_name(info) == arguments[0]]
+    if not named:
+        return app
+    alone = copy.copy(app)
+    alone.registered_commands, alone.registered_groups = named, []
+    return alone
+
+
+def _command_name(info: CommandInfo) -> str:
+    """A command's name as typer gives it: the one declared, else its function's, dashed."""
+    return info.name or typer.main.get_command_name(getattr(info.callback, "__name__", ""))
 
 
 def console() -> None:

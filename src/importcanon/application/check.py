@@ -23,9 +23,9 @@ from importcanon.application.analyses.suppressions import apply_suppressions
 from importcanon.application.analyses.syntax_errors import find_syntax_errors
 from importcanon.application.cycles import CycleScope, cycle_scope
 from importcanon.application.project import Project
-from importcanon.application.queries import where
 from importcanon.application.remembered import Analysis, analysis_key, memorize_analysis, recall_analysis
 from importcanon.application.symbols import Resolver
+from importcanon.application.where import where
 from importcanon.domain.baseline import Baseline, BaselineEntry, compare
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.findings import Finding, Status

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from importcanon.adapters.reporting.text_report import plural
-from importcanon.application.queries import Explanation, Hop, Objection, WhereReport
+from importcanon.application.queries import Explanation, Hop, Objection
+from importcanon.application.where import WhereReport
 
 
 def where_to_json(report: WhereReport) -> dict[str, Any]:
