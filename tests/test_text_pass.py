@@ -28,7 +28,8 @@ from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.adapters.text_pass import Needles
 from importcanon.application.project import Project
 
-NEEDLES = ("Target", "Other", "Renamed", "__all__", "importcanon")
+#: Asked later, two contain a needle searched up front ("Target"): looked for only where it is.
+NEEDLES = ("Target", "Other", "Renamed", "__all__", "importcanon", "old_Target", "Targets")
 UP_FRONT = Needles(searched=frozenset({"Target", "__all__", "importcanon"}), mentioned=frozenset({"Target"}))
 
 #: Texts no statement list writes: what decoding, the scan and the shim screen trip on.
@@ -44,6 +45,9 @@ ODD_FILES: dict[str, bytes] = {
     "blank.py": b"\n  \n",
     "shim.py": b"from pkg.home import Target  # importcanon: ignore[shim-module]\n__all__ = ['Target']\n",
     "deep.py": b"from pkg.home import Target\nx = " + b" + ".join([b"f()"] * 3000) + b"\n",
+    "alias.py": b"from pkg.home import Target as old_Target\nTargets = [old_Target()]\n",
+    "inside.py": b"from pkg.home import Other as old_Target\nx = old_Targets\n",  # Target only inside words
+    "elsewhere.py": b"import os\nold_Target = os.sep\n",  # the later needle, without the word it contains
 }
 
 
@@ -231,6 +235,31 @@ def test_names_met_later_are_searched_together(project, monkeypatch):
     assert {f["name"] for f in run.findings("broken-import")} == {"Gone", "Lost"}
     assert all("from pkg.c import" in f["suggestion"] for f in run.findings("broken-import"))
     assert sorted(searched) == sorted(set(searched)) and len(searched) == 5
+
+
+def test_a_later_needle_is_looked_for_only_where_the_word_it_contains_is(tmp_path, monkeypatch):
+    """``old_Target`` cannot occur where ``Target``, searched up front, occurs nowhere, not even
+    inside another word: such a file is not read again for it."""
+    files = {
+        "pkg/__init__.py": b"",
+        "pkg/home.py": b"class Target:\n    pass\n",
+        "pkg/a.py": b"from pkg.home import Target as old_Target\nold_Target()\n",
+        "pkg/b.py": b"x = 1\n",
+        "pkg/c.py": b"# old_Targets\n",
+    }
+    root = _write(tmp_path, files)
+    monkeypatch.setattr(loading, "usable_processes", lambda: 1)
+    searched: list[str] = []
+    search_text = loading.search_text
+    monkeypatch.setattr(loading, "search_text", lambda path, *a: searched.append(path) or search_text(path, *a))
+    _, store = load_project(root, ["pkg"], [], ScanOptions(), None, needles=UP_FRONT)
+
+    assert store.modules_containing(frozenset({"old_Target", "Other"}))["old_Target"] == {"pkg.a"}
+    assert sorted(Path(path).name for path in searched) == ["__init__.py", "a.py", "b.py", "c.py", "home.py"]
+    searched.clear()
+    # Where ``old_Target`` (searched now too) is nowhere, neither is ``old_Targets``: not in home.py.
+    assert store.modules_containing(frozenset({"old_Targets"}))["old_Targets"] == {"pkg.c"}  # a comment
+    assert sorted(Path(path).name for path in searched) == ["a.py", "c.py"]
 
 
 @pytest.mark.parametrize("processes", [1, 2])

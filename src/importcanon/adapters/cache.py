@@ -14,8 +14,9 @@ never change its result nor end it with an error. Sections:
   records that set: when it changes, the files that mention a module that came or went are
   scanned again (see :func:`importcanon.adapters.loading.load_project`).
 - ``parsed``: digest -> full-parse facts, independent of everything but the content.
-- ``textfacts``: digest -> (may be a shim, needles searched for, needles found): what a glance at
-  the raw bytes tells, so that a warm run knows which files mention a name without reading them.
+- ``textfacts``: digest -> (may be a shim, needles searched for, needles found as words, needles
+  found anywhere): what a glance at the raw bytes tells, so that a warm run knows which files
+  mention a name without reading them.
 - ``kinds``: digest -> (line, kind) of every import statement, from the text scan (or a parse).
 - ``mentions``: digest -> {needle: (roles, plain from-imports with their lines)}: the roles a contracted name may
   play in the file (see :mod:`importcanon.adapters.mentions`), so a warm run parses no more.
@@ -64,7 +65,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 19  # 19: a relative import that climbs past what grimp can count is scanned, not a scan problem
+_FORMAT = 20  # 20: the text facts say which needles a file holds anywhere, not only as words
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()
@@ -181,7 +182,7 @@ def _valid_scan(entry: object) -> bool:
 def _valid_textfacts(entry: object) -> bool:
     return (
         type(entry) is tuple
-        and len(entry) == 3
+        and len(entry) == 4
         and type(entry[0]) is bool
         and all(type(part) is tuple and all(map(_is_str, part)) for part in entry[1:])
     )

@@ -258,7 +258,7 @@ class FactStore:
                 if data is None:
                     self._digests[source.module] = None
                     return None
-                self._learn_digest(source, self._content_digest(source, data), may_be_shim(data), (), ())
+                self._learn_digest(source, self._content_digest(source, data), may_be_shim(data), (), (), ())
         return self._digests[source.module]
 
     def _known_by_stat(self, source: SourceFile) -> str | None:
@@ -272,24 +272,33 @@ class FactStore:
         return content_digest(data) if self.cache.path is not None else f"{RUN_DIGEST_PREFIX}{source.relpath}"
 
     def _learn_digest(
-        self, source: SourceFile, digest: str, shim: bool, searched: tuple[str, ...], hits: tuple[str, ...]
+        self,
+        source: SourceFile,
+        digest: str,
+        shim: bool,
+        searched: tuple[str, ...],
+        hits: tuple[str, ...],
+        contains: tuple[str, ...],
     ) -> None:
         known = self.cache.files.get(source.relpath)
         if known is not None and known[2] != digest:
             self._edited[source.module] = known[2]
         self.cache.remember_file(source.relpath, source.mtime_ns, source.size, digest)
-        self._add_textfacts(digest, shim, searched, hits)
+        self._add_textfacts(digest, shim, searched, hits, contains)
         self._digests[source.module] = digest
 
-    def _add_textfacts(self, digest: str, shim: bool, searched: Iterable[str], hits: Iterable[str]) -> None:
-        """Remember which of the ``searched`` needles the content holds (``hits``), beside what
-        is known of it already (the same content met under another stat, or searched before)."""
+    def _add_textfacts(
+        self, digest: str, shim: bool, searched: Iterable[str], hits: Iterable[str], contains: Iterable[str]
+    ) -> None:
+        """Remember which of the ``searched`` needles the content holds as words (``hits``) and
+        anywhere (``contains``), beside what is known of it already (the same content met under
+        another stat, or searched before)."""
         known = self.cache.textfacts.get(digest)
         if known is None:
-            self.cache.remember_textfacts(digest, (shim, tuple(searched), tuple(hits)))
+            self.cache.remember_textfacts(digest, (shim, tuple(searched), tuple(hits), tuple(contains)))
         elif not set(searched).issubset(known[1]):
-            merged = tuple(sorted({*known[1], *searched})), tuple(sorted({*known[2], *hits}))
-            self.cache.remember_textfacts(digest, (known[0], *merged))
+            merged = (sorted({*known[1], *searched}), sorted({*known[2], *hits}), sorted({*known[3], *contains}))
+            self.cache.remember_textfacts(digest, (known[0], *map(tuple, merged)))
 
     def read_ahead(self, files: Sequence[SourceFile], needles: Needles) -> None:
         """Read now every file whose digest is unknown, once, for every fact of
@@ -372,9 +381,9 @@ class FactStore:
             return
         digest = read.digest if read.digest is not None else f"{RUN_DIGEST_PREFIX}{source.relpath}"
         if read.known:  # the cache holds its facts: as for a file known by its stat
-            self._learn_digest(source, digest, read.may_be_shim, (), ())
+            self._learn_digest(source, digest, read.may_be_shim, (), (), ())
             return
-        self._learn_digest(source, digest, read.may_be_shim, searched, read.hits)
+        self._learn_digest(source, digest, read.may_be_shim, searched, read.hits, read.contains)
         self._undecodable[module] = read.undecodable
         if read.mentions:
             self._read_mentions[module] = read.mentions
@@ -436,12 +445,12 @@ class FactStore:
     def _same_facts(self, source: SourceFile, before: str, digest: str) -> bool:
         cache, module = self.cache, source.module
         data = self._read(source)
-        shim, searched, hits = cache.textfacts[before]
+        shim, searched, hits, contains = cache.textfacts[before]
         if data is None or may_be_shim(data) != shim:
             return False
-        if needle_facts(data, Needles(searched=frozenset(searched)))[0] != tuple(hits):
+        if needle_facts(data, Needles(searched=frozenset(searched)))[:2] != (tuple(hits), tuple(contains)):
             return False
-        cache.remember_textfacts(digest, (shim, searched, hits))
+        cache.remember_textfacts(digest, (shim, searched, hits, contains))
         if before in cache.statements:
             self.text_imports(module)  # learnt of the new content, and remembered
             if cache.statements.get(digest) != cache.statements[before]:
@@ -666,37 +675,49 @@ class FactStore:
     def _search(self, needles: Needles) -> dict[str, set[str]]:
         """Which modules hold each searched needle; the files not searched for them yet are read
         again, in one pass for all the needles (on every core when they are many), which also
-        reads the roles of the mentioned needles where they occur."""
+        reads the roles of the mentioned needles where they occur. A file is not read for a
+        needle that contains a word searched before which the file does not hold even inside
+        another (``dt_utcnow`` where ``utcnow`` is nowhere): the needle cannot be there either."""
         found: dict[str, set[str]] = {needle: set() for needle in needles.searched}
         unsearched: list[tuple[SourceFile, str, Needles]] = []
         wanted: dict[frozenset[str], Needles] = {needles.searched: needles}
+        absent: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
         for module, source in self._files.items():
             digest = self.digest(source)
             if digest is None:
                 continue
-            _, searched, hits = self.cache.textfacts[digest]
+            shim, searched, hits, contains = self.cache.textfacts[digest]
+            for needle in needles.searched.intersection(hits):
+                found[needle].add(module)
             missing = needles.searched.difference(searched)
+            if not missing:
+                continue
+            if (searched, contains) not in absent:
+                absent[searched, contains] = _cannot_hold(needles.searched, set(searched).difference(contains))
+            ruled_out = missing & absent[searched, contains]
+            if ruled_out:  # known without reading: searched, and not there
+                self._add_textfacts(digest, shim, ruled_out, (), ())
+                missing -= ruled_out
             if missing:
                 if missing not in wanted:
                     wanted[missing] = Needles(missing, needles.mentioned & missing)
                 unsearched.append((source, digest, wanted[missing]))
-            for needle in needles.searched.intersection(hits):
-                found[needle].add(module)
         if not unsearched:
             return found
         weights = [source.size + _READ_WEIGHT_PER_FILE for source, _, _ in unsearched]
         processes = usable_processes() if sum(weights) >= PARALLEL_READ_WEIGHT else 1
 
-        def search(item: tuple[SourceFile, str, Needles]) -> tuple[tuple[str, ...], dict[str, Mentions]] | None:
-            return search_text(item[0].path, item[0].size, item[2], item[1])
+        def search(item: tuple[SourceFile, str, Needles]) -> tuple[Any, ...] | None:
+            facts = search_text(item[0].path, item[0].size, item[2], item[1])
+            return tuple(facts) if facts is not None else None  # plain: unpickled faster
 
         for item, result in zip(unsearched, map_forked(search, unsearched, weights, processes), strict=True):
             source, digest, asked = item
             result = result or search(item)
             if result is None:
                 continue
-            new_hits, mentions = result
-            self._add_textfacts(digest, self.cache.textfacts[digest][0], asked.searched, new_hits)
+            new_hits, contains, mentions = result
+            self._add_textfacts(digest, self.cache.textfacts[digest][0], asked.searched, new_hits, contains)
             if mentions:
                 self._read_mentions.setdefault(source.module, {}).update(mentions)
             for needle in new_hits:
@@ -913,6 +934,13 @@ class FactStore:
 _UNKNOWN = object()
 #: Edits compared fact by fact in one run (see ``FactStore.relate_edits``); beyond, a checkout.
 _RELATED_EDITS = 8
+
+def _cannot_hold(needles: Iterable[str], nowhere: Iterable[str]) -> frozenset[str]:
+    """The ``needles`` that contain one of the words that occur ``nowhere`` in a file, not even
+    inside another word: none of them can occur in it either."""
+    nowhere = tuple(nowhere)
+    return frozenset(needle for needle in needles if any(word in needle for word in nowhere))
+
 
 #: Files to read ahead that weigh this much (bytes, and ``_READ_WEIGHT_PER_FILE`` per file) pay
 #: for forking processes to share them.

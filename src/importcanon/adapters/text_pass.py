@@ -50,6 +50,9 @@ class FileText(NamedTuple):
     may_be_shim: bool
     undecodable: tuple[int | None, str] | None  # (line, message) when Python could not decode it
     hits: tuple[str, ...]  # the searched needles the file holds as whole words, sorted
+    #: The searched needles whose characters it holds anywhere, a word or inside one, sorted:
+    #: a later word that contains one of them (``dt_utcnow``, ``utcnow``) cannot be where it is not.
+    contains: tuple[str, ...]
     mentions: dict[str, Mentions]  # the roles of each mentioned needle it holds
     statements: bytes | None  # the marshalled ``statement_rows`` (a fifth of their memory); None when undecodable
     hints: ScanHints | None  # None when undecodable
@@ -79,24 +82,24 @@ def read_text(
     try:
         data = read_bytes(path, size)
     except OSError as error:
-        return FileText(error.strerror or str(error), None, False, None, (), {}, None, None)
+        return FileText(error.strerror or str(error), None, False, None, (), (), {}, None, None)
     digest = content_digest(data) if with_digest else None
     if digest is not None and digest in known:
-        return FileText(None, digest, False, None, (), {}, None, None, known=True)
+        return FileText(None, digest, False, None, (), (), {}, None, None, known=True)
     # The strings and comments of the file, read from its start as far as a reading asks: once
     # for the roles of every needle and the shim screen (each read them all again before).
     strings = StringSpans(data)
-    hits, mentions = needle_facts(data, needles, strings)
+    hits, contains, mentions = needle_facts(data, needles, strings)
     shim = may_be_shim(data, strings)
     try:
         text = decode_source(data)
     except UndecodableSource as error:
-        return FileText(None, digest, shim, (error.line, error.message), hits, mentions, None, None)
+        return FileText(None, digest, shim, (error.line, error.message), hits, contains, mentions, None, None)
     found, top_level_lines = statement_rows_and_top_level_lines(text)
     packed = marshal.dumps(found)
     sources = names_imported_from(found, *importer) if importer is not None else ()
     return FileText(
-        None, digest, shim, None, hits, mentions, packed, scan_hints(text, (found, top_level_lines)), sources
+        None, digest, shim, None, hits, contains, mentions, packed, scan_hints(text, (found, top_level_lines)), sources
     )
 
 
@@ -137,9 +140,7 @@ def read_evident_names(path: str, size: int, digest: str | None) -> frozenset[st
         return None
 
 
-def search_text(
-    path: str, size: int, needles: Needles, digest: str | None
-) -> tuple[tuple[str, ...], dict[str, Mentions]] | None:
+def search_text(path: str, size: int, needles: Needles, digest: str | None) -> NeedleFacts | None:
     """:func:`needle_facts` of the file at ``path``; None when it cannot be read, or is no
     longer the content ``digest`` names."""
     try:
@@ -169,16 +170,24 @@ def read_again(path: str, size: int, digest: str | None) -> bytes:
 RUN_DIGEST_PREFIX = "run:"
 
 
-def needle_facts(
-    data: bytes, needles: Needles, strings: StringSpans | None = None
-) -> tuple[tuple[str, ...], dict[str, Mentions]]:
-    """The searched needles ``data`` holds as whole words (sorted), and the roles of the
-    mentioned ones among them (``strings``: the reading of ``data``'s strings, when shared)."""
-    hits = tuple(sorted(needle for needle in needles.searched if next(word_starts(data, needle), None) is not None))
+class NeedleFacts(NamedTuple):
+    """What a file's bytes tell of the searched needles."""
+
+    hits: tuple[str, ...]  # those it holds as whole words, sorted
+    contains: tuple[str, ...]  # those whose characters it holds anywhere, sorted (the hits among them)
+    mentions: dict[str, Mentions]  # the roles of the mentioned ones among the hits
+
+
+def needle_facts(data: bytes, needles: Needles, strings: StringSpans | None = None) -> NeedleFacts:
+    """The searched needles ``data`` holds as whole words and anywhere, and the roles of the
+    mentioned ones among the words (``strings``: the reading of ``data``'s strings, when shared)."""
+    contains = tuple(sorted(needle for needle in needles.searched if needle.encode() in data))
+    hits = tuple(needle for needle in contains if next(word_starts(data, needle), None) is not None)
     if not needles.mentioned.intersection(hits):
-        return hits, {}
+        return NeedleFacts(hits, contains, {})
     strings = strings or StringSpans(data)
-    return hits, {needle: scan_mentions(data, needle, strings) for needle in hits if needle in needles.mentioned}
+    mentions = {needle: scan_mentions(data, needle, strings) for needle in hits if needle in needles.mentioned}
+    return NeedleFacts(hits, contains, mentions)
 
 
 def read_bytes(path: str, size: int) -> bytes:
