@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters import cache as cache_module
+from importcanon.adapters.workspace import open_workspace
+from importcanon.application.remembered import analysis_key
 from tests.conftest import SAMPLE, run_cli
 from tests.test_any_syntax import NEWER
 
@@ -149,3 +151,11 @@ def test_an_edit_of_all_that_keeps_every_other_fact_is_not_answered_from_the_rem
     assert warm["metrics"]["fragmentation"]["symbols"]["Name"]["binding_modules"] == (
         ["pkg.home", "pkg.m"] if after == '["Name"]' else ["pkg.home"]
     )
+
+
+def test_without_a_cache_the_analysis_has_no_key_and_the_report_is_the_same(sample):
+    for use_cache, keyed in ((False, False), (True, True)):
+        workspace = open_workspace(sample, cache_dir=None, use_cache=use_cache)
+        key = analysis_key(workspace.project, workspace.import_linter, workspace.contracts)
+        assert (key is not None) is keyed
+    assert report(sample, "--no-cache") == report(sample) == report(sample, "--no-cache")

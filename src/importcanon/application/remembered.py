@@ -36,7 +36,11 @@ class Analysis:
 
 
 def analysis_key(project: Project, import_linter: ImportLinterConfig | None, contracts: ContractSet) -> str | None:
-    """The key an analysis is remembered under; None when it must not be (plugins)."""
+    """The key an analysis is remembered under; None when it must not be (plugins) or cannot be
+    (``--no-cache``: nothing is kept, so the key is not worth hashing every module's name and
+    digest for, nor the analysis worth converting for a store that forgets it)."""
+    if not project.facts.remembers:
+        return None
     if import_linter is not None and (
         import_linter.allow_project_plugins or import_linter.session_options.get("contract_types")
     ):
