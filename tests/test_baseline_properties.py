@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.baseline_store import read_baseline, render_baseline
-from importcanon.domain.baseline import baselinable, baseline_of, compare, updated
+from importcanon.domain.baseline import Baseline, BaselineEntry, baselinable, baseline_of, compare, updated
 from importcanon.domain.findings import Finding, Status, fingerprint_of
 
 identities = st.tuples(st.sampled_from(["a.b", "a.c", "d"]), st.sampled_from(["x", "y", "z", "w"]))
@@ -156,3 +156,41 @@ def test_a_finding_whose_status_stands_is_kept_and_every_other_is_copied_with_it
 
     assert [observed(f) for f in diff.findings] == [observed(f) for f in reference_compare(baseline_of(before), now)]
     assert all(f.fingerprint == fingerprint_of(f.rule, f.identity) for f in diff.findings)
+
+
+@st.composite
+def crowded_findings(draw):
+    """Findings on a few lines (equal sort keys: file order decides), of baselinable rules and
+    one that is not, some covering others, of either status."""
+    result = []
+    for rule, identity, line in draw(
+        st.lists(
+            st.tuples(st.sampled_from(["legacy-import", "contract", "stale-contract"]), identities, st.integers(1, 3)),
+            max_size=20,
+        )
+    ):
+        covered = tuple(f.with_status(draw(st.sampled_from(Status))) for f in draw(findings())[:2])
+        finding = Finding(rule, "a/b.py", line, "a.b", f"{rule} {identity}", "", identity, covers=covered)
+        result.append(finding.with_status(draw(st.sampled_from(Status))))
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(now=crowded_findings(), data=st.data())
+def test_any_baseline_marks_findings_as_the_reference_does(now, data):
+    """Recorded counts of any size (zero and negative ones too, as a hand-edited file may say),
+    for fingerprints found now and not."""
+    fingerprints = sorted({atom.fingerprint for finding in now for atom in (finding, *finding.covers)}) + ["0" * 16]
+    chosen = data.draw(st.lists(st.sampled_from(fingerprints), unique=True))
+    baseline = Baseline({fp: BaselineEntry(fp, "contract", data.draw(st.integers(-1, 3)), "recorded") for fp in chosen})
+
+    diff = compare(baseline, now)
+
+    assert [observed(f) for f in diff.findings] == [observed(f) for f in reference_compare(baseline, now)]
+    remaining = Counter({fp: entry.count for fp, entry in baseline.entries.items()})
+    for atom in (atom for finding in diff.findings for atom in (finding, *finding.covers)):
+        if atom.status is Status.BASELINED:
+            remaining[atom.fingerprint] -= 1
+    assert [(entry.fingerprint, entry.count) for entry in diff.fixed] == sorted(
+        ((fp, count) for fp, count in remaining.items() if count > 0), key=lambda item: item[0]
+    )

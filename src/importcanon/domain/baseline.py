@@ -89,23 +89,26 @@ def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
     and stay inside the finding that covers them.
     """
     tops = list(findings)
-    flat = [(top, index) for top, finding in enumerate(tops) for index in range(len(finding.covers) + 1)]
-
-    def atom(position: tuple[int, int]) -> Finding:
-        top, index = position
-        return tops[top] if index == 0 else tops[top].covers[index - 1]
-
     remaining = {fp: entry.count for fp, entry in baseline.entries.items()}
-    status: dict[tuple[int, int], Status] = {}
-    for position in sorted(flat, key=lambda p: atom(p).sort_key):
-        fingerprint = atom(position).fingerprint
-        if baselinable(atom(position)) and remaining.get(fingerprint, 0) > 0:
+    # Only the violations the baseline records need ordering (file order decides which of them
+    # it matches); every other one is new in any order: on a run with no baseline, all of them.
+    recorded = sorted(
+        (atom.sort_key, top, index, atom.fingerprint)
+        for top, finding in enumerate(tops)
+        for index, atom in enumerate((finding, *finding.covers))
+        if remaining.get(atom.fingerprint, 0) > 0 and baselinable(atom)
+    )
+    baselined: set[tuple[int, int]] = set()
+    for _, top, index, fingerprint in recorded:
+        if remaining[fingerprint] > 0:
             remaining[fingerprint] -= 1
-            status[position] = Status.BASELINED
-        else:
-            status[position] = Status.NEW
+            baselined.add((top, index))
+
+    def status(top: int, index: int) -> Status:
+        return Status.BASELINED if (top, index) in baselined else Status.NEW
+
     marked = [
-        _marked(finding, status[(top, 0)], [status[(top, i + 1)] for i in range(len(finding.covers))])
+        _marked(finding, status(top, 0), [status(top, i + 1) for i in range(len(finding.covers))])
         for top, finding in enumerate(tops)
     ]
     fixed = [
@@ -119,6 +122,8 @@ def compare(baseline: Baseline, findings: Iterable[Finding]) -> BaselineDiff:
 def _marked(finding: Finding, status: Status, covered: list[Status]) -> Finding:
     """``finding`` with its status and those of the findings it covers; the finding itself when
     nothing changes (a copy would only digest its fingerprint again: most findings stay new)."""
+    if not finding.covers:  # most findings
+        return finding if finding.status is status else replace(finding, status=status)
     covers = tuple(c if c.status is s else c.with_status(s) for c, s in zip(finding.covers, covered, strict=True))
     if finding.status is status and all(new is old for new, old in zip(covers, finding.covers, strict=True)):
         return finding

@@ -44,7 +44,8 @@ def render_text(
                 lines.append(f"{location(finding)}: {rule} [baselined] {finding.headline}")
                 continue
             lines.append(f"{location(finding)}: {rule} {first}")
-            lines.extend(f"    {line}" for line in rest)
+            if rest:  # the detail lines, indented: one string, joined once (thousands of findings)
+                lines.append("    " + "\n    ".join(rest))
             if finding.suggestion:
                 lines.append(f"    help: {finding.suggestion}")
         if not quiet:

@@ -38,11 +38,11 @@ def apply_suppressions(
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
-        covering = [
-            suppression
-            for suppression in by_place.get((finding.path or "", finding.line or 0), ())
-            if suppression.covers(finding.rule, finding.path, finding.line)
-        ]
+        here = by_place.get((finding.path or "", finding.line or 0))
+        if here is None:  # most findings: no comment on their line
+            kept.append(finding)
+            continue
+        covering = [suppression for suppression in here if suppression.covers(finding.rule, finding.path, finding.line)]
         if covering:
             used.update((suppression, finding.rule) for suppression in covering)
             suppressed.append(finding)
