@@ -10,8 +10,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 from itertools import accumulate, pairwise
 
-from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 from plain_syntax_reference import reads_plainly
+
+from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
 #: module-level binding from inside a function. Each word is searched apart (a pattern that starts

@@ -33,15 +33,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
-from itertools import accumulate, pairwise
+from itertools import accumulate
 
 from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 from importcanon.adapters.plain_syntax import reads_plainly
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
 #: module-level binding from inside a function. Each word is searched apart (a pattern that starts
-#: with a literal is searched fastest), then those that end a longer name (``device_class``,
-#: ``undef``) are dropped (:func:`_ends_word`): no keyword is there.
+#: with a literal is searched fastest), then those that end a longer name are dropped (:func:`_keywords`).
 _OPENING_WORDS = (re.compile(r"def\b"), re.compile(r"class\b"))
 _OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"))
 _ASYNC = re.compile(r" *async +$")
@@ -56,6 +55,9 @@ _CONTINUED = "\x01"
 
 #: A cut of lines: (the first, the one after, the text put in place of the first, or None).
 _Cut = tuple[int, int, str | None]
+#: A block: where its first line starts, where the line that ends it starts (or the end), and
+#: the numbers of those two lines.
+_Body = tuple[int, int, int, int]
 
 
 def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
@@ -75,28 +77,46 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     if skeleton is None or (("\t" in skeleton or "\f" in skeleton) and _ODD_INDENT.search(skeleton)):
         return None
     wanted = _lines_mentioning(text, words) if words else []
-    openings = sorted(match.start() for pattern in _OPENING_WORDS for match in pattern.finditer(skeleton))
-    openings = [start for start in openings if not _ends_word(skeleton, start)]
-    others = (match.start() for pattern in _OTHER_KEEPING_WORDS for match in pattern.finditer(skeleton))
-    keeping = sorted([*openings, *(start for start in others if not _ends_word(skeleton, start))])
+    openings = _keywords(skeleton, _OPENING_WORDS)
+    keeping = sorted(openings + _keywords(skeleton, _OTHER_KEEPING_WORDS))
     reader = _Reader(skeleton)
+    line_starts = reader.line_starts
     # Every range asked about starts and ends at the start of a line: a wanted line is in one
     # when its start is, so both are looked for in one sorted list of skeleton offsets.
-    wanted_starts = [reader.line_starts[number - 1] for number in wanted]
+    wanted_starts = [line_starts[number - 1] for number in wanted]
     marks = sorted(keeping + wanted_starts) if wanted_starts else keeping
     cuts: list[_Cut] = []
+    # Each def or class statement: its header made ``def name():``, its body cut.
     for start in openings:
-        opening = _opens_body(skeleton, start)
-        if opening is None:
-            continue
-        line_start, indent = opening
+        line_start = skeleton.rfind("\n", 0, start) + 1
+        if line_start == start:
+            indent = 0
+        else:
+            before = skeleton[line_start:start]
+            if not before.strip(" "):
+                indent = len(before)
+            elif skeleton.startswith("def", start) and _ASYNC.fullmatch(before):
+                indent = len(before) - len(before.lstrip(" "))
+            else:
+                continue  # not first on its line: no def or class statement
         body = reader.body_of(line_start, indent)
         if body is None:
             continue
-        header = _header_cut(skeleton, reader, start, line_start, body[0], wanted_starts)
-        if header is not None:
-            cuts.append(header)
-        cuts += _block_cuts(reader, body, indent, marks)
+        first, end, first_line, end_line = body
+        named = _NAMED.match(skeleton, start)
+        if named is not None and not (wanted_starts and _holds(wanted_starts, line_start, first)):
+            # The header says only what it defines: its parameters, annotations, defaults and
+            # bases are facts of no kind, only the calls in them are (a third of the time ``ast``
+            # took over stubbed modules went to headers); a line with a word asked about keeps it.
+            keyword, name = named.groups()
+            # Before the keyword: the indentation, and ``async`` (nothing of a string: a statement starts there).
+            head = f"{skeleton[line_start:start]}{keyword} {name}{'():' if keyword == 'def' else ':'}"
+            cuts.append((bisect_right(line_starts, line_start), first_line, head))
+        index = bisect_left(marks, first)
+        if index == len(marks) or marks[index] >= end:  # nothing to keep: the body becomes one pass
+            cuts.append((first_line, end_line, _pass(indent + 1)))
+        else:
+            cuts += _busy_block_cuts(reader, body, indent, marks, index)
     lines = text.split("\n")
     cuts += _table_cuts(lines, reader, marks)
     if not cuts:
@@ -114,71 +134,90 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     return "\n".join(lines)
 
 
-def _block_cuts(reader: _Reader, block: tuple[int, int], indent: int, marks: list[int]) -> list[_Cut]:
-    """The cuts of a block (skeleton offsets: its first line start, the line that ends it) below
-    a header indented by ``indent``: the whole block, or each of its statements that holds
-    nothing to keep (no offset of ``marks``), and within those that do, the blocks of their
-    clauses in turn."""
-    first, end = block
-    line_starts = reader.line_starts
-    index = bisect_left(marks, first)
-    if index == len(marks) or marks[index] >= end:  # nothing to keep: the block becomes one pass
-        return [(bisect_right(line_starts, first), bisect_right(line_starts, end), _pass(indent + 1))]
+def _busy_block_cuts(reader: _Reader, block: _Body, indent: int, marks: list[int], index: int) -> list[_Cut]:
+    """The cuts of a block (see :meth:`_Reader.body_of`) below a header indented by ``indent``
+    that holds something to keep (the offset of ``marks`` at ``index``, the first in it): its
+    statements that hold nothing to keep, and within those that do, the blocks of their clauses
+    in turn (a clause that goes with a statement above, ``except`` or ``else``, is part of that
+    one). The whole block becomes one ``pass`` when what was kept is in comments.
+
+    Read from mark to mark: the statement holding a mark starts at the last statement line at
+    or above it (most often its own line: a method's ``def``) and ends at the next; the idle
+    statements between two such are blanked as one run (no other cut meets them: every cut
+    holds no mark or is the header of a def that marks its own statement)."""
+    first, end, first_line, end_line = block
+    skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
+    code = _FIRST_CODE.search(skeleton, first, end)
+    if code is None:
+        return [(first_line, end_line, _pass(indent + 1))]
+    statement_indent = len(code.group(1))
+    statement_line = _statement_indented(statement_indent)
+    search = statement_line.search
+    marked = len(marks)
     cuts: list[_Cut] = []
-    busy: list[tuple[int, int]] = []
-    for begin, after in pairwise(reader.statements(first, end)):
-        index = bisect_left(marks, begin, index)
-        if index == len(marks) or marks[index] >= after:
-            cuts.append((bisect_right(line_starts, begin), bisect_right(line_starts, after), None))
+    compound: list[tuple[int, int]] = []  # compound statements with something to keep
+    kept = False
+    idle = code.start()  # where the statements not yet known to keep something start
+    idle_line = bisect_right(line_starts, idle)
+    index = bisect_left(marks, idle, index)  # a mark above the first statement is in a comment
+    while index < marked and marks[index] < end:
+        # The statement holding the mark: its line, or the last statement line above it.
+        mark_line_start = skeleton.rfind("\n", 0, marks[index]) + 1
+        begin = mark_line_start
+        if begin != idle and not (
+            statement_line.match(skeleton, begin - 1) and starts[bisect_right(line_starts, begin) - 1]
+        ):
+            begin = idle
+        # The next statement line: the end of the statement (or one above the mark's, then its start).
+        after, after_line = end, end_line
+        found = search(skeleton, begin, end)
+        while found is not None:
+            position = found.end()
+            line = bisect_right(line_starts, position)
+            if starts[line - 1]:  # else inside brackets or a string, after a backslash
+                if position > mark_line_start:
+                    after, after_line = position, line
+                    break
+                begin = position
+            found = search(skeleton, position, end)
+        if begin > idle:
+            cuts.append((idle_line, bisect_right(line_starts, begin), None))
+        if _NOT_COMPOUND.match(skeleton, begin + statement_indent):
+            kept = True  # a def or class (decorated or not): its body is cut on its own
         else:
-            busy.append((begin, after))
-    if not busy:  # what was kept is in comments
-        return [(bisect_right(line_starts, first), bisect_right(line_starts, end), _pass(indent + 1))]
-    for begin, after in busy:
-        cuts += _clause_cuts(reader, begin, after, marks)
+            compound.append((begin, after))
+        idle, idle_line = after, after_line
+        index = bisect_left(marks, after, index)
+    if not (compound or kept):  # what was kept is in comments
+        return [(first_line, end_line, _pass(indent + 1))]
+    if idle < end:
+        cuts.append((idle_line, end_line, None))
+    for begin, after in compound:
+        cuts += _clause_cuts(reader, begin, after, statement_indent, marks)
     return cuts
 
 
-def _clause_cuts(reader: _Reader, begin: int, after: int, marks: list[int]) -> list[_Cut]:
-    """The cuts in the blocks of the clauses of a compound statement from ``begin`` to ``after``
-    that holds something to keep (none for a def or class: its body is cut on its own)."""
+def _clause_cuts(reader: _Reader, begin: int, after: int, indent: int, marks: list[int]) -> list[_Cut]:
+    """The cuts in the blocks of the clauses of a compound statement from ``begin`` to ``after``,
+    indented by ``indent``, that holds something to keep."""
     skeleton = reader.skeleton
-    line = skeleton[begin : skeleton.find("\n", begin)]
-    indent = len(line) - len(line.lstrip(" "))
-    if _NOT_COMPOUND.match(skeleton, begin + indent):
-        return []
     cuts: list[_Cut] = []
     clause = begin
     statement = _line_indented(indent, exactly=True)
     while True:
         block = reader.body_of(clause, indent)
         if block is not None:
-            cuts += _block_cuts(reader, block, indent, marks)
+            index = bisect_left(marks, block[0])
+            if index == len(marks) or marks[index] >= block[1]:
+                cuts.append((block[2], block[3], _pass(indent + 1)))
+            else:
+                cuts += _busy_block_cuts(reader, block, indent, marks, index)
         found = statement.search(skeleton, clause, after)
         while found is not None and not reader.starts_logical_line(found.end()):
             found = statement.search(skeleton, found.end(), after)
         if found is None:
             return cuts
         clause = found.end()
-
-
-def _header_cut(
-    skeleton: str, reader: _Reader, start: int, line_start: int, body: int, wanted_starts: list[int]
-) -> _Cut | None:
-    """The header of the def or class at ``start`` (its line starting at ``line_start``, its body
-    at ``body``) made ``def name():`` or ``class name:`` on its first line, its other lines
-    blank: its parameters, annotations, defaults and bases are facts of no kind, only the calls
-    in them are, and a line mentioning a word asked about keeps the header whole. A third of
-    the time ``ast`` took over stubbed modules went to their headers."""
-    named = _NAMED.match(skeleton, start)
-    if named is None:
-        return None
-    if _holds(wanted_starts, line_start, body):
-        return None
-    first_line, end_line = bisect_right(reader.line_starts, line_start), bisect_right(reader.line_starts, body)
-    keyword, name = named.groups()
-    # Before the keyword: the indentation, and ``async`` (nothing of a string: a statement starts there).
-    return first_line, end_line, f"{skeleton[line_start:start]}{keyword} {name}{'():' if keyword == 'def' else ':'}"
 
 
 #: A def or class keyword and the name it defines (ASCII: a line beyond it is a wanted one).
@@ -235,23 +274,11 @@ _PLAIN_NAME = re.compile(f"[\\w. \n{_CONTINUED}]*")
 _CALL_OPENED = re.compile(r"= *[A-Za-z_][\w.]* *\( *(?:#.*)?$")
 
 
-def _ends_word(skeleton: str, start: int) -> bool:
-    """Whether the keyword found at ``start`` ends a longer name (``device_class``): no keyword."""
-    return start > 0 and (skeleton[start - 1].isalnum() or skeleton[start - 1] == "_")
-
-
-def _opens_body(skeleton: str, start: int) -> tuple[int, int] | None:
-    """(where its line starts, its indentation) when the keyword at ``start`` opens a ``def`` or
-    ``class`` statement (first on its line, ``async`` aside); None for any other."""
-    if not (skeleton.startswith("def", start) or skeleton.startswith("class", start)):
-        return None
-    line_start = skeleton.rfind("\n", 0, start) + 1
-    before = skeleton[line_start:start]
-    if not before.strip(" "):
-        return line_start, len(before)
-    if skeleton.startswith("def", start) and _ASYNC.fullmatch(before):
-        return line_start, len(before) - len(before.lstrip(" "))
-    return None
+def _keywords(skeleton: str, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
+    """Where the keywords of ``patterns`` start in ``skeleton``, in order, leaving out those that
+    end a longer name (``device_class``, ``undef``): no keyword is there."""
+    found = sorted(match.start() for pattern in patterns for match in pattern.finditer(skeleton))
+    return [start for start in found if not start or not (skeleton[start - 1].isalnum() or skeleton[start - 1] == "_")]
 
 
 def _holds(positions: list[int], begin: int, end: int) -> bool:
@@ -309,57 +336,38 @@ class _Reader:
         self.line_starts = [0, *accumulate(map((1).__add__, map(len, skeleton.split("\n"))))]
         self.ends, self.starts = _logical_lines(skeleton, self.line_starts)
 
-    def line_of(self, position: int) -> int:
-        """The number of the line holding ``position``; past the end, the number after the last."""
-        return bisect_right(self.line_starts, position)
-
     def starts_logical_line(self, position: int) -> bool:
         """Whether the skeleton line starting at ``position`` starts a logical line."""
         return bool(self.starts[bisect_right(self.line_starts, position) - 1])
 
-    def body_of(self, start: int, indent: int) -> tuple[int, int] | None:
-        """(where the body's first line starts, where the line that ends it starts, or the end)
-        for the ``def`` whose line starts at ``start``; None when it is not a def statement, its
-        body shares the header's line, or the end is not certain."""
+    def body_of(self, start: int, indent: int) -> _Body | None:
+        """The body of the ``def`` (or the block of the compound statement) whose line starts at
+        ``start``, indented by ``indent``; None when it is not a logical line's start, its body
+        shares the header's line, or the end is not certain."""
         skeleton, line_starts, starts = self.skeleton, self.line_starts, self.starts
         line = bisect_right(line_starts, start)
         if not starts[line - 1]:
             return None
         # The header: lines until the brackets close, not continued by a backslash.
         header_end = self.ends.find(1, line - 1)  # the line whose newline ends it
-        line_end = line_starts[header_end + 1] - 1 if header_end >= 0 else -1
-        if line_end < 0 or not skeleton[start:line_end].rstrip(" ").endswith(":"):
-            return None  # the body is on the header's line (or the file ends there)
+        if header_end < 0:
+            return None  # the file ends with the header
+        line_end = line_starts[header_end + 1] - 1
+        last = skeleton[line_end - 1]
+        if last != ":" and (last != " " or not skeleton[start:line_end].rstrip(" ").endswith(":")):
+            return None  # the body is on the header's line
         first = line_end + 1
-        ending = _line_indented(indent, exactly=False)
+        # The body ends at the first logical line indented no deeper than the header.
+        ending = _ENDING[indent] if indent < _KNOWN_INDENTS else _line_indented(indent, exactly=False)
         position = line_end
         while True:
             found = ending.search(skeleton, position)
             if found is None:
-                return (first, len(skeleton) + 1) if first < len(skeleton) else None
+                return (first, len(skeleton) + 1, header_end + 2, len(line_starts)) if first < len(skeleton) else None
             position = found.end()
-            if starts[bisect_right(line_starts, position) - 1]:  # it starts a logical line
-                return (first, position) if position > first else None
-
-    def statements(self, first: int, end: int) -> list[int]:
-        """Where each statement of the body from ``first`` to ``end`` starts (a clause that goes
-        with a statement above, ``except`` or ``else``, is part of that one), then ``end``."""
-        skeleton, line_starts, starts = self.skeleton, self.line_starts, self.starts
-        code = _FIRST_CODE.search(skeleton, first, end)
-        if code is None:
-            return [end]
-        indent = len(code.group(1))
-        search = _line_indented(indent, exactly=True).search
-        clause = _CLAUSE.match
-        position = code.start()
-        found_starts = [position]
-        while (found := search(skeleton, position, end)) is not None:
-            position = found.end()
-            # A line that starts a logical line, and is no clause of the statement above.
-            if starts[bisect_right(line_starts, position) - 1] and not clause(skeleton, position + indent):
-                found_starts.append(position)
-        found_starts.append(end)
-        return found_starts
+            end_line = bisect_right(line_starts, position)
+            if starts[end_line - 1]:
+                return (first, position, header_end + 2, end_line) if position > first else None
 
 
 def _logical_lines(skeleton: str, line_starts: list[int]) -> tuple[bytearray, bytearray]:
@@ -409,3 +417,18 @@ def _line_indented(indent: int, *, exactly: bool) -> re.Pattern[str]:
 
 
 _INDENTED: dict[bool, dict[int, re.Pattern[str]]] = {True: {}, False: {}}
+
+
+def _statement_indented(indent: int) -> re.Pattern[str]:
+    """A newline before a line of code indented by exactly ``indent`` that is no clause going
+    with a statement above (``except``, ``else``...): a statement of a body indented so."""
+    pattern = _STATEMENTS.get(indent)
+    if pattern is None:
+        pattern = _STATEMENTS[indent] = re.compile(f"\n(?= {{{indent}}}(?!{_CLAUSE.pattern})[^ \n{_CONTINUED}])")
+    return pattern
+
+
+_STATEMENTS: dict[int, re.Pattern[str]] = {}
+#: Indentations met often enough to look up the ends of bodies so indented in a list.
+_KNOWN_INDENTS = 40
+_ENDING = [_line_indented(indent, exactly=False) for indent in range(_KNOWN_INDENTS)]
