@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 from conftest import run_cli, write_project
 
 FORBIDDEN = """
@@ -135,8 +136,13 @@ NAMESPACE_DIRECTORY = {
 }
 
 
-def test_namespace_directories_are_skipped_like_grimp_does_with_a_warning(project):
-    run = run_cli("check", project(NAMESPACE_DIRECTORY), "--format", "json", "--no-cache")
+@pytest.mark.parametrize("cache", ["--no-cache", "cold", "warm"])
+def test_namespace_directories_are_skipped_like_grimp_does_with_a_warning(project, cache):
+    """The files are counted while grimp scans, or at once when nothing is scanned (a warm run)."""
+    root = project(NAMESPACE_DIRECTORY)
+    if cache == "warm":
+        run_cli("check", root, "--format", "json")
+    run = run_cli("check", root, "--format", "json", *(["--no-cache"] if cache == "--no-cache" else []))
 
     assert run.json["warnings"] == [
         "3 Python files in 1 directory without __init__.py inside a package: app/jobs; Python imports them as "

@@ -6,12 +6,13 @@ import hashlib
 import marshal
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from importlib.machinery import all_suffixes
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
@@ -139,15 +140,17 @@ def _scan(
         else:
             problems[source.module] = failure
             store.remember_scan(source, ("problem", *failure))
+    left_out: Callable[[], tuple[str, str] | None] = listing.left_out.warning if listing.left_out else lambda: None
     if scannable:
-        outcome = scan_sources(
-            listing,
-            scannable,
-            store.decoded_texts(),
-            include_external_packages=options.include_external_packages,
-            exclude_type_checking_imports=options.exclude_type_checking_imports,
-            hints=store.scan_hints,
-        )
+        with _in_a_thread(left_out) as left_out:  # grimp lets the interpreter go while it reads the files
+            outcome = scan_sources(
+                listing,
+                scannable,
+                store.decoded_texts(),
+                include_external_packages=options.include_external_packages,
+                exclude_type_checking_imports=options.exclude_type_checking_imports,
+                hints=store.scan_hints,
+            )
         for source in scannable:
             if source.module in outcome.problems:
                 failure = outcome.problems[source.module]
@@ -171,7 +174,7 @@ def _scan(
         modules=modules,
         namespace_packages=sorted(set().union(*listing.namespace_packages.values())),
         imports=imports,
-        warnings=[f"{path}: {why}" for path, why in listing.skipped] + cache.warnings,
+        warnings=[f"{path}: {why}" for path, why in _with_warning(listing.skipped, left_out())] + cache.warnings,
         problems=sorted(
             [SyntaxProblem(module, modules[module].path, line, message) for module, (line, message) in problems.items()]
             + [SyntaxProblem(module, modules[module].path, None, why, False) for module, why in unreadable.items()]
@@ -940,6 +943,38 @@ def _cannot_hold(needles: Iterable[str], nowhere: Iterable[str]) -> frozenset[st
     inside another word: none of them can occur in it either."""
     nowhere = tuple(nowhere)
     return frozenset(needle for needle in needles if any(word in needle for word in nowhere))
+
+
+@contextmanager
+def _in_a_thread(work: Callable[[], Result]) -> Iterator[Callable[[], Result]]:
+    """``work`` in a thread while the block runs; the function given returns its result (or
+    raises its error) once the thread ends. The thread has ended when the block does, so no
+    fork meets it."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as error:  # handed to the caller, as if it ran there
+            outcome.append((False, error))
+
+    def result() -> Result:
+        thread.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return cast(Result, value)
+
+    thread = threading.Thread(target=run, name="importcanon-beside", daemon=True)
+    thread.start()
+    try:
+        yield result
+    finally:
+        thread.join()
+
+
+def _with_warning(skipped: Sequence[tuple[str, str]], warning: tuple[str, str] | None) -> Sequence[tuple[str, str]]:
+    return [*skipped, warning] if warning is not None else skipped
 
 
 #: Files to read ahead that weigh this much (bytes, and ``_READ_WEIGHT_PER_FILE`` per file) pay
