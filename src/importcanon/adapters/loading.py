@@ -694,7 +694,7 @@ class FactStore:
                 plan = plans[facts] = _search_plan(needles, facts, plans)
             for needle in plan.held:
                 found[needle].add(module)
-            if plan.known is not facts:  # the needles it cannot hold: searched, and not there
+            if plan.known is not None:  # the needles it cannot hold: searched, and not there
                 self.cache.remember_textfacts(digest, plan.known)
             if plan.unsearched is not None:
                 unsearched.append((source, digest, plan.unsearched))
@@ -935,7 +935,7 @@ class _SearchPlan(NamedTuple):
     """What a search of ``needles`` does with a file, from its text facts alone."""
 
     held: tuple[str, ...]  # the needles it is known to hold as words
-    known: Primitive  # its text facts once the needles it cannot hold are known searched
+    known: Primitive | None  # its text facts once the needles it cannot hold are known searched (None: as they are)
     unsearched: Needles | None  # what it must be read again for
 
 
@@ -946,9 +946,7 @@ def _search_plan(needles: Needles, facts: Primitive, plans: Mapping[Primitive, _
     missing = needles.searched.difference(searched)
     nowhere = set(searched).difference(contains)
     ruled_out = {needle for needle in missing if any(word in needle for word in nowhere)}
-    known = facts
-    if ruled_out:
-        known = (shim, tuple(sorted({*searched, *ruled_out})), hits, contains)
+    known = (shim, tuple(sorted({*searched, *ruled_out})), hits, contains) if ruled_out else None
     missing -= ruled_out
     unsearched = None
     if missing:
