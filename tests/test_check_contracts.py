@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 from conftest import LAYERED, run_cli
 
 
@@ -243,3 +247,40 @@ def test_a_contract_type_defined_inside_the_project_is_refused_not_imported(proj
     assert not marker.exists()
     (finding,) = run.findings("contract")
     assert "not importable" in finding["message"] or "never imports" in finding["message"]
+
+
+IMPORTED_CONTRACT_MODULES = """
+import sys
+from importcanon.cli import main
+sys.argv = ["importcanon", "check", sys.argv[1], "--no-cache", "--format", "json"]
+try:
+    main()
+except SystemExit:
+    pass
+print(sorted(name.rpartition(".")[2] for name in sys.modules if name.startswith("importlinter.contracts.")))
+"""
+
+
+@pytest.mark.parametrize(
+    ("contract", "imported"),
+    [
+        ("", []),
+        ("type = forbidden\nsource_modules = app.a\nforbidden_modules = app.b", ["_common", "forbidden"]),
+        ("type = layers\nlayers =\n    app.a\n    app.b", ["_common", "layers"]),  # broken: told as layers
+    ],
+)
+def test_a_check_imports_only_the_import_linter_contract_types_it_uses(project, contract, imported):
+    files = {"app/__init__.py": "", "app/a.py": "x = 1\n", "app/b.py": "import app.a\n"}
+    files["contracts/importcanon.toml"] = '[settings]\nroot_packages = ["app"]\n\n[cycles]\n'
+    if contract:
+        files[".importlinter"] = (
+            f"[importlinter]\nroot_package = app\n\n[importlinter:contract:one]\nname = One\n{contract}\n"
+        )
+    root = project(files)
+
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORTED_CONTRACT_MODULES, str(root)], capture_output=True, text=True, timeout=60
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == repr(imported)

@@ -9,17 +9,13 @@ A contract that cannot be checked at all (bad options, a missing module, an unkn
 from __future__ import annotations
 
 import copy
+import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import grimp
 from importlinter.application.output import console
-from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
-from importlinter.contracts.forbidden import ForbiddenContract
-from importlinter.contracts.independence import IndependenceContract
-from importlinter.contracts.layers import LayersContract
-from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import Contract, ContractCheck, InvalidContractOptions
 
 from importcanon.application.plugins import PluginRefused, import_plugin_module, plugin_output_to_stderr
@@ -31,10 +27,28 @@ from importcanon.domain.modules import within_any
 
 RULE = "contract"
 
-BUILT_IN_TYPES: dict[str, type[Contract]] = {
-    cls.type_name: cls  # type: ignore[attr-defined]
-    for cls in (LayersContract, ForbiddenContract, IndependenceContract, ProtectedContract, AcyclicSiblingsContract)
+#: import-linter's own contract types, by the name a contract's ``type`` gives: the module and
+#: class of each, imported when it is used (the five take 5 ms of every run's start-up; a project
+#: uses one or two of them, or none).
+BUILT_IN_TYPES = {
+    "layers": "importlinter.contracts.layers:LayersContract",
+    "forbidden": "importlinter.contracts.forbidden:ForbiddenContract",
+    "independence": "importlinter.contracts.independence:IndependenceContract",
+    "protected": "importlinter.contracts.protected:ProtectedContract",
+    "acyclic_siblings": "importlinter.contracts.acyclic_siblings:AcyclicSiblingsContract",
 }
+
+
+def built_in_type(name: str) -> type[Contract]:
+    """The class of import-linter's contract type ``name``, imported now if it was not."""
+    module, _, cls = BUILT_IN_TYPES[name].partition(":")
+    contract_type: type[Contract] = getattr(importlib.import_module(module), cls)
+    return contract_type
+
+
+def _is_a(contract: Contract, name: str) -> bool:
+    """Whether ``contract`` is of import-linter's type ``name``, or a plugin's subclass of it."""
+    return isinstance(contract, built_in_type(name))
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,7 @@ def check_import_linter_contracts(
         return outcome
     graph = graph if graph is not None else project.graph
     session = dict(config.session_options, root_packages=list(project.root_packages))
-    types = dict(BUILT_IN_TYPES)
+    types: dict[str, type[Contract] | None] = dict.fromkeys(BUILT_IN_TYPES)  # None: built in, not imported yet
     type_errors = _plugin_types(session.get("contract_types", ()), project, config.allow_project_plugins, types)
     for options, line in zip(config.contracts, config.contract_lines):
         name = contract_name(options)
@@ -74,7 +88,8 @@ def check_import_linter_contracts(
             outcome.findings.append(broken.unusable(f"unknown contract type '{contract_type}' (known: {known})"))
             continue
         try:
-            contract = types[contract_type](name=name, session_options=session, contract_options=options)
+            contract_class = types[contract_type] or built_in_type(contract_type)
+            contract = contract_class(name=name, session_options=session, contract_options=options)
         except InvalidContractOptions as error:
             problems = "; ".join(f"{key}: {message}" for key, message in sorted(error.errors.items()))
             outcome.findings.append(broken.unusable(f"invalid options: {problems}"))
@@ -115,7 +130,7 @@ def locate_new_chains(
 
 
 def _plugin_types(
-    entries: Any, project: Project, allow_project: bool, types: dict[str, type[Contract]]
+    entries: Any, project: Project, allow_project: bool, types: dict[str, type[Contract] | None]
 ) -> dict[str, str]:
     """Register ``contract_types`` plugins under the import policy of ``plugins``; one that is
     part of the checked code is refused even when project plugins are allowed."""
@@ -179,8 +194,8 @@ class _Broken:
         """The findings of a broken contract, each identified by what it is about, never by a
         chain that grimp chose among equally short ones (``checked``: the graph it ran on)."""
         metadata = check.metadata
-        if isinstance(contract, (LayersContract, IndependenceContract)):
-            key = "invalid_dependencies" if isinstance(contract, LayersContract) else "invalid_chains"
+        if _is_a(contract, "layers") or _is_a(contract, "independence"):
+            key = "invalid_dependencies" if _is_a(contract, "layers") else "invalid_chains"
             for dependency in metadata.get(key, []):
                 importer = dependency.get("importer", dependency.get("downstream_module"))
                 imported = dependency.get("imported", dependency.get("upstream_module"))
@@ -191,13 +206,13 @@ class _Broken:
                 yield from self._dependency(importer, imported, routes, guidance)
             for module in sorted(metadata.get("undeclared_modules", ())):
                 yield self._undeclared(module)
-        elif isinstance(contract, ForbiddenContract):
+        elif _is_a(contract, "forbidden"):
             for dependency in metadata["invalid_chains"]:
                 routes = [(_hops(chain), []) for chain in dependency["chains"]]
                 yield from self._dependency(
                     dependency["downstream_module"], dependency["upstream_module"], routes, guidance
                 )
-        elif isinstance(contract, ProtectedContract):
+        elif _is_a(contract, "protected"):
             for broken in metadata["illegal_imports"]:
                 for link in broken.illegal_links:
                     yield self._chain(
@@ -206,7 +221,7 @@ class _Broken:
                         [],
                         guidance,
                     )
-        elif isinstance(contract, AcyclicSiblingsContract):
+        elif _is_a(contract, "acyclic_siblings"):
             for package, breakers in sorted(metadata["cycle_breakers_by_package"].items()):
                 yield from self._sibling_cycles(package, sorted(breakers), checked, guidance)
         else:
