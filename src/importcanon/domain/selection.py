@@ -32,9 +32,9 @@ class RuleSelection:
     def selects(self, rule: str, path: str | None) -> bool:
         if (self.select is not None and rule not in self.select) or rule in self.ignore:
             return False
-        return path is None or not any(
-            rule in rules and path_matches(glob, path) for glob, rules in self.per_path_ignores
-        )
+        if path is None or not self.per_path_ignores:  # most projects: asked of every finding
+            return True
+        return not any(rule in rules and path_matches(glob, path) for glob, rules in self.per_path_ignores)
 
     def selects_finding(self, finding: Finding) -> bool:
         return self.selects(finding.rule, finding.path)
