@@ -22,6 +22,9 @@ from conftest import run_cli, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from importcanon.adapters.workspace import open_workspace
+from importcanon.application.check import run_check
+from importcanon.domain.baseline import Baseline
 from importcanon.domain.findings import fingerprint_of
 
 MODULES = [f"pkg.m{i}" for i in range(5)]
@@ -424,3 +427,30 @@ def test_equally_short_chains_are_one_finding_of_the_pair_whatever_grimp_picks(p
     }
     assert run.json["summary"]["new"] == moved.json["summary"]["new"] == 0
     assert moved.json["summary"]["fixed"] == 0
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=graph_and_extra())
+def test_a_check_without_a_cache_attributes_new_cycles_as_a_cached_one_does(case):
+    """Without a cache and with no baseline written, a check hashes the imports only for a baseline
+    that recorded their digest: against one that did, it attributes exactly as a cached check."""
+    graph, extra = case
+    with workdir() as directory:
+        root = directory / "project"
+        write_graph(root, graph)
+        assert run_cli("baseline", "create", root, "--cache-dir", directory / "cache").exit_code == 0
+        write_graph(root, [*graph, extra])
+
+        assert snapshot(check(root, "--no-cache")) == snapshot(check(root))
+
+
+def test_the_digest_of_the_imports_is_taken_only_when_a_baseline_needs_it(tmp_path):
+    root = tmp_path / "project"
+    write_graph(root, [Statement("pkg.m0", "pkg.m1", "module"), Statement("pkg.m1", "pkg.m0", "module")])
+    workspace = open_workspace(root, cache_dir=None, use_cache=False)
+    project, import_linter, contracts = workspace.project, workspace.import_linter, workspace.contracts
+
+    assert run_check(project, import_linter, contracts, records_imports=False).cycle_imports is None
+    assert run_check(project, import_linter, contracts).cycle_imports  # a baseline is to be written
+    recorded = Baseline(cycle_imports={})
+    assert run_check(project, import_linter, contracts, recorded, records_imports=False).cycle_imports is not None

@@ -211,7 +211,7 @@ def check(
             def analysing(step: str) -> None:
                 progress.step(f"{step}, {scanned} scanned")
 
-            result = _check(workspace, known, suppress=not no_suppressions, progress=analysing)
+            result = _check(workspace, known, suppress=not no_suppressions, progress=analysing, records_imports=False)
         context = ReportContext(
             result,
             workspace.project.root,
@@ -802,10 +802,17 @@ def _check(
     *,
     suppress: bool = True,
     progress: Callable[[str], None] = lambda step: None,
+    records_imports: bool = True,
 ) -> CheckResult:
     suppressions = read_suppressions(workspace.project) if suppress else None
     result = run_check(
-        workspace.project, workspace.import_linter, workspace.contracts, known, suppressions, progress=progress
+        workspace.project,
+        workspace.import_linter,
+        workspace.contracts,
+        known,
+        suppressions,
+        progress=progress,
+        records_imports=records_imports,
     )
     workspace.close()
     if workspace.packages_from == "discovered":

@@ -65,10 +65,12 @@ def run_check(
     baseline: Baseline | None = None,
     suppressions: Sequence[Suppression] | None = None,
     progress: Callable[[str], None] = lambda step: None,
+    records_imports: bool = True,
 ) -> CheckResult:
     """Every analysis, then the inline suppressions (unless ``suppressions`` is None), then the
     baseline diff: findings marked new or baselined, plus the fixed. ``progress`` hears the name
-    of each step as it starts."""
+    of each step as it starts. ``records_imports``: the caller writes a baseline of the result,
+    which records the digest of the imports (``CheckResult.cycle_imports``)."""
     progress("import-linter contracts")
     cycles = live_cycle_contract(project, contracts.cycles)  # packages that do not exist are stale
     scope = cycle_scope(project, cycles) if cycles else None  # a bad scope fails first
@@ -77,7 +79,10 @@ def run_check(
     resolver = None
     if analysis is None:
         resolver = Resolver(project)
-        analysis = _analyse(resolver, import_linter, contracts, scope, progress)
+        # The digest serves a baseline: one written, the one compared with, or a later run's
+        # through the remembered analysis; a check of none of those saves its hashing.
+        digest = records_imports or key is not None or (baseline is not None and baseline.cycle_imports is not None)
+        analysis = _analyse(resolver, import_linter, contracts, scope, progress, digest)
     else:
         for step in _LATER_STEPS:
             progress(step)
@@ -125,6 +130,7 @@ def _analyse(
     contracts: ContractSet,
     scope: CycleScope | None,
     progress: Callable[[str], None],
+    digest_wanted: bool,
 ) -> Analysis:
     """Every analysis but the symbol metrics, from the facts: what a remembered check reuses whole.
 
@@ -134,7 +140,7 @@ def _analyse(
     wait forever in a forked copy of the run, which has none of grimp's threads. Every analysis
     reads the same facts wherever it runs, so the findings are the same, in the same order."""
     project = resolver.project
-    digest = bool(scope or (import_linter and import_linter.contracts))
+    digest = digest_wanted and bool(scope or (import_linter and import_linter.contracts))
     worth_a_process = project.import_count >= OVERLAPPED_IMPORTS
     with project.facts.alongside(
         lambda: _cycles(project, scope, digest), lambda: _broken_imports(resolver, contracts), fork=worth_a_process
