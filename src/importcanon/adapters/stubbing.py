@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 from importcanon.adapters.plain_syntax import reads_plainly
@@ -53,8 +53,9 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTINUED = "\x01"
 
 
-#: A cut of lines: (the first, the one after, the text put in place of the first, or None).
-_Cut = tuple[int, int, str | None]
+#: A cut of lines: (the first, the one after, the text put in their place: as many lines, the
+#: first of them a header or a ``pass`` or blank, the others blank).
+_Cut = tuple[int, int, str]
 #: A block: where its first line starts, where the line that ends it starts (or the end), and
 #: the numbers of those two lines.
 _Body = tuple[int, int, int, int]
@@ -74,19 +75,21 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         return None  # a body cut might hide what this Python cannot parse: the full parse judges
     skeleton = _skeleton(parts)
     # The regex tries every position (^ with MULTILINE): asked only of text that holds what it needs.
-    if skeleton is None or (("\t" in skeleton or "\f" in skeleton) and _ODD_INDENT.search(skeleton)):
+    if ("\t" in skeleton or "\f" in skeleton) and _ODD_INDENT.search(skeleton):
         return None
+    reader = _read(skeleton)
+    if reader is None:
+        return None  # a bracket left open
+    line_starts = reader.line_starts
     wanted = _lines_mentioning(text, words) if words else []
     openings = _keywords(skeleton, _OPENING_WORDS)
     keeping = sorted(openings + _keywords(skeleton, _OTHER_KEEPING_WORDS))
-    reader = _Reader(skeleton)
-    line_starts = reader.line_starts
     # Every range asked about starts and ends at the start of a line: a wanted line is in one
     # when its start is, so both are looked for in one sorted list of skeleton offsets.
     wanted_starts = [line_starts[number - 1] for number in wanted]
     marks = sorted(keeping + wanted_starts) if wanted_starts else keeping
-    cuts: list[_Cut] = []
-    # Each def or class statement: its header made ``def name():``, its body cut.
+    # Each def or class statement (first on its line, ``async`` aside) and its body, by its keyword's offset.
+    bodies: dict[int, tuple[int, int, _Body]] = {}
     for start in openings:
         line_start = skeleton.rfind("\n", 0, start) + 1
         if line_start == start:
@@ -100,8 +103,11 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
             else:
                 continue  # not first on its line: no def or class statement
         body = reader.body_of(line_start, indent)
-        if body is None:
-            continue
+        if body is not None:
+            bodies[start] = line_start, indent, body
+    cuts: list[_Cut] = []
+    # Each def or class: its header made ``def name():``, its body cut.
+    for start, (line_start, indent, body) in bodies.items():
         first, end, first_line, end_line = body
         named = _NAMED.match(skeleton, start)
         if named is not None and not (wanted_starts and _holds(wanted_starts, line_start, first)):
@@ -111,30 +117,41 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
             keyword, name = named.groups()
             # Before the keyword: the indentation, and ``async`` (nothing of a string: a statement starts there).
             head = f"{skeleton[line_start:start]}{keyword} {name}{'():' if keyword == 'def' else ':'}"
-            cuts.append((bisect_right(line_starts, line_start), first_line, head))
+            header_line = bisect_right(line_starts, line_start)
+        else:
+            head = None
         index = bisect_left(marks, first)
         if index == len(marks) or marks[index] >= end:  # nothing to keep: the body becomes one pass
-            cuts.append((first_line, end_line, _pass(indent + 1)))
+            if head is None:
+                cuts.append((first_line, end_line, _lines(first_line, end_line, _pass(indent + 1))))
+            else:  # the header and the body in one cut
+                body_lines = _lines(first_line, end_line, _pass(indent + 1))
+                cuts.append((header_line, end_line, f"{head}{_NEWLINES * (first_line - header_line)}{body_lines}"))
         else:
-            cuts += _busy_block_cuts(reader, body, indent, marks, index)
+            if head is not None:
+                cuts.append((header_line, first_line, _lines(header_line, first_line, head)))
+            cuts += _busy_block_cuts(reader, body, indent, marks, index, bodies)
     lines = text.split("\n")
     cuts += _table_cuts(lines, reader, marks)
     if not cuts:
         return None
+    # The lines kept between the cuts, and the text of each cut, in turn (a line cut is never touched).
     cuts.sort(key=_first_line)
-    done = 0
+    pieces: list[str] = []
+    done = 0  # the lines before this one are in pieces
     for first_line, end_line, replacement in cuts:
-        if first_line < done:
+        if first_line <= done:
             continue  # inside a body cut already
-        if replacement is not None:
-            lines[first_line - 1] = replacement
-            first_line += 1
-        lines[first_line - 1 : end_line - 1] = [""] * (end_line - first_line)
-        done = end_line
-    return "\n".join(lines)
+        pieces += lines[done : first_line - 1]
+        pieces.append(replacement)
+        done = end_line - 1
+    pieces += lines[done:]
+    return "\n".join(pieces)
 
 
-def _busy_block_cuts(reader: _Reader, block: _Body, indent: int, marks: list[int], index: int) -> list[_Cut]:
+def _busy_block_cuts(
+    reader: _Reader, block: _Body, indent: int, marks: list[int], index: int, bodies: dict[int, tuple[int, int, _Body]]
+) -> list[_Cut]:
     """The cuts of a block (see :meth:`_Reader.body_of`) below a header indented by ``indent``
     that holds something to keep (the offset of ``marks`` at ``index``, the first in it): its
     statements that hold nothing to keep, and within those that do, the blocks of their clauses
@@ -144,12 +161,15 @@ def _busy_block_cuts(reader: _Reader, block: _Body, indent: int, marks: list[int
     Read from mark to mark: the statement holding a mark starts at the last statement line at
     or above it (most often its own line: a method's ``def``) and ends at the next; the idle
     statements between two such are blanked as one run (no other cut meets them: every cut
-    holds no mark or is the header of a def that marks its own statement)."""
+    holds no mark or is the header of a def that marks its own statement). For a def or class
+    on its statement's line (a method), the search for the next statement line starts where its
+    body ends (``bodies``: a body's lines are indented deeper, none is a statement line), not
+    reading the body again."""
     first, end, first_line, end_line = block
     skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
     code = _FIRST_CODE.search(skeleton, first, end)
     if code is None:
-        return [(first_line, end_line, _pass(indent + 1))]
+        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
     statement_indent = len(code.group(1))
     statement_line = _statement_indented(statement_indent)
     search = statement_line.search
@@ -170,7 +190,8 @@ def _busy_block_cuts(reader: _Reader, block: _Body, indent: int, marks: list[int
             begin = idle
         # The next statement line: the end of the statement (or one above the mark's, then its start).
         after, after_line = end, end_line
-        found = search(skeleton, begin, end)
+        known = bodies.get(marks[index]) if begin == mark_line_start else None
+        found = search(skeleton, known[2][1] - 1 if known and known[1] >= statement_indent else begin, end)
         while found is not None:
             position = found.end()
             line = bisect_right(line_starts, position)
@@ -181,7 +202,8 @@ def _busy_block_cuts(reader: _Reader, block: _Body, indent: int, marks: list[int
                 begin = position
             found = search(skeleton, position, end)
         if begin > idle:
-            cuts.append((idle_line, bisect_right(line_starts, begin), None))
+            begin_line = bisect_right(line_starts, begin)
+            cuts.append((idle_line, begin_line, _NEWLINES * (begin_line - idle_line - 1)))
         if _NOT_COMPOUND.match(skeleton, begin + statement_indent):
             kept = True  # a def or class (decorated or not): its body is cut on its own
         else:
@@ -189,15 +211,17 @@ def _busy_block_cuts(reader: _Reader, block: _Body, indent: int, marks: list[int
         idle, idle_line = after, after_line
         index = bisect_left(marks, after, index)
     if not (compound or kept):  # what was kept is in comments
-        return [(first_line, end_line, _pass(indent + 1))]
+        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
     if idle < end:
-        cuts.append((idle_line, end_line, None))
+        cuts.append((idle_line, end_line, _NEWLINES * (end_line - idle_line - 1)))
     for begin, after in compound:
-        cuts += _clause_cuts(reader, begin, after, statement_indent, marks)
+        cuts += _clause_cuts(reader, begin, after, statement_indent, marks, bodies)
     return cuts
 
 
-def _clause_cuts(reader: _Reader, begin: int, after: int, indent: int, marks: list[int]) -> list[_Cut]:
+def _clause_cuts(
+    reader: _Reader, begin: int, after: int, indent: int, marks: list[int], bodies: dict[int, tuple[int, int, _Body]]
+) -> list[_Cut]:
     """The cuts in the blocks of the clauses of a compound statement from ``begin`` to ``after``,
     indented by ``indent``, that holds something to keep."""
     skeleton = reader.skeleton
@@ -209,9 +233,9 @@ def _clause_cuts(reader: _Reader, begin: int, after: int, indent: int, marks: li
         if block is not None:
             index = bisect_left(marks, block[0])
             if index == len(marks) or marks[index] >= block[1]:
-                cuts.append((block[2], block[3], _pass(indent + 1)))
+                cuts.append((block[2], block[3], _lines(block[2], block[3], _pass(indent + 1))))
             else:
-                cuts += _busy_block_cuts(reader, block, indent, marks, index)
+                cuts += _busy_block_cuts(reader, block, indent, marks, index, bodies)
         found = statement.search(skeleton, clause, after)
         while found is not None and not reader.starts_logical_line(found.end()):
             found = statement.search(skeleton, found.end(), after)
@@ -226,6 +250,14 @@ _NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)")
 
 def _pass(indent: int) -> str:
     return " " * indent + "pass"
+
+
+def _lines(first_line: int, end_line: int, line: str) -> str:
+    """The text of the lines from ``first_line`` up to ``end_line``: ``line``, then blank lines."""
+    return f"{line}{_NEWLINES * (end_line - first_line - 1)}"
+
+
+_NEWLINES = "\n"
 
 
 def _first_line(cut: _Cut) -> int:
@@ -261,7 +293,7 @@ def _table_cuts(lines: list[str], reader: _Reader, marks: list[int]) -> list[_Cu
             continue  # a name (or a constant) in brackets; a binding inside
         if _holds(marks, begin, line_starts[last]):
             continue
-        cuts.append((first + 1, last, None))
+        cuts.append((first + 1, last, _NEWLINES * (last - first - 2)))
     return cuts
 
 
@@ -277,8 +309,11 @@ _CALL_OPENED = re.compile(r"= *[A-Za-z_][\w.]* *\( *(?:#.*)?$")
 def _keywords(skeleton: str, patterns: tuple[re.Pattern[str], ...]) -> list[int]:
     """Where the keywords of ``patterns`` start in ``skeleton``, in order, leaving out those that
     end a longer name (``device_class``, ``undef``): no keyword is there."""
-    found = sorted(match.start() for pattern in patterns for match in pattern.finditer(skeleton))
+    found = sorted(chain.from_iterable(map(_START, pattern.finditer(skeleton)) for pattern in patterns))
     return [start for start in found if not start or not (skeleton[start - 1].isalnum() or skeleton[start - 1] == "_")]
+
+
+_START = re.Match.start
 
 
 def _holds(positions: list[int], begin: int, end: int) -> bool:
@@ -310,31 +345,45 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
         start = text.find(word, start + 1)
 
 
-def _skeleton(parts: list[str]) -> str | None:
+def _skeleton(parts: list[str]) -> str:
     """The code of the text split into ``parts`` (code, literal, code...) with every string
     turned into ``0`` and every comment dropped, and every bracket made ``(`` or ``)``; a newline
-    inside a string stays, followed by a mark that the line continues the string. None for a
-    bracket left open."""
+    inside a string stays, followed by a mark that the line continues the string."""
     parts = parts.copy()
     parts[1::2] = [
         "" if literal[0] == "#" else "0" if "\n" not in literal else "0" + ("\n" + _CONTINUED) * literal.count("\n")
         for literal in parts[1::2]
     ]
     skeleton = "".join(parts)
-    skeleton = skeleton.replace("[", "(").replace("{", "(").replace("]", ")").replace("}", ")")
-    return skeleton if skeleton.count("(") == skeleton.count(")") else None  # else a bracket left open
+    return skeleton.replace("[", "(").replace("{", "(").replace("]", ")").replace("}", ")")
+
+
+def _read(skeleton: str) -> _Reader | None:
+    """The reader of ``skeleton``; None for a bracket left open (told from the brackets alone,
+    far fewer characters than the skeleton's)."""
+    structure = _structure(skeleton)
+    if structure.count(b"(") != structure.count(b")"):
+        return None
+    return _Reader(skeleton, structure)
+
+
+def _structure(skeleton: str) -> bytes:
+    """The brackets and newlines of ``skeleton`` (and the marks of strings continued), alone."""
+    plain = skeleton if skeleton.isascii() else _NOT_STRUCTURE.sub("", skeleton)
+    return plain.encode("ascii").translate(None, _NOT_BRACKET_OR_NEWLINE)
 
 
 class _Reader:
     """Lines of a skeleton, and which of them end or start a logical line: told for every line
     at once where brackets, backslashes and strings leave them (see :func:`_logical_lines`)."""
 
-    def __init__(self, skeleton: str) -> None:
+    def __init__(self, skeleton: str, structure: bytes | None = None) -> None:
+        """``structure``: that of ``skeleton`` (see :func:`_structure`), when known already."""
         self.skeleton = skeleton
-        #: Where each line starts: the running sum of the lengths of the lines before, newlines
-        #: included (summed in C, not line by line in Python).
-        self.line_starts = [0, *accumulate(map((1).__add__, map(len, skeleton.split("\n"))))]
-        self.ends, self.starts = _logical_lines(skeleton, self.line_starts)
+        #: Where each line starts, then one past the end: the running sum of the lengths of the
+        #: lines before, newlines included (summed in C, not line by line in Python).
+        self.line_starts = _line_starts(skeleton)
+        self.ends, self.starts = _logical_lines(skeleton, structure or _structure(skeleton), self.line_starts)
 
     def starts_logical_line(self, position: int) -> bool:
         """Whether the skeleton line starting at ``position`` starts a logical line."""
@@ -370,15 +419,33 @@ class _Reader:
                 return (first, position, header_end + 2, end_line) if position > first else None
 
 
-def _logical_lines(skeleton: str, line_starts: list[int]) -> tuple[bytearray, bytearray]:
+def _line_starts(skeleton: str) -> list[int]:
+    """Where each line of ``skeleton`` starts, then its length plus one (where a line after the
+    last would start). The lines are split with their newlines when nothing else splits them:
+    one running sum, no newline added to each length."""
+    breaks = _LINE_BREAKS if skeleton.isascii() else _LINE_BREAKS_BEYOND_ASCII
+    if any(map(skeleton.__contains__, breaks)):  # each searched for at C speed
+        return [0, *accumulate(map((1).__add__, map(len, skeleton.split("\n"))))]
+    starts = list(accumulate(map(len, skeleton.splitlines(keepends=True)), initial=0))
+    if skeleton.endswith("\n") or not skeleton:
+        starts.append(len(skeleton) + 1)  # the empty line after the last newline
+    else:
+        starts[-1] = len(skeleton) + 1
+    return starts
+
+
+#: What ``str.splitlines`` splits at besides a newline (a carriage return is never in the text).
+_LINE_BREAKS = "\v\f\x1c\x1d\x1e"
+_LINE_BREAKS_BEYOND_ASCII = _LINE_BREAKS + "\x85\u2028\u2029"
+
+
+def _logical_lines(skeleton: str, structure: bytes, line_starts: list[int]) -> tuple[bytearray, bytearray]:
     """For each line of ``skeleton``: whether its newline ends a logical line (outside brackets,
     not right after a backslash; a newline inside a string too), and whether it starts one (the
     first line, and a line after such a newline that does not continue a string).
 
-    Read at C speed: only brackets and newlines are kept, and read as
+    Read at C speed: only brackets and newlines are kept (``structure``), and read as
     :func:`~importcanon.adapters.kinds.bracketed_newlines` reads them."""
-    plain = skeleton if skeleton.isascii() else _NOT_STRUCTURE.sub("", skeleton)
-    structure = plain.encode("ascii").translate(None, _NOT_BRACKET_OR_NEWLINE)
     structure = structure.replace(b"\n" + _CONTINUED_BYTE, _STRING_NEWLINE)
     newlines, _ = bracketed_newlines(structure, _INSIDE_BRACKETS)  # the skeleton's brackets balance in number
     ends = bytearray(newlines.translate(_ENDS))
@@ -411,7 +478,7 @@ def _line_indented(indent: int, *, exactly: bool) -> re.Pattern[str]:
     known = _INDENTED[exactly]
     pattern = known.get(indent)
     if pattern is None:
-        spaces = f" {{{indent}}}" if exactly else f" {{0,{indent}}}"
+        spaces = f" {{{indent}}}" if exactly else f" {{0,{indent}}}+"  # possessive: a deeper line fails at once
         pattern = known[indent] = re.compile(f"\n(?={spaces}[^ \n{_CONTINUED}])")
     return pattern
 
