@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from importcanon.cli import _command_line, _command_name, app
 
 COMMANDS = sorted(_command_name(info) for info in app.registered_commands)
+GROUPS = sorted(str(info.name) for info in app.registered_groups)
 ARGUMENT_TAILS = [["--help"], ["-h"], ["--no-such-option"], ["--version"], ["a", "b", "c", "d"], ["--format", "xml"]]
 
 
@@ -28,19 +29,23 @@ def test_every_command_is_found_by_its_name_and_built_alone():
         assert alone is not app
         assert [_command_name(info) for info in alone.registered_commands] == [name]
         assert alone.registered_groups == []
+    assert GROUPS == ["baseline"]
+    alone = _command_line(["baseline", "update"])
+    assert [info.name for info in alone.registered_groups] == ["baseline"]
+    assert alone.registered_commands == []
     assert len(app.registered_commands) == len(COMMANDS)  # the application itself is untouched
-    assert app.registered_groups
+    assert len(app.registered_groups) == len(GROUPS)
 
 
 @pytest.mark.parametrize(
-    "arguments", [[], ["--help"], ["--version"], ["baseline", "--help"], ["chek"], ["-h", "check"]]
+    "arguments", [[], ["--help"], ["--version"], ["chek"], ["-h", "check"], ["--help", "baseline"]]
 )
 def test_a_command_line_that_names_no_command_first_gets_the_whole_application(arguments):
     assert _command_line(arguments) is app
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-@pytest.mark.parametrize("tail", ARGUMENT_TAILS)
+@pytest.mark.parametrize("name", COMMANDS + GROUPS)
+@pytest.mark.parametrize("tail", [*ARGUMENT_TAILS, ["update", "--help"], ["create", "--nope"], ["show"]])
 def test_a_command_alone_answers_as_the_whole_application_does(name, tail, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a command that runs finds no project here: the same error either way
     arguments = [name, *tail]
@@ -50,7 +55,7 @@ def test_a_command_alone_answers_as_the_whole_application_does(name, tail, tmp_p
 
 @settings(max_examples=40, deadline=None)
 @given(
-    name=st.sampled_from(COMMANDS),
+    name=st.sampled_from(COMMANDS + GROUPS),
     tail=st.lists(st.sampled_from(["--help", "--quiet", "-q", "--nope", "--format", "json", "x", "-"]), max_size=3),
 )
 def test_any_options_after_a_command_get_the_same_answer(name, tail):

@@ -936,18 +936,19 @@ def main() -> None:
 
 
 def _command_line(arguments: list[str]) -> typer.Typer:
-    """The application as far as this command line needs it: one that names a command first
-    gets that command alone, the same to its user (its options, help and errors name no other).
-    typer turns the signature of every command it holds into options on every run, 4 ms of a
-    check's start-up for all fourteen; any other command line (the help, the version, a group,
-    a typo) gets them all."""
+    """The application as far as this command line needs it: one that names a command (or the
+    ``baseline`` group) first gets that alone, the same to its user (its options, help and errors
+    name no other). typer turns the signature of every command it holds into options on every
+    run, 4 ms of a check's start-up for all fourteen; any other command line (the help, the
+    version, a typo) gets them all."""
     if not arguments:
         return app
-    named = [info for info in app.registered_commands if _command_name(info) == arguments[0]]
-    if not named:
+    commands = [info for info in app.registered_commands if _command_name(info) == arguments[0]]
+    groups = [info for info in app.registered_groups if info.name == arguments[0]]
+    if not commands and not groups:
         return app
     alone = copy.copy(app)
-    alone.registered_commands, alone.registered_groups = named, []
+    alone.registered_commands, alone.registered_groups = commands, groups
     return alone
 
 
