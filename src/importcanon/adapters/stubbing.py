@@ -56,9 +56,9 @@ _CONTINUED = "\x01"
 #: A cut of lines: (the first, the one after, the text put in their place: as many lines, the
 #: first of them a header or a ``pass`` or blank, the others blank).
 _Cut = tuple[int, int, str]
-#: A block: where its first line starts, where the line that ends it starts (or the end), and
-#: the numbers of those two lines.
-_Body = tuple[int, int, int, int]
+#: A block: where its first line starts, where the line that ends it starts (or the end), the
+#: numbers of those two lines, and the number of its header's first line.
+_Body = tuple[int, int, int, int, int]
 
 
 def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
@@ -108,7 +108,7 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
     cuts: list[_Cut] = []
     # Each def or class: its header made ``def name():``, its body cut.
     for start, (line_start, indent, body) in bodies.items():
-        first, end, first_line, end_line = body
+        first, end, first_line, end_line, header_line = body
         named = _NAMED.match(skeleton, start)
         if named is not None and not (wanted_starts and _holds(wanted_starts, line_start, first)):
             # The header says only what it defines: its parameters, annotations, defaults and
@@ -117,7 +117,6 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
             keyword, name = named.groups()
             # Before the keyword: the indentation, and ``async`` (nothing of a string: a statement starts there).
             head = f"{skeleton[line_start:start]}{keyword} {name}{'():' if keyword == 'def' else ':'}"
-            header_line = bisect_right(line_starts, line_start)
         else:
             head = None
         index = bisect_left(marks, first)
@@ -165,7 +164,7 @@ def _busy_block_cuts(
     on its statement's line (a method), the search for the next statement line starts where its
     body ends (``bodies``: a body's lines are indented deeper, none is a statement line), not
     reading the body again."""
-    first, end, first_line, end_line = block
+    first, end, first_line, end_line, _ = block
     skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
     code = _FIRST_CODE.search(skeleton, first, end)
     if code is None:
@@ -181,8 +180,29 @@ def _busy_block_cuts(
     idle_line = bisect_right(line_starts, idle)
     index = bisect_left(marks, idle, index)  # a mark above the first statement is in a comment
     while index < marked and marks[index] < end:
-        # The statement holding the mark: its line, or the last statement line above it.
         mark_line_start = skeleton.rfind("\n", 0, marks[index]) + 1
+        known = bodies.get(marks[index])
+        if known is not None and known[1] == statement_indent:
+            # A def or class first on a statement line (a method) is its statement, which ends at
+            # the next statement line: at or after the end of its body, whose lines are deeper.
+            body = known[2]
+            if mark_line_start > idle:
+                cuts.append((idle_line, body[4], _NEWLINES * (body[4] - idle_line - 1)))
+            kept = True  # its body is cut on its own
+            idle, idle_line = end, end_line
+            if body[1] < end and statement_line.match(skeleton, body[1] - 1):
+                idle, idle_line = body[1], body[3]
+            elif body[1] < end:
+                found = search(skeleton, body[1] - 1, end)
+                while found is not None:
+                    line = bisect_right(line_starts, found.end())
+                    if starts[line - 1]:  # else inside brackets or a string, after a backslash
+                        idle, idle_line = found.end(), line
+                        break
+                    found = search(skeleton, found.end(), end)
+            index = bisect_left(marks, idle, index)
+            continue
+        # The statement holding the mark: its line, or the last statement line above it.
         begin = mark_line_start
         if begin != idle and not (
             statement_line.match(skeleton, begin - 1) and starts[bisect_right(line_starts, begin) - 1]
@@ -190,8 +210,7 @@ def _busy_block_cuts(
             begin = idle
         # The next statement line: the end of the statement (or one above the mark's, then its start).
         after, after_line = end, end_line
-        known = bodies.get(marks[index]) if begin == mark_line_start else None
-        found = search(skeleton, known[2][1] - 1 if known and known[1] >= statement_indent else begin, end)
+        found = search(skeleton, begin, end)
         while found is not None:
             position = found.end()
             line = bisect_right(line_starts, position)
@@ -411,12 +430,14 @@ class _Reader:
         position = line_end
         while True:
             found = ending.search(skeleton, position)
-            if found is None:
-                return (first, len(skeleton) + 1, header_end + 2, len(line_starts)) if first < len(skeleton) else None
+            if found is None:  # the body ends with the file
+                if first >= len(skeleton):
+                    return None
+                return first, len(skeleton) + 1, header_end + 2, len(line_starts), line
             position = found.end()
             end_line = bisect_right(line_starts, position)
             if starts[end_line - 1]:
-                return (first, position, header_end + 2, end_line) if position > first else None
+                return (first, position, header_end + 2, end_line, line) if position > first else None
 
 
 def _line_starts(skeleton: str) -> list[int]:
