@@ -26,7 +26,7 @@ from importcanon.adapters.plain_syntax import reads_plainly
 from importcanon.adapters.stubbing import stub_bodies
 
 #: Word sets asked about: none, the generated programs' own, and one that is in most real files.
-WORD_SETS = [frozenset(), WORDS, frozenset({"self", "join", "__name__"})]
+WORD_SETS = [frozenset(), WORDS, frozenset({"self", "join", "__name__"}), frozenset({"x"})]
 
 
 def _assert_as_before(text: str, where: object) -> bool:
@@ -93,3 +93,19 @@ def test_the_stubs_of_programs_with_pieces_put_in_are_what_they_were(lines, inse
         at %= len(text) + 1
         text = text[:at] + piece + text[at:]
     _assert_as_before(text, text)
+
+
+#: Text Python rejects (a line dedented to no level above it) where a body reaches past the
+#: statement that holds it, so that cuts meet: found by a longer run of the test above.
+MEETING_CUTS = [
+    "def f():\n  def f():\n def f():\n  if x:",
+    "def f():\n  def g():\n import m\n def h():\n  x = 1\n  y = 2\n  import m\n  z = 3\n",
+    "class C:\n    def a(self):\n  def b():\n    x = 1\n    y = 2\n    import m\n",
+    "def f():\n    if x:\n  import a\n  def g():\n      y = 1\n    z = 2\n    w = 3\n",
+]
+
+
+def test_cuts_that_meet_are_made_as_before():
+    for text in MEETING_CUTS:
+        assert stub_bodies(text) is not None
+        _assert_as_before(text, text)

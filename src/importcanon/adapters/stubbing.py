@@ -105,8 +105,36 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         body = reader.body_of(line_start, indent)
         if body is not None:
             bodies[start] = line_start, indent, body
+    lines = text.split("\n")
+    tables = _table_cuts(lines, reader, marks)
+    cuts = _def_cuts(reader, bodies, marks, wanted_starts, merged=True) + tables
+    if not cuts:
+        return None
+    cuts.sort(key=_first_line)
+    stubbed = _joined(lines, cuts, overlapping=False)
+    if stubbed is None:
+        # Cuts that meet, in text Python rejects (a line dedented to no level above it, a body
+        # reaching past its statement): made one statement at a time, and one that starts inside
+        # another dropped, as they always were.
+        cuts = _def_cuts(reader, bodies, marks, wanted_starts, merged=False) + tables
+        cuts.sort(key=_first_line)
+        stubbed = _joined(lines, cuts, overlapping=True)
+    return stubbed
+
+
+def _def_cuts(
+    reader: _Reader,
+    bodies: dict[int, tuple[int, int, _Body]],
+    marks: list[int],
+    wanted_starts: list[int],
+    *,
+    merged: bool,
+) -> list[_Cut]:
+    """The cuts of each def or class of ``bodies``: its header made ``def name():``, its body
+    cut. ``merged``: a header and its idle body in one cut, a run of idle statements in one
+    (see :func:`_busy_block_cuts`); else one cut each, as read before (see :func:`_joined`)."""
+    skeleton = reader.skeleton
     cuts: list[_Cut] = []
-    # Each def or class: its header made ``def name():``, its body cut.
     for start, (line_start, indent, body) in bodies.items():
         first, end, first_line, end_line, header_line = body
         named = _NAMED.match(skeleton, start)
@@ -121,25 +149,33 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
             head = None
         index = bisect_left(marks, first)
         if index == len(marks) or marks[index] >= end:  # nothing to keep: the body becomes one pass
+            body_lines = _lines(first_line, end_line, _pass(indent + 1))
             if head is None:
-                cuts.append((first_line, end_line, _lines(first_line, end_line, _pass(indent + 1))))
-            else:  # the header and the body in one cut
-                body_lines = _lines(first_line, end_line, _pass(indent + 1))
+                cuts.append((first_line, end_line, body_lines))
+            elif merged:
                 cuts.append((header_line, end_line, f"{head}{_NEWLINES * (first_line - header_line)}{body_lines}"))
+            else:
+                cuts += [
+                    (header_line, first_line, _lines(header_line, first_line, head)),
+                    (first_line, end_line, body_lines),
+                ]
         else:
             if head is not None:
                 cuts.append((header_line, first_line, _lines(header_line, first_line, head)))
-            cuts += _busy_block_cuts(reader, body, indent, marks, index, bodies)
-    lines = text.split("\n")
-    cuts += _table_cuts(lines, reader, marks)
-    if not cuts:
-        return None
-    # The lines kept between the cuts, and the text of each cut, in turn (a line cut is never touched).
-    cuts.sort(key=_first_line)
+            cuts += _busy_block_cuts(reader, body, indent, marks, index, bodies if merged else None)
+    return cuts
+
+
+def _joined(lines: list[str], cuts: list[_Cut], *, overlapping: bool) -> str | None:
+    """The text of ``lines`` with ``cuts`` (sorted by their first line) made: the lines kept
+    between the cuts and the text of each cut, in turn (a line cut is never touched). A cut
+    that starts inside one made before is left out when ``overlapping``; else the answer is None."""
     pieces: list[str] = []
     done = 0  # the lines before this one are in pieces
     for first_line, end_line, replacement in cuts:
         if first_line <= done:
+            if not overlapping:
+                return None
             continue  # inside a body cut already
         pieces += lines[done : first_line - 1]
         pieces.append(replacement)
@@ -149,7 +185,12 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
 
 
 def _busy_block_cuts(
-    reader: _Reader, block: _Body, indent: int, marks: list[int], index: int, bodies: dict[int, tuple[int, int, _Body]]
+    reader: _Reader,
+    block: _Body,
+    indent: int,
+    marks: list[int],
+    index: int,
+    bodies: dict[int, tuple[int, int, _Body]] | None,
 ) -> list[_Cut]:
     """The cuts of a block (see :meth:`_Reader.body_of`) below a header indented by ``indent``
     that holds something to keep (the offset of ``marks`` at ``index``, the first in it): its
@@ -163,7 +204,10 @@ def _busy_block_cuts(
     holds no mark or is the header of a def that marks its own statement). For a def or class
     on its statement's line (a method), the search for the next statement line starts where its
     body ends (``bodies``: a body's lines are indented deeper, none is a statement line), not
-    reading the body again."""
+    reading the body again. ``bodies`` None: one cut per statement (see
+    :func:`_statement_by_statement_cuts`)."""
+    if bodies is None:
+        return _statement_by_statement_cuts(reader, block, indent, marks, index)
     first, end, first_line, end_line, _ = block
     skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
     code = _FIRST_CODE.search(skeleton, first, end)
@@ -238,8 +282,58 @@ def _busy_block_cuts(
     return cuts
 
 
+def _statement_by_statement_cuts(
+    reader: _Reader, block: _Body, indent: int, marks: list[int], index: int
+) -> list[_Cut]:
+    """The cuts of a busy block as :func:`_busy_block_cuts` makes them, one per idle statement,
+    every statement found in turn (then the clauses of the compound ones with something to keep)."""
+    first, end, first_line, end_line, _ = block
+    skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
+    code = _FIRST_CODE.search(skeleton, first, end)
+    if code is None:
+        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
+    statement_indent = len(code.group(1))
+    search = _statement_indented(statement_indent).search
+    marked = len(marks)
+    cuts: list[_Cut] = []
+    compound: list[tuple[int, int]] = []
+    kept = False
+    begin = position = code.start()
+    begin_line = bisect_right(line_starts, begin)
+    while True:
+        found = search(skeleton, position, end)
+        if found is None:
+            after, after_line = end, end_line
+        else:
+            position = found.end()
+            after_line = bisect_right(line_starts, position)
+            if not starts[after_line - 1]:
+                continue  # inside brackets or a string, after a backslash: no statement starts
+            after = position
+        index = bisect_left(marks, begin, index)
+        if index == marked or marks[index] >= after:
+            cuts.append((begin_line, after_line, _NEWLINES * (after_line - begin_line - 1)))
+        elif not _NOT_COMPOUND.match(skeleton, begin + statement_indent):
+            compound.append((begin, after))
+        else:
+            kept = True  # a def or class: its body is cut on its own
+        if found is None:
+            break
+        begin, begin_line = after, after_line
+    if not (compound or kept):  # what was kept is in comments
+        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
+    for begin, after in compound:
+        cuts += _clause_cuts(reader, begin, after, statement_indent, marks, None)
+    return cuts
+
+
 def _clause_cuts(
-    reader: _Reader, begin: int, after: int, indent: int, marks: list[int], bodies: dict[int, tuple[int, int, _Body]]
+    reader: _Reader,
+    begin: int,
+    after: int,
+    indent: int,
+    marks: list[int],
+    bodies: dict[int, tuple[int, int, _Body]] | None,
 ) -> list[_Cut]:
     """The cuts in the blocks of the clauses of a compound statement from ``begin`` to ``after``,
     indented by ``indent``, that holds something to keep."""
