@@ -158,7 +158,8 @@ def _header_cut(
 
 
 #: A def or class keyword and the name it defines (ASCII: a line beyond it is a wanted one).
-_NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)")
+# Mended as the module was (a name going on beyond ASCII, ``def fooé``, was cut to ``foo``).
+_NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)(?!\w)")
 
 
 def _pass(indent: int) -> str:

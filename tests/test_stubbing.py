@@ -170,6 +170,14 @@ def test_a_header_says_only_what_it_defines_unless_it_mentions_a_word():
         assert stubbed == parse_module(text, "m.py", calls_of=words or None)
 
 
+def test_a_name_beyond_ascii_keeps_its_header_whole():
+    """``def fooé`` defines ``fooé``: its header is not cut to the ASCII part of its name."""
+    for text in ("def fooé(a):\n    x = 1\n", "class Aé(B):\n    x = 1\n", "def é(a):\n    x = 1\n"):
+        stubbed = stub_bodies(text)
+        assert stubbed is None or stubbed.split("\n")[0] == text.split("\n")[0]
+        assert parse_module(text, "m.py", stub=True).bindings == parse_module(text, "m.py").bindings
+
+
 def test_text_the_plain_reading_may_misread_is_left_whole():
     body = "def f():\n    return 1\n"
     assert stub_bodies(body) is not None

@@ -357,8 +357,9 @@ def _clause_cuts(
         clause = found.end()
 
 
-#: A def or class keyword and the name it defines (ASCII: a line beyond it is a wanted one).
-_NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)")
+#: A def or class keyword and the name it defines, when that is ASCII: a name that goes on
+#: beyond (``def fooé``) is not matched at all, and its header is left whole.
+_NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)(?!\w)")
 
 
 def _pass(indent: int) -> str:
