@@ -931,6 +931,7 @@ _UNKNOWN = object()
 #: Edits compared fact by fact in one run (see ``FactStore.relate_edits``); beyond, a checkout.
 _RELATED_EDITS = 8
 
+
 class _SearchPlan(NamedTuple):
     """What a search of ``needles`` does with a file, from its text facts alone."""
 
