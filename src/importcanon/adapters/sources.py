@@ -194,8 +194,7 @@ class _PackageWalker:
         self.shadowing: list[str] = []
 
     def _relpath(self, path: str) -> str:
-        # Every path here lies under the root: slicing is exact and far cheaper than relpath.
-        return path[len(self.root) + 1 :].replace(os.sep, "/")
+        return _relative(self.root, path)
 
     def _excluded(self, relpath: str) -> bool:
         return self.exclude is not None and self.exclude.matches(relpath)
@@ -301,7 +300,7 @@ def _python_files_below(entries: Iterable[os.DirEntry[str]], root: str, exclude:
     """
 
     def excluded(path: str) -> bool:
-        return exclude is not None and exclude.matches(path[len(root) + 1 :].replace(os.sep, "/"))
+        return exclude is not None and exclude.matches(_relative(root, path))
 
     count = 0
     pending: list[str] = []
@@ -319,6 +318,12 @@ def _python_files_below(entries: Iterable[os.DirEntry[str]], root: str, exclude:
                 entries = list(listing)
         except OSError:
             entries = []
+
+
+def _relative(root: str, path: str) -> str:
+    """``path`` relative to ``root``, with "/": every path here lies under the root, so slicing
+    is exact and far cheaper than ``os.path.relpath``."""
+    return path[len(root) + 1 :].replace(os.sep, "/")
 
 
 def _is_directory(entry: os.DirEntry[str]) -> bool:
