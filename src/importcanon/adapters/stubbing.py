@@ -208,11 +208,11 @@ def _busy_block_cuts(
     :func:`_statement_by_statement_cuts`)."""
     if bodies is None:
         return _statement_by_statement_cuts(reader, block, indent, marks, index)
-    first, end, first_line, end_line, _ = block
+    first, end, _, end_line, _ = block
     skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
     code = _FIRST_CODE.search(skeleton, first, end)
     if code is None:
-        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
+        return _one_pass(block, indent)
     statement_indent = len(code.group(1))
     statement_line = _statement_indented(statement_indent)
     search = statement_line.search
@@ -274,7 +274,7 @@ def _busy_block_cuts(
         idle, idle_line = after, after_line
         index = bisect_left(marks, after, index)
     if not (compound or kept):  # what was kept is in comments
-        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
+        return _one_pass(block, indent)
     if idle < end:
         cuts.append((idle_line, end_line, _NEWLINES * (end_line - idle_line - 1)))
     for begin, after in compound:
@@ -287,11 +287,11 @@ def _statement_by_statement_cuts(
 ) -> list[_Cut]:
     """The cuts of a busy block as :func:`_busy_block_cuts` makes them, one per idle statement,
     every statement found in turn (then the clauses of the compound ones with something to keep)."""
-    first, end, first_line, end_line, _ = block
+    first, end, _, end_line, _ = block
     skeleton, line_starts, starts = reader.skeleton, reader.line_starts, reader.starts
     code = _FIRST_CODE.search(skeleton, first, end)
     if code is None:
-        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
+        return _one_pass(block, indent)
     statement_indent = len(code.group(1))
     search = _statement_indented(statement_indent).search
     marked = len(marks)
@@ -321,7 +321,7 @@ def _statement_by_statement_cuts(
             break
         begin, begin_line = after, after_line
     if not (compound or kept):  # what was kept is in comments
-        return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
+        return _one_pass(block, indent)
     for begin, after in compound:
         cuts += _clause_cuts(reader, begin, after, statement_indent, marks, None)
     return cuts
@@ -360,6 +360,12 @@ def _clause_cuts(
 #: A def or class keyword and the name it defines, when that is ASCII: a name that goes on
 #: beyond (``def fooé``) is not matched at all, and its header is left whole.
 _NAMED = re.compile(r"(def|class)[ ]+([A-Za-z_][A-Za-z0-9_]*)(?!\w)")
+
+
+def _one_pass(block: _Body, indent: int) -> list[_Cut]:
+    """The cut of a whole block below a header indented by ``indent``: one ``pass``, then blank lines."""
+    first_line, end_line = block[2], block[3]
+    return [(first_line, end_line, _lines(first_line, end_line, _pass(indent + 1)))]
 
 
 def _pass(indent: int) -> str:
