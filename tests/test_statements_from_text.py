@@ -10,7 +10,6 @@ and ``where`` report to those of the parse path.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +149,7 @@ class _ParsingOnly:
 
     def mentions(self, needle: str) -> Mapping[str, Mention]:
         found = self._facts.mentions(needle)
-        return {module: replace(mention, module_level_imports=None) for module, mention in found.items()}
+        return {module: mention._replace(module_level_imports=None) for module, mention in found.items()}
 
     def top_level(self, module: str) -> None:
         return None

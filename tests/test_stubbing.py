@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,12 +32,12 @@ def _assert_same_facts(text: str, where: object) -> bool:
     full = module_facts(ast.parse(text), with_calls=True)
     assert full.calls is not None
     of_words = tuple(call for call in full.calls if WORDS.intersection(call.callee.split(".")))
-    assert parse_module(text, "m.py", calls_of=WORDS, stub=True) == replace(full, calls=of_words, call_words=WORDS)
+    assert parse_module(text, "m.py", calls_of=WORDS, stub=True) == full._replace(calls=of_words, call_words=WORDS)
     stubbed = stub_bodies(text)
     if stubbed is None:
         return False
     assert stubbed.count("\n") == text.count("\n"), where
-    assert module_facts(ast.parse(stubbed)) == replace(full, calls=None), where
+    assert module_facts(ast.parse(stubbed)) == full._replace(calls=None), where
     return True
 
 

@@ -12,7 +12,6 @@ strings it must evaluate, twice each, which cost more than the whole rest of bui
 
 import atexit
 import copy
-import dataclasses
 import gc
 import io
 import json
@@ -759,7 +758,7 @@ def _open(
         project_dir, cache_dir=cache_dir, use_cache=not no_cache, config=config, require_contracts=require_contracts
     )
     if allow_project_plugins and workspace.import_linter is not None:
-        workspace.import_linter = dataclasses.replace(workspace.import_linter, allow_project_plugins=True)
+        workspace.import_linter = workspace.import_linter._replace(allow_project_plugins=True)
     return workspace
 
 

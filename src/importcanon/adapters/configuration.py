@@ -12,15 +12,15 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from importlinter.adapters.user_options import IniFileUserOptionReader, TomlFileUserOptionReader
 from importlinter.configuration import configure as configure_import_linter
 
 from importcanon.adapters.files import read_bounded
 from importcanon.domain.contracts import (
+    DEFAULT_BASELINE,
     Canonical,
     ContractSet,
     CycleContract,
@@ -250,8 +250,7 @@ def _per_path_ignores(value: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _TableSchema:
+class _TableSchema(NamedTuple):
     keys: dict[str, Validator]
     required: frozenset[str] = frozenset()
     array: bool = False  # [[table]] rather than [table]
@@ -406,7 +405,7 @@ def _settings(entries: list[tuple[dict[str, Any], Origin]], lines: dict[tuple[st
     return Settings(
         root_packages=tuple(values["root_packages"]) if "root_packages" in values else None,
         exclude=tuple(values.get("exclude", ())),
-        baseline=values.get("baseline", Settings.baseline),
+        baseline=values.get("baseline", DEFAULT_BASELINE),
         select=tuple(values["select"]) if "select" in values else None,
         ignore=tuple(values.get("ignore", ())),
         per_path_ignores=tuple((glob, tuple(rules)) for glob, rules in values.get("per_path_ignores", {}).items()),

@@ -9,7 +9,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from importlib.machinery import all_suffixes
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
@@ -73,8 +72,7 @@ Answer = TypeVar("Answer")
 NO_NEEDLES = Needles()
 
 
-@dataclass(frozen=True)
-class ScanOptions:
+class ScanOptions(NamedTuple):
     """The import-linter session options that change what the graph contains."""
 
     include_external_packages: bool = False

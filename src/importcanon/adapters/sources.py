@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import NamedTuple
 
 from importcanon.adapters.globs import ExcludeGlobs
 from importcanon.domain.errors import ConfigurationError
@@ -21,8 +21,7 @@ from importcanon.domain.errors import ConfigurationError
 PACKAGE_BASES = ("src", ".")
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     module: str
     path: str  # absolute
     relpath: str  # relative to the project, with "/"
@@ -32,8 +31,7 @@ class SourceFile:
     size: int
 
 
-@dataclass(frozen=True)
-class LeftOut:
+class LeftOut(NamedTuple):
     """The directories without ``__init__.py`` inside a regular package, which grimp (and so the
     scan) leaves out, each with its listing: the warning that names them counts the Python files
     below them, one ``scandir`` per directory, when :meth:`warning` is asked. django's locale and
@@ -55,8 +53,7 @@ class LeftOut:
         return _orphans_warning(orphans) if orphans else None
 
 
-@dataclass(frozen=True)
-class SourceListing:
+class SourceListing(NamedTuple):
     packages: dict[str, str]  # root package -> absolute directory
     files: tuple[SourceFile, ...]  # sorted by module name
     namespace_packages: dict[str, frozenset[str]]  # root package -> namespace modules in it

@@ -17,7 +17,6 @@ from __future__ import annotations
 import marshal
 import os
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
@@ -34,8 +33,7 @@ from importcanon.adapters.scanning import ScanHints, scan_hints
 from importcanon.domain.modules import absolute_import_target
 
 
-@dataclass(frozen=True)
-class Needles:
+class Needles(NamedTuple):
     """Words the run will ask about, known before any file is read."""
 
     searched: frozenset[str] = frozenset()  # which files hold the word (``modules_containing``)

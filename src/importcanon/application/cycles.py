@@ -18,7 +18,6 @@ results and the entry point, which reuses the last analysis when no file in scop
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple, NoReturn
 
 from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, cyclic_imports
@@ -30,8 +29,7 @@ from importcanon.domain.errors import ConfigurationError, UsageError
 from importcanon.domain.modules import is_within, within_test
 
 
-@dataclass(frozen=True)
-class CycleScope:
+class CycleScope(NamedTuple):
     """What a cycle analysis covers: these packages, with or without TYPE_CHECKING imports."""
 
     packages: tuple[str, ...]

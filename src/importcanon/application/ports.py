@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from importcanon.domain.facts import ImportKind, ParsedModule, TextImport, TextImportRow
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """The roles a name may play in one module, from its text (see adapters/mentions.py).
 
     One-sided: a role that is False is certainly not played; a True one may be. ``imports_from``

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project
@@ -20,8 +20,7 @@ from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule,
 from importcanon.domain.modules import absolute_import_target, within_any
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """What a name denotes: an object defined somewhere, a module, or something external."""
 
     qualified: str  # "pkg.mod.Name" for an object, "pkg.mod" for a module
@@ -29,8 +28,7 @@ class Resolved:
     external: bool = False
 
 
-@dataclass(frozen=True)
-class NameBinding:
+class NameBinding(NamedTuple):
     """One module-level binding of a name, as written."""
 
     module: str
@@ -46,8 +44,7 @@ class NameBinding:
         return self.form in ("class", "function", "value")
 
 
-@dataclass(frozen=True)
-class Broken:
+class Broken(NamedTuple):
     """Where an import fails: ``module`` lacks ``name``, or (``name`` None) does not exist."""
 
     module: str
@@ -466,8 +463,7 @@ _NAMESPACE_WRITERS = frozenset({"globals", "vars", "exec", "locals"})
 _NAMESPACE_CALLS = _NAMESPACE_WRITERS | {"setattr"}
 
 
-@dataclass(frozen=True)
-class _Next:
+class _Next(NamedTuple):
     """A lookup continues with this (module, name): a tail step of a re-export chain."""
 
     key: tuple[str, str]

@@ -8,14 +8,13 @@ code and classes only ``why``, ``can-import`` and ``explain`` use.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver, imports_told_by_text
 from importcanon.domain.contracts import Canonical, ContractSet
 
 
-@dataclass(frozen=True)
-class SymbolBinding:
+class SymbolBinding(NamedTuple):
     module: str
     path: str
     line: int
@@ -24,8 +23,7 @@ class SymbolBinding:
     broken: str | None = None  # why the binding fails at run time, when it does
 
 
-@dataclass(frozen=True)
-class WhereReport:
+class WhereReport(NamedTuple):
     symbol: str
     canonical: Canonical | None
     bindings: tuple[SymbolBinding, ...]
@@ -59,7 +57,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
         report = where(resolver, contracts, name)
         answer = outcome.qualified if isinstance(outcome, Resolved) else None
         broken = outcome.reason if isinstance(outcome, Broken) else None
-        return replace(report, asked=symbol, asked_resolves_to=answer, asked_broken=broken)
+        return report._replace(asked=symbol, asked_resolves_to=answer, asked_broken=broken)
     project = resolver.project
     mentions = project.facts.mentions(symbol)
     # Parsed: the modules that may bind the name or import it other than plainly. The plain

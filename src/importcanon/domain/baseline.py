@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from importcanon.domain.findings import Finding, Status, atoms
 from importcanon.domain.rules import RULES
@@ -44,8 +45,7 @@ class Baseline:
         return sum(entry.count for entry in self.entries.values())
 
 
-@dataclass(frozen=True)
-class BaselineDiff:
+class BaselineDiff(NamedTuple):
     findings: list[Finding]  # every current finding, each marked new or baselined
     fixed: list[BaselineEntry]  # recorded violations that are gone (count = how many are gone)
 
@@ -180,8 +180,7 @@ def restored(known: Baseline, recorded: Baseline, keep: Callable[[BaselineEntry]
     return Baseline({fp: entries[fp] for fp in sorted(entries)}, recorded.cycle_imports)
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     baseline: int = 0
     now: int = 0
     new: int = 0

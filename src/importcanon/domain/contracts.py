@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 DEFAULT_BASELINE = "contracts/baseline.json"
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a contract entry was declared, so findings about it can point there."""
 
     path: str
     line: int | None
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     root_packages: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     baseline: str = DEFAULT_BASELINE
@@ -26,8 +24,7 @@ class Settings:
     namespace_packages: bool = False  # directories without __init__.py inside a package are modules too
 
 
-@dataclass(frozen=True)
-class Canonical:
+class Canonical(NamedTuple):
     """``symbol`` has one home, ``module``: importing or binding it anywhere else is fragmentation."""
 
     symbol: str
@@ -39,8 +36,7 @@ class Canonical:
         return f"from {self.module} import {self.symbol}"
 
 
-@dataclass(frozen=True)
-class Legacy:
+class Legacy(NamedTuple):
     """``package`` and its descendants are compatibility shims for ``replacement``."""
 
     package: str
@@ -48,8 +44,7 @@ class Legacy:
     origin: Origin
 
 
-@dataclass(frozen=True)
-class Deprecated:
+class Deprecated(NamedTuple):
     """A fully qualified name that must no longer be imported or called."""
 
     name: str
@@ -58,8 +53,7 @@ class Deprecated:
     drop_in: bool = False  # the replacement takes the same arguments: ``importcanon fix`` may swap it in
 
 
-@dataclass(frozen=True)
-class CycleContract:
+class CycleContract(NamedTuple):
     """Import cycles among the modules of ``packages`` (default: every root package) are violations."""
 
     packages: tuple[str, ...] | None = None
@@ -67,11 +61,10 @@ class CycleContract:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True)
-class ContractSet:
+class ContractSet(NamedTuple):
     """Every importcanon contract of a project, merged from all its contract files."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     canonical: tuple[Canonical, ...] = ()
     legacy: tuple[Legacy, ...] = ()
     deprecated: tuple[Deprecated, ...] = ()
@@ -91,8 +84,7 @@ class ContractSet:
         return next((contract for contract in self.canonical if contract.symbol == symbol), None)
 
 
-@dataclass(frozen=True)
-class ImportLinterConfig:
+class ImportLinterConfig(NamedTuple):
     """import-linter's configuration as its own readers return it, plus where each contract is."""
 
     path: str  # relative to the project

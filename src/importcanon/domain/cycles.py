@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Edge = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class EdgeFacts:
+class EdgeFacts(NamedTuple):
     statements: int  # import statements behind the edge
     import_time: bool  # at least one of them runs at module level (guarded or not)
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):
     modules: tuple[str, ...]  # canonical rotation: starts at the smallest name, not repeated at the end
     import_time: bool
 
@@ -34,16 +32,14 @@ class Cycle:
         return "import-time" if self.import_time else "deferred"
 
 
-@dataclass(frozen=True)
-class CycleComponent:
+class CycleComponent(NamedTuple):
     modules: tuple[str, ...]
     edges: tuple[Edge, ...]
     break_set: tuple[Edge, ...]
     cycles: tuple[Cycle, ...]
 
 
-@dataclass(frozen=True)
-class CyclicImport:
+class CyclicImport(NamedTuple):
     """One import that lies on a cycle: the unit the ``import-cycle`` rule reports and counts.
 
     Which imports lie on a cycle does not depend on any choice among equals, and adding an import

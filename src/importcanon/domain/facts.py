@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class ImportKind(str, Enum):
@@ -34,8 +34,7 @@ def describe_kind(kind: str) -> str:
     return "module-level" if kind == ImportKind.MODULE.value else kind
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSite:
+class ImportSite(NamedTuple):
     """One import statement behind an edge of the import graph."""
 
     importer: str
@@ -45,8 +44,7 @@ class ImportSite:
     kind: ImportKind
 
 
-@dataclass(frozen=True, slots=True)
-class SourceModule:
+class SourceModule(NamedTuple):
     """A module of the target and the file it lives in (``path`` relative to the project, ``/``)."""
 
     name: str
@@ -54,8 +52,7 @@ class SourceModule:
     is_package: bool
 
 
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """A file that could not be parsed (or, when ``readable`` is False, read at all: a file or a
     whole directory); the rest of the project is checked without it."""
 
@@ -66,8 +63,7 @@ class SyntaxProblem:
     readable: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class ImportStatement:
+class ImportStatement(NamedTuple):
     """An import statement as written, with the context it runs in.
 
     ``names`` pairs each imported name with its ``as`` alias: for ``from m import a as b`` that is
@@ -89,8 +85,7 @@ class ImportStatement:
         return self.names == (("*", None),)
 
 
-@dataclass(frozen=True, slots=True)
-class TextImport:
+class TextImport(NamedTuple):
     """An import statement as read from the text alone (no context, no kind): ``names`` as in
     ``ImportStatement``; ``module`` None for ``import a.b``."""
 
@@ -114,8 +109,7 @@ class BindingKind(str, Enum):
     VALUE = "value"  # ``Name = <any other expression>``
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
+class Binding(NamedTuple):
     """A module-level name bound by a class, a def or an assignment (imports are separate)."""
 
     name: str
@@ -125,8 +119,7 @@ class Binding:
     conditional: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     """A call of a plain or dotted name (``f()``, ``mod.f()``), in the scope it happens in."""
 
     line: int
@@ -134,8 +127,7 @@ class Call:
     scope: int
 
 
-@dataclass(frozen=True)
-class ParsedModule:
+class ParsedModule(NamedTuple):
     """What a full parse of one file yields; computed only for the files an analysis asks about.
 
     ``scopes[i]`` is ``(parent scope, qualified name, is a class body)`` of scope ``i``; scope 0

@@ -6,11 +6,10 @@ format (SARIF's ``tool.driver.rules``, JUnit's test cases) name the same set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     summary: str  # one line: what a finding of this rule means
     help: str  # what to do about it

@@ -7,16 +7,15 @@ entries of an unselected rule are neither fixed nor dropped (they were not looke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 from importcanon.domain.baseline import BaselineEntry
 from importcanon.domain.contracts import Settings
 from importcanon.domain.findings import Finding
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+class RuleSelection(NamedTuple):
     select: frozenset[str] | None = None  # None: every rule
     ignore: frozenset[str] = frozenset()
     per_path_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (path glob, rule ids)

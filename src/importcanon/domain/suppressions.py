@@ -7,7 +7,7 @@ reported on any of its lines (a call inside a long expression) is covered too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: What marks a comment as ours; also the cheap needle that picks the files worth reading.
 MARKER = "importcanon"
@@ -18,8 +18,7 @@ _DIRECTIVE = re.compile(r"#\s*importcanon\s*:(?P<body>.*)$")
 _IGNORE = re.compile(r"\s*ignore\[(?P<rules>[^\]]*)\](?:\s*--\s*(?P<reason>.*?))?\s*(?:#.*)?$")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One suppression comment: lines ``line`` to ``last_line`` of ``path`` (relative, ``/``)."""
 
     path: str

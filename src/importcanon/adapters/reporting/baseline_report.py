@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 from importcanon.domain.baseline import Tally
 
@@ -15,9 +14,9 @@ def render_baseline_show(shown: str, by_rule: dict[str, Tally], by_contract: dic
     if format == "json":
         document = {
             "baseline": shown,
-            "rules": {rule: asdict(tally) for rule, tally in by_rule.items()},
-            "contracts": {name: asdict(tally) for name, tally in by_contract.items()},
-            "total": asdict(total),
+            "rules": {rule: tally._asdict() for rule, tally in by_rule.items()},
+            "contracts": {name: tally._asdict() for name, tally in by_contract.items()},
+            "total": total._asdict(),
         }
         return json.dumps(document, indent=2) + "\n"
     rows: list[tuple[str, ...]] = [("rule", *_COLUMNS)]

@@ -4,9 +4,8 @@ plain text run never pay for the XML or SARIF writers)."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from importcanon.application.check import CheckResult
 from importcanon.domain.findings import Finding
@@ -23,8 +22,7 @@ FORMATS = {
 }
 
 
-@dataclass(frozen=True)
-class ReportContext:
+class ReportContext(NamedTuple):
     """What a report may say beyond the findings themselves."""
 
     result: CheckResult

@@ -13,8 +13,7 @@ that does not parse) nothing is reported.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from importcanon.application.symbols import MODULE_ATTRIBUTES, Resolver
 from importcanon.domain.contracts import ContractSet
@@ -27,8 +26,7 @@ _SUGGESTED = 3
 _MEMO = f"{RULE}-with-disk"  # the remembered findings with the disk answers they rest on
 
 
-@dataclass(frozen=True)
-class _Break:
+class _Break(NamedTuple):
     """One missing thing one statement asks for."""
 
     target: str  # the module as written, made absolute

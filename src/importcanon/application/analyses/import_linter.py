@@ -12,7 +12,7 @@ import copy
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import grimp
 from importlinter.application.output import console
@@ -51,8 +51,7 @@ def _is_a(contract: Contract, name: str) -> bool:
     return isinstance(contract, built_in_type(name))
 
 
-@dataclass(frozen=True)
-class Hop:
+class Hop(NamedTuple):
     importer: str
     imported: str
     lines: tuple[int | None, ...]

@@ -17,7 +17,7 @@ from a project module that is not its own descendant, under its own name or a ne
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from importcanon.application.symbols import Broken, Resolver
 from importcanon.domain.facts import ImportKind
@@ -29,8 +29,7 @@ _LISTED = 3
 _IF_INTENDED = "if it is a deliberate public interface, name it the [[canonical]] home of its symbols."
 
 
-@dataclass(frozen=True)
-class ReExport:
+class ReExport(NamedTuple):
     name: str
     source: str
     line: int

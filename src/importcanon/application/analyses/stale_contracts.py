@@ -11,7 +11,6 @@ nor one its module may provide unseen (a module ``__getattr__``, ``globals()`` w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
@@ -65,7 +64,7 @@ def live_cycle_contract(project: Project, contract: CycleContract | None) -> Cyc
         return contract
     missing = set(_missing_cycle_packages(project, contract))
     packages = tuple(package for package in contract.packages if package not in missing)
-    return replace(contract, packages=packages) if packages else None
+    return contract._replace(packages=packages) if packages else None
 
 
 def _missing_cycle_packages(project: Project, contract: CycleContract) -> Iterator[str]:

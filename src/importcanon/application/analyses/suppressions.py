@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from importcanon.application.project import Project
 from importcanon.domain.findings import Finding
@@ -16,8 +16,7 @@ from importcanon.domain.suppressions import Suppression
 RULE = "unused-suppression"
 
 
-@dataclass(frozen=True)
-class SuppressionOutcome:
+class SuppressionOutcome(NamedTuple):
     findings: list[Finding]  # what is left, plus an unused-suppression finding per idle comment
     suppressed: list[Finding]  # what the comments suppressed
 
