@@ -143,7 +143,8 @@ def test_block_names_are_found_as_one_line_at_a_time_finds_them(lines):
 #: The statement patterns as first written (no possessive quantifiers, names one character at a
 #: time): the oracle of the faster ones.
 _FROM_AS_WRITTEN = re.compile(
-    r"[ \t]*from(?=[ \t.\\(])[ \t\\\n]*(\.*)[ \t\\\n]*([\w.]*)[ \t\\\n]+import[ \t\\]*"
+    r"[ \t]*from(?=[ \t.\\(])[ \t\\\n]*(?:(\.*)[ \t\\\n]*((?:\w[\w.]*)?)[ \t\\\n]+import"
+    r"|((?:[.\w \t]|\\\r?\n)*?)(?<!\w)import(?!\w))[ \t\\]*"
     r"(?:\(([^)]*)\)|((?:[^\n\\;#]|\\\n)*))"
 )
 _IMPORT_AS_WRITTEN = re.compile(r"[ \t]*import[ \t\\]+((?:[^\n\\;#]|\\\n)*)")

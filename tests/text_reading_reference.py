@@ -18,6 +18,7 @@ from importcanon.adapters.import_statements import (
     _assigned,
     _block_names_by_line,
     _names_in_block,
+    spaced_source,
 )
 from importcanon.adapters.mentions import (
     _ALL_ASSIGNED,
@@ -135,9 +136,10 @@ def _block_names(text: str) -> Iterator[str]:
 def _read(text: str, offset: int, line: int) -> TextImport | None:
     match = _FROM.match(text, offset)
     if match:
-        dots, module, parenthesised, plain = match.groups()
-        names = import_names(parenthesised if parenthesised is not None else plain)
-        return TextImport(line, len(dots), module or None, names) if names else None
+        dots, module, spaced, parenthesised, plain = match.groups()
+        source = (len(dots), module or None) if dots is not None else spaced_source(spaced)
+        names = import_names(parenthesised if parenthesised is not None else plain) if source else ()
+        return TextImport(line, *source, names) if source and names else None
     match = _IMPORT.match(text, offset)
     if match:
         names = import_names(match.group(1))

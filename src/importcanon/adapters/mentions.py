@@ -61,9 +61,13 @@ _TARGET_AFTER = re.compile(rb".*\bin\b")
 _CALL_AFTER = re.compile(rb"\s*(?:\.|\)*\s*(?:\(|$))")  # ``Name(``, ``(Name)(``, ``Name.attr(``
 _AS_BEFORE = re.compile(rb"\bas\s*$")
 _AS_AFTER = re.compile(rb"\s+as\b")
-#: ``from .x import a, b`` or ``from x import (a,\n b)`` at the start of a line: level dots,
-#: module, then the names (group 3); anything else in the list (a comment) and it is no match.
-_FROM_IMPORT = re.compile(rb"[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([\w\s,]*\)|[\w \t,]*)")
+#: ``from .x import a, b`` or ``from x import (a,\n b)`` at the start of a line: level dots
+#: (spaces and tabs may stand between them: ``from . . x``), module, then the names (group 3);
+#: anything else in the list (a comment) and it is no match. The module starts with a word
+#: character: ``from . .x`` is two levels up, never a module ``.x``.
+_FROM_IMPORT = re.compile(
+    rb"[ \t]*from[ \t]+(\.*+(?:[ \t]++\.++)*+)[ \t]*((?:\w[\w.]*)?)[ \t]+import[ \t]*(\([\w\s,]*\)|[\w \t,]*)"
+)
 #: What may follow a plain import on its last line for it to be a statement of its own lines.
 _STATEMENT_END = re.compile(rb"[ \t]*(?:[#;][^\n]*)?\r?(?:\n|$)")
 _QUOTE = re.compile(rb"[\"']")
@@ -355,7 +359,7 @@ def _plain_import(
     quotes = data.count(b'"""', 0, statement) + data.count(b"'''", 0, statement)
     if quotes % 2:
         return None  # perhaps inside a string: let the parser say
-    level, module = len(found.group(1)), found.group(2).decode("ascii", "replace")
+    level, module = found.group(1).count(b"."), found.group(2).decode("ascii", "replace")
     return level, module, _module_level_line(data, statement, found.end(), strings)
 
 
