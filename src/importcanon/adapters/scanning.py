@@ -14,6 +14,13 @@ Sources that would crash or fool the scanner are dealt with on the way:
 - Files that grimp accepts but CPython rejects (more than 100 indentation levels, expressions so
   deep that compiling them hits the recursion limit) would fail at import: a cheap screen of the
   text picks the candidates and Python's own parser gives the verdict and the message.
+- A relative import that climbs two levels or more above the top-level package panics grimp's
+  scanner: the files whose statements (as the text shows them, ``from . . . . import x``
+  included) climb so far are handed to it with the climb cut (:func:`_clamped_relative_imports`).
+  Any other failure that is no syntax error (a climb the text did not show, a codec grimp does
+  not know) is scanned once more from Python's decoding of the file, clamped; what still fails
+  is a finding that says so. A panic prints on standard error before Python sees it, so the
+  scanner runs with standard error sent nowhere.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from importcanon.adapters.import_statements import StatementRow, statement_rows_and_top_level_lines
@@ -123,9 +132,19 @@ def scan_sources(
         and (clamped := _clamped_relative_imports(texts[source.module], source)) is not None
     }
     apart = [source for source in pending if source.module in listing.shadowing or source.module in climbing]
+    scanner.clamped.update(climbing)
     scanner.scan([source for source in pending if source.module not in listing.shadowing | climbing.keys()], None)
     if apart:
         scanner.scan(apart, _text_file_system(listing, apart, {**texts, **climbing}))
+    # grimp failed on these for a reason other than their syntax: a panic (a climb the text's
+    # statements did not show: ``from . import a; from .... import b``), a file it reads or
+    # decodes otherwise than Python. Scanned once more from the text Python decoded, clamped.
+    crashed = {source.module: source for source in pending if source.module in scanner.crashed}
+    again = [source for module, source in crashed.items() if module not in listing.shadowing | climbing.keys()]
+    if again:
+        _scan_again(scanner, again)
+    for module, error in scanner.crashed.items():
+        scanner.outcome.problems[module] = _crash_problem(texts[module], crashed[module], error)
     for source in pending:
         if source.module in scanner.outcome.imports and scanner.hints_of(source.module)[1]:
             refused = _python_refuses(texts[source.module], source.relpath)
@@ -133,6 +152,25 @@ def scan_sources(
                 del scanner.outcome.imports[source.module]
                 scanner.outcome.problems[source.module] = refused
     return scanner.outcome
+
+
+def _scan_again(scanner: _Scanner, sources: list[SourceFile]) -> None:
+    """Scan ``sources``, which grimp failed on as it read them from the disk, from their decoded
+    texts, clamped; not when grimp cannot even be handed those (a path that is not UTF-8)."""
+    texts = scanner.texts
+    clamped = {
+        source.module: text
+        for source in sources
+        if (text := _clamped_relative_imports(texts[source.module], source)) is not None
+    }
+    try:
+        file_system = _text_file_system(scanner.listing, sources, {**texts, **scanner.clamped, **clamped})
+    except UnicodeError:
+        return
+    scanner.clamped.update(clamped)
+    for source in sources:
+        del scanner.crashed[source.module], scanner.outcome.problems[source.module]
+    scanner.scan(sources, file_system)
 
 
 class _Scanner:
@@ -150,6 +188,10 @@ class _Scanner:
         self.include_external_packages = include_external_packages
         self.exclude_type_checking_imports = exclude_type_checking_imports
         self._read_hints: dict[str, ScanHints] = {}
+        #: Modules grimp read clamped (see :func:`_clamped_relative_imports`), with that text.
+        self.clamped: dict[str, str] = {}
+        #: Modules grimp could not scan for a reason other than their syntax, with its error.
+        self.crashed: dict[str, BaseException] = {}
         self.found_packages = build_found_packages(listing)
         self.outcome = ScanOutcome()
 
@@ -184,7 +226,8 @@ class _Scanner:
     ) -> SourceFile | None:
         """Scan ``batch``; on failure, record the file at fault and return it (None: all scanned)."""
         try:
-            result = self._grimp(batch, found_packages, file_system)
+            with _quiet_stderr():
+                result = self._grimp(batch, found_packages, file_system)
         except SourceSyntaxError as error:
             failed = os.path.realpath(error.filename)
             broken = next((s for s in batch if os.path.realpath(s.path) == failed), None)
@@ -205,13 +248,16 @@ class _Scanner:
                     batch[middle:], found_packages, file_system
                 )
             source = batch[0]
-            message = str(error).replace(source.path, source.relpath)
-            self.outcome.problems[source.module] = (None, f"grimp could not scan it: {message}")
+            self.crashed[source.module] = error
+            self.outcome.problems[source.module] = (None, str(error))  # until scan_sources words it
             return source
         shift = _PREFIX_LINES if file_system is not None else 0
         for module_file, direct_imports in result.items():
             name = module_file.module.name
-            self.outcome.imports[name] = _with_kind_hints(self.hints_of(name), direct_imports, shift)
+            found = _with_kind_hints(self.hints_of(name), direct_imports, shift)
+            if name in self.clamped:
+                found = _as_written(found, self.texts[name], self.clamped[name])
+            self.outcome.imports[name] = found
         return None
 
     def _verdict(self, source: SourceFile, file_system: object | None) -> bool:
@@ -267,8 +313,12 @@ def _text_file_system(listing: SourceListing, sources: Sequence[SourceFile], tex
     return rust.FakeBasicFileSystem(content_map=content)
 
 
-#: A relative ``from`` import's dots (spaces and tabs may stand between them).
-_RELATIVE_DOTS = re.compile(r"(?<![\w.])from[ \t]*+((?:\.[ \t]*+)+)")
+#: A relative ``from`` import's dots: spaces, tabs and line continuations may stand between
+#: them, as Python's tokenizer allows (``from . .\\`` then ``. import x``), and ``import``
+#: follows them after a name or none (never ``raise E from ...``, a value).
+_RELATIVE_DOTS = re.compile(
+    r"(?<![\w.])from(?:[ \t]|\\\r?\n)*+((?:\.(?:[ \t]|\\\r?\n)*+)+)(?=(?:[\w. \t]|\\\r?\n)*?(?<!\w)import(?!\w))"
+)
 
 
 def _most_dots(source: SourceFile) -> int:
@@ -284,10 +334,8 @@ def _clamped_relative_imports(text: str, source: SourceFile) -> str | None:
     finds none (the ``broken-import`` analysis reports them from the text). None when no import
     climbs so far. A string that looks like such an import changes too: grimp reads no string.
 
-    Only files whose statements, as read from the text, climb so far are asked: dots set apart
-    by spaces (``from . . . import x``), which that reading leaves out, still meet grimp's panic
-    (a ``syntax-error`` finding). No formatter writes them, and looking for them in every file
-    cost a tenth of the text pass."""
+    Only files whose statements, as read from the text (dots set apart by whitespace or line
+    continuations included), climb so far are asked."""
     most = _most_dots(source)
 
     def clamp(match: re.Match[str]) -> str:
@@ -300,6 +348,24 @@ def _clamped_relative_imports(text: str, source: SourceFile) -> str | None:
 
     clamped = _RELATIVE_DOTS.sub(clamp, text)
     return clamped if clamped != text else None
+
+
+def _as_written(found: list[RawImport], text: str, clamped: str) -> list[RawImport]:
+    """The imports grimp found in the ``clamped`` form of ``text``, each with its line's text as
+    ``text`` has it (the dots clamping made spaces given back): the same line, the same span."""
+    lines, clamped_lines = _LINE_BREAK.split(text), _LINE_BREAK.split(clamped)
+    restored: list[RawImport] = []
+    for name, line, contents, kind in found:
+        if 0 < line <= len(lines) and len(lines) == len(clamped_lines):
+            start = clamped_lines[line - 1].find(contents)
+            if start >= 0:
+                contents = lines[line - 1][start : start + len(contents)]
+        restored.append((name, line, contents, kind))
+    return restored
+
+
+#: Where grimp's scanner (ruff's line index) breaks lines.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _with_kind_hints(hints: ScanHints, direct_imports: Iterable[DirectImport], shift: int = 0) -> list[RawImport]:
@@ -345,6 +411,44 @@ def _python_refuses(text: str, relpath: str) -> Problem | None:
     except ValueError as error:  # source with NUL bytes
         return None, str(error)
     return None
+
+
+def _crash_problem(text: str, source: SourceFile, error: BaseException) -> Problem:
+    """What to report of a file grimp's scanner failed on for a reason other than a syntax error
+    it names (a panic, an error reading the file): Python's own verdict when it refuses the file
+    too, else that grimp could not scan a file Python accepts, and why, in grimp's words."""
+    refused = _python_refuses(text, source.relpath)
+    if refused is not None:
+        return refused
+    kind = "panicked" if type(error).__name__ == "PanicException" else f"failed ({type(error).__name__})"
+    message = str(error).replace(source.path, source.relpath) or "no message"
+    return None, (
+        f"grimp's import scanner {kind} on it, though Python parses it: {message}; "
+        "its imports are missing from the graph (please report this to grimp)"
+    )
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Standard error (the file descriptor) sent nowhere while grimp's scanner runs: a panic in
+    Rust prints its message, and a backtrace under ``RUST_BACKTRACE``, before it reaches Python
+    as an exception, which the scan reports as a finding of its own. Nothing else writes there
+    meanwhile but a progress bar, which misses a frame or two."""
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error to keep quiet
+        yield
+        return
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(nowhere, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(nowhere)
 
 
 def _syntax_problem(text: str, relpath: str, grimp_line: int | None, grimp_text: str | None) -> Problem:
