@@ -275,6 +275,37 @@ def shortest_path(graph: Digraph, source: str, target: str) -> list[str]:
     return path
 
 
+def smallest_shortest_path(successors: Callable[[str], Iterable[str]], source: str, goal: str) -> list[str] | None:
+    """The lexicographically smallest (as a list of names) of the shortest paths from ``source``
+    to ``goal``; None when there is none. A choice the graph alone defines: not the order its
+    edges were added in, nor that of a set, so a path a query shows never varies with
+    ``PYTHONHASHSEED``, with the cache's history or with unrelated modules.
+
+    A breadth-first search that takes each node's successors in sorted order, the oldest node
+    first, and keeps the first way it reaches a node: the nodes of each level are then met in the
+    order of their smallest paths, so each node's first way in is its smallest shortest path.
+    """
+    if source == goal:
+        return [source]
+    previous: dict[str, str | None] = {source: None}
+    frontier = [source]
+    while frontier:
+        following = []
+        for node in frontier:
+            for successor in sorted(successors(node)):
+                if successor in previous:
+                    continue
+                previous[successor] = node
+                if successor == goal:
+                    path = [successor]
+                    while (back := previous[path[-1]]) is not None:
+                        path.append(back)
+                    return path[::-1]
+                following.append(successor)
+        frontier = following
+    return None
+
+
 def _grow(
     adjacency: dict[str, dict[str, None]],
     level: list[str],

@@ -21,7 +21,7 @@ the ``SourceEditor`` port.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -36,6 +36,7 @@ from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope
+from importcanon.application.digraphs import smallest_shortest_path
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
@@ -560,7 +561,11 @@ class _GraphCheck:
         ):
             return None
         if edit.kind in _AT_IMPORT:
-            path = self._import_time_path(graph, target, importer)
+
+            def imported_at_import(module: str) -> Iterator[str]:
+                return (m for m in graph.find_modules_directly_imported_by(module) if self._at_import(module, m))
+
+            path = smallest_shortest_path(imported_at_import, target, importer)
             if path is not None:
                 return f"{edit.statement} would close an import-time cycle: {' -> '.join([importer, *path])}"
         if self.scope is None or graph.direct_import_exists(importer=importer, imported=target):
@@ -569,28 +574,10 @@ class _GraphCheck:
             return None
         if not (within_any(importer, self.scope.packages) and within_any(target, self.scope.packages)):
             return None
-        chain = graph.find_shortest_chain(importer=target, imported=importer) or [target, importer]
+        # Not grimp's find_shortest_chain: which of equally short chains it returns follows the
+        # order the graph was built in. The smallest is the one can-import names too.
+        chain = smallest_shortest_path(graph.find_modules_directly_imported_by, target, importer) or [target, importer]
         return f"{edit.statement} would close a new import cycle ([cycles] contract): {' -> '.join([importer, *chain])}"
-
-    def _import_time_path(self, graph: grimp.ImportGraph, start: str, goal: str) -> list[str] | None:
-        """A chain of module-level imports from ``start`` to ``goal``, or None (breadth first)."""
-        previous: dict[str, str | None] = {start: None}
-        frontier = [start]
-        while frontier:
-            following = []
-            for current in frontier:
-                for imported in sorted(graph.find_modules_directly_imported_by(current)):
-                    if imported in previous or not self._at_import(current, imported):
-                        continue
-                    previous[imported] = current
-                    if imported == goal:
-                        path = [imported]
-                        while (back := previous[path[-1]]) is not None:
-                            path.append(back)
-                        return path[::-1]
-                    following.append(imported)
-            frontier = following
-        return None
 
     def _at_import(self, importer: str, imported: str) -> bool:
         if (importer, imported) in self.added_at_import:

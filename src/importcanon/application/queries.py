@@ -23,6 +23,7 @@ from importcanon.application.analyses.legacy import moved_module
 from importcanon.application.analyses.shims import shim_re_exports
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope, project_cycles
+from importcanon.application.digraphs import smallest_shortest_path
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
 from importcanon.application.where import where
@@ -215,9 +216,14 @@ def _cycle_objections(project: Project, contracts: ContractSet, importer: str, i
         if not (scope.exclude_type_checking and project.typing_only(*edge))
     ]
     for import_time in (True, False):
-        usable = nx.DiGraph([edge for edge in edges if not import_time or project.runs_at_import(*edge)])
-        if imported in usable and importer in usable and nx.has_path(usable, imported, importer):
-            path = nx.shortest_path(usable, imported, importer)
+        successors: dict[str, list[str]] = {module: [] for module in region}
+        for u, v in edges:
+            if not import_time or project.runs_at_import(u, v):
+                successors[u].append(v)
+        # Of the equally short cycles, the smallest by name: the subgraph's edges come in the
+        # order of ``region``, a set, and the shortest path networkx would find among them with it.
+        path = smallest_shortest_path(successors.__getitem__, imported, importer)
+        if path is not None:
             kind = "import-time" if import_time else "deferred"
             return [Objection("cycles", f"it would close a new {kind} import cycle: {' -> '.join([importer, *path])}")]
     return []
