@@ -17,8 +17,13 @@ import networkx as nx
 from conftest import run_cli, write_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from importlinter.configuration import configure
 
+from importcanon.application.analyses.import_linter import check_import_linter_contracts
 from importcanon.application.digraphs import smallest_shortest_path
+from importcanon.application.project import Project
+from importcanon.domain.contracts import ImportLinterConfig
+from importcanon.domain.facts import ImportKind, SourceModule
 
 #: Seeds under which sets of module names iterate in different orders (before the fix, can-import
 #: named three different cycles under these).
@@ -120,6 +125,49 @@ def _without_timing(report: str) -> str:
     return json.dumps(data, sort_keys=True)
 
 
+#: A forbidden chain through a diamond: app.mid.a reaches app.mid.c through b0 or b1.
+DIAMOND = {
+    "app/__init__.py": "",
+    "app/low/__init__.py": "",
+    "app/low/start.py": "from app.mid import a\n",
+    "app/mid/__init__.py": "",
+    "app/mid/a.py": "from app.mid import b0\nfrom app.mid import b1\n",
+    "app/mid/b0.py": "from app.mid import c\n",
+    "app/mid/b1.py": "from app.mid import c\n",
+    "app/mid/c.py": "from app.high import end\n",
+    "app/high/__init__.py": "",
+    "app/high/end.py": "",
+    ".importlinter": """
+        [importlinter]
+        root_package = app
+
+        [importlinter:contract:forbidden]
+        name = Forbidden
+        type = forbidden
+        source_modules =
+            app.low
+        forbidden_modules =
+            app.high
+    """,
+}
+
+
+def test_a_contract_chain_does_not_depend_on_what_the_cache_knew(tmp_path: Path):
+    # A warm run meets the files the cache knows before those it scans again; grimp picks among
+    # equally short chains by the order its graph was built in.
+    project = write_project(tmp_path / "project", DIAMOND)
+    run_cli("check", project, "--format", "json")
+    moved = project / "app" / "mid" / "b0.py"
+    moved.write_text("# one line more: b0 is scanned again\n" + moved.read_text())
+
+    warm = run_cli("check", project, "--format", "json")
+    cold = run_cli("check", project, "--format", "json", "--no-cache")
+
+    assert warm.findings("contract") == cold.findings("contract")
+    [finding] = cold.findings("contract")
+    assert [hop["imported"] for hop in finding["chain"]] == ["app.mid.a", "app.mid.b0", "app.mid.c", "app.high.end"]
+
+
 #: Twelve equally short cycles through a deferred legacy import that fix would rewrite.
 REWRITE_TIES = {
     "app/__init__.py": "",
@@ -173,3 +221,50 @@ def test_the_smallest_shortest_path_does_not_depend_on_the_order_of_the_edges(pa
         assert path == min(nx.all_shortest_paths(graph, "m0", goal))
     else:
         assert path is None
+
+
+#: The DIAMOND project as the scan reports it: importer -> imported modules (one line each).
+DIAMOND_IMPORTS = {
+    "app.low.start": ["app.mid.a"],
+    "app.mid.a": ["app.mid.b0", "app.mid.b1"],
+    "app.mid.b0": ["app.mid.c"],
+    "app.mid.b1": ["app.mid.c"],
+    "app.mid.c": ["app.high.end"],
+}
+FORBIDDEN = ImportLinterConfig(
+    path=".importlinter",
+    session_options={"root_packages": ["app"]},
+    contracts=(
+        {"name": "Forbidden", "type": "forbidden", "source_modules": ["app.low"], "forbidden_modules": ["app.high"]},
+    ),
+    contract_lines=(None,),
+)
+
+
+def _scanned(targets: list[str]) -> list[tuple[str, int, str, ImportKind | None]]:
+    return [(target, line, f"import {target}", ImportKind.MODULE) for line, target in enumerate(targets, start=1)]
+
+
+@settings(max_examples=40)
+@given(st.permutations(list(DIAMOND_IMPORTS)))
+def test_a_contract_chain_does_not_depend_on_the_order_the_scan_met_the_modules(importers):
+    """grimp picks among equally short chains by the order its graph was built in: the project
+    builds it in one order, whatever the order of the scan's results (a warm run's differs)."""
+    configure()  # import-linter's settings, as reading its configuration sets them
+    names = ["app", "app.low", "app.mid", "app.high", "app.high.end", *DIAMOND_IMPORTS, "app.mid.b0", "app.mid.b1"]
+    modules = {name: SourceModule(name, name.replace(".", "/") + ".py", False) for name in sorted(set(names))}
+
+    def chain(order: list[str]) -> list[str]:
+        project = Project(
+            root=Path("."),
+            root_packages=("app",),
+            modules=modules,
+            namespace_packages=(),
+            imports={m: _scanned(DIAMOND_IMPORTS[m]) for m in order},
+            problems=(),
+            facts=None,  # type: ignore[arg-type]  # every kind is known: the facts are never asked
+        )
+        [finding] = check_import_linter_contracts(project, FORBIDDEN).findings
+        return [hop["imported"] for hop in finding.details["chain"]]
+
+    assert chain(importers) == chain(sorted(importers))

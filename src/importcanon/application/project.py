@@ -41,7 +41,11 @@ class Project:
         self.modules = modules
         self.problems = tuple(problems)
         self.facts = facts
-        self._imports = imports
+        # By importer name, whatever order the loader met them in (a warm run meets the files the
+        # cache knows before those it scans again): grimp's choice among equally short chains
+        # follows the order its graph is built in, and a contract's chain must not vary with the
+        # cache's history. Already in that order from a cold scan, so sorting costs a pass.
+        self._imports = dict(sorted(imports.items()))
         self._signatures: dict[tuple[str, ...], hashlib.blake2b] = {}  # import_signature's digests before `extra`
         self._import_counts: dict[str, dict[str, int]] = {}
         self._kinds_between: dict[tuple[str, ...], list[list[object]]] = {}
@@ -69,11 +73,13 @@ class Project:
 
     @cached_property
     def graph(self) -> grimp.ImportGraph:
-        """The grimp graph every import-linter contract and query runs on."""
+        """The grimp graph every import-linter contract and query runs on, built in one defined
+        order (modules by name, then each importer's imports by line), so that grimp's choice among
+        equally short chains depends on the graph alone."""
         graph = grimp.ImportGraph()
-        for module in self.modules:
+        for module in sorted(self.modules):
             graph.add_module(module)
-        for module in self.namespace_packages:
+        for module in sorted(self.namespace_packages):  # a frozenset: its order varies with the hash seed
             graph.add_module(module)
         known = set(self.modules).union(self.namespace_packages)
         for importer, raw_imports in self._imports.items():
