@@ -262,6 +262,40 @@ def test_modules_python_finds_but_importcanon_does_not_analyse_exist(project):
     assert [(f["path"], f["line"], f["target"]) for f in findings] == [("app/user.py", 4, "app.generated.absent")]
 
 
+def test_from_a_package_import_a_submodule_python_finds_but_importcanon_does_not_analyse(project):
+    """``from package import name`` imports the submodule when the package binds no such name:
+    an extension module, an excluded file or a directory without ``__init__.py`` is one; a plain
+    module has no submodules, whatever directory stands beside it."""
+    extension = EXTENSION_SUFFIXES[0]
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\nexclude = ["app/generated/**"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/generated/__init__.py": "",
+        "app/generated/proto.py": "Message = 1\n",
+        "app/plain_dir/mod.py": "X = 1\n",
+        "app/single.py": "Y = 1\n",
+        "app/single/inner.py": "Z = 1\n",  # beside a module, no package: Python imports single.py
+        "app/user.py": (
+            "from app import speedups\n"
+            "from app.generated import proto\n"
+            "from app import plain_dir\n"
+            "from app import absent\n"  # 4: nothing of that name
+            "from app.single import inner\n"  # 5: single is a module
+        ),
+    }
+    root = project(files)
+
+    def broken() -> list[dict]:
+        return run_cli("check", root, "--format", "json").findings("broken-import")
+
+    before = broken()
+    (root / f"app/speedups{extension}").write_text("")
+    after = broken()  # warm: the remembered findings follow the disk
+
+    assert [(f["line"], f["name"]) for f in before] == [(1, "speedups"), (4, "absent"), (5, "inner")]
+    assert [(f["line"], f["name"]) for f in after] == [(4, "absent"), (5, "inner")]
+
+
 def test_a_warm_run_sees_an_excluded_module_appear_and_go(project):
     """No analysed file changes when an excluded file is added or deleted; the remembered
     findings must still follow the disk, or a warm run would disagree with a cold one."""

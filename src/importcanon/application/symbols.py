@@ -281,7 +281,11 @@ class Resolver:
             return True
         if name in self.namespace(module) or any(self.exports(star, name) for star in self._stars[module]):
             return True
-        return None if self.provides_anything(module) else False
+        if self.provides_anything(module):
+            return None
+        # ``from package import name`` imports the submodule when no binding is found: one that
+        # Python finds though the scan has none (an extension module, an excluded file).
+        return self.project.modules[module].is_package and not self.missing_module(f"{module}.{name}")
 
     def provides_anything(self, module: str) -> bool:
         """A module whose names cannot all be seen statically: a module-level ``__getattr__``
