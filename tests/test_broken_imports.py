@@ -296,6 +296,36 @@ def test_from_a_package_import_a_submodule_python_finds_but_importcanon_does_not
     assert [(f["line"], f["name"]) for f in after] == [(4, "absent"), (5, "inner")]
 
 
+def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(project):
+    """six puts an importer on ``sys.meta_path`` that provides ``six.moves``; a compatibility
+    alias is written into ``sys.modules`` under its name. Python imports every package above a
+    module first, so a module one of them may add is not known to be missing; a write under
+    another name (a lazy module replacing itself) adds nothing below it."""
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["pkg"]\n[cycles]\n',
+        "pkg/__init__.py": "",
+        "pkg/six.py": "import sys\n\n\nclass _Importer:\n    pass\n\n\nsys.meta_path.append(_Importer())\n",
+        "pkg/compat/__init__.py": "import sys\n\nfrom pkg import real\n\nsys.modules[__name__ + '.old'] = real\n",
+        "pkg/lazy/__init__.py": "import sys\n\nsys.modules[__name__] = object()\n",
+        "pkg/real.py": "X = 1\n",
+        "pkg/use.py": (
+            "from pkg.six.moves import queue\n"
+            "import pkg.six.moves.urllib.parse\n"
+            "from pkg.compat.old import X\n"
+            "from pkg.compat.other import X\n"  # 4: only .old is written
+            "from pkg.lazy.gone import Y\n"  # 5: the write is of the package's own name
+            "from pkg.real.sub import Z\n"  # 6: nothing above it adds modules
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["missing_module"]) for f in findings] == [
+        (4, "pkg.compat.other"),
+        (5, "pkg.lazy.gone"),
+        (6, "pkg.real.sub"),
+    ]
+
+
 def test_a_warm_run_sees_an_excluded_module_appear_and_go(project):
     """No analysed file changes when an excluded file is added or deleted; the remembered
     findings must still follow the disk, or a warm run would disagree with a cold one."""

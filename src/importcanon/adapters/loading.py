@@ -17,6 +17,7 @@ from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.forking import forked, map_forked, usable_processes
+from importcanon.adapters.import_hooks import may_add_module
 from importcanon.adapters.import_statements import evident_names, statement_rows
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.mentions import (
@@ -729,6 +730,11 @@ class FactStore:
                 base = os.path.join(directory, *module[len(package) + 1 :].split("."))
                 return os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
         return False
+
+    def may_add_module(self, module: str, name: str) -> bool:
+        source = self._files.get(module)
+        data = self._read(source) if source is not None else None
+        return data is None or may_add_module(data, name)
 
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """Cached by content: a warm run reads no file to list its import statements."""

@@ -87,6 +87,12 @@ class FactSource(Protocol):
         package or namespace directory, an extension module), even when it is not analysed."""
         ...
 
+    def may_add_module(self, module: str, name: str) -> bool:
+        """Whether the module's code may add a module named ``name`` at run time (an import
+        hook, a write into ``sys.modules`` under that name): then the modules below it are not
+        only those on the disk. True when its text cannot be read."""
+        ...
+
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """The import statements that start a line of the module, read from the text without a
         parse (one inside a string included): a cheap first look that a parse then confirms.

@@ -209,7 +209,7 @@ def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iter
     if statement.module is None and statement.level == 0:  # import a.b.c [as d]
         for name, _ in statement.names:
             missing = resolver.missing_module(name)
-            if missing:
+            if missing and not _may_be_added(resolver, missing):
                 yield _Break(name, None, missing)
         return
     source = resolver.import_source(module, statement)
@@ -221,11 +221,21 @@ def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iter
         return
     missing = resolver.missing_module(source)
     if missing:
-        yield _Break(source, None, missing, names)
+        if not _may_be_added(resolver, missing):
+            yield _Break(source, None, missing, names)
         return
     for name in names:
         if name != "*" and resolver.provides(source, name) is False:
             yield _Break(source, name, None)
+
+
+def _may_be_added(resolver: Resolver, missing: str) -> bool:
+    """Whether a module Python imports before ``missing`` (each package above it) may add it at
+    run time, as six adds ``six.moves``: then only running the code tells whether it exists."""
+    parts = missing.split(".")
+    modules, facts = resolver.project.modules, resolver.project.facts
+    above = (".".join(parts[:end]) for end in range(1, len(parts)))
+    return any(module in modules and facts.may_add_module(module, parts[-1]) for module in above)
 
 
 def _sought(broken: _Break) -> tuple[str, ...]:
