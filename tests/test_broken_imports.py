@@ -156,6 +156,30 @@ def test_names_provided_in_ways_a_static_reading_cannot_rule_out_are_not_broken(
     assert findings == []
 
 
+def test_a_module_that_puts_another_in_its_place_in_sys_modules_provides_what_that_one_has(project):
+    """ansible's ``module_utils.distro`` ends with ``sys.modules[__name__ of itself] = _distro``:
+    ``from ansible.module_utils.distro import LinuxDistribution`` reads the other module, whose
+    names no reading of the package shows; the same for a lazy module (pygments' lexers)."""
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["pkg"]\n[cycles]\n',
+        "pkg/__init__.py": "",
+        "pkg/distro/__init__.py": (
+            "import sys\n\nfrom pkg.distro import _distro as distro\n\nsys.modules['pkg.distro'] = distro\n"
+        ),
+        "pkg/distro/_distro.py": "class LinuxDistribution:\n    pass\n",
+        "pkg/lexers.py": "import sys\n\n\nclass _Lazy:\n    pass\n\n\nsys.modules[__name__] = _Lazy()\n",
+        "pkg/plain.py": "import sys\n\nVALUE = sys.modules\n",
+        "pkg/use.py": (
+            "from pkg.distro import LinuxDistribution\n"
+            "from pkg.lexers import PythonLexer\n"
+            "from pkg.plain import Missing\n"  # 3: reads sys.modules, writes nothing
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["name"]) for f in findings] == [(3, "Missing")]
+
+
 def test_a_statement_over_several_lines_is_read_whole(project):
     files = {
         ".importlinter": IMPORTLINTER,

@@ -1,10 +1,14 @@
-"""Whether a module may make a module exist that no file holds, told from its bytes.
+"""Whether a module may make a module exist that no file holds, or replace itself, told from its bytes.
 
 six puts an importer on ``sys.meta_path`` as it is imported, which provides ``six.moves`` and its
 submodules; a compatibility alias is a module written into ``sys.modules`` under a name of its
 own (``sys.modules[__name__ + ".compat"] = ...``). Python imports every package above a module
 before the module itself, so when one of them may do either, a module missing from the disk is
 no proof that importing it fails: which modules it adds only running it tells.
+
+A module may also put another module in its own place (``sys.modules[__name__] = _distro``, a
+lazy module): ``from it import name`` then reads the other one, whose names no reading of this
+file shows.
 """
 
 from __future__ import annotations
@@ -18,13 +22,18 @@ _IMPORT_HOOK = re.compile(rb"\b(?:meta_path|path_hooks)\b")
 def may_add_module(data: bytes, name: str) -> bool:
     """False only when the code in ``data`` certainly neither installs an import hook nor writes
     a module into ``sys.modules`` under a key that names ``name`` (the last part of the missing
-    module's name): ``modules[...name...] = ``, ``modules.setdefault(...name...``, ``.update(``.
-    A mention in a string or a comment counts too, which only makes the answer "may"."""
-    if _IMPORT_HOOK.search(data):
-        return True
-    word = re.escape(name.encode())
+    module's name). A mention in a string or a comment counts too, which only makes the answer
+    "may"."""
+    return _IMPORT_HOOK.search(data) is not None or writes_modules(data, name)
+
+
+def writes_modules(data: bytes, name: str | None = None) -> bool:
+    """False only when the code in ``data`` certainly writes no module into ``sys.modules``
+    (``modules[key] = ``, ``modules.setdefault(``, ``.update(``, ``.__setitem__(``) under a key
+    that names ``name``, or under any key when ``name`` is None."""
+    key = rb"\b" + re.escape(name.encode()) + rb"\b" if name is not None else b""
     written = re.compile(
-        rb"\bmodules[ \t]*\[[^\]\n]*\b" + word + rb"\b[^\]\n]*\][ \t]*=(?!=)"
-        rb"|\bmodules[ \t]*\.[ \t]*(?:setdefault|update|__setitem__)[ \t]*\([^\n]*\b" + word + rb"\b"
+        rb"\bmodules[ \t]*\[[^\]\n]*" + key + rb"[^\]\n]*\][ \t]*=(?!=)"
+        rb"|\bmodules[ \t]*\.[ \t]*(?:setdefault|update|__setitem__)[ \t]*\([^\n]*" + key
     )
     return written.search(data) is not None

@@ -17,7 +17,7 @@ from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.forking import forked, map_forked, usable_processes
-from importcanon.adapters.import_hooks import may_add_module
+from importcanon.adapters.import_hooks import may_add_module, writes_modules
 from importcanon.adapters.import_statements import evident_names, statement_rows
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.mentions import (
@@ -241,6 +241,7 @@ class FactStore:
         self._top_level: dict[str, tuple[tuple[str, ...] | None, bool] | None] = {}
         self._module_level: dict[str, ModuleLevelText | None] = {}
         self._text_answers: dict[tuple[str, str, str], object] = {}
+        self._writes_modules: dict[str, bool] = {}  # by module: see ``writes_modules``
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -735,6 +736,13 @@ class FactStore:
         source = self._files.get(module)
         data = self._read(source) if source is not None else None
         return data is None or may_add_module(data, name)
+
+    def writes_modules(self, module: str) -> bool:
+        if module not in self._writes_modules:
+            source = self._files.get(module)
+            data = self._read(source) if source is not None else None
+            self._writes_modules[module] = data is None or writes_modules(data)
+        return self._writes_modules[module]
 
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """Cached by content: a warm run reads no file to list its import statements."""

@@ -93,6 +93,12 @@ class FactSource(Protocol):
         only those on the disk. True when its text cannot be read."""
         ...
 
+    def writes_modules(self, module: str) -> bool:
+        """Whether the module's code may write a module into ``sys.modules`` (itself replaced by
+        another, a lazy module): then its names are not all those its text shows. True when its
+        text cannot be read."""
+        ...
+
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """The import statements that start a line of the module, read from the text without a
         parse (one inside a string included): a cheap first look that a parse then confirms.

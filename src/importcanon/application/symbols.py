@@ -289,9 +289,10 @@ class Resolver:
 
     def provides_anything(self, module: str) -> bool:
         """A module whose names cannot all be seen statically: a module-level ``__getattr__``
-        (PEP 562), writes to ``globals()``/``vars()``, ``exec``, or a star import from a module
-        that cannot be read (third-party, or a file that does not parse)."""
-        if "__getattr__" in self.namespace(module):
+        (PEP 562), writes to ``globals()``/``vars()``, ``exec``, a star import from a module
+        that cannot be read (third-party, or a file that does not parse), or a write into
+        ``sys.modules`` (it may put another module in its own place, whose names are read)."""
+        if "__getattr__" in self.namespace(module) or self.project.facts.writes_modules(module):
             return True
         for star in self._stars[module]:
             if not self.missing_module(star) and (not self.is_internal(star) or self.parsed(star) is None):
