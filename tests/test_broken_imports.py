@@ -321,10 +321,11 @@ def test_from_a_package_import_a_submodule_python_finds_but_importcanon_does_not
 
 
 def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(project):
-    """six puts an importer on ``sys.meta_path`` that provides ``six.moves``; a compatibility
-    alias is written into ``sys.modules`` under its name. Python imports every package above a
-    module first, so a module one of them may add is not known to be missing; a write under
-    another name (a lazy module replacing itself) adds nothing below it."""
+    """six puts an importer on ``sys.meta_path`` that provides ``six.moves``; a package may
+    extend its ``__path__``; a compatibility alias is written into ``sys.modules`` under its
+    name. Python imports every package above a module first, so a module one of them may add is
+    not known to be missing; a write under another name (a lazy module replacing itself) adds
+    nothing below it."""
     files = {
         "contracts/c.toml": '[settings]\nroot_packages = ["pkg"]\n[cycles]\n',
         "pkg/__init__.py": "",
@@ -332,6 +333,7 @@ def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(proj
         "pkg/compat/__init__.py": "import sys\n\nfrom pkg import real\n\nsys.modules[__name__ + '.old'] = real\n",
         "pkg/lazy/__init__.py": "import sys\n\nsys.modules[__name__] = object()\n",
         "pkg/real.py": "X = 1\n",
+        "pkg/plugins/__init__.py": "from pkgutil import extend_path\n\n__path__ = extend_path(__path__, __name__)\n",
         "pkg/use.py": (
             "from pkg.six.moves import queue\n"
             "import pkg.six.moves.urllib.parse\n"
@@ -339,6 +341,7 @@ def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(proj
             "from pkg.compat.other import X\n"  # 4: only .old is written
             "from pkg.lazy.gone import Y\n"  # 5: the write is of the package's own name
             "from pkg.real.sub import Z\n"  # 6: nothing above it adds modules
+            "from pkg.plugins.elsewhere import plugin\n"  # its package extends __path__
         ),
     }
     _, findings = _broken(project(files))

@@ -1,10 +1,12 @@
 """Whether a module may make a module exist that no file holds, or replace itself, told from its bytes.
 
-six puts an importer on ``sys.meta_path`` as it is imported, which provides ``six.moves`` and its
-submodules; a compatibility alias is a module written into ``sys.modules`` under a name of its
-own (``sys.modules[__name__ + ".compat"] = ...``). Python imports every package above a module
-before the module itself, so when one of them may do either, a module missing from the disk is
-no proof that importing it fails: which modules it adds only running it tells.
+Three things let a module exist that no file of its package holds: an importer on
+``sys.meta_path`` (six's provides ``six.moves`` and its submodules), a package ``__path__``
+assigned or extended (twisted's plugins, ``pkgutil.extend_path``: submodules in other
+directories), and a module written into ``sys.modules`` under a name of its own (a compatibility
+alias, ``sys.modules[__name__ + ".compat"] = ...``). Python imports every package above a module
+before the module itself, so when one of them may do one of those, a module missing from the
+disk is no proof that importing it fails: only running the code tells.
 
 A module may also put another module in its own place (``sys.modules[__name__] = _distro``, a
 lazy module): ``from it import name`` then reads the other one, whose names no reading of this
@@ -15,8 +17,11 @@ from __future__ import annotations
 
 import re
 
-#: An import hook named anywhere: it may provide any module.
-_IMPORT_HOOK = re.compile(rb"\b(?:meta_path|path_hooks)\b")
+#: An import hook named anywhere, or a package's ``__path__`` assigned or extended (twisted's
+#: plugins, ``pkgutil.extend_path``): either may provide any module.
+_IMPORT_HOOK = re.compile(
+    rb"\b(?:meta_path|path_hooks)\b|\b__path__[ \t]*(?:\+?=(?!=)|\.[ \t]*(?:extend|append|insert)\b)"
+)
 
 
 def may_add_module(data: bytes, name: str) -> bool:
