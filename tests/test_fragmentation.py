@@ -341,6 +341,31 @@ def test_the_canonical_definition_is_no_duplicate_even_behind_a_facade_or_overlo
     assert [(f["path"], f["line"]) for f in run.findings("duplicate-definition")] == [("app/other.py", 5)]
 
 
+def test_a_run_time_stand_in_for_a_name_imported_for_type_checkers_is_no_divergent_alias(project):
+    """``if TYPE_CHECKING: from home import Name`` then ``else: Name = object`` (celery's
+    contrib.pytest): the module only uses the name in annotations; at run time it stands for
+    nothing. Bound so without the TYPE_CHECKING import, or to a real object, it still diverges."""
+    typed = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.home import Thing\n"
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/home.py": "class Thing:\n    pass\n",
+            "app/typed.py": typed + "else:\n    Thing = Other = object\n",
+            "app/any.py": typed + "else:\n    from typing import Any as Thing\n",
+            "app/real.py": typed + "else:\n    Thing = dict\n",  # 6: a real object at run time
+            "app/plain.py": "Thing = object\n",  # 1: no import for type checkers
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Thing"\nmodule = "app.home"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert [(f["path"], f["line"]) for f in run.findings("alias-divergence")] == [
+        ("app/plain.py", 1),
+        ("app/real.py", 6),
+    ]
+
+
 def test_a_qualified_name_is_resolved_then_its_name_looked_up(project):
     run = run_cli("where", "pkg.bridge.Manager", project(WHERE), "--format", "json")
 

@@ -214,6 +214,7 @@ def _without_cycle(contract: Canonical, canonical: Resolved, module: str, alias:
 
 def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, module: str) -> Iterable[Finding]:
     defined = False
+    typed = _imported_for_type_checkers(resolver, contract, module)
     for binding in resolver.namespace(module).get(contract.symbol, []):
         if binding.form in ("class", "function"):
             if f"{module}.{binding.name}" == canonical.qualified or defined:
@@ -224,8 +225,28 @@ def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, modu
             continue  # an import under its own name: judged as an import above
         else:
             outcome = resolver.lookup_binding(binding)
-            if not isinstance(outcome, Resolved) or outcome.qualified != canonical.qualified:
-                yield _divergence(resolver, contract, canonical, binding, outcome)
+            if isinstance(outcome, Resolved) and (
+                outcome.qualified == canonical.qualified
+                or (typed and binding.conditional and outcome.qualified in _STAND_INS)
+            ):
+                continue
+            yield _divergence(resolver, contract, canonical, binding, outcome)
+
+
+#: What a name imported under ``if TYPE_CHECKING:`` is bound to at run time, in the ``else:``
+#: branch, when the module only uses it in annotations: a stand-in, not another concept.
+_STAND_INS = frozenset({"builtins.object", "typing.Any", "typing_extensions.Any"})
+
+
+def _imported_for_type_checkers(resolver: Resolver, contract: Canonical, module: str) -> bool:
+    """Whether ``module`` imports the symbol under its own name under ``if TYPE_CHECKING:``."""
+    parsed = resolver.parsed(module)
+    return parsed is not None and any(
+        statement.kind is ImportKind.TYPE_CHECKING and (alias or name) == contract.symbol
+        for statement in parsed.imports
+        if statement.module is not None or statement.level
+        for name, alias in statement.names
+    )
 
 
 def _duplicate(resolver: Resolver, contract: Canonical, canonical: Resolved, binding: NameBinding) -> Finding:
