@@ -329,3 +329,19 @@ def test_the_statements_within_agree_with_ast_walk_on_the_standard_library():
             assert sorted(map(id, _statements_within(node))) == sorted(map(id, walked)), path
             compared += len(walked)
     assert compared > 10_000
+
+
+@given(
+    st.lists(st.sampled_from(["A", "B", "AB", "_", "1", " ", ".", "\n", "é", "Ａ", "٣", "ǅ"]), max_size=30).map("".join),
+    st.sampled_from(["A", "AB", "B_1", "_"]),
+    st.integers(min_value=0, max_value=45),
+)
+def test_a_name_is_found_where_the_regex_of_a_whole_word_finds_it(text, name, position):
+    """``_word_at`` finds ``name`` where ``\\w`` bounds it on neither side, as the regex it
+    replaced did (``\\w`` beyond ASCII too: letters, digits, numerals, titlecase)."""
+    import re
+
+    from importcanon.adapters.module_level import _word_at
+
+    match = re.compile(rf"{name}(?<!\w{name})(?!\w)").search(text, position)
+    assert _word_at(text, name, position) == (match.start() if match else -1)

@@ -223,14 +223,10 @@ class ModuleLevelText:
         the body of a top-level def or class, the rest of that body is passed over when
         ``unless`` finds nothing there: what a caller learns from lines in a function is only
         what ``unless`` matches (a ``global``, an ``import``)."""
-        # The name first, its word boundary behind it checked after: the regex engine then
-        # skips ahead to each occurrence of the literal (37 times faster on sympy's texts than a
-        # lookbehind first, which is tried at every position).
-        pattern = re.compile(rf"{name}(?<!\w{name})(?!\w)")
         text, starts, offsets = self.text, self.starts, self.offsets
         position = 0
-        while (match := pattern.search(text, position)) is not None:
-            index = bisect_right(starts, bisect_right(offsets, match.start())) - 1
+        while (found := _word_at(text, name, position)) >= 0:
+            index = bisect_right(starts, bisect_right(offsets, found)) - 1
             start = starts[index]
             yield start
             following = index + 1
@@ -294,6 +290,23 @@ class ModuleLevelText:
             return ast.parse(self._logical_text(start)).body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return []
+
+
+def _word_at(text: str, name: str, position: int) -> int:
+    """Where ``name`` (an identifier) next occurs as a whole word from ``position`` on; -1 when
+    it does not. ``str.find`` skips ahead to each occurrence at C speed, and no pattern is
+    compiled for each name asked about: that compiling was a fifth of the broken-import screen
+    on airflow (316 names). Word characters are those of ``\\w``: letters, digits, ``_``."""
+    size, length = len(name), len(text)
+    start = text.find(name, position)
+    while start >= 0:
+        end = start + size
+        if not (start and ((before := text[start - 1]).isalnum() or before == "_")) and not (
+            end < length and ((after := text[end]).isalnum() or after == "_")
+        ):
+            return start
+        start = text.find(name, start + 1)
+    return -1
 
 
 def module_level_text(text: str) -> ModuleLevelText | None:
