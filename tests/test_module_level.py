@@ -332,7 +332,9 @@ def test_the_statements_within_agree_with_ast_walk_on_the_standard_library():
 
 
 @given(
-    st.lists(st.sampled_from(["A", "B", "AB", "_", "1", " ", ".", "\n", "é", "Ａ", "٣", "ǅ"]), max_size=30).map("".join),
+    st.lists(st.sampled_from(["A", "B", "AB", "_", "1", " ", ".", "\n", "é", "Ａ", "٣", "ǅ"]), max_size=30).map(
+        "".join
+    ),
     st.sampled_from(["A", "AB", "B_1", "_"]),
     st.integers(min_value=0, max_value=45),
 )
