@@ -334,6 +334,7 @@ def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(proj
         "pkg/lazy/__init__.py": "import sys\n\nsys.modules[__name__] = object()\n",
         "pkg/real.py": "X = 1\n",
         "pkg/plugins/__init__.py": "from pkgutil import extend_path\n\n__path__ = extend_path(__path__, __name__)\n",
+        "pkg/ns/__init__.py": "__import__('pkg_resources').declare_namespace(__name__)\n",
         "pkg/use.py": (
             "from pkg.six.moves import queue\n"
             "import pkg.six.moves.urllib.parse\n"
@@ -342,6 +343,7 @@ def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(proj
             "from pkg.lazy.gone import Y\n"  # 5: the write is of the package's own name
             "from pkg.real.sub import Z\n"  # 6: nothing above it adds modules
             "from pkg.plugins.elsewhere import plugin\n"  # its package extends __path__
+            "from pkg.ns.other import thing\n"  # a pkg_resources namespace package
         ),
     }
     _, findings = _broken(project(files))

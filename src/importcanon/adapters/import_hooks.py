@@ -2,11 +2,12 @@
 
 Three things let a module exist that no file of its package holds: an importer on
 ``sys.meta_path`` (six's provides ``six.moves`` and its submodules), a package ``__path__``
-assigned or extended (twisted's plugins, ``pkgutil.extend_path``: submodules in other
-directories), and a module written into ``sys.modules`` under a name of its own (a compatibility
-alias, ``sys.modules[__name__ + ".compat"] = ...``). Python imports every package above a module
-before the module itself, so when one of them may do one of those, a module missing from the
-disk is no proof that importing it fails: only running the code tells.
+assigned or extended (twisted's plugins, ``pkgutil.extend_path``,
+``pkg_resources.declare_namespace``: submodules in other directories), and a module written into
+``sys.modules`` under a name of its own (a compatibility alias, ``sys.modules[__name__ +
+".compat"] = ...``). Python imports every package above a module before the module itself, so
+when one of them may do one of those, a module missing from the disk is no proof that importing
+it fails: only running the code tells.
 
 A module may also put another module in its own place (``sys.modules[__name__] = _distro``, a
 lazy module): ``from it import name`` then reads the other one, whose names no reading of this
@@ -18,9 +19,10 @@ from __future__ import annotations
 import re
 
 #: An import hook named anywhere, or a package's ``__path__`` assigned or extended (twisted's
-#: plugins, ``pkgutil.extend_path``): either may provide any module.
+#: plugins, ``pkgutil.extend_path``, ``pkg_resources.declare_namespace``): any may provide any module.
 _IMPORT_HOOK = re.compile(
-    rb"\b(?:meta_path|path_hooks)\b|\b__path__[ \t]*(?:\+?=(?!=)|\.[ \t]*(?:extend|append|insert)\b)"
+    rb"\b(?:meta_path|path_hooks|declare_namespace)\b"
+    rb"|\b__path__[ \t]*(?:\+?=(?!=)|\.[ \t]*(?:extend|append|insert)\b)"
 )
 
 
