@@ -3,8 +3,10 @@ reference its faster collector must equal on real files (tests/test_parsing_refe
 
 It is the original traversal: one ``isinstance`` chain per statement, a ``dataclasses.replace``
 per block, ``ast.walk`` for calls. The leaves both collectors use unchanged (dotted names,
-``__all__`` lists, ``TYPE_CHECKING`` tests, import-error handlers, the shape of a shim) are
-imported from the module itself, not copied. Below, the original description.
+``__all__`` lists, ``TYPE_CHECKING`` tests, import-error handlers, the shape of a shim, what
+each scope binds) are imported from the module itself, not copied. Which scopes a call is read in
+is found here from the other end, climbing from the call through its parents (what each binds is
+held to ``symtable`` by tests/test_scoping_oracle.py). Below, the original description.
 
 Full parses with Python's ``ast``, for the few files whose facts the line scan cannot give.
 
@@ -18,6 +20,7 @@ whether the top level has the shape of a compatibility shim.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -28,6 +31,7 @@ from importcanon.adapters.parsing import (  # unchanged leaves the faster collec
     _is_type_checking,
     _string_list,
 )
+from importcanon.adapters.scoping import COMPREHENSIONS, scope_names
 from importcanon.domain.facts import (
     Binding,
     BindingKind,
@@ -42,7 +46,16 @@ _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 def reference_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModule:
     collector = _Collector(with_calls)
+    if with_calls:
+        collector.parents = {
+            id(child): (parent, field)
+            for parent in ast.walk(tree)
+            for field, value in ast.iter_fields(parent)
+            for child in (value if isinstance(value, list) else [value])
+            if isinstance(child, ast.AST)
+        }
     collector.visit_body(tree.body, _Context())
+    collector.finish()
     return ParsedModule(
         imports=tuple(collector.imports),
         bindings=tuple(collector.bindings),
@@ -84,6 +97,9 @@ class _Collector:
         self.calls: list[Call] = []
         self.scopes: list[tuple[int, str, bool]] = [(0, "<module>", False)]
         self.all_names: tuple[str, ...] | None = None
+        self.found: list[tuple[ast.Call, str, int]] = []
+        self.parents: dict[int, tuple[ast.AST, str]] = {}  # by a node's id: its parent and field
+        self.scope_ids: dict[int, int] = {}  # by a def's or class's id: its scope
 
     def visit_body(self, body: list[ast.stmt], context: _Context) -> None:
         for statement in body:
@@ -97,11 +113,11 @@ class _Collector:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if context.module_level:
                 self._bind(node.name, node.lineno, BindingKind.FUNCTION, None, context)
-            self.visit_body(node.body, self._scope(node.name, context, is_class=False))
+            self.visit_body(node.body, self._scope(node, context, is_class=False))
         elif isinstance(node, ast.ClassDef):
             if context.module_level:
                 self._bind(node.name, node.lineno, BindingKind.CLASS, None, context)
-            self.visit_body(node.body, self._scope(node.name, context, is_class=True))
+            self.visit_body(node.body, self._scope(node, context, is_class=True))
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             if context.module_level:
                 self._assignment(node, context)
@@ -151,11 +167,13 @@ class _Collector:
             )
         )
 
-    def _scope(self, name: str, context: _Context, *, is_class: bool) -> _Context:
+    def _scope(self, node: ast.AST, context: _Context, *, is_class: bool) -> _Context:
         """Open the scope of a def or class body; a class body still runs at import time."""
+        name = node.name  # type: ignore[attr-defined]
         outer = self.scopes[context.scope][1]
         qualified = name if context.scope == 0 else f"{outer}.{name}"
         self.scopes.append((context.scope, qualified, is_class))
+        self.scope_ids[id(node)] = len(self.scopes) - 1
         return replace(context, scope=len(self.scopes) - 1, in_function=context.in_function or not is_class)
 
     def _bind(self, name: str, line: int, kind: BindingKind, source: str | None, context: _Context) -> None:
@@ -212,7 +230,60 @@ class _Collector:
                 if isinstance(inner, ast.Call):
                     callee = _dotted(inner.func)
                     if callee:
-                        self.calls.append(Call(inner.lineno, callee, context.scope))
+                        self.found.append((inner, callee, context.scope))
+
+    def finish(self) -> None:
+        """Every call found, unless a scope binds its first part otherwise than by an import;
+        a first part nothing in the module can give is not looked up in the scopes."""
+        imported = {
+            alias or (name.split(".")[0] if statement.module is None and statement.level == 0 else name)
+            for statement in self.imports
+            for name, alias in statement.names
+        }
+        anything = "*" in imported
+        known = imported | {binding.name for binding in self.bindings} | set(dir(builtins))
+        for call, callee, scope in self.found:
+            head = callee.split(".")[0]
+            binder = self._binder(call, head) if anything or head in known else 0
+            if binder is not None:
+                self.calls.append(Call(call.lineno, callee, scope, binder))
+
+    def _binder(self, call: ast.Call, head: str) -> int | None:
+        """Which scope's imports bind ``head`` where ``call`` reads it (0: the module's), None
+        when a scope binds it otherwise: the scopes around the call, innermost first, found by
+        climbing its parents (a def's decorators and defaults, a lambda's defaults and a
+        comprehension's first iterable are read in the scope around it)."""
+        around: list[ast.AST] = []
+        node: ast.AST = call
+        while id(node) in self.parents:
+            parent, field = self.parents[id(node)]
+            if isinstance(parent, ast.comprehension):
+                grand, _ = self.parents[id(parent)]
+                if not (field == "iter" and parent is grand.generators[0]):  # type: ignore[attr-defined]
+                    around.append(grand)
+                node = grand  # the comprehension node itself is done
+                continue
+            if _opens_scope_of(parent, field):
+                around.append(parent)
+            node = parent
+        for depth, scope in enumerate(around):
+            if isinstance(scope, ast.ClassDef) and depth:
+                continue  # a class body is no scope to what is nested in it
+            names = scope_names(scope)
+            if head in names.declared_global:
+                return 0
+            if head in names.imported and id(scope) in self.scope_ids:
+                return self.scope_ids[id(scope)]
+            if head in names.bound:
+                return None
+        return 0
+
+
+def _opens_scope_of(parent: ast.AST, field: str) -> bool:
+    """Whether what ``parent`` holds in ``field`` is read in ``parent``'s own scope."""
+    if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        return field == "body"
+    return isinstance(parent, COMPREHENSIONS) and field != "generators"
 
 
 def _own_expressions(node: ast.stmt) -> Iterator[ast.AST]:

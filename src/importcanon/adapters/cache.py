@@ -65,7 +65,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 20  # 20: the text facts say which needles a file holds anywhere, not only as words
+_FORMAT = 21  # 21: a call says which scope binds its callee (calls of locals are none)
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()

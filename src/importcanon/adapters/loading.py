@@ -1065,7 +1065,7 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
         list(parsed.all_names) if parsed.all_names is not None else None,
         [
             sorted(parsed.call_words) if parsed.call_words is not None else None,
-            [(c.line, c.callee, c.scope) for c in parsed.calls],
+            [(c.line, c.callee, c.scope, c.binder) for c in parsed.calls],
         ]
         if parsed.calls is not None
         else None,
@@ -1127,7 +1127,11 @@ def _build_parsed(data: Primitive) -> ParsedModule:
             for name, line, kind, source, conditional in bindings
         ),
         all_names=tuple(all_names) if all_names is not None else None,
-        calls=tuple(Call(line, callee, scope) for line, callee, scope in calls) if calls is not None else None,
+        calls=(
+            tuple(Call(line, callee, scope, binder) for line, callee, scope, binder in calls)
+            if calls is not None
+            else None
+        ),
         scopes=tuple(tuple(scope) for scope in scopes),
         shim_shaped=shim_shaped,
         call_words=frozenset(words) if calls is not None and words is not None else None,

@@ -10,9 +10,12 @@ whether the top level has the shape of a compatibility shim.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from importcanon.adapters.callee_heads import binding_lines, may_bind
+from importcanon.adapters.scoping import EXPRESSION_SCOPES, ScopeNames, expression_scopes, scope_names
 from importcanon.adapters.stubbing import stub_bodies
 from importcanon.domain.facts import (
     IMPORT_ERROR_CATCHERS,
@@ -41,15 +44,17 @@ def parse_module(
     :mod:`importcanon.adapters.stubbing`), for a text the import scan's parser has accepted
     already: the facts are the same, but a syntax error inside such a body goes unseen.
     """
-    tree = _parse_stubbed(text, filename, calls_of) if stub and not with_calls else None
-    if tree is None:
-        try:
-            tree = ast.parse(text, filename=filename)
-        except SyntaxError as error:
-            from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
+    if stub and not with_calls:
+        stubbed = _stubbed_facts(text, filename, calls_of)
+        if stubbed is not None:
+            return stubbed
+    try:
+        tree = ast.parse(text, filename=filename)
+    except SyntaxError as error:
+        from importcanon.adapters.newer_syntax import parse_newer_syntax  # libcst only when needed
 
-            tree = parse_newer_syntax(text, filename, error)
-    return module_facts(tree, with_calls=with_calls, calls_of=calls_of)
+        tree = parse_newer_syntax(text, filename, error)
+    return module_facts(tree, with_calls=with_calls, calls_of=calls_of, text=text)
 
 
 def parse_plainly(
@@ -59,30 +64,59 @@ def parse_plainly(
     newer syntax, too deep, a null byte), which only :func:`parse_module` can judge. The
     options as there."""
     try:
-        tree = _parse_stubbed(text, filename, calls_of) if stub else None
-        return module_facts(tree or ast.parse(text, filename=filename), calls_of=calls_of)
+        stubbed = _stubbed_facts(text, filename, calls_of) if stub else None
+        return stubbed or module_facts(ast.parse(text, filename=filename), calls_of=calls_of, text=text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
-def _parse_stubbed(text: str, filename: str, calls_of: frozenset[str] | None) -> ast.Module | None:
-    """The tree of ``text`` with the function bodies that cannot change its facts stubbed out
+def _stubbed_facts(text: str, filename: str, calls_of: frozenset[str] | None) -> ParsedModule | None:
+    """The facts of ``text`` parsed with the function bodies that cannot change them stubbed out
     (see :mod:`importcanon.adapters.stubbing`); None when there are none, or the stubbed text
-    does not parse (then only the whole text can say why)."""
-    stubbed = stub_bodies(text, calls_of or ())
-    if stubbed is None:
-        return None
-    try:
-        return ast.parse(stubbed, filename=filename)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    does not parse (then only the whole text can say why).
+
+    Whether a call inside a function calls a module-level name depends on every binding of its
+    dotted callee's first part there (``def f(util): util.old_fn()``), so the lines where such a
+    first part may be bound are kept too (see :mod:`importcanon.adapters.callee_heads`), once
+    a parse has shown which first parts need it (see ``_Collector.finish``): the text is then
+    stubbed again, rarely (an occurrence followed by a dot binds nothing).
+    """
+    words = frozenset(calls_of or ())
+    heads: set[str] = set()
+    lines: list[int] = []
+    while True:
+        stubbed = stub_bodies(text, words, lines)
+        if stubbed is None:
+            return None
+        try:
+            tree = ast.parse(stubbed, filename=filename)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        collector = _collect(tree, with_calls=False, calls_of=calls_of, text=text)
+        heads |= collector.scoped_heads - words
+        more = binding_lines(text, heads) if heads else []
+        if more == lines:
+            return _facts(tree, collector)
+        lines = more
 
 
-def module_facts(tree: ast.Module, *, with_calls: bool = False, calls_of: frozenset[str] | None = None) -> ParsedModule:
-    """The facts of an already parsed module (see :func:`parse_module`)."""
+def module_facts(
+    tree: ast.Module, *, with_calls: bool = False, calls_of: frozenset[str] | None = None, text: str | None = None
+) -> ParsedModule:
+    """The facts of an already parsed module (see :func:`parse_module`); ``text``, when given,
+    is its text, read to spare a walk of the scopes (see ``_Collector.finish``)."""
+    return _facts(tree, _collect(tree, with_calls=with_calls, calls_of=calls_of, text=text))
+
+
+def _collect(tree: ast.Module, *, with_calls: bool, calls_of: frozenset[str] | None, text: str | None) -> _Collector:
     words = None if with_calls else calls_of
-    collector = _Collector(with_calls or words is not None, words)
+    collector = _Collector(with_calls or words is not None, words, text)
     collector.visit_body(tree.body, _MODULE_LEVEL)
+    collector.finish()
+    return collector
+
+
+def _facts(tree: ast.Module, collector: _Collector) -> ParsedModule:
     return ParsedModule(
         imports=tuple(collector.imports),
         bindings=tuple(collector.bindings),
@@ -90,7 +124,7 @@ def module_facts(tree: ast.Module, *, with_calls: bool = False, calls_of: frozen
         calls=tuple(collector.calls) if collector.with_calls else None,
         scopes=tuple(collector.scopes),
         shim_shaped=_is_shim_shaped(tree.body),
-        call_words=words,
+        call_words=collector.call_words,
     )
 
 
@@ -123,14 +157,23 @@ class _Collector:
     inside a function...) cost one lookup; bindings are only looked for at module level.
     """
 
-    def __init__(self, with_calls: bool, call_words: frozenset[str] | None = None) -> None:
+    def __init__(self, with_calls: bool, call_words: frozenset[str] | None = None, text: str | None = None) -> None:
         self.with_calls = with_calls
+        self.text = text
         self.call_words = call_words  # None: every call
         self.imports: list[ImportStatement] = []
         self.bindings: list[Binding] = []
         self.calls: list[Call] = []
         self.scopes: list[tuple[int, str, bool]] = [(0, "<module>", False)]
         self.all_names: tuple[str, ...] | None = None
+        #: The def or class statement of each scope but the module's, for what it binds.
+        self.scope_nodes: list[ast.AST | None] = [None]
+        #: The calls found, each with the lambdas and comprehensions around it, innermost first.
+        self.found: list[tuple[ast.Call, str, int, tuple[ast.AST, ...]]] = []
+        #: The first parts of the callees of the calls collected that a scope may bind.
+        self.scoped_heads: set[str] = set()
+        self._names: dict[int, ScopeNames] = {}
+        self._imported: dict[int, set[str]] | None = None  # by scope: the names its imports bind
 
     def visit_body(self, body: list[ast.stmt], context: _Context) -> None:
         handlers = _MODULE_LEVEL_HANDLERS if context[0] == 0 else _NESTED_HANDLERS
@@ -159,18 +202,21 @@ class _Collector:
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, context: _Context) -> None:
         if context[0] == 0:
             self.bindings.append(Binding(node.name, node.lineno, BindingKind.FUNCTION, None, context[4]))
-        self.visit_body(node.body, self._scope(node.name, context, is_class=False))
+        self.visit_body(node.body, self._scope(node, context, is_class=False))
 
     def _class(self, node: ast.ClassDef, context: _Context) -> None:
         if context[0] == 0:
             self.bindings.append(Binding(node.name, node.lineno, BindingKind.CLASS, None, context[4]))
-        self.visit_body(node.body, self._scope(node.name, context, is_class=True))
+        self.visit_body(node.body, self._scope(node, context, is_class=True))
 
-    def _scope(self, name: str, context: _Context, *, is_class: bool) -> _Context:
+    def _scope(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, context: _Context, *, is_class: bool
+    ) -> _Context:
         """Open the scope of a def or class body; a class body still runs at import time."""
         scope, in_function, type_checking, guarded, conditional = context
-        qualified = name if scope == 0 else f"{self.scopes[scope][1]}.{name}"
+        qualified = node.name if scope == 0 else f"{self.scopes[scope][1]}.{node.name}"
         self.scopes.append((scope, qualified, is_class))
+        self.scope_nodes.append(node)
         return (len(self.scopes) - 1, in_function or not is_class, type_checking, guarded, conditional)
 
     def _if(self, node: ast.If, context: _Context) -> None:
@@ -274,9 +320,12 @@ class _Collector:
 
     def _collect_calls(self, statement: ast.stmt, scope: int) -> None:
         """The calls in the expressions ``statement`` evaluates itself (not in its nested
-        statements), each expression breadth first, as ``ast.walk`` would meet them."""
-        append = self.calls.append
+        statements), each expression breadth first, as ``ast.walk`` would meet them; but not
+        those whose callee's first part a scope around them binds otherwise than by an import
+        (see :mod:`importcanon.adapters.scoping`): they call something else."""
         words = self.call_words
+        found: list[tuple[ast.Call, str]] = []
+        openers: list[ast.AST] = []  # lambdas and comprehensions, outer ones first
         for field in _OWN_EXPRESSIONS[type(statement)]:
             value = getattr(statement, field)
             for root in value if type(value) is list else (value,):
@@ -288,13 +337,106 @@ class _Collector:
                     if kind is ast.Call:
                         callee = _dotted(node.func)  # type: ignore[attr-defined]
                         if callee and (words is None or not words.isdisjoint(callee.split("."))):
-                            append(Call(node.lineno, callee, scope))  # type: ignore[attr-defined]
+                            found.append((node, callee))  # type: ignore[arg-type]
+                    elif kind in _OPENING_SCOPES:
+                        openers.append(node)
                     for child in _CHILDREN[kind]:
                         inner = getattr(node, child)
                         if type(inner) is list:
                             queue.extend(inner)
                         elif inner is not None:
                             queue.append(inner)
+        if found:
+            chains = expression_scopes(openers) if openers else {}
+            self.found.extend((node, callee, scope, chains.get(id(node), ())) for node, callee in found)
+
+    def finish(self) -> None:
+        """The calls found, once every statement has been read, each with the scope whose
+        imports bind its first part (see ``Call.binder``).
+
+        A first part that the module binds nowhere (no module-level binding, no import in any
+        scope, no star import) nor Python's builtins name, names nothing a module can name,
+        wherever it is read: its calls are kept as they are, without asking which scopes bind
+        it, so that ``self.method()`` costs no scope analysis, nor a stubbed parse the lines of
+        every ``self``. And one that the text binds only by imports (see
+        :mod:`importcanon.adapters.callee_heads`) needs only the imports of each scope."""
+        if not self.found:
+            return
+        imported = self._imports_by_scope()
+        anything = any("*" in names for names in imported.values())  # a star import
+        module_level = {binding.name for binding in self.bindings}
+        asked: dict[str, bool] = {}  # by first part: whether only imports bind it
+        for node, callee, scope, chain in self.found:
+            head = callee.partition(".")[0]
+            binder: int | None = 0
+            if (scope or chain) and (
+                anything
+                or head in module_level
+                or head in _BUILTINS
+                or any(head in names for names in imported.values())
+            ):
+                if head not in asked:
+                    asked[head] = self.text is not None and not may_bind(self.text, head)
+                if asked[head]:
+                    binder = self._importing_scope(head, chain, scope)
+                else:
+                    self.scoped_heads.add(head)
+                    binder = self._binder(head, chain, scope)
+            if binder is not None:
+                self.calls.append(Call(node.lineno, callee, scope, binder))
+
+    def _imports_by_scope(self) -> dict[int, set[str]]:
+        """The names the imports of each scope bind (``*`` for a star import)."""
+        if self._imported is None:
+            self._imported = {}
+            for statement in self.imports:
+                names = self._imported.setdefault(statement.scope, set())
+                plain = statement.module is None and not statement.level  # import a.b binds a
+                for name, alias in statement.names:
+                    names.add(alias or (name.partition(".")[0] if plain else name))
+        return self._imported
+
+    def _binder(self, head: str, chain: tuple[ast.AST, ...], scope: int) -> int | None:
+        """The scope whose imports bind ``head`` where it is read: inside the lambdas and
+        comprehensions ``chain`` (innermost first) in ``scope``; 0 for the module's namespace,
+        None when a scope binds it otherwise (a parameter, an assignment...)."""
+        for node in chain:
+            if head in self._scope_names(node).bound:
+                return None  # a lambda's or a comprehension's: bound, never imported
+        current = scope
+        passing = bool(chain)  # a class body is no scope to what is nested in it
+        while current:
+            parent, _, is_class = self.scopes[current]
+            if not (is_class and passing):
+                names = self._scope_names(self.scope_nodes[current])
+                if head in names.declared_global:
+                    return 0
+                if head in names.imported:
+                    return current
+                if head in names.bound:
+                    return None
+            passing = True
+            current = parent
+        return 0
+
+    def _importing_scope(self, head: str, chain: tuple[ast.AST, ...], scope: int) -> int:
+        """``_binder`` for a name that only imports bind: the first scope around that imports it."""
+        imported = self._imports_by_scope()
+        current = scope
+        passing = bool(chain)
+        while current:
+            parent, _, is_class = self.scopes[current]
+            if not (is_class and passing) and head in imported.get(current, ()):
+                return current
+            passing = True
+            current = parent
+        return 0
+
+    def _scope_names(self, node: ast.AST | None) -> ScopeNames:
+        names = self._names.get(id(node))
+        if names is None:
+            names = self._names[id(node)] = scope_names(node)  # type: ignore[arg-type]
+        return names
 
 
 _Handler = Callable[[_Collector, Any, _Context], None]
@@ -352,6 +494,8 @@ _OWN_EXPRESSIONS: dict[type, tuple[str, ...]] = {
     for cls in _node_classes(ast.stmt)
 }
 _NO_CALLS = frozenset({ast.Name, ast.Constant, type(None)})
+_BUILTINS = frozenset(dir(builtins))
+_OPENING_SCOPES = frozenset(EXPRESSION_SCOPES)
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -61,12 +61,14 @@ _Cut = tuple[int, int, str]
 _Body = tuple[int, int, int, int, int]
 
 
-def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
+def stub_bodies(text: str, words: Collection[str] = (), kept_lines: Collection[int] = ()) -> str | None:
     """``text`` without the statements of function and class bodies that hold nothing a parse
     records (line numbers kept); None when there are none (or the text is not read plainly).
 
     ``words``: names whose calls are collected; a line that mentions one anywhere (or holds any
-    character beyond ASCII, which an identifier may normalize from) is kept like an import.
+    character beyond ASCII, which an identifier may normalize from) is kept like an import, and
+    so is each line numbered in ``kept_lines`` (where a callee's first part may be bound, see
+    :mod:`importcanon.adapters.callee_heads`).
     """
     if "\r" in text or "\x00" in text or _CONTINUED in text:
         return None
@@ -82,6 +84,8 @@ def stub_bodies(text: str, words: Collection[str] = ()) -> str | None:
         return None  # a bracket left open
     line_starts = reader.line_starts
     wanted = _lines_mentioning(text, words) if words else []
+    if kept_lines:
+        wanted = sorted([*wanted, *kept_lines])
     openings = _keywords(skeleton, _OPENING_WORDS)
     keeping = sorted(openings + _keywords(skeleton, _OTHER_KEEPING_WORDS))
     # Every range asked about starts and ends at the start of a line: a wanted line is in one

@@ -340,7 +340,7 @@ class Resolver:
             if binding.source_module is None:
                 return Broken(binding.module, binding.source_name, "a relative import above the top-level package")
             return _Next((binding.source_module, binding.source_name))
-        return self._dotted_step(binding.module, binding.source_name or "", scope=0)
+        return self._dotted_step(binding.module, binding.source_name or "", binder=0)
 
     def _builtin(self, module: str, name: str) -> bool:
         """Whether ``name``, read in ``module``'s code, is the builtin: Python looks a name up in
@@ -352,15 +352,16 @@ class Resolver:
             and not any(self.exports(star, name) for star in self._stars.get(module, []))
         )
 
-    def resolve_dotted(self, module: str, dotted: str, scope: int) -> Resolved | None:
-        """A dotted name as written in ``module`` inside ``scope`` (local imports first)."""
-        step = self._dotted_step(module, dotted, scope)
+    def resolve_dotted(self, module: str, dotted: str, binder: int) -> Resolved | None:
+        """A dotted name as read in ``module`` where the imports of scope ``binder`` bind its
+        first part (0: the module's namespace; see ``Call.binder``)."""
+        step = self._dotted_step(module, dotted, binder)
         outcome = self.lookup(*step.key) if isinstance(step, _Next) else step
         return outcome if isinstance(outcome, Resolved) else None
 
-    def _dotted_step(self, module: str, dotted: str, scope: int) -> Outcome | _Next:
+    def _dotted_step(self, module: str, dotted: str, binder: int) -> Outcome | _Next:
         head, *attributes = dotted.split(".")
-        current = self._resolve_local(module, head, scope) if scope else _Next((module, head))
+        current = self._resolve_local(module, head, binder) if binder else _Next((module, head))
         if isinstance(current, _Next) and current.key == (module, head) and self._builtin(module, head):
             current = Resolved(f"builtins.{head}", external=True)
         for attribute in attributes:
@@ -381,19 +382,19 @@ class Resolver:
             return _Next((owner.qualified, name))
         return Resolved(f"{owner.qualified}.{name}", external=owner.external)
 
-    def _resolve_local(self, module: str, name: str, scope: int) -> Outcome | _Next:
+    def _resolve_local(self, module: str, name: str, binder: int) -> Outcome | _Next:
+        """``name`` as the last import of scope ``binder`` that binds it gives it."""
         parsed = self.parsed(module)
-        if parsed is not None and scope:
-            for enclosing in _enclosing_scopes(parsed, scope):
-                local = [
-                    binding
-                    for statement in parsed.imports
-                    if statement.scope == enclosing and not statement.is_star
-                    for binding in self.import_bindings(module, statement)
-                    if binding.name == name
-                ]
-                if local:
-                    return self._binding_step(local[-1])
+        if parsed is not None:
+            local = [
+                binding
+                for statement in parsed.imports
+                if statement.scope == binder and not statement.is_star
+                for binding in self.import_bindings(module, statement)
+                if binding.name == name
+            ]
+            if local:
+                return self._binding_step(local[-1])
         return _Next((module, name))
 
     def exports(self, module: str, name: str) -> bool:
@@ -473,16 +474,3 @@ class _Next(NamedTuple):
 
     key: tuple[str, str]
     alternatives: tuple[NameBinding, ...] = ()  # bindings that stand in if this chain is broken
-
-
-def _enclosing_scopes(parsed: ParsedModule, scope: int) -> Iterator[int]:
-    """The scope and the function scopes around it, innermost first (class bodies are skipped
-    once left, as Python does), stopping before the module scope."""
-    current = scope
-    first = True
-    while current:
-        parent, _, is_class = parsed.scopes[current]
-        if first or not is_class:
-            yield current
-        first = False
-        current = parent

@@ -120,11 +120,18 @@ class Binding(NamedTuple):
 
 
 class Call(NamedTuple):
-    """A call of a plain or dotted name (``f()``, ``mod.f()``), in the scope it happens in."""
+    """A call of a plain or dotted name (``f()``, ``mod.f()``), in the scope it happens in.
+
+    ``binder``: the scope whose imports bind the callee's first part there, 0 for the module's
+    namespace. A call whose first part a scope binds otherwise (a parameter, a local) is none:
+    it calls no name a module can name. Nor does a first part that the module binds nowhere
+    (no module-level binding, no import anywhere, no star import) and that is no builtin: such a
+    call is kept, with 0, whatever the scopes around it bind (``self.method()``)."""
 
     line: int
     callee: str
     scope: int
+    binder: int = 0
 
 
 class ParsedModule(NamedTuple):

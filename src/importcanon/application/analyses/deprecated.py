@@ -118,7 +118,7 @@ def _usages(
     for call in parsed.calls or ():
         if not names.intersection(call.callee.split(".")):
             continue
-        resolved = resolver.resolve_dotted(module, call.callee, call.scope)
+        resolved = resolver.resolve_dotted(module, call.callee, call.binder)
         if resolved is not None and resolved.qualified == qualified:
             written = f" (as {call.callee})" if call.callee != leaf(qualified) else ""
             yield _finding(
