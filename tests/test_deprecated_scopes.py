@@ -261,3 +261,26 @@ def test_a_stubbed_parse_reads_the_scopes_as_the_whole_one(program):
     whole = module_facts(ast.parse(text), calls_of=words)
     assert parse_module(text, "use.py", calls_of=words, stub=True) == whole, text
     assert parse_module(text, "use.py", calls_of=words) == whole, text
+
+
+# The other analysis that reads calls -------------------------------------------------------------
+
+
+def test_a_local_named_exec_hides_no_names(project):
+    """A module whose code calls ``exec`` or ``globals`` may bind names no reading sees, so an
+    import of a name it lacks is not reported broken; a parameter or a local of that name calls
+    something else, and hides nothing."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/a.py": "def run(exec):\n    return exec('x = 1')\n\n\ndef scan(vars=dict):\n    return vars()\n",
+            "app/b.py": "def real():\n    exec('x = 1')\n",
+            "app/c.py": "from app.a import missing\nfrom app.b import hidden\n",
+            "contracts/importcanon.toml": '[settings]\nroot_packages = ["app"]\n[[deprecated]]\nname = "app.b.real"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache", "--no-baseline")
+
+    broken = {(f["path"], f["line"], f["name"]) for f in run.findings("broken-import")}
+    assert broken == {("app/c.py", 1, "missing")}
