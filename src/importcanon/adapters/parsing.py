@@ -79,7 +79,8 @@ def _stubbed_facts(text: str, filename: str, calls_of: frozenset[str] | None) ->
     dotted callee's first part there (``def f(util): util.old_fn()``), so the lines where such a
     first part may be bound are kept too (see :mod:`importcanon.adapters.callee_heads`), once
     a parse has shown which first parts need it (see ``_Collector.finish``): the text is then
-    stubbed again, rarely (an occurrence followed by a dot binds nothing).
+    stubbed again, rarely (an occurrence followed by a dot binds nothing), and only when the
+    stub has cut one of those lines (``dt as dt_util,`` in a bracketed import is kept already).
     """
     words = frozenset(calls_of or ())
     heads: set[str] = set()
@@ -95,9 +96,16 @@ def _stubbed_facts(text: str, filename: str, calls_of: frozenset[str] | None) ->
         collector = _collect(tree, with_calls=False, calls_of=calls_of, text=text)
         heads |= collector.scoped_heads - words
         more = binding_lines(text, heads) if heads else []
-        if more == lines:
+        if more == lines or _kept_already(text, stubbed, more):
             return _facts(tree, collector)
         lines = more
+
+
+def _kept_already(text: str, stubbed: str, numbers: list[int]) -> bool:
+    """Whether every line numbered ``numbers`` stands in ``stubbed`` as in ``text``: the stub
+    kept its statement, so the parse has seen whatever binds there."""
+    original, kept = text.split("\n"), stubbed.split("\n")
+    return all(original[number - 1] == kept[number - 1] for number in numbers)
 
 
 def module_facts(
