@@ -14,8 +14,9 @@ name():``, ``class name:``): parameters, annotations, defaults and bases hold no
 calls in them, and a header with a line that mentions a word asked about is kept whole. Every
 line number stays what it was and the facts of the text left are those of the whole text
 (tests/test_stubbing.py holds that against the full parse on the standard library and generated
-programs). A ``lambda`` or ``nonlocal`` changes no fact: a lambda is no scope of its own to the
-parse (its calls are its statement's). At module level, only the inside of a table goes
+programs). A ``lambda`` or ``nonlocal`` changes no fact but which scope binds the first part of
+a call's callee, and the lines that mention that name are kept where it matters (the words
+themselves, ``kept_lines`` for the others). At module level, only the inside of a table goes
 (``SENSORS = (`` ... ``)``, see :func:`_table_cuts`).
 
 The text is read as Python's tokenizer reads it: strings and comments (the exact reader of
