@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The expressions that open a scope of their own.
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -28,8 +28,7 @@ EXPRESSION_SCOPES = (ast.Lambda, *COMPREHENSIONS)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-@dataclass(frozen=True, slots=True)
-class ScopeNames:
+class ScopeNames(NamedTuple):
     """The names one scope binds, by how; a name declared ``nonlocal`` is in none of them."""
 
     bound: frozenset[str]  # by anything but an import
