@@ -339,11 +339,11 @@ def test_the_statements_within_agree_with_ast_walk_on_the_standard_library():
     st.integers(min_value=0, max_value=45),
 )
 def test_a_name_is_found_where_the_regex_of_a_whole_word_finds_it(text, name, position):
-    """``_word_at`` finds ``name`` where ``\\w`` bounds it on neither side, as the regex it
+    """``whole_words`` finds ``name`` where ``\\w`` bounds it on neither side, as the regex it
     replaced did (``\\w`` beyond ASCII too: letters, digits, numerals, titlecase)."""
     import re
 
-    from importcanon.adapters.module_level import _word_at
+    from importcanon.adapters.words import whole_words
 
-    match = re.compile(rf"{name}(?<!\w{name})(?!\w)").search(text, position)
-    assert _word_at(text, name, position) == (match.start() if match else -1)
+    found = [match.start() for match in re.compile(rf"(?<!\w){name}(?!\w)").finditer(text, position)]
+    assert list(whole_words(text, name, position)) == found

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from importcanon.adapters.words import whole_words, word_character
+
 #: A whole line that is one import statement, or no code at all (a line of a string): either way
 #: what it binds, the stubbed parse keeps (a line with an ``import`` keyword is never cut).
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w. \t]+[ \t])?import[ \t][^()\\#'\";\n]*$")
@@ -27,7 +29,7 @@ _SPACES = " \t"
 def binding_lines(text: str, names: Iterable[str]) -> list[int]:
     """The numbers of the lines where one of ``names`` may be bound otherwise than by a one-line
     import statement (see the module's docstring)."""
-    starts = sorted(start for name in names for start in _occurrences(text, name) if _may_bind_at(text, start, name))
+    starts = sorted(start for name in names for start in whole_words(text, name) if _may_bind_at(text, start, name))
     numbers, line, counted = [], 1, 0
     for start in starts:
         line += text.count("\n", counted, start)
@@ -38,7 +40,7 @@ def binding_lines(text: str, names: Iterable[str]) -> list[int]:
 
 def may_bind(text: str, name: str) -> bool:
     """Whether ``text`` may bind ``name`` otherwise than by a one-line import statement."""
-    return any(_may_bind_at(text, start, name) for start in _occurrences(text, name))
+    return any(_may_bind_at(text, start, name) for start in whole_words(text, name))
 
 
 def _may_bind_at(text: str, start: int, name: str) -> bool:
@@ -64,25 +66,9 @@ def _defined_here(text: str, start: int) -> bool:
     if text[end - 2 : end] == "\\\n":
         return True
     keyword = end
-    while keyword and _is_word_character(text[keyword - 1]):
+    while keyword and word_character(text[keyword - 1]):
         keyword -= 1
     return text[keyword:end] in _DEFINING
 
 
 _DEFINING = frozenset({"def", "class", "type"})
-
-
-def _occurrences(text: str, word: str) -> Iterable[int]:
-    """Where ``word`` starts as a whole word."""
-    start = text.find(word)
-    while start >= 0:
-        end = start + len(word)
-        if not (start and _is_word_character(text[start - 1])) and not (
-            end < len(text) and _is_word_character(text[end])
-        ):
-            yield start
-        start = text.find(word, end)
-
-
-def _is_word_character(character: str) -> bool:
-    return character.isalnum() or character == "_"

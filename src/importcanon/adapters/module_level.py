@@ -26,6 +26,7 @@ from operator import add
 
 from importcanon.adapters.kinds import LITERALS, logical_starts
 from importcanon.adapters.plain_syntax import reads_plainly
+from importcanon.adapters.words import whole_words
 from importcanon.domain.facts import TextImport
 
 #: The headers of the blocks that run in the scope around them (a def or class body is another).
@@ -225,7 +226,7 @@ class ModuleLevelText:
         what ``unless`` matches (a ``global``, an ``import``)."""
         text, starts, offsets = self.text, self.starts, self.offsets
         position = 0
-        while (found := _word_at(text, name, position)) >= 0:
+        while (found := next(whole_words(text, name, position), -1)) >= 0:
             index = bisect_right(starts, bisect_right(offsets, found)) - 1
             start = starts[index]
             yield start
@@ -290,23 +291,6 @@ class ModuleLevelText:
             return ast.parse(self._logical_text(start)).body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return []
-
-
-def _word_at(text: str, name: str, position: int) -> int:
-    """Where ``name`` (an identifier) next occurs as a whole word from ``position`` on; -1 when
-    it does not. ``str.find`` skips ahead to each occurrence at C speed, and no pattern is
-    compiled for each name asked about: that compiling was a fifth of the broken-import screen
-    on airflow (316 names). Word characters are those of ``\\w``: letters, digits, ``_``."""
-    size, length = len(name), len(text)
-    start = text.find(name, position)
-    while start >= 0:
-        end = start + size
-        if not (start and ((before := text[start - 1]).isalnum() or before == "_")) and not (
-            end < length and ((after := text[end]).isalnum() or after == "_")
-        ):
-            return start
-        start = text.find(name, start + 1)
-    return -1
 
 
 def module_level_text(text: str) -> ModuleLevelText | None:
