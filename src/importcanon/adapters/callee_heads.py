@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from importcanon.adapters.words import whole_words, word_character
+from importcanon.adapters.words import line_numbers, whole_words, word_character
 
 #: A whole line that is one import statement, or no code at all (a line of a string): either way
 #: what it binds, the stubbed parse keeps (a line with an ``import`` keyword is never cut).
@@ -30,12 +30,7 @@ def binding_lines(text: str, names: Iterable[str]) -> list[int]:
     """The numbers of the lines where one of ``names`` may be bound otherwise than by a one-line
     import statement (see the module's docstring)."""
     starts = sorted(start for name in names for start in whole_words(text, name) if _may_bind_at(text, start, name))
-    numbers, line, counted = [], 1, 0
-    for start in starts:
-        line += text.count("\n", counted, start)
-        counted = start
-        numbers.append(line)
-    return numbers
+    return line_numbers(text, starts)
 
 
 def may_bind(text: str, name: str) -> bool:

@@ -38,6 +38,7 @@ from itertools import accumulate, chain
 
 from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 from importcanon.adapters.plain_syntax import reads_plainly
+from importcanon.adapters.words import line_numbers
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
 #: module-level binding from inside a function. Each word is searched apart (a pattern that starts
@@ -454,12 +455,7 @@ def _lines_mentioning(text: str, words: Collection[str]) -> list[int]:
     if not text.isascii():
         starts += [match.start() for match in _NOT_ASCII.finditer(text)]
     starts.sort()
-    numbers, line, counted = [], 1, 0
-    for start in starts:
-        line += text.count("\n", counted, start)
-        counted = start
-        numbers.append(line)
-    return numbers
+    return line_numbers(text, starts)
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:

@@ -26,3 +26,13 @@ def whole_words(text: str, word: str, start: int = 0) -> Iterator[int]:
 
 def word_character(character: str) -> bool:
     return character.isalnum() or character == "_"
+
+
+def line_numbers(text: str, starts: list[int]) -> list[int]:
+    """The (1-based) numbers of the lines of ``text`` that the ``starts``, in order, lie on."""
+    numbers, line, counted = [], 1, 0
+    for start in starts:
+        line += text.count("\n", counted, start)
+        counted = start
+        numbers.append(line)
+    return numbers
