@@ -20,8 +20,8 @@ from importcanon.domain.modules import within_any
 
 MODULES = ("app/__init__.py", "app/a.py", "app/b.py", "app/pack/__init__.py", "app/pack/c.py")
 #: Imports of names that exist, or not, through every way a module can have a name (or seem to).
-#: Not here: a column-0 ``Z = 1`` inside a string or a call's brackets, which the first look
-#: (``evident_names``, column 0 read without strings or brackets) takes for a binding.
+#: Not here: a column-0 ``Z = 1`` inside a call's brackets (a keyword argument), which the first
+#: look (``evident_names``, column 0 read without brackets) takes for a binding.
 PIECES = [
     "from app.a import X",
     "from app.b import Y, Z as W",
@@ -50,6 +50,9 @@ PIECES = [
     "'''\nfrom app.pack.c import *\n'''",
     "def __getattr__(name):\n    return name",
     "x = f'{X}'",
+    '"""\nZ = 1\nclass X:\n    pass\n"""',
+    "if TYPE_CHECKING:\n    doc = '''\n    Y = 1\n'''",
+    'doc = "\\\nfrom app.a import Z"',
 ]
 
 

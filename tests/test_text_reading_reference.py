@@ -23,6 +23,7 @@ from importcanon.adapters.decoding import UndecodableSource, decode_source
 from importcanon.adapters.import_statements import (
     _names,
     evident_names,
+    names_of_code_lines,
     statement_rows_and_top_level_lines,
     text_imports,
 )
@@ -36,6 +37,7 @@ from importcanon.adapters.mentions import (
     word_starts,
 )
 from importcanon.adapters.scanning import _maybe_too_deep, scan_hints
+from importcanon.adapters.spanning_literals import fold_spanning_literals
 from importcanon.adapters.text_pass import Needles, may_be_shim, names_imported_from, needle_facts
 from importcanon.domain.facts import TextImport
 
@@ -56,7 +58,10 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
     assert text_imports(text) == reference.text_imports(text), where
     _assert_one_pass_reads_statements_and_lines(text, where)
     _assert_shared_strings_read_alike(data, where)
-    assert evident_names(text) == reference.evident_names(text), where
+    assert names_of_code_lines(text) == reference.evident_names(text), where
+    folded = reference.folded_by_tokenize(text)
+    if folded is not None:
+        _assert_folded_as_tokenize_folds(text, folded, where)
     for top_level_only in (False, True):
         found = list(import_lines(text, top_level_only=top_level_only))
         assert found == list(reference.import_lines(text, top_level_only=top_level_only)), where
@@ -69,6 +74,17 @@ def _assert_same_readings(data: bytes, text: str, where: object) -> None:
     assert may_be_shim(data) == reference.may_be_shim(data), where
     assert scan_hints(text)[:2] == reference.scan_hints(text), where
     assert top_level_facts(data) == reference.top_level_facts(data), where
+
+
+def _assert_folded_as_tokenize_folds(text: str, folded: str, where: object) -> None:
+    """The literals that span lines are those Python's tokenizer finds, each folded; or the text
+    is cut, at a quote this reading cannot follow (an f-string's field holding a string it
+    cannot pair), and what comes before the cut is folded as the tokenizer folds it."""
+    mine = fold_spanning_literals(text)
+    if mine != folded:
+        assert folded.startswith(mine) and folded[len(mine)] in "\"'", where
+        folded = mine
+    assert evident_names(text) == reference.evident_names(folded), where
 
 
 def _assert_one_pass_reads_statements_and_lines(text: str, where: object) -> None:

@@ -7,8 +7,11 @@ block body is read) are imported from the modules themselves, not copied.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Iterator, Set
+from itertools import accumulate
 
 from importcanon.adapters.import_statements import (
     _COMMENT,
@@ -321,3 +324,34 @@ def names_imported_from(
         if any(name != "*" and f"{source}.{name}" not in modules for name, _ in statement.names):
             found.add(source)
     return tuple(sorted(found))
+
+
+#: What ``str.splitlines`` breaks lines at: a literal holding one spans lines to a reading of lines.
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def folded_by_tokenize(text: str) -> str | None:
+    """``spanning_literals.fold_spanning_literals`` as Python's own tokenizer (``tokenize``)
+    reads the literals: each string or comment that holds a line break becomes ``""`` (after
+    its prefix) or ``#``. None when ``tokenize`` refuses the text, or when it holds a lone
+    carriage return: a line break to Python's parser, not to the ``tokenize`` module."""
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))  # of the rows
+    pieces, kept = [], 0
+    for token in tokens:
+        if token.type not in (tokenize.STRING, tokenize.COMMENT):
+            continue
+        if not any(character in token.string for character in _LINE_BREAKS):
+            continue
+        start = starts[token.start[0] - 1] + token.start[1]
+        end = starts[token.end[0] - 1] + token.end[1]
+        if token.type == tokenize.STRING:
+            start += min(at for at in (token.string.find('"'), token.string.find("'")) if at >= 0)
+        pieces += [text[kept:start], '""' if token.type == tokenize.STRING else "#"]
+        kept = end
+    return "".join([*pieces, text[kept:]])

@@ -4,7 +4,7 @@
 ``broken-import`` analysis only parses the files where this reading finds something that may be
 broken. The reading may see a statement inside a string (the parse then proves it is not one);
 it must not miss a statement that starts a line, and it claims a name is bound only on plain
-evidence (a ``class``, ``def``, assignment or import of it in column 0).
+evidence (a ``class``, ``def``, assignment or import of it on a line of code in column 0).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from itertools import chain, pairwise
 
+from importcanon.adapters.spanning_literals import fold_spanning_literals
 from importcanon.domain.facts import TextImport
 
 # Possessive (``*+``) where giving characters back could never let the rest match, and the list
@@ -146,8 +147,17 @@ def evident_names(text: str) -> frozenset[str]:
     too) and import in column 0, and the same one level inside a top-level ``if``, ``try``,
     ``with`` or loop (never inside a def or class).
 
-    One regex pass, at C speed, finds the few column-0 lines that may bind a name, and what each
-    may say; Python reads only those."""
+    Only lines of code count: a docstring's ``X = 1`` binds nothing, and a name trusted here is
+    never checked by a parse. So the lines are read from the text with every literal that spans
+    lines folded onto the line that opens it, and the text cut where its literals cannot be told
+    (see :mod:`importcanon.adapters.spanning_literals`): a name that is left out only costs a
+    parse of the module. One regex pass, at C speed, then finds the few column-0 lines that may
+    bind a name, and what each may say; Python reads only those."""
+    return names_of_code_lines(fold_spanning_literals(text))
+
+
+def names_of_code_lines(text: str) -> frozenset[str]:
+    """:func:`evident_names` of text whose every line starts in code (no literal spans lines)."""
     names: set[str] = set()
     by_line = any(character in text for character in _OTHER_LINE_BREAKS)
     first = _FIRST_LINE.match(text)
