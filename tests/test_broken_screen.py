@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.loading import ScanOptions, load_project
@@ -75,6 +75,7 @@ def _every_statement_parsed(root: Path) -> list[Finding]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=4), min_size=len(MODULES), max_size=len(MODULES)))
+@example([[], [PIECES[-3]], ["from app.a import X", "from app.a import Z"], [PIECES[-2]], ["from ..b import Y"]])
 def test_the_findings_are_those_of_a_parse_of_every_module(project: Callable[[Mapping[str, str]], Path], texts):
     root = project({".importlinter": "[importlinter]\nroot_package = app\n"})
     for relative, pieces in zip(MODULES, texts, strict=True):
