@@ -4,8 +4,8 @@ a reading of lines (``evident_names``) never takes a line inside a docstring for
 A line starts inside a literal only when a literal before it spans a line break: a triple-quoted
 string, a string continued by a backslash-newline, or (for ``str.splitlines``, which the reading
 of text with other line breaks uses) a string or comment holding ``\\v``, ``\\f``, ``\\x1c``...
-Text with no triple quote, no backslash and none of those line breaks holds no such literal and
-is returned as it is, at the cost of a few substring searches.
+Text with no triple quote, no backslash-newline and none of those line breaks holds no such
+literal and is returned as it is, at the cost of a few substring searches.
 
 Otherwise only the lines that may open one are read, each from a point known to be code: other
 strings and comments end on their line, so every line up to the next triple quote or
@@ -124,7 +124,7 @@ def fold_spanning_literals(text: str) -> str:
                 position = line_start
         while True:
             match = match_line(text, position)
-            kind = match.lastgroup  # type: ignore[union-attr]  # every alternative may match nothing
+            kind = match.lastgroup  # type: ignore[union-attr]  # it always matches: a quote is unsure
             position = match.end()  # type: ignore[union-attr]
             if kind is None:
                 break
