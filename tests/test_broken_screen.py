@@ -19,10 +19,12 @@ from importcanon.domain.findings import Finding
 from importcanon.domain.modules import within_any
 
 MODULES = ("app/__init__.py", "app/a.py", "app/b.py", "app/pack/__init__.py", "app/pack/c.py")
-#: Imports of names that exist, or not, through every way a module can have a name (or seem to).
-#: Not here: a column-0 ``Z = 1`` inside a call's brackets (a keyword argument), which the first
-#: look (``evident_names``, column 0 read without brackets) takes for a binding.
+#: Imports of names that exist, or not, through every way a module can have a name (or seem to):
+#: a column-0 ``Z=1`` inside a call's brackets (a keyword argument) and an annotation holding an
+#: ``=`` seem to bind and do not.
 PIECES = [
+    "print(\nZ=1)",
+    'Y: "a=b"',
     "from app.a import X",
     "from app.b import Y, Z as W",
     "from app.pack import X",

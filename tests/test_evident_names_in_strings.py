@@ -143,6 +143,9 @@ _BINDINGS = [
     "try:\n    T = 1\nexcept ImportError:\n    U = None",
     "for V in ():\n    W = 1",
     "with open(__file__) as handle:\n    Y = 1",
+    'X: "a=b"',  # annotations that bind nothing, holding an = of their own
+    "X: a <= b",
+    "X: f(default=1)",
 ]
 #: Strings and comments that a binding-like line may sit in: {} is the line (or lines).
 _HIDING = [
@@ -164,6 +167,10 @@ _HIDING = [
     "#\v{}",
     'x = [\n    """\n{}\n""",\n]',
     'x = """{}""" if True else """\n{}\n"""',
+    "x = dict(\n{}\n)",  # not strings: brackets, where X = 1 is a keyword argument or a default
+    "foo(\n    1,  # (\n{}\n)",
+    "def f(\n{}\n):\n    pass",
+    "if True:\n    foo(\n    {}\n    )",
 ]
 _BREAKS = st.sampled_from(["\n", "\n", "\r\n"])
 

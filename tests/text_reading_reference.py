@@ -1,7 +1,8 @@
 """The per-file text readings as they were before they were made faster, kept as the oracle the
 faster ones must equal (tests/test_text_reading_reference.py, on generated text and on the
 benchmark trees). The leaves both share unchanged (how a list of names, an assignment or a
-block body is read) are imported from the modules themselves, not copied.
+block body is read, what an annotation before an ``=`` may hold, whether a line of code may leave
+the next inside brackets) are imported from the modules themselves, not copied.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from collections.abc import Iterable, Iterator, Set
 from itertools import accumulate
 
 from importcanon.adapters.import_statements import (
+    _ANNOTATION,
     _COMMENT,
     _FROM_BODY,
     _IMPORT_BODY,
     _OTHER_LINE_BREAKS,
     _assigned,
     _block_names_by_line,
+    _may_open_a_line,
     _names_in_block,
     spaced_source,
 )
@@ -58,7 +61,7 @@ _MODULE_BLOCK_PATTERN = r"(?:if|elif|else|try|except|finally|with|for|while|asyn
 _COLUMN_ZERO_BLOCK_OR_ASSIGNMENT = re.compile(
     r"\n(?=[A-Za-z_(])(?:(?=" + _MODULE_BLOCK_PATTERN + r")[^\n]*|(?P<assignment>\(?[A-Za-z_][^\n=]*=[^\n]*))"
 )
-_DEFINED = re.compile(r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=(?!=))")
+_DEFINED = re.compile(r"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*" + _ANNOTATION + r"=(?!=))")
 _WORD_CHAR = re.compile(rb"\w")
 _MAYBE_TOO_DEEP = re.compile(r"\n(?:[ \t]{100}|[^\n]{3000})")
 _COLUMN_ZERO = re.compile(r"\n[^ \t\n#]")
@@ -111,7 +114,12 @@ def evident_names(text: str) -> frozenset[str]:
 def names_outside_blocks(text: str) -> set[str]:
     """What evident_names finds besides the bodies of top-level blocks and column-0 lines that
     may assign: definitions, plain assignments and imports in column 0."""
-    names = {match.group(1) or match.group(2) for match in _DEFINED.finditer("\n" + text)}
+    padded = "\n" + text
+    names = {
+        match.group(1) or match.group(2)
+        for match in _DEFINED.finditer(padded)
+        if match.group(1) or not _may_open_a_line(padded, match.start())
+    }
     for line, indented, offset in import_lines(text, top_level_only=True):
         statement = _read(text, offset, line)
         if statement is None or indented:
@@ -129,7 +137,8 @@ def _block_names(text: str) -> Iterator[str]:
     for match in _COLUMN_ZERO_BLOCK_OR_ASSIGNMENT.finditer(padded):
         assignment = match.group("assignment")
         if assignment is not None:
-            yield from _assigned(assignment)
+            if not _may_open_a_line(padded, match.start()):
+                yield from _assigned(assignment)
             continue
         following = _COLUMN_ZERO.search(padded, match.end())
         end = following.start() if following else len(padded)

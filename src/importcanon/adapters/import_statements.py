@@ -52,7 +52,13 @@ _CONTINUATION = re.compile(r"\\\r?\n")
 _SOURCE = re.compile(r"(\.*)((?:(?!\d)\w+)(?:\.(?!\d)\w+)*)?")
 _MODULE_BLOCK = re.compile(r"(?:if|elif|else|try|except|finally|with|for|while|async[ \t]+(?:with|for))\b")
 _DEFINED_HERE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)")
-_ASSIGNED = re.compile(r"\(?([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*,?[ \t]*\)?[ \t]*(?::[^=\n]*)?=(?!=)")
+#: An annotation before an assignment's ``=``: what holds an ``=`` of its own (``Field(default=1)``,
+#: ``Literal["a=b"]``) only inside brackets, so that the ``=`` after it is the assignment's; no
+#: string holding one, no comparison (``X: "a=b"`` and ``X: a <= b`` bind nothing).
+_ANNOTATION = r"""(?::(?:[^=\n"'\[(<>!]|\[[^\]\n]*+\]|\([^)\n]*+\)|"[^"=\n]*+"|'[^'=\n]*+')*+)?"""
+_ASSIGNED = re.compile(
+    r"\(?([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*,?[ \t]*\)?[ \t]*" + _ANNOTATION + r"=(?!=)"
+)
 #: What ``str.splitlines`` also breaks lines at; text with any of them has its blocks read line
 #: by line.
 _OTHER_LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
@@ -67,7 +73,7 @@ _OTHER_LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 #: Possessive quantifiers where giving characters back could never let the rest match.
 _COLUMN_ZERO_FACTS = (
     r"(?=[\w(])"
-    r"(?:(?=(?:async[ \t]++def|def|class)[ \t]++(\w+)|(\w++)[ \t]*+(?::[^=\n]*+)?=(?!=))|)"
+    r"(?:(?=(?:async[ \t]++def|def|class)[ \t]++(\w+)|(\w++)[ \t]*+" + _ANNOTATION + r"=(?!=))|)"
     r"(?:(?=" + _STATEMENT_BODY + r")|)"
     r"(?:(?=" + _MODULE_BLOCK.pattern + r")[^\n]*+((?:\n(?![^ \t\n#])[^\n]*+)*+)"
     r"|(?=(\(?[A-Za-z_][^\n=]*+=[^\n]*+))|)"
@@ -161,11 +167,12 @@ def names_of_code_lines(text: str) -> frozenset[str]:
     names: set[str] = set()
     by_line = any(character in text for character in _OTHER_LINE_BREAKS)
     first = _FIRST_LINE.match(text)
-    # findall gives a group that took no part as "": every group read here is never empty when
-    # it takes part, or says nothing when empty (an empty list of names, an empty block body).
-    for defined, assigned, dots, module, spaced, parenthesised, plain, imported, body, assignment in chain(
-        [first.groups("")] if first else [], _COLUMN_ZERO_LINE.findall(text)
-    ):
+    # A group that took no part reads as "": every group read here is never empty when it takes
+    # part, or says nothing when empty (an empty list of names, an empty block body).
+    for match in chain([first] if first else [], _COLUMN_ZERO_LINE.finditer(text)):
+        defined, assigned, dots, module, spaced, parenthesised, plain, imported, body, assignment = match.groups("")
+        if (assigned or assignment) and _may_open_a_line(text, match.start()):
+            assigned = assignment = ""  # ``name=value`` may be a keyword argument in brackets
         if defined or assigned:
             names.add(defined or assigned)
         listed = parenthesised or plain or imported  # only the one that took part may be non-empty
@@ -189,7 +196,7 @@ def names_of_code_lines(text: str) -> frozenset[str]:
 def _block_names_by_line(lines: list[str]) -> Iterator[str]:
     """Names assigned in column 0, and bound one level inside a top-level block, read line by
     line (for text with line breaks beyond ``\\n``)."""
-    in_block, block = False, list[str]()
+    in_block, block, previous = False, list[str](), ""
     for line in lines:
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
@@ -198,17 +205,18 @@ def _block_names_by_line(lines: list[str]) -> Iterator[str]:
             if in_block:
                 yield from _names_in_block(block)
             in_block, block = _MODULE_BLOCK.match(stripped) is not None, []
-            if not in_block:
+            if not in_block and not _opens_a_line(previous):
                 yield from _assigned(stripped)
         elif in_block:
             block.append(line)
+        previous = line
     if in_block:
         yield from _names_in_block(block)
 
 
 def _names_in_block(lines: list[str]) -> Iterator[str]:
     """The names the first level of a top-level block's body binds (its lines are all indented)."""
-    level = -1
+    level, previous = -1, ""
     for line in lines:
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
@@ -219,8 +227,39 @@ def _names_in_block(lines: list[str]) -> Iterator[str]:
             defined = _DEFINED_HERE.match(stripped)
             if defined:
                 yield defined.group(1)
-            else:
+            elif not _opens_a_line(previous):
                 yield from _assigned(stripped)
+        previous = line
+
+
+def _may_open_a_line(text: str, end: int) -> bool:
+    """Whether the last line of code before position ``end`` (blank and comment lines aside)
+    may leave the line after it inside brackets: see :func:`_opens_a_line`."""
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        code = text[start:end].lstrip(" \t")
+        if code and code[0] not in "#\r":
+            return _opens_a_line(code)
+        end = start - 1
+    return False
+
+
+def _opens_a_line(line: str) -> bool:
+    """Whether the line after ``line`` (of code) may be inside brackets or continue it: only
+    after an opening bracket, a comma or a backslash can a line hold ``name=value`` that is a
+    keyword argument or a default (``dict(\\nX=1)``), not an assignment. Its strings all end on
+    it (those that span lines are folded, see ``evident_names``), so its comment starts at the
+    first ``#`` outside them."""
+    code = line.rstrip(" \t\r")
+    if "#" in code:
+        if '"' in code or "'" in code:
+            code = _ONE_LINE_STRING.sub('""', code)
+        code = code.partition("#")[0].rstrip(" \t")
+    return code.endswith(_OPENING)
+
+
+_OPENING = ("(", "[", "{", ",", "\\")
+_ONE_LINE_STRING = re.compile(r"""(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')""")
 
 
 def _assigned(statement: str) -> Iterator[str]:
