@@ -57,3 +57,26 @@ def test_a_name_only_an_argument_or_an_annotation_names_is_a_broken_import(proje
 )
 def test_an_assignment_after_closed_brackets_is_evident(module_text: str):
     assert "X" in evident_names(module_text)
+
+
+def test_from_dots_import_a_name_that_starts_with_import_is_that_name():
+    """``from . import importer`` read as module ``import`` then ``import er``: ``er`` was taken
+    for a bound name (homeassistant's blueprint websocket_api), ``importer`` was not."""
+    from importcanon.adapters.import_statements import text_imports
+
+    text = "from . import importer, models\nfrom pkg import imported as what\n"
+
+    assert [(row.level, row.module, row.names) for row in text_imports(text)] == [
+        (1, None, (("importer", None), ("models", None))),
+        (0, "pkg", (("imported", "what"),)),
+    ]
+    assert evident_names(text) == {"importer", "models", "what"}
+
+
+def test_the_arguments_of_a_block_header_over_lines_bind_nothing():
+    """``with DAG(`` then ``    dag_id="x",``: the header's arguments, not the block's body
+    (airflow's example DAGs)."""
+    text = 'with DAG(\n    dag_id="x",\n    schedule=None,\n) as dag:\n    t = 1\nif x:\n    Y = 1\n'
+    ast.parse(text)
+
+    assert evident_names(text) == {"Y"}

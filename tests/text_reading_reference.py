@@ -142,7 +142,7 @@ def _block_names(text: str) -> Iterator[str]:
             continue
         following = _COLUMN_ZERO.search(padded, match.end())
         end = following.start() if following else len(padded)
-        yield from _names_in_block(padded[match.end() : end].split("\n"))
+        yield from _names_in_block(padded[match.end() : end].split("\n"), padded[match.start() : match.end()])
 
 
 def _read(text: str, offset: int, line: int) -> TextImport | None:

@@ -26,7 +26,7 @@ from importcanon.domain.facts import TextImport
 # (group: the whole source, ``. . mod``, ``.import``; see :func:`spaced_source`). The module
 # starts with a word character, so that ``from . .mod`` is never read as ``.mod`` one level up.
 _FROM_BODY = (
-    r"from(?=[ \t.\\(])[ \t\\\n]*(?:(\.*)[ \t\\\n]*((?:\w[\w.]*+)?)[ \t\\\n]+import"
+    r"from(?=[ \t.\\(])[ \t\\\n]*(?:(\.*)[ \t\\\n]*((?:\w[\w.]*+)?)[ \t\\\n]+import(?!\w)"
     r"|((?:[.\w \t]|\\\r?\n)*?)(?<!\w)import(?!\w))[ \t\\]*+"
     r"(?:\(([^)]*+)\)|([^\n\\;#]*+(?:\\\n[^\n\\;#]*+)*+))"
 )
@@ -187,7 +187,8 @@ def names_of_code_lines(text: str) -> frozenset[str]:
         if assignment:
             names.update(_assigned(assignment))  # a, b = ... in column 0
         elif body:
-            names.update(_names_in_block(body.split("\n")))
+            header = text[match.start() : match.end() - len(body)]  # the line before the body
+            names.update(_names_in_block(body.split("\n"), header))
     if by_line:
         names.update(_block_names_by_line(text.splitlines()))
     return frozenset(names)
@@ -214,9 +215,11 @@ def _block_names_by_line(lines: list[str]) -> Iterator[str]:
         yield from _names_in_block(block)
 
 
-def _names_in_block(lines: list[str]) -> Iterator[str]:
-    """The names the first level of a top-level block's body binds (its lines are all indented)."""
-    level, previous = -1, ""
+def _names_in_block(lines: list[str], header: str = "") -> Iterator[str]:
+    """The names the first level of a top-level block's body binds (its lines are all indented);
+    ``header``: the block's first line, which may leave its first lines inside brackets (``with
+    DAG(`` then ``    dag_id="x",``)."""
+    level, previous = -1, header
     for line in lines:
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):

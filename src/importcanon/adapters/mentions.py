@@ -66,7 +66,7 @@ _AS_AFTER = re.compile(rb"\s+as\b")
 #: anything else in the list (a comment) and it is no match. The module starts with a word
 #: character: ``from . .x`` is two levels up, never a module ``.x``.
 _FROM_IMPORT = re.compile(
-    rb"[ \t]*from[ \t]+(\.*+(?:[ \t]++\.++)*+)[ \t]*((?:\w[\w.]*)?)[ \t]+import[ \t]*(\([\w\s,]*\)|[\w \t,]*)"
+    rb"[ \t]*from[ \t]+(\.*+(?:[ \t]++\.++)*+)[ \t]*((?:\w[\w.]*)?)[ \t]+import(?!\w)[ \t]*(\([\w\s,]*\)|[\w \t,]*)"
 )
 #: What may follow a plain import on its last line for it to be a statement of its own lines.
 _STATEMENT_END = re.compile(rb"[ \t]*(?:[#;][^\n]*)?\r?(?:\n|$)")
