@@ -94,7 +94,7 @@ class _Screen:
         self._inside: dict[str, bool] = {}
         self.doubted: set[str] = set()  # modules the text could not show to bind a name imported from them
         self._shown: dict[tuple[str, str], bool] = {}
-        self._verdicts: dict[tuple[str, tuple[tuple[str, str | None], ...], bool], bool] = {}
+        self._verdicts: dict[tuple[str, tuple[tuple[str, str | None], ...]], bool] = {}
         self._any_missing: dict[tuple[tuple[str, str | None], ...], bool] = {}  # of ``import a.b, c``
 
     def any_may_break(self, module: str, rows: Iterable[TextImportRow]) -> bool:
@@ -119,18 +119,21 @@ class _Screen:
                 if missing:
                     return True
                 continue
-            verdict = verdicts.get((source, names, False))
+            verdict = verdicts.get((source, names))
             if verdict is None:
-                verdict = verdicts[source, names, False] = self._names_may_break(source, names, False)
+                verdict = verdicts[source, names] = self._names_may_break(source, names)
             if verdict:
                 return True
         return False
 
     def may_break(self, module: str, statement: ImportStatement) -> bool:
-        """False only when the statement surely imports what exists, on evidence that is exact
-        (never on ``evident_names``): asked again of the statements the parse finds in a module
-        that has one that may break, so that the modules its other statements import from need
-        no parse either."""
+        """False only when the statement surely imports what exists: asked again of the
+        statements the parse finds in a module that has one that may break (the text rows may
+        read a statement otherwise), so that the modules its other statements import from need
+        no parse either. On the same evidence as the first look: the evident names of a module
+        are what decides every statement of the modules that first look clears, and hold only
+        names the module's code binds (tests/test_evident_names_in_strings.py and
+        tests/test_evident_names_in_brackets.py hold them to ``ast``)."""
         if statement.level == 0:
             source = statement.module
             if source is None:
@@ -139,19 +142,19 @@ class _Screen:
             source = self.resolver.import_source(module, statement)
             if source is None:
                 return True
-        key = (source, statement.names, True)
+        key = (source, statement.names)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = self._names_may_break(source, statement.names, True)
+            verdict = self._verdicts[key] = self._names_may_break(source, statement.names)
         return verdict
 
-    def _names_may_break(self, source: str, names: tuple[tuple[str, str | None], ...], strict: bool) -> bool:
+    def _names_may_break(self, source: str, names: tuple[tuple[str, str | None], ...]) -> bool:
         if not self._is_inside(source):
             return False
         if self._is_missing(source):
             return True
         has_module = self.resolver.has_module
-        evident: frozenset[str] | None = frozenset() if strict else None  # asked for once, when needed
+        evident: frozenset[str] | None = None  # asked for once, when needed
         for name, _ in names:
             if name == "*" or has_module(f"{source}.{name}"):
                 continue
