@@ -101,6 +101,20 @@ def test_the_sample_of_the_brief_reports_only_the_import(project):
     ]
 
 
+def test_a_call_through_an_alias_imported_inside_a_function_is_found(project):
+    """``from m import old as o`` inside a function binds ``o`` there alone: its calls are the
+    deprecated name's, and ``o`` elsewhere (a parameter, another function's) is not."""
+    use = (
+        "def f():\n    from pkg.util import old_fn as fn\n    return fn()\n\n\n"  # 3
+        "def g(fn):\n    return fn()\n\n\n"
+        "class K:\n    from pkg.util import old_fn as method_fn\n\n    def m(self):\n"
+        "        return method_fn()\n"  # a class body is no scope to its methods: a NameError
+    )
+    root = project({**BASE, "pkg/use.py": use})
+
+    assert _reported_calls(root) == {"pkg/use.py": {3}}
+
+
 def test_each_form_of_binding_decides_as_python_does(project):
     files = {f"pkg/{name}.py": HEADER + body for name, body in CASES.items()}
     root = project({**BASE, **files})

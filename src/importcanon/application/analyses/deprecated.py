@@ -47,9 +47,33 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
     for contract, qualified, names, users in searches:
         for user in sorted(users):
             parsed = facts.parsed(user, calls_of=words)
-            if parsed is not None:
-                findings.extend(_usages(resolver, contract, qualified, names, user, parsed))
+            if parsed is None:
+                continue
+            local = _local_aliases(resolver, qualified, names, user, parsed)
+            if not local <= words:  # its calls were not collected: parsed again for them too
+                parsed = facts.parsed(user, calls_of=words | local)
+                if parsed is None:
+                    continue
+            findings.extend(_usages(resolver, contract, qualified, names | local, user, parsed))
     return findings
+
+
+def _local_aliases(
+    resolver: Resolver, qualified: str, names: set[str], module: str, parsed: ParsedModule
+) -> frozenset[str]:
+    """The names an import inside a function or class binds the object ``qualified`` to in
+    ``module`` (``def f(): from m import old as o; o()``): module-level ones are ``names``."""
+    found = set()
+    for statement in parsed.imports:
+        if statement.scope == 0:
+            continue
+        for binding in resolver.import_bindings(module, statement):
+            if binding.form != "import" or binding.source_name not in names or binding.name in names:
+                continue
+            resolved = resolver.resolve_binding(binding)
+            if resolved is not None and resolved.qualified == qualified:
+                found.add(binding.name)
+    return frozenset(found)
 
 
 def aliases_of(resolver: Resolver, qualified: str) -> set[str]:
