@@ -176,6 +176,7 @@ def test_a_panic_grimp_cannot_be_spared_is_a_finding_and_no_noise(tmp_path: Path
     failed = [finding for finding in findings if finding["rule"] == "syntax-error"]
     assert {f["path"] for f in failed} == {path.relative_to(root).as_posix() for path in root.rglob("*.py")}
     assert all("grimp's import scanner panicked on it, though Python parses it" in f["message"] for f in failed)
+    assert all(f["suggestion"].startswith("Nothing is wrong with the module: report the failure") for f in failed)
 
 
 # What ast says of generated spellings: whitespace, tabs and continuations between the dots and

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from importcanon.adapters.import_statements import StatementRow, statement_rows_and_top_level_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
 from importcanon.application.project import RawImport
-from importcanon.domain.facts import ImportKind
+from importcanon.domain.facts import SCANNER_FAILED, ImportKind
 
 #: Stack for grimp's (Rust) worker threads: 2 MiB overflows near a 40,000-term expression;
 #: 64 MiB holds about 1.3 million terms, more than a file under PRE_PARSED_SIZE can hold.
@@ -423,7 +423,7 @@ def _crash_problem(text: str, source: SourceFile, error: BaseException) -> Probl
     kind = "panicked" if type(error).__name__ == "PanicException" else f"failed ({type(error).__name__})"
     message = str(error).replace(source.path, source.relpath) or "no message"
     return None, (
-        f"grimp's import scanner {kind} on it, though Python parses it: {message}; "
+        f"{SCANNER_FAILED}{kind} on it, though Python parses it: {message}; "
         "its imports are missing from the graph (please report this to grimp)"
     )
 

@@ -62,6 +62,16 @@ class SyntaxProblem(NamedTuple):
     message: str
     readable: bool = True
 
+    @property
+    def scanner_failed(self) -> bool:
+        """Whether Python parses the file and the import scanner failed on it all the same."""
+        return self.message.startswith(SCANNER_FAILED)
+
+
+#: How the message of a :class:`SyntaxProblem` starts when the file is no syntax error at all:
+#: the import scanner (grimp's) failed on a file Python parses.
+SCANNER_FAILED = "grimp's import scanner "
+
 
 class ImportStatement(NamedTuple):
     """An import statement as written, with the context it runs in.

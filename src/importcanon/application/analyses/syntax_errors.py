@@ -34,7 +34,10 @@ def _finding(problem: SyntaxProblem) -> Finding:
         module=problem.module,
         message=f"{problem.module} cannot be parsed: {problem.message}",
         suggestion=(
-            "Fix the syntax so the module can be analysed; until then its imports are missing "
+            "Nothing is wrong with the module: report the failure to grimp, and meanwhile exclude "
+            "the file or suppress this finding; until then its imports are missing from the graph."
+            if problem.scanner_failed
+            else "Fix the syntax so the module can be analysed; until then its imports are missing "
             "from the graph and no contract is checked against them."
         ),
         identity=(problem.path,),
