@@ -241,7 +241,7 @@ class FactStore:
         self._top_level: dict[str, tuple[tuple[str, ...] | None, bool] | None] = {}
         self._module_level: dict[str, ModuleLevelText | None] = {}
         self._text_answers: dict[tuple[str, str, str], object] = {}
-        self._writes_modules: dict[str, bool] = {}  # by module: see ``writes_modules``
+        self._module_writes: dict[tuple[str, str | None], bool] = {}  # see ``_adds_modules``
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -733,16 +733,22 @@ class FactStore:
         return False
 
     def may_add_module(self, module: str, name: str) -> bool:
-        source = self._files.get(module)
-        data = self._read(source) if source is not None else None
-        return data is None or may_add_module(data, name)
+        return self._adds_modules(module, name)
 
     def writes_modules(self, module: str) -> bool:
-        if module not in self._writes_modules:
+        return self._adds_modules(module, None)
+
+    def _adds_modules(self, module: str, name: str | None) -> bool:
+        """``may_add_module`` (``name`` given) or ``writes_modules``, from one read of the file
+        per question: every missing module below a package asks it again (pip's ten imports
+        from six.moves read six.py ten times)."""
+        key = (module, name)
+        if key not in self._module_writes:
             source = self._files.get(module)
             data = self._read(source) if source is not None else None
-            self._writes_modules[module] = data is None or writes_modules(data)
-        return self._writes_modules[module]
+            found = data is None or (writes_modules(data) if name is None else may_add_module(data, name))
+            self._module_writes[key] = found
+        return self._module_writes[key]
 
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """Cached by content: a warm run reads no file to list its import statements."""
