@@ -24,6 +24,7 @@ lines before it start where Python's do.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: What ``str.splitlines`` breaks lines at besides ``\n`` and ``\r``: inside a literal to Python.
 _OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
@@ -77,7 +78,7 @@ def _spanning(quote: str) -> str:
 #: reads a long docstring), another literal that spans lines (group ``spanning``: a comment
 #: does only by the other line breaks), else a quote that opens nothing known (group
 #: ``unsure``), else the end of the line. Python ends a comment at ``\r`` as at ``\n``.
-_LINE = re.compile(
+_LINE_PATTERN = (
     rf"(?:[^\"'#\n]++|#[^{_BREAKS}]*+(?![^\n\r])|{_one_line(chr(34))}|{_one_line(chr(39))})*+"
     rf"(?:(?P<triple>{_NOT_FORMATTED}(?:\"\"\"|'''))"
     rf"|(?P<spanning>{_spanning(chr(34))}|{_spanning(chr(39))}|#[^\n\r]*+)|(?P<unsure>[\"'])|\n|\Z)"
@@ -85,6 +86,14 @@ _LINE = re.compile(
 #: What may open a literal that spans lines besides triple double quotes (rarer): where each
 #: next occurs is found once, and again only once passed.
 _RARER_OPENERS = ("'''", "\\\n", "\\\r")
+
+
+@cache
+def _line() -> re.Pattern[str]:
+    """:data:`_LINE_PATTERN`, compiled when first asked for: its compilation is the largest of
+    a run's start-up (5 ms), and most runs ask for none (a warm run; a cold one reads its
+    literals in a forked process, which then compiles it)."""
+    return re.compile(_LINE_PATTERN)
 
 
 def fold_spanning_literals(text: str) -> str:
@@ -102,7 +111,7 @@ def fold_spanning_literals(text: str) -> str:
         return text
     pieces: list[str] = []
     position = kept = 0
-    size, find, rfind, match_line = len(text), text.find, text.rfind, _LINE.match
+    size, find, rfind, match_line = len(text), text.find, text.rfind, _line().match
     nearest_rarer = min(rarer.values(), default=size)
     while position < size:
         if not every_line:  # jump to the line of the next opener: every line before starts in code
