@@ -31,7 +31,7 @@ def main() -> None:
             page.goto(graph.as_uri())
             page.click('g.node[data-name="app.realtime_core"]')
             page.eval_on_selector(
-                'path.edge.broken', "edge => edge.previousSibling.dispatchEvent(new MouseEvent('click'))"
+                "path.edge.broken", "edge => edge.previousSibling.dispatchEvent(new MouseEvent('click'))"
             )
             page.screenshot(path=str(DOCS / "graph.png"))
             page.goto(report.as_uri())

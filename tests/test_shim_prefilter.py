@@ -67,7 +67,7 @@ PIECES = [
     "for name in ('a',):\n    pass",
     "@decorate\ndef helper():\n    pass",
     '# a triple quote in a comment: """',
-    "QUOTES = '\"\"\"'",
+    'QUOTES = \'"""\'',
     "text = '''\ndef inside(): pass\n'''",
     "values = [name\nfor name in ('a',)]",
 ]
@@ -102,7 +102,7 @@ def test_constants_calls_and_files_without_imports_hold_code() -> None:
 def test_a_triple_quote_outside_a_string_hides_no_shim() -> None:
     """A triple quote in a comment (or in a string of the other kind) ends no string: the
     definitions after it are read as code, and the shim above them stays a shim."""
-    for opener in ('# see """ below', "import warnings\nwarnings.warn('moved: \"\"\"', DeprecationWarning)"):
+    for opener in ('# see """ below', 'import warnings\nwarnings.warn(\'moved: """\', DeprecationWarning)'):
         shim = f"{opener}\nfrom pkg.home import Thing\nOldName = Thing\n"
         assert parse_module(shim, "shim.py").shim_shaped, opener
         assert may_be_shim(shim.encode()), opener
