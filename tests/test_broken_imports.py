@@ -355,6 +355,30 @@ def test_a_module_a_package_above_may_add_at_run_time_is_not_called_missing(proj
     ]
 
 
+def test_a_module_below_an_extension_module_is_not_called_missing(project):
+    """An extension module may write its own submodules into ``sys.modules`` (pyo3's, as
+    hypothesis's ``_native`` provides ``hypothesis._native.internal.floats``): no reading sees
+    its code, so a module below it is not known to be missing. A directory without
+    ``__init__.py`` adds nothing below it, nor does a plain module that writes no module."""
+    extension = EXTENSION_SUFFIXES[0]
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        "app/__init__.py": "",
+        f"app/_native{extension}": "",
+        "app/plain_dir/mod.py": "X = 1\n",
+        "app/real.py": "X = 1\n",
+        "app/use.py": (
+            "from app._native.internal.floats import next_up\n"
+            "import app._native.internal\n"
+            "from app.plain_dir.gone import X\n"  # 3: a namespace directory adds nothing
+            "from app.real.sub import Y\n"  # 4: a plain module with no writes
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["missing_module"]) for f in findings] == [(3, "app.plain_dir.gone"), (4, "app.real.sub")]
+
+
 def test_a_warm_run_sees_an_excluded_module_appear_and_go(project):
     """No analysed file changes when an excluded file is added or deleted; the remembered
     findings must still follow the disk, or a warm run would disagree with a cold one."""

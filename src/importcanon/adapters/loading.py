@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from importlib.machinery import all_suffixes
+from importlib.machinery import EXTENSION_SUFFIXES, all_suffixes
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
 
@@ -730,6 +730,18 @@ class FactStore:
             if module.startswith(package + "."):
                 base = os.path.join(directory, *module[len(package) + 1 :].split("."))
                 return os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
+        return False
+
+    def extension_module(self, module: str) -> bool:
+        """Python's path finder would load ``module`` from an extension module file: a package
+        directory comes first, then extension suffixes before source ones."""
+        for package, directory in self.package_dirs.items():
+            if module.startswith(package + "."):
+                base = os.path.join(directory, *module[len(package) + 1 :].split("."))
+                init = os.path.join(base, "__init__")
+                if any(os.path.isfile(init + suffix) for suffix in all_suffixes()):
+                    return False
+                return any(os.path.isfile(base + suffix) for suffix in EXTENSION_SUFFIXES)
         return False
 
     def may_add_module(self, module: str, name: str) -> bool:

@@ -87,6 +87,11 @@ class FactSource(Protocol):
         package or namespace directory, an extension module), even when it is not analysed."""
         ...
 
+    def extension_module(self, module: str) -> bool:
+        """Whether Python would import ``module`` from an extension module file in its root
+        package's directory: compiled code, which no reading sees."""
+        ...
+
     def may_add_module(self, module: str, name: str) -> bool:
         """Whether the module's code may add a module named ``name`` at run time (an import
         hook, a write into ``sys.modules`` under that name): then the modules below it are not

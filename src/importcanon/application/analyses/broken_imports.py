@@ -234,11 +234,16 @@ def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iter
 
 def _may_be_added(resolver: Resolver, missing: str) -> bool:
     """Whether a module Python imports before ``missing`` (each package above it) may add it at
-    run time, as six adds ``six.moves``: then only running the code tells whether it exists."""
+    run time, as six adds ``six.moves``, or an extension module its own submodules (pyo3's, as
+    hypothesis's ``_native`` adds ``_native.internal.floats``): then only running the code tells
+    whether it exists."""
     parts = missing.split(".")
     modules, facts = resolver.project.modules, resolver.project.facts
     above = (".".join(parts[:end]) for end in range(1, len(parts)))
-    return any(module in modules and facts.may_add_module(module, parts[-1]) for module in above)
+    return any(
+        facts.may_add_module(module, parts[-1]) if module in modules else facts.extension_module(module)
+        for module in above
+    )
 
 
 def _sought(broken: _Break) -> tuple[str, ...]:
