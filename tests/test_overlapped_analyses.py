@@ -1,7 +1,8 @@
-"""The broken imports and the import cycles, computed in a forked copy of the run beside the
-other analyses, report and leave behind exactly what computing them in the run itself does.
+"""The broken imports, the legacy imports and the import cycles, computed in a forked copy of the
+run beside the other analyses, report and leave behind exactly what computing them in the run
+itself does.
 
-``check`` hands those two analyses to ``FactSource.alongside`` (adapters/alongside.py) when the
+``check`` hands those analyses to ``FactSource.alongside`` (adapters/alongside.py) when the
 project is big enough and a second core is there; the child's cache writes and parse failures
 come back with its findings. Compared here: a whole check on two cores and on one, through the
 real CLI, and the facts a run keeps after work done alongside.
@@ -21,9 +22,12 @@ import pytest
 from conftest import write_project
 
 from importcanon.adapters import forking
+from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.forking import forked
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
+from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.check import OVERLAPPED_IMPORTS
+from importcanon.application.symbols import Resolver
 
 # grimp scans it; CPython refuses it on every version and libcst too: only a parse meets it.
 TOO_DEEP = "x = " + "(" * 201 + "1" + ")" * 201 + "\n"
@@ -33,7 +37,8 @@ def tangled_project(root: Path, importlinter: str = "") -> Path:
     """Enough imports to be worth a second process (most of them the same deferred import again):
     rings of cycles, one of whose imports only a parse can place (it does not start its line) in
     a file only a parse finds broken, a layers contract broken, the [cycles] contract over it,
-    and broken imports: of a name no module binds, and of one a star import does not bring."""
+    broken imports: of a name no module binds, and of one a star import does not bring; and imports
+    of a legacy package, at module level and inside a function (that one needs a parse)."""
     rings = 60
     again = OVERLAPPED_IMPORTS // (rings * 5) + 1
     files = {"app/__init__.py": "", "app/low/__init__.py": "", "app/high/__init__.py": "app_name = 'high'\n"}
@@ -49,7 +54,10 @@ def tangled_project(root: Path, importlinter: str = "") -> Path:
     files["app/high/__init__.py"] = "import app.low.m1_0\n"  # and puts app.high on a cycle
     files["app/low/stars.py"] = "from app.low.m2_0 import *\n_hidden = 1\n"
     files["app/low/m2_1.py"] += "from app.low.stars import g, _hidden, nowhere\nfrom app.low.m2_3 import missing\n"
-    files["contracts/importcanon.toml"] = '[settings]\nroot_packages = ["app"]\n\n[cycles]\n'
+    files["app/low/m3_2.py"] += "\n\ndef legacy():\n    from app.high import app_name\n    return app_name\n"
+    files["contracts/importcanon.toml"] = (
+        '[settings]\nroot_packages = ["app"]\n\n[cycles]\n\n[[legacy]]\npackage = "app.high"\nreplacement = "app.low"\n'
+    )
     files[".importlinter"] = importlinter or (
         "[importlinter]\nroot_package = app\n\n"
         "[importlinter:contract:layers]\nname = Layers\ntype = layers\nlayers =\n    app.high\n    app.low\n"
@@ -94,6 +102,9 @@ def test_a_check_on_two_cores_reports_what_a_check_on_one_core_reports(tmp_path,
     assert "app/low/m0_0.py:3: grimp scanned this file's imports, but neither Python" in shared.stdout
     broken = re.findall(r"app/low/m2_1.py:\d+: broken-import imports (\w+)", shared.stdout)
     assert report == "json" or broken == ["nowhere", "missing"], broken
+    legacy = re.findall(r"(app/low/m\d_\d.py:\d+): legacy-import", shared.stdout)
+    deferred = (root / "app/low/m3_2.py").read_text().splitlines().index("    from app.high import app_name") + 1
+    assert report == "json" or legacy == ["app/low/m1_0.py:1", f"app/low/m3_2.py:{deferred}"], legacy
 
 
 @two_cores
@@ -119,6 +130,27 @@ def test_a_configuration_error_stops_a_check_the_same_way_on_any_number_of_cores
 
     assert (shared.returncode, shared.stdout, shared.stderr) == (alone.returncode, alone.stdout, alone.stderr)
     assert shared.returncode == 2 and "Traceback" not in shared.stderr, shared.stderr
+
+
+@two_cores
+def test_legacy_imports_found_in_a_forked_copy_are_those_found_here(tmp_path):
+    """The legacy imports are done by whichever process is free first: the copy's findings (a
+    deferred import among them, which only a parse places) are the run's, found afresh."""
+    root = tangled_project(tmp_path / "project")
+    contracts = read_contracts(root)
+    project, _ = load_project(root, ["app"], [], ScanOptions(), None)
+    resolver = Resolver(project)
+
+    with forked(lambda: (os.getpid(), find_legacy_imports(resolver, contracts))) as result:
+        brought = result()
+    here = find_legacy_imports(resolver, contracts)
+
+    assert brought is not None and brought[0] != os.getpid()
+    deferred = (root / "app/low/m3_2.py").read_text().splitlines().index("    from app.high import app_name") + 1
+    assert brought[1] == here and [(finding.path, finding.line) for finding in here] == [
+        ("app/low/m1_0.py", 1),
+        ("app/low/m3_2.py", deferred),
+    ]
 
 
 def _store(root: Path) -> tuple[FactStore, list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from importcanon.application.analyses.broken_imports import find_broken_imports
 from importcanon.application.analyses.canonical import check_canonical_homes
@@ -135,16 +135,22 @@ def _analyse(
     """Every analysis but the symbol metrics, from the facts: what a remembered check reuses whole.
 
     On a large project the import cycles are computed on a second core beside the others, and
-    the broken imports by whichever process is free for them first (see
-    ``FactSource.alongside``); never the import-linter contracts: grimp's parallel queries would
-    wait forever in a forked copy of the run, which has none of grimp's threads. Every analysis
-    reads the same facts wherever it runs, so the findings are the same, in the same order."""
+    the broken imports and the legacy imports by whichever process is free for them first (see
+    ``FactSource.alongside``): this process asks for the legacy imports after its own analyses,
+    so that a copy done with the cycles early (homeassistant: 0.3 s before this process is done)
+    takes them over. Not the symbol metrics: they reuse this process's parses, and cost a copy
+    three times as much. Never the import-linter contracts: grimp's parallel queries would wait
+    forever in a forked copy of the run, which has none of grimp's threads. Every analysis reads
+    the same facts wherever it runs, so the findings are the same, in the same order."""
     project = resolver.project
     digest = digest_wanted and bool(scope or (import_linter and import_linter.contracts))
     worth_a_process = project.import_count >= OVERLAPPED_IMPORTS
     with project.facts.alongside(
-        lambda: _cycles(project, scope, digest), lambda: _broken_imports(resolver, contracts), fork=worth_a_process
-    ) as (cycles, broken):
+        lambda: _cycles(project, scope, digest),
+        lambda: _with_disk_answers(resolver, lambda: find_broken_imports(resolver, contracts)),
+        lambda: _with_disk_answers(resolver, lambda: find_legacy_imports(resolver, contracts)),
+        fork=worth_a_process,
+    ) as (cycles, broken, legacy):
         findings = find_syntax_errors(project)
         stale = find_stale_contracts(resolver, contracts)
         findings.extend(stale)
@@ -155,23 +161,32 @@ def _analyse(
         # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
         progress(_LATER_STEPS[0])
         deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
-        findings.extend(check_canonical_homes(resolver, contracts.canonical, contracts.legacy))
-        findings.extend(find_legacy_imports(resolver, contracts) + deprecated_findings)
-        findings.extend(find_shims(resolver, contracts.canonical_homes))
+        canonical_findings = check_canonical_homes(resolver, contracts.canonical, contracts.legacy)
+        shim_findings = find_shims(resolver, contracts.canonical_homes)
+        # Asked for last of this process's share: the copy may have found them meanwhile.
+        findings.extend(canonical_findings + _learnt(resolver, legacy()) + deprecated_findings + shim_findings)
         progress(_LATER_STEPS[1])
-        broken_findings, disk_answers = broken()
-        resolver.learn_disk_answers(disk_answers)
-        findings.extend(broken_findings)
+        findings.extend(_learnt(resolver, broken()))
         progress(_LATER_STEPS[2])
         cycle_findings, cycle_metrics, cycle_imports = cycles()
     findings.extend(cycle_findings)
     return Analysis(findings, list(outcome.warnings), unseen_rules, cycle_metrics, cycle_imports)
 
 
-def _broken_imports(resolver: Resolver, contracts: ContractSet) -> tuple[list[Finding], dict[str, bool]]:
-    """The broken imports, with the disk answers the resolver holds after them: a copy of the run
-    that found them must hand those back, or the remembered check would not recheck them."""
-    return find_broken_imports(resolver, contracts), resolver.disk_answers()
+Found = TypeVar("Found")
+
+
+def _with_disk_answers(resolver: Resolver, work: Callable[[], Found]) -> tuple[Found, dict[str, bool]]:
+    """``work()``, with the disk answers the resolver holds after it: a copy of the run that did
+    the work must hand those back, or the remembered check would not recheck them."""
+    return work(), resolver.disk_answers()
+
+
+def _learnt(resolver: Resolver, answered: tuple[Found, dict[str, bool]]) -> Found:
+    """The result of a work of :func:`_with_disk_answers`, its disk answers now the resolver's."""
+    result, disk_answers = answered
+    resolver.learn_disk_answers(disk_answers)
+    return result
 
 
 #: Below this many import statements the import cycles, the digest and the broken imports take

@@ -143,6 +143,18 @@ class Project:
                     found.setdefault(imported, set()).add(importer)
         return {imported: frozenset(importers) for imported, importers in found.items()}
 
+    def importers_of(self, modules: Iterable[str]) -> dict[str, set[str]]:
+        """For each of ``modules``, the modules with an import of it (the scan's records, read in
+        one pass: no grimp graph is needed, so a forked copy of the run that has built none can
+        ask too)."""
+        wanted: dict[str, set[str]] = {module: set() for module in modules}
+        for importer, raw_imports in self._imports.items():
+            for record in raw_imports:
+                found = wanted.get(record[0])
+                if found is not None:
+                    found.add(importer)
+        return wanted
+
     @property
     def import_count(self) -> int:
         return sum(len(raw) for raw in self._imports.values())

@@ -28,8 +28,9 @@ def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
     for contract in contracts.legacy:
         members = sorted(m for m in project.modules if is_within(m, contract.package))
         lines: dict[tuple[str, int], list[str]] = {}
+        importers = project.importers_of(members)
         for imported in members:
-            for importer in project.graph.find_modules_that_directly_import(imported):
+            for importer in sorted(importers[imported]):
                 if importer in project.modules and not is_within(importer, contract.package):
                     for site in project.sites(importer, imported):
                         lines.setdefault((importer, site.line), []).append(site.kind.value)
