@@ -123,6 +123,8 @@ class _Collector:
                 self._assignment(node, context)
         elif isinstance(node, ast.Expr) and context.module_level:
             self._all_extension(node.value)
+        elif isinstance(node, ast.Expr):
+            self._all_grown_at_run_time(node.value)
         elif isinstance(node, ast.If):
             inner = replace(context, conditional=True)
             if _is_type_checking(node.test):
@@ -217,6 +219,18 @@ class _Collector:
         elif value.func.attr == "append":
             item = value.args[0]
             self._extend_all((item.value,) if isinstance(item, ast.Constant) and isinstance(item.value, str) else None)
+
+    def _all_grown_at_run_time(self, value: ast.expr) -> None:
+        """``__all__.append(name)`` (or extend, insert) in a function or class body: ``__all__``
+        is computed at run time."""
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name)
+            and value.func.value.id == "__all__"
+            and value.func.attr in {"append", "extend", "insert", "__iadd__"}
+        ):
+            self._extend_all(None)
 
     def _extend_all(self, extra: tuple[str, ...] | None) -> None:
         """``__all__`` grows by ``extra`` while both are known lists of strings; once either is

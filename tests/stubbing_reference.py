@@ -15,11 +15,11 @@ from plain_syntax_reference import reads_plainly
 from importcanon.adapters.kinds import LITERALS, bracketed_newlines
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
-#: module-level binding from inside a function. Each word is searched apart (a pattern that starts
-#: with a literal is searched fastest), then those that end a longer name (``device_class``,
-#: ``undef``) are dropped (:func:`_ends_word`): no keyword is there.
+#: module-level binding from inside a function, ``__all__`` grown in one. Each word is searched
+#: apart (a pattern that starts with a literal is searched fastest), then those that end a longer
+#: name (``device_class``, ``undef``) are dropped (:func:`_ends_word`): no keyword is there.
 _OPENING_WORDS = (re.compile(r"def\b"), re.compile(r"class\b"))
-_OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"))
+_OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"), re.compile(r"__all__\b"))
 _ASYNC = re.compile(r" *async +$")
 #: A clause that goes with a compound statement above: no place to cut a body.
 _CLAUSE = re.compile(r"(?:except|else|elif|finally)\b")

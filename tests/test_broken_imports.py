@@ -180,6 +180,44 @@ def test_a_module_that_puts_another_in_its_place_in_sys_modules_provides_what_th
     assert [(f["line"], f["name"]) for f in findings] == [(3, "Missing")]
 
 
+def test_a_star_import_brings_what_no_reading_sees_of_the_module_it_reads(project):
+    """numpy's ``_core.numeric`` grows its ``__all__`` in a function (``extend_all(umath)``) and
+    star-imports ``numerictypes``, which writes its type names into ``globals()`` and appends
+    them to an ``__all__`` computed in a loop: ``from numpy._core import sqrt, uint8`` works.
+    A star import reads only ``__all__`` when it is a known list; a function that only reads
+    ``__all__`` changes nothing."""
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["pkg"]\n[cycles]\n',
+        "pkg/__init__.py": "",
+        "pkg/types.py": (
+            "__all__ = ['base']\nbase = 1\nfor key in ('int8', 'uint8'):\n"
+            "    globals()[key] = key\n    __all__.append(key)\n"
+        ),
+        "pkg/ufuncs.py": "__all__ = ['sqrt']\nsqrt = abs\n",
+        "pkg/numeric.py": (
+            "__all__ = ['ones']\n\n\ndef ones():\n    pass\n\n\n"
+            "def extend_all(module):\n    for name in module.__all__:\n        __all__.append(name)\n\n\n"
+            "from pkg import types, ufuncs\nfrom pkg.ufuncs import *\nfrom pkg.types import *\n\n"
+            "extend_all(ufuncs)\nextend_all(types)\n"
+        ),
+        "pkg/core.py": "from pkg.numeric import *\n",
+        "pkg/typed.py": "__all__ = ['a']\na = 1\nglobals()['b'] = 2\n",
+        "pkg/exact.py": "from pkg.typed import *\n",
+        "pkg/reads.py": "__all__ = ['x']\nx = 1\n\n\ndef names():\n    return list(__all__)\n",
+        "pkg/star_reads.py": "from pkg.reads import *\n",
+        "pkg/use.py": (
+            "from pkg.numeric import uint8\n"
+            "from pkg.core import sqrt, uint8, ones\n"
+            "from pkg.ufuncs import uint8\n"  # 3: a known __all__, nothing written
+            "from pkg.exact import b\n"  # 4: the star import reads __all__ only
+            "from pkg.star_reads import names\n"  # 5: names is not in __all__
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["name"]) for f in findings] == [(3, "uint8"), (4, "b"), (5, "names")]
+
+
 def test_a_statement_over_several_lines_is_read_whole(project):
     files = {
         ".importlinter": IMPORTLINTER,

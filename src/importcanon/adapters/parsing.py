@@ -320,6 +320,20 @@ class _Collector:
             item = value.args[0]
             self._extend_all((item.value,) if isinstance(item, ast.Constant) and isinstance(item.value, str) else None)
 
+    def _nested_expression(self, node: ast.Expr, context: _Context) -> None:
+        """``__all__.append(name)`` in a function or class body: ``__all__`` is then computed
+        at run time (numpy's ``_core.numeric`` grows it in ``extend_all(module)``, called at
+        module level), and a star import of the module may bring any of its names."""
+        value = node.value
+        if (
+            type(value) is ast.Call
+            and type(value.func) is ast.Attribute
+            and type(value.func.value) is ast.Name
+            and value.func.value.id == "__all__"
+            and value.func.attr in _LIST_GROWERS
+        ):
+            self._extend_all(None)
+
     def _extend_all(self, extra: tuple[str, ...] | None) -> None:
         """``__all__`` grows by ``extra`` while both are known lists of strings; once either is
         computed at run time (``__all__ = fields_all + ...``), the whole list is unknown (None),
@@ -464,7 +478,10 @@ _NESTED_HANDLERS: dict[type[ast.AST], _Handler] = {
     ast.With: _Collector._with,
     ast.AsyncWith: _Collector._with,
     ast.Global: _Collector._global,
+    ast.Expr: _Collector._nested_expression,
 }
+#: The methods that add to a list.
+_LIST_GROWERS = frozenset({"append", "extend", "insert", "__iadd__"})
 #: At module level assignments bind names and ``__all__.extend(...)`` grows ``__all__``.
 _MODULE_LEVEL_HANDLERS: dict[type[ast.AST], _Handler] = {
     **_NESTED_HANDLERS,

@@ -1,7 +1,8 @@
 """Function and class bodies that cannot change a parse's facts, cut out before ``ast`` reads them.
 
 Most of a file's bytes are function bodies, and most bodies hold nothing a parse is asked for:
-no import, no nested ``def`` or ``class`` (a scope), no ``global`` (a module-level binding), and,
+no import, no nested ``def`` or ``class`` (a scope), no ``global`` (a module-level binding), no
+``__all__`` (grown in a function, it is computed at run time), and,
 when calls are collected, no call of the few names asked about. ``ast.parse`` still builds every
 node of them, which is most of the time a parse takes. Such a body is replaced here by a single
 ``pass`` followed by as many empty lines as it had; a body that does hold such a statement loses
@@ -41,10 +42,11 @@ from importcanon.adapters.plain_syntax import reads_plainly
 from importcanon.adapters.words import line_numbers
 
 #: What a body is kept for (in code, strings and comments blanked): a scope, an import, a
-#: module-level binding from inside a function. Each word is searched apart (a pattern that starts
-#: with a literal is searched fastest), then those that end a longer name are dropped (:func:`_keywords`).
+#: module-level binding from inside a function, ``__all__`` grown in one. Each word is searched
+#: apart (a pattern that starts with a literal is searched fastest), then those that end a longer
+#: name are dropped (:func:`_keywords`).
 _OPENING_WORDS = (re.compile(r"def\b"), re.compile(r"class\b"))
-_OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"))
+_OTHER_KEEPING_WORDS = (re.compile(r"import\b"), re.compile(r"global\b"), re.compile(r"__all__\b"))
 _ASYNC = re.compile(r" *async +$")
 #: A clause that goes with a compound statement above: no place to cut a body.
 _CLAUSE = re.compile(r"(?:except|else|elif|finally)\b")

@@ -289,14 +289,44 @@ class Resolver:
 
     def provides_anything(self, module: str) -> bool:
         """A module whose names cannot all be seen statically: a module-level ``__getattr__``
-        (PEP 562), writes to ``globals()``/``vars()``, ``exec``, a star import from a module
-        that cannot be read (third-party, or a file that does not parse), or a write into
-        ``sys.modules`` (it may put another module in its own place, whose names are read)."""
-        if "__getattr__" in self.namespace(module) or self.project.facts.writes_modules(module):
-            return True
-        for star in self._stars[module]:
-            if not self.missing_module(star) and (not self.is_internal(star) or self.parsed(star) is None):
+        (PEP 562), writes to ``globals()``/``vars()``, ``exec``, a write into ``sys.modules``
+        (it may put another module in its own place, whose names are read), or a star import
+        that may bring names no reading sees (see :meth:`_star_hides`)."""
+        return (
+            "__getattr__" in self.namespace(module)
+            or self._writes_names(module)
+            or any(self._star_hides(star) for star in self._stars[module])
+        )
+
+    def _star_hides(self, star: str) -> bool:
+        """Whether ``from star import *`` may bind names no reading sees: it reads a module that
+        cannot be read (third-party, or a file that does not parse), or one whose ``__all__`` is
+        not a known list and that writes its own names or star-imports such a module in turn
+        (numpy's ``_core.numeric`` star-imports ``numerictypes``, which writes its type names
+        into ``globals()``). A known ``__all__`` is all a star import reads."""
+        seen: set[str] = set()
+        pending = [star]
+        while pending:
+            current = pending.pop()
+            if current in seen or self.missing_module(current):
+                continue
+            seen.add(current)
+            parsed = self.parsed(current)
+            if parsed is None:
                 return True
+            if parsed.all_names is not None:
+                continue
+            if self._writes_names(current):
+                return True
+            self.namespace(current)
+            pending.extend(self._stars[current])
+        return False
+
+    def _writes_names(self, module: str) -> bool:
+        """Whether the module's code may write names no reading sees into its namespace, or put
+        another module in its place."""
+        if self.project.facts.writes_modules(module):
+            return True
         parsed = self.project.facts.parsed(module, calls_of=_NAMESPACE_CALLS)
         calls = parsed.calls if parsed is not None else None
         return bool(calls) and any(
