@@ -415,3 +415,63 @@ def test_a_legacy_package_moving_up_into_its_parent_gets_an_exact_replacement(pr
 
     assert finding["message"].startswith("imports future from lib, inside the legacy package lib.future")
     assert finding["instead"] == ["import lib as future"]
+
+
+#: attrs' layout: the new package still gets its code from the legacy one (``attrs/__init__.py``:
+#: ``from attr import define``; ``attrs/converters.py``: ``from attr.converters import *``), and a
+#: wrapper that is the replacement of the package it wraps (scikit-learn's utils/_array_api.py:
+#: ``from sklearn.externals import array_api_compat``).
+REPLACEMENT_FROM_LEGACY = {
+    "old/__init__.py": "from old._make import Thing\nfrom old import converters\n",
+    "old/_make.py": "class Thing:\n    pass\n",
+    "old/converters.py": "def convert():\n    pass\n",
+    "new/__init__.py": "from old import Thing\nfrom new import converters\n",
+    "new/converters.py": "from old.converters import *\n",
+    "wrap/__init__.py": "",
+    "wrap/vendored/__init__.py": "def api():\n    pass\n",
+    "wrap/api.py": "from wrap import vendored\n\n\ndef api():\n    return vendored.api()\n",
+    "app/__init__.py": "",
+    "app/user.py": "from old import Thing\nfrom old.converters import convert\n",
+    "contracts/c.toml": """
+        [settings]
+        root_packages = ["old", "new", "wrap", "app"]
+
+        [[legacy]]
+        package = "old"
+        replacement = "new"
+
+        [[legacy]]
+        package = "wrap.vendored"
+        replacement = "wrap.api"
+
+        [[canonical]]
+        symbol = "Thing"
+        module = "new"
+    """,
+}
+
+
+def test_a_legacy_import_in_the_replacement_itself_is_never_told_to_import_from_itself(project):
+    """``from new import Thing`` inside new/__init__.py imports the half-initialised package
+    itself (ImportError); ``importcanon fix`` wrote exactly that into attrs/__init__.py. The
+    replacement is told to take the code in instead, and fix leaves it."""
+    root = project(REPLACEMENT_FROM_LEGACY)
+
+    findings = {f["path"]: f for f in run_cli("check", root, "--format", "json").findings("legacy-import")}
+
+    assert findings["new/__init__.py"]["instead"] == [
+        "Move old.Thing into new itself: it is the replacement, and a module cannot import from itself."
+    ]
+    assert findings["new/__init__.py"]["rewrites"] == []
+    assert findings["new/converters.py"]["instead"] == [
+        "Move old.converters into new.converters itself: it is the replacement, and a module cannot import "
+        "from itself."
+    ]
+    assert findings["wrap/api.py"]["instead"] == [
+        "Move wrap.vendored into wrap.api itself: it is the replacement, and a module cannot import from itself."
+    ]
+
+    run_cli("fix", root, "--no-cache")
+
+    assert (root / "new/__init__.py").read_text() == "from old import Thing\nfrom new import converters\n"
+    assert (root / "app/user.py").read_text().startswith("from new import Thing\n")

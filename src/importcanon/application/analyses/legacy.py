@@ -177,6 +177,8 @@ def _replacement(
             moved = moved_module(resolver.project, contract, name)
             if moved is None:
                 lines.append(_move_first(name, contract))
+            elif moved == importer:
+                lines.append(_move_here(name, importer))
             else:
                 lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
                 rewrites.append(_rewrite(name, alias, moved, None))
@@ -186,6 +188,7 @@ def _replacement(
     by_home: dict[str, list[str]] = {}
     modules: list[str] = []
     notes: list[str] = []
+    own: list[str] = []  # what the replacement module itself imports from the legacy package
     for name, alias in names:
         bound = alias or name
         located = _home_of(resolver, contract, contracts, source, name)
@@ -193,6 +196,9 @@ def _replacement(
             notes.append(located)
             continue
         (home, attribute), namesake_of = located
+        if importer in (home, attribute if not home else f"{home}.{attribute}"):
+            own.append(source if name == "*" else f"{source}.{name}")
+            continue
         if namesake_of is not None:
             stand_ins.append((f"{home}.{attribute}" if home else attribute, namesake_of))
         if not home:  # a top-level module: only ``import x as bound`` binds it
@@ -201,6 +207,8 @@ def _replacement(
         else:
             by_home.setdefault(home, []).append(attribute if attribute == bound else f"{attribute} as {bound}")
             rewrites.append(_rewrite(name, alias, home, attribute))
+    if own:
+        notes.append(_move_here(", ".join(own), importer))
     lines = [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + modules + notes
     return lines, rewrites, stand_ins
 
@@ -241,6 +249,13 @@ def _home_of(
 
 def _move_first(name: str, contract: Legacy) -> str:
     return f"Move {name} into {contract.replacement} first: it has no counterpart there yet."
+
+
+def _move_here(name: str, importer: str) -> str:
+    """The replacement module itself imports ``name`` from the legacy package: the statement
+    that would import it from the replacement would import ``importer`` from itself (a package
+    half-initialised, or a module importing itself), so the code has to move in instead."""
+    return f"Move {name} into {importer} itself: it is the replacement, and a module cannot import from itself."
 
 
 def moved_module(project: Project, contract: Legacy, module: str) -> str | None:
