@@ -464,8 +464,7 @@ def test_a_legacy_import_in_the_replacement_itself_is_never_told_to_import_from_
     ]
     assert findings["new/__init__.py"]["rewrites"] == []
     assert findings["new/converters.py"]["instead"] == [
-        "Move old.converters into new.converters itself: it is the replacement, and a module cannot import "
-        "from itself."
+        "Move old.converters into new.converters itself: it is the replacement, and a module cannot import from itself."
     ]
     assert findings["wrap/api.py"]["instead"] == [
         "Move wrap.vendored into wrap.api itself: it is the replacement, and a module cannot import from itself."
@@ -475,3 +474,27 @@ def test_a_legacy_import_in_the_replacement_itself_is_never_told_to_import_from_
 
     assert (root / "new/__init__.py").read_text() == "from old import Thing\nfrom new import converters\n"
     assert (root / "app/user.py").read_text().startswith("from new import Thing\n")
+
+
+def test_a_legacy_object_the_replacement_already_passes_on_is_imported_from_there(project):
+    """attrs re-exports attr's objects (``from attr import Attribute``) before any code moves:
+    ``from attr import Attribute`` elsewhere becomes ``from attrs import Attribute``, the same
+    object, not 'Move attr._make.Attribute into attrs first: it has no counterpart there yet'.
+    An object the replacement does not pass on still has to move first."""
+    files = dict(REPLACEMENT_FROM_LEGACY)
+    files["old/_make.py"] += "\n\nclass Lonely:\n    pass\n"
+    files["app/user.py"] = "from old.converters import convert\nfrom old._make import Lonely, Thing\n"
+    root = project(files)
+
+    findings = {
+        f["line"]: f
+        for f in run_cli("check", root, "--format", "json").findings("legacy-import")
+        if f["path"] == "app/user.py"
+    }
+
+    assert findings[1]["instead"] == ["from new.converters import convert"]
+    assert findings[1]["suggestion"] == "Write instead: from new.converters import convert"
+    assert findings[2]["instead"] == [
+        "from new import Thing",
+        "Move old._make.Lonely into new first: it has no counterpart there yet.",
+    ]

@@ -243,6 +243,11 @@ def _home_of(
         return (canonical.module, canonical.symbol), None
     home, _, attribute = resolved.qualified.rpartition(".")
     if is_within(home, contract.package):
+        # Still defined in the legacy package, but the replacement may pass the very object on
+        # already (attrs' ``from attr import Attribute``): then importing it from there is exact.
+        for passed_on in dict.fromkeys(m for m in (moved_source, contract.replacement) if m):
+            if resolver.resolve(passed_on, name) == resolved:
+                return (passed_on, name), None
         return _move_first(resolved.qualified, contract)
     return (home, attribute), None
 
