@@ -498,3 +498,28 @@ def test_a_legacy_object_the_replacement_already_passes_on_is_imported_from_ther
         "from new import Thing",
         "Move old._make.Lonely into new first: it has no counterpart there yet.",
     ]
+
+
+def test_the_packages_above_a_canonical_home_are_not_part_of_its_start_up(project):
+    """numpy: numpy.lib.array_utils (the home of normalize_axis_tuple) imports numpy._core, and
+    numpy._core imports numpy; numpy's __init__ imports numpy.lib, whose __init__ imports
+    numpy.lib._shape_base_impl. Python has begun numpy and numpy.lib before the home's body runs,
+    so that import runs nothing: ``from numpy.lib.array_utils import normalize_axis_tuple`` at the
+    top of _shape_base_impl works from every entry point, and is the advice (it was 'circular:
+    import it inside the function that needs it')."""
+    root = project(
+        {
+            "np/__init__.py": "from np import core, lib\n",
+            "np/core/__init__.py": "",
+            "np/core/numeric.py": "import np\n\n\ndef nat():\n    pass\n",
+            "np/lib/__init__.py": "from np.lib import shape_base\n",
+            "np/lib/array_utils.py": "from np.core.numeric import nat\n",
+            "np/lib/shape_base.py": "from np.core.numeric import nat\n\n\ndef f():\n    return nat()\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "nat"\nmodule = "np.lib.array_utils"\n',
+        }
+    )
+
+    (finding,) = run_cli("check", root, "--format", "json", "--no-cache").findings("non-canonical-import")
+
+    assert (finding["path"], finding["line"]) == ("np/lib/shape_base.py", 1)
+    assert finding["suggestion"] == "Import it from its home: from np.lib.array_utils import nat"

@@ -93,7 +93,10 @@ class _StartUp:
     """Which modules a module imports while it is being imported, directly or not.
 
     ``from home import X`` at the top of a module that ``home`` itself imports at start-up is a
-    circular import that fails with a partially initialised module: never suggest that.
+    circular import that fails with a partially initialised module: never suggest that. The
+    packages above ``home`` are not part of its start-up: Python has imported (or begun) them
+    before ``home``'s body runs, so an import of them there runs nothing, and what their
+    ``__init__`` imports can import from ``home`` (numpy.lib's modules from numpy.lib.array_utils).
     """
 
     def __init__(self, project: Project) -> None:
@@ -107,14 +110,16 @@ class _StartUp:
         if module not in self._upstream[home]:
             return False  # the cheap answer, from grimp, for most pairs
         if home not in self._reached:
-            reached, frontier = {home}, [home]
+            parts = home.split(".")
+            above = {".".join(parts[:end]) for end in range(1, len(parts))}
+            reached, frontier = {home, *above}, [home]
             while frontier:
                 current = frontier.pop()
                 for imported in self.project.graph.find_modules_directly_imported_by(current):
                     if imported not in reached and self.project.runs_at_import(current, imported):
                         reached.add(imported)
                         frontier.append(imported)
-            self._reached[home] = reached
+            self._reached[home] = reached - above
         return module in self._reached[home]
 
 
