@@ -379,9 +379,9 @@ def test_a_suggested_canonical_import_never_makes_a_circular_import(project):
     root = project(
         {
             "lib/__init__.py": "from lib.core.things import Thing\nfrom lib import expression\n",
-            "lib/core/__init__.py": "",
+            "lib/core/__init__.py": "from lib.core.things import Thing\n",
             "lib/core/things.py": "class Thing:\n    pass\n",
-            "lib/expression.py": "from lib.core.things import Thing\n\n\ndef build():\n    return Thing()\n",
+            "lib/expression.py": "from lib.core import Thing\n\n\ndef build():\n    return Thing()\n",
             "lib/later.py": "def use():\n    from lib.core.things import Thing\n    return Thing\n",
             "contracts/c.toml": '[[canonical]]\nsymbol = "Thing"\nmodule = "lib"\n',
         }
@@ -398,6 +398,34 @@ def test_a_suggested_canonical_import_never_makes_a_circular_import(project):
     assert "imports lib.expression while it starts up" in findings["lib/expression.py"]
     # A function-local import runs after start-up: the home is fine there.
     assert findings["lib/later.py"] == "Import it from its home: from lib import Thing"
+
+
+def test_a_module_the_home_loads_at_start_up_may_import_from_the_defining_module(project):
+    """scikit-learn: sklearn/utils/__init__.py (the home of Bunch) imports
+    sklearn.utils._metadata_requests, which imports Bunch from sklearn.utils._bunch, where it is
+    defined; numpy: numpy.lib.array_utils gets normalize_axis_tuple through _array_utils_impl,
+    which imports it from numpy._core.numeric. Importing from the home there is circular, and the
+    advice was the very statement each module already has: no finding. A module the home loads
+    that imports through another module, or one the home does not load, still gets one."""
+    root = project(
+        {
+            "lib/__init__.py": "",
+            "lib/api.py": "from lib._impl import Thing\nfrom lib import requests, through\n",
+            "lib/_impl.py": "from lib.things import Thing as Thing\n",
+            "lib/things.py": "class Thing:\n    pass\n",
+            "lib/requests.py": "from lib.things import Thing\n",
+            "lib/through.py": "from lib._impl import Thing\n",
+            "lib/user.py": "from lib.things import Thing\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Thing"\nmodule = "lib.api"\n',
+        }
+    )
+
+    findings = run_cli("check", root, "--format", "json", "--no-cache").findings("non-canonical-import")
+
+    assert [(f["path"], f["line"], f["suggestion"].split(" (")[0]) for f in findings] == [
+        ("lib/through.py", 1, "Import it from the module that defines it: from lib.things import Thing"),
+        ("lib/user.py", 1, "Import it from its home: from lib.api import Thing"),
+    ]
 
 
 def test_a_legacy_package_moving_up_into_its_parent_gets_an_exact_replacement(project):

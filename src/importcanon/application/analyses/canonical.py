@@ -183,7 +183,10 @@ def _imports(
             )
             suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
         elif kind is ImportKind.MODULE and start_up.imports(contract.module, module):
-            suggestion = _without_cycle(contract, canonical, module, alias, start_up)
+            advice = _without_cycle(contract, canonical, module, source, alias, start_up)
+            if advice is None:
+                continue  # already what a module the home loads should write
+            suggestion = advice
         else:
             suggestion = f"Import it from its home: {statement_text}"
         yield Finding(
@@ -207,11 +210,18 @@ def _imports(
         )
 
 
-def _without_cycle(contract: Canonical, canonical: Resolved, module: str, alias: str | None, start_up: _StartUp) -> str:
-    """Advice for a module that the canonical home itself imports at start-up."""
+def _without_cycle(
+    contract: Canonical, canonical: Resolved, module: str, source: str, alias: str | None, start_up: _StartUp
+) -> str | None:
+    """Advice for a module that the canonical home itself imports at start-up; None when its
+    import already is that advice: from the defining module (sklearn.utils._metadata_requests's
+    ``from sklearn.utils._bunch import Bunch``; the home's own way to the object, as numpy's
+    lib/_array_utils_impl.py is for numpy.lib.array_utils)."""
     why = f"{contract.module} imports {module} while it starts up: importing from it at module level is circular"
     definer, _, attribute = canonical.qualified.rpartition(".")
     if definer != contract.module and not start_up.imports(definer, module):
+        if (source, attribute) == (definer, contract.symbol):
+            return None
         statement = f"from {definer} import {attribute}" + (f" as {alias}" if alias else "")
         return f"Import it from the module that defines it: {statement} ({why})."
     return f"Import it from {contract.module} inside the function that needs it ({why})."
