@@ -87,3 +87,29 @@ def test_a_file_no_parser_accepts_is_named_by_every_command_it_could_change(proj
     assert expected in where.stderr
     assert "too many nested parentheses" in where.stderr
     assert any(warning.startswith(expected) for warning in check.json["warnings"])
+
+
+def test_type_parameters_spaced_or_over_lines_keep_the_file_and_its_lines(project):
+    """black's tests/data/cases/type_params.py (``def func  [T ](): pass``, ``class C[ T ] :``):
+    a space after the type parameters made the rewrite fail, and the file was called one no
+    parser reads; type parameters over several lines moved every line below them up."""
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/generic.py": (
+            "def spaced [T] (): pass\n"
+            "class Spaced [ T ] : pass\n"
+            "class Based[T] (object): pass\n"
+            "def over_lines[\n"
+            "    T,\n"
+            "](): pass\n"
+            "class Also[\n"
+            "    T,\n"
+            "]: pass\n"
+            "from app.gone import thing\n"  # 10
+        ),
+    }
+    run = run_cli("check", project(files), "--format", "json", "--no-cache")
+
+    assert [(f["path"], f["line"]) for f in run.findings("broken-import")] == [("app/generic.py", 10)]
+    assert run.json["warnings"] == []

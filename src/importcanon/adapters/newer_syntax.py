@@ -98,10 +98,27 @@ class _OlderSyntax(libcst.CSTTransformer):
     def leave_FunctionDef(
         self, original_node: libcst.FunctionDef, updated_node: libcst.FunctionDef
     ) -> libcst.FunctionDef:
-        return updated_node.with_changes(type_parameters=None)
+        return updated_node.with_changes(**self._without_type_parameters(original_node, updated_node))
 
     def leave_ClassDef(self, original_node: libcst.ClassDef, updated_node: libcst.ClassDef) -> libcst.ClassDef:
-        return updated_node.with_changes(type_parameters=None)
+        return updated_node.with_changes(**self._without_type_parameters(original_node, updated_node))
+
+    def _without_type_parameters(
+        self, original: libcst.FunctionDef | libcst.ClassDef, updated: libcst.FunctionDef | libcst.ClassDef
+    ) -> dict[str, object]:
+        """The changes that drop a def's or class's type parameters: the space after them (``def
+        f [T] ():``, which libcst allows only beside type parameters) joins the space before
+        them, and each line they spanned becomes a line continuation there, so that the lines
+        below keep their numbers."""
+        if original.type_parameters is None:
+            return {}
+        lines = self._code(original.type_parameters).count("\n")
+        space = updated.whitespace_after_name.value + "\\\n" * lines + updated.whitespace_after_type_parameters.value
+        return {
+            "type_parameters": None,
+            "whitespace_after_name": libcst.SimpleWhitespace(space),
+            "whitespace_after_type_parameters": libcst.SimpleWhitespace(""),
+        }
 
     def leave_ExceptHandler(
         self, original_node: libcst.ExceptHandler, updated_node: libcst.ExceptHandler
