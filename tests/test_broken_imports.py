@@ -417,6 +417,29 @@ def test_a_module_below_an_extension_module_is_not_called_missing(project):
     assert [(f["line"], f["missing_module"]) for f in findings] == [(3, "app.plain_dir.gone"), (4, "app.real.sub")]
 
 
+def test_a_module_below_a_module_with_getattr_is_not_called_missing(project):
+    """A plain module has no ``__path__``, so Python asks its ``__getattr__`` (PEP 562) for one
+    before a submodule: dask's ``dask/distributed.py`` hands over the ``distributed`` package's,
+    and ``from dask.distributed.protocol import dumps`` works. A package's ``__path__`` is its
+    own: its ``__getattr__`` is never asked for it."""
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/proxy.py": "def __getattr__(name):\n    import other\n\n    return getattr(other, name)\n",
+        "app/plain.py": "X = 1\n",
+        "app/pkg/__init__.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+        "app/use.py": (
+            "from app.proxy.protocol import dumps\n"
+            "import app.proxy.sub.deeper\n"
+            "from app.plain.sub import Y\n"  # 3: a plain module without __getattr__
+            "from app.pkg.gone import Z\n"  # 4: a package
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["missing_module"]) for f in findings] == [(3, "app.plain.sub"), (4, "app.pkg.gone")]
+
+
 def test_a_warm_run_sees_an_excluded_module_appear_and_go(project):
     """No analysed file changes when an excluded file is added or deleted; the remembered
     findings must still follow the disk, or a warm run would disagree with a cold one."""

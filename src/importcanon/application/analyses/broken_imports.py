@@ -235,11 +235,16 @@ def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iter
 def _may_be_added(resolver: Resolver, missing: str) -> bool:
     """Whether a module Python imports before ``missing`` (each package above it) may add it at
     run time, as six adds ``six.moves``, or an extension module its own submodules (pyo3's, as
-    hypothesis's ``_native`` adds ``_native.internal.floats``): then only running the code tells
-    whether it exists."""
+    hypothesis's ``_native`` adds ``_native.internal.floats``); or whether the plain module
+    above it has a ``__getattr__`` (PEP 562), which Python asks for the ``__path__`` a plain
+    module lacks (dask's ``dask/distributed.py`` hands over the ``distributed`` package's). Then
+    only running the code tells whether it exists."""
     parts = missing.split(".")
     modules, facts = resolver.project.modules, resolver.project.facts
-    above = (".".join(parts[:end]) for end in range(1, len(parts)))
+    above = [".".join(parts[:end]) for end in range(1, len(parts))]
+    parent = modules.get(above[-1]) if above else None
+    if parent is not None and not parent.is_package and "__getattr__" in resolver.namespace(above[-1]):
+        return True
     return any(
         facts.may_add_module(module, parts[-1]) if module in modules else facts.extension_module(module)
         for module in above
