@@ -218,6 +218,43 @@ def test_a_star_import_brings_what_no_reading_sees_of_the_module_it_reads(projec
     assert [(f["line"], f["name"]) for f in findings] == [(3, "uint8"), (4, "b"), (5, "names")]
 
 
+def test_a_module_that_imports_a_writer_of_other_modules_names_may_have_any_name(project):
+    """zope.interface's ``@_use_c_impl`` writes ``LookupBaseFallback`` into the globals of the
+    module it decorates in (``sys._getframe(1).f_globals``), matplotlib's ``@_Backend.export``
+    ``FigureCanvas`` into the decorated class's module (``setattr(sys.modules[...], ...)``):
+    a module that imports such a function or class has names no reading of it shows. Another
+    name of the same module writes nothing."""
+    files = {
+        "contracts/c.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        "app/__init__.py": "",
+        "app/compat.py": (
+            "import sys\n\n\ndef use_c_impl(py_impl):\n    globs = sys._getframe(1).f_globals\n"
+            "    globs[py_impl.__name__ + 'Fallback'] = py_impl\n    return py_impl\n\n\n"
+            "def plain(func):\n    return func\n"
+        ),
+        "app/bases.py": (
+            "import sys\n\n\nclass Backend:\n    @classmethod\n    def export(cls, exported):\n"
+            "        setattr(sys.modules[exported.__module__], 'FigureCanvas', exported.FigureCanvas)\n"
+            "        return exported\n\n\nclass Other:\n    pass\n"
+        ),
+        "app/adapter.py": "from app.compat import use_c_impl\n\n\n@use_c_impl\nclass LookupBase:\n    pass\n",
+        "app/backend_agg.py": (
+            "from app.bases import Backend\n\n\n@Backend.export\nclass _BackendAgg(Backend):\n    FigureCanvas = int\n"
+        ),
+        "app/decorated.py": "from app.compat import plain\n\n\n@plain\nclass Thing:\n    pass\n",
+        "app/subclass.py": "from app.bases import Other\n\n\nclass Mine(Other):\n    pass\n",
+        "app/use.py": (
+            "from app.adapter import LookupBaseFallback\n"
+            "from app.backend_agg import FigureCanvas\n"
+            "from app.decorated import ThingFallback\n"  # 3: plain writes nothing
+            "from app.subclass import FigureCanvas\n"  # 4: Other writes nothing
+        ),
+    }
+    _, findings = _broken(project(files))
+
+    assert [(f["line"], f["name"]) for f in findings] == [(3, "ThingFallback"), (4, "FigureCanvas")]
+
+
 def test_a_statement_over_several_lines_is_read_whole(project):
     files = {
         ".importlinter": IMPORTLINTER,

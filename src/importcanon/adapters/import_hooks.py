@@ -11,12 +11,16 @@ it fails: only running the code tells.
 
 A module may also put another module in its own place (``sys.modules[__name__] = _distro``, a
 lazy module): ``from it import name`` then reads the other one, whose names no reading of this
-file shows.
+file shows. And a function or class may write names into the module that uses it: its caller's
+globals (zope.interface's ``@_use_c_impl`` adds ``LookupBaseFallback`` through
+``sys._getframe(1).f_globals``) or a module it finds in ``sys.modules`` (matplotlib's
+``@_Backend.export`` sets ``FigureCanvas`` in the decorated class's module).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 #: An import hook named anywhere, or a package's ``__path__`` assigned or extended (twisted's
 #: plugins, ``pkgutil.extend_path``, ``pkg_resources.declare_namespace``): any may provide any module.
@@ -44,3 +48,22 @@ def writes_modules(data: bytes, name: str | None = None) -> bool:
         rb"|\bmodules[ \t]*\.[ \t]*(?:setdefault|update|__setitem__)[ \t]*\([^\n]*" + key
     )
     return written.search(data) is not None
+
+
+#: Code that writes names into another module's namespace: a frame's globals, or a module
+#: looked up in ``sys.modules`` and given attributes.
+_FOREIGN_WRITE = re.compile(rb"\bf_globals\b|\bsetattr[ \t]*\([ \t]*(?:sys[ \t]*\.[ \t]*)?modules[ \t]*\[")
+_TOP_LEVEL_DEFINITION = re.compile(rb"^(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
+
+
+def foreign_writers(data: bytes) -> frozenset[str]:
+    """The top-level functions and classes of the code in ``data`` that may write names into
+    another module's namespace: each whose text, up to the next top-level definition, holds such
+    a write. A mention in a string or a comment counts too, which only makes the answer "may"."""
+    writes = [match.start() for match in _FOREIGN_WRITE.finditer(data)]
+    if not writes:
+        return frozenset()
+    definitions = list(_TOP_LEVEL_DEFINITION.finditer(data))
+    starts = [definition.start() for definition in definitions]
+    found = (bisect_right(starts, write) - 1 for write in writes)
+    return frozenset(definitions[index].group(1).decode("utf-8", "replace") for index in found if index >= 0)

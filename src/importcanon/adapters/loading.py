@@ -17,7 +17,7 @@ from importcanon.adapters.alongside import alongside
 from importcanon.adapters.cache import FactCache, Primitive
 from importcanon.adapters.decoding import UndecodableSource, content_digest, decode_source
 from importcanon.adapters.forking import forked, map_forked, usable_processes
-from importcanon.adapters.import_hooks import may_add_module, writes_modules
+from importcanon.adapters.import_hooks import foreign_writers, may_add_module, writes_modules
 from importcanon.adapters.import_statements import evident_names, statement_rows
 from importcanon.adapters.kinds import import_kinds
 from importcanon.adapters.mentions import (
@@ -242,6 +242,7 @@ class FactStore:
         self._module_level: dict[str, ModuleLevelText | None] = {}
         self._text_answers: dict[tuple[str, str, str], object] = {}
         self._module_writes: dict[tuple[str, str | None], bool] = {}  # see ``_adds_modules``
+        self._foreign_writers: dict[str, frozenset[str]] = {}  # see ``foreign_writers``
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -749,6 +750,13 @@ class FactStore:
 
     def writes_modules(self, module: str) -> bool:
         return self._adds_modules(module, None)
+
+    def foreign_writers(self, module: str) -> frozenset[str]:
+        if module not in self._foreign_writers:
+            source = self._files.get(module)
+            data = self._read(source) if source is not None else None
+            self._foreign_writers[module] = foreign_writers(data) if data is not None else frozenset()
+        return self._foreign_writers[module]
 
     def _adds_modules(self, module: str, name: str | None) -> bool:
         """``may_add_module`` (``name`` given) or ``writes_modules``, from one read of the file

@@ -98,6 +98,12 @@ class FactSource(Protocol):
         only those on the disk. True when its text cannot be read."""
         ...
 
+    def foreign_writers(self, module: str) -> frozenset[str]:
+        """The module's top-level functions and classes that may write names into another
+        module's namespace (a caller's globals, a module found in ``sys.modules``): a module that
+        imports one may have names no reading of it shows. Empty when its text cannot be read."""
+        ...
+
     def writes_modules(self, module: str) -> bool:
         """Whether the module's code may write a module into ``sys.modules`` (itself replaced by
         another, a lazy module): then its names are not all those its text shows. True when its

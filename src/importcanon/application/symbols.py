@@ -290,12 +290,26 @@ class Resolver:
     def provides_anything(self, module: str) -> bool:
         """A module whose names cannot all be seen statically: a module-level ``__getattr__``
         (PEP 562), writes to ``globals()``/``vars()``, ``exec``, a write into ``sys.modules``
-        (it may put another module in its own place, whose names are read), or a star import
-        that may bring names no reading sees (see :meth:`_star_hides`)."""
+        (it may put another module in its own place, whose names are read), a star import
+        that may bring names no reading sees (see :meth:`_star_hides`), or an import of a
+        function or class that may write names into the module using it (zope.interface's
+        ``_use_c_impl``, matplotlib's ``_Backend.export``)."""
         return (
             "__getattr__" in self.namespace(module)
             or self._writes_names(module)
             or any(self._star_hides(star) for star in self._stars[module])
+            or self._imports_foreign_writer(module)
+        )
+
+    def _imports_foreign_writer(self, module: str) -> bool:
+        writers = self.project.facts.foreign_writers
+        return any(
+            binding.form == "import"
+            and binding.source_module is not None
+            and self.is_internal(binding.source_module)
+            and binding.source_name in writers(binding.source_module)
+            for bindings in self.namespace(module).values()
+            for binding in bindings
         )
 
     def _star_hides(self, star: str) -> bool:
