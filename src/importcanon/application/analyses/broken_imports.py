@@ -327,6 +327,8 @@ def _homes(resolver: Resolver, contracts: ContractSet, name: str, near: str, imp
     # Only a module whose text may bind the name can define it: the others are not parsed.
     mentions = resolver.project.facts.mentions(name)
     mentioning = {module for module, mention in mentions.items() if mention.binds} - {importer}
+    # Parsed on every core first: a name such as ``logger`` is bound in a thousand modules.
+    resolver.project.facts.parse_ahead(sorted(mentioning))
     forms = {module: {b.form for b in resolver.namespace(module).get(name, ())} for module in mentioning}
     # A class or def is a home; a plain value (often a fallback such as ``Name = None``) only
     # when nothing better exists.
