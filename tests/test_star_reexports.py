@@ -3,11 +3,14 @@ through a star import is a home of it (kind re-export), and ``__all__`` decides 
 
 from __future__ import annotations
 
-from conftest import run_cli
+import sys
+
+from conftest import run_cli, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importcanon.adapters.loading import ScanOptions, load_project
+from importcanon.application.symbols import Resolver
 
 STARS = {
     ".importlinter": "[importlinter]\nroot_package = app\n",
@@ -93,3 +96,53 @@ def test_star_importers_are_the_importers_grimp_shows_a_star_for(project, texts)
         }
         expected = {importer for importer, found in details.items() if any("*" in d["line_contents"] for d in found)}
         assert loaded.star_importers(module) == expected, module
+
+
+_packages = iter(range(10**6))
+_NAMES = ("a", "b", "_p")
+
+
+@st.composite
+def star_trees(draw: st.DrawFn) -> list[tuple[frozenset[str], frozenset[str] | None, frozenset[int]]]:
+    """Modules m0..mN: the names each binds, its ``__all__`` (None: none; only names it binds,
+    so that Python's star import never fails), the later modules it star-imports (no cycle)."""
+    size = draw(st.integers(1, 7))
+    modules = []
+    for index in range(size):
+        names = draw(st.frozensets(st.sampled_from(_NAMES)))
+        listed = draw(st.none() | st.frozensets(st.sampled_from(sorted(names)))) if names else None
+        stars = draw(st.frozensets(st.integers(index + 1, size - 1))) if index + 1 < size else frozenset()
+        modules.append((names, listed, stars))
+    return modules
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(tree=star_trees())
+def test_what_a_star_import_brings_is_what_python_binds(tmp_path, tree):
+    """``Resolver.exports`` walks star imports a level at a time (parsing each level on every
+    core): its answer is Python's, for every module, public and private names alike."""
+    package = f"stars{next(_packages)}"
+    files = {f"{package}/__init__.py": ""}
+    for index, (names, listed, stars) in enumerate(tree):
+        lines = [f"from {package}.m{star} import *" for star in sorted(stars)]
+        lines += [f"{name} = {index}" for name in sorted(names)]
+        if listed is not None:
+            lines.append(f"__all__ = {sorted(listed)!r}")
+        files[f"{package}/m{index}.py"] = "\n".join(lines) + "\n"
+    root = write_project(tmp_path / package, files)
+    project, _ = load_project(root, [package], [], ScanOptions(), None)
+    resolver = Resolver(project)
+
+    sys.path.insert(0, str(root))
+    try:
+        for index in range(len(tree)):
+            brought: dict[str, object] = {}
+            exec(f"from {package}.m{index} import *", brought)  # the oracle: Python itself
+            for name in (*_NAMES, "missing"):
+                assert resolver.exports(f"{package}.m{index}", name) == (name in brought), (index, name, files)
+    finally:
+        sys.path.remove(str(root))
+        for module in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+            del sys.modules[module]

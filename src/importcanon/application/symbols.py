@@ -69,6 +69,7 @@ class Resolver:
         self._memo: dict[tuple[str, str], Outcome] = {}
         self._active: set[tuple[str, str]] = set()
         self._on_disk: dict[str, bool] = {}
+        self._walked: set[str] = set()  # modules a star-import walk has had parsed ahead
 
     # Namespaces ---------------------------------------------------------------------------------
 
@@ -442,26 +443,36 @@ class Resolver:
         return _Next((module, name))
 
     def exports(self, module: str, name: str) -> bool:
-        """Whether ``from module import *`` binds ``name`` (through further star imports too)."""
+        """Whether ``from module import *`` binds ``name`` (through further star imports too).
+
+        Walked a level of star imports at a time, each level parsed on every core first: a
+        package may star-import hundreds of packages that star-import their modules in turn
+        (transformers' ``models`` under ``TYPE_CHECKING``). The answer does not depend on the
+        order: a module's star imports are followed unless it has a known ``__all__``."""
         seen: set[str] = set()
-        pending = [module]
-        while pending:
-            current = pending.pop()
-            if current in seen or not self.is_internal(current):
-                continue
-            seen.add(current)
-            parsed = self.parsed(current)
-            if parsed is None:
-                continue
-            if parsed.all_names is not None:
-                if name in parsed.all_names:
+        level = [module]
+        while level:
+            level = [current for current in dict.fromkeys(level) if current not in seen and self.is_internal(current)]
+            seen.update(level)
+            fresh = [current for current in level if current not in self._walked]
+            if fresh:  # asked again for every name: a walk parses ahead only what none did before
+                self._walked.update(fresh)
+                self.project.facts.parse_ahead(fresh)
+            following: list[str] = []
+            for current in level:
+                parsed = self.parsed(current)
+                if parsed is None:
+                    continue
+                if parsed.all_names is not None:
+                    if name in parsed.all_names:
+                        return True
+                    continue
+                if name.startswith("_"):
+                    return False  # the first module has no ``__all__``: it passes on no such name
+                if name in self.namespace(current):
                     return True
-                continue
-            if name.startswith("_"):
-                return False
-            if name in self.namespace(current):
-                return True
-            pending.extend(reversed(self._stars[current]))
+                following.extend(self._stars[current])
+            level = following
         return False
 
 
