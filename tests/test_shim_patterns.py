@@ -65,3 +65,23 @@ def test_explain_names_what_the_shim_passes_on(project):
     explained = run_cli("explain", "app.pkg", root, "--format", "json").json
 
     assert explained["shim_of"] == ["helper from app.new.home"]
+
+
+def test_a_conftest_that_imports_fixtures_is_no_shim(project):
+    """matplotlib/tests/conftest.py is ``from matplotlib.testing.conftest import
+    mpl_test_settings, pd, ...``: pytest loads it by its path and offers the fixtures and hooks
+    it binds to the tests below it. Nothing imports it, yet deleting it (the advice, 'delete it:
+    nothing imports it') breaks those tests. A module of that shape under another name still is
+    a shim."""
+    files = {
+        **PATTERNS,
+        "app/testing/__init__.py": "",
+        "app/testing/fixtures.py": "import pytest\n\n\n@pytest.fixture\ndef settings():\n    return 1\n",
+        "app/tests/__init__.py": "",
+        "app/tests/conftest.py": "from app.testing.fixtures import settings\n",
+        "app/tests/helpers.py": "from app.testing.fixtures import settings\n",
+    }
+
+    shims = _shims(project(files))
+
+    assert set(shims) == {"app.old", "app.pkg", "app.tests.helpers"}

@@ -11,6 +11,8 @@ from a project module that is not its own descendant, under its own name or a ne
 - names a module imports for itself while declaring its interface in ``__all__`` without them;
 - re-exports of third-party names (``try: import ujson as json``): no second home of project code;
 - a module that a ``[[canonical]]`` contract names as the home of a symbol: that is its purpose;
+- a ``conftest.py``: pytest loads it by its path, and the fixtures and hooks it imports serve the
+  tests below it (deleting it once "nothing imports it" would take them away);
 - an empty module.
 """
 
@@ -22,7 +24,7 @@ from typing import NamedTuple
 from importcanon.application.symbols import Broken, Resolver
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within, parent, within_any
+from importcanon.domain.modules import is_within, leaf, parent, within_any
 
 RULE = "shim-module"
 _LISTED = 3
@@ -96,6 +98,8 @@ def shim_re_exports(resolver: Resolver, module: str, canonical_homes: Collection
     source_module = resolver.project.modules.get(module)
     parsed = resolver.parsed(module)
     if source_module is None or parsed is None or not parsed.shim_shaped or module in canonical_homes:
+        return []
+    if leaf(module) == "conftest":  # loaded by pytest, not imported: its names are fixtures and hooks
         return []
     declared = set(parsed.all_names) if parsed.all_names is not None else None
 
