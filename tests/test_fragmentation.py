@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.machinery import EXTENSION_SUFFIXES
+
 import pytest
 from conftest import run_cli
 
@@ -551,3 +553,65 @@ def test_the_packages_above_a_canonical_home_are_not_part_of_its_start_up(projec
 
     assert (finding["path"], finding["line"]) == ("np/lib/shape_base.py", 1)
     assert finding["suggestion"] == "Import it from its home: from np.lib.array_utils import nat"
+
+
+def test_a_home_that_binds_the_symbol_to_what_no_reading_sees_is_no_missing_home(project):
+    """pandas/__init__.py binds Timestamp through pandas.core.api and pandas._libs from the
+    compiled pandas._libs.tslibs.timestamps: '[[canonical]] symbol = "Timestamp" module =
+    "pandas"' was 'missing-canonical: pandas does not define or bind Timestamp', and nothing else
+    of the contract was checked. A lazy package (a module __getattr__) is the same: what it binds
+    cannot be told, so it is not missing. The imports from elsewhere are still findings; whether
+    they give the same object cannot be told, so none says it differs."""
+    root = project(
+        {
+            "app/__init__.py": "from app._speed import Fast\n",
+            f"app/_speed{EXTENSION_SUFFIXES[0]}": "",
+            "app/user.py": "from app._speed import Fast\n",
+            "app/other.py": "class Fast:\n    pass\n",
+            "app/mixed.py": "from app.other import Fast\n",
+            "lazy/__init__.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+            "lazy/user.py": "from lazy.impl import Slow\n",
+            "lazy/impl.py": "class Slow:\n    pass\n",
+            "contracts/c.toml": """
+                [settings]
+                root_packages = ["app", "lazy"]
+
+                [[canonical]]
+                symbol = "Fast"
+                module = "app"
+
+                [[canonical]]
+                symbol = "Slow"
+                module = "lazy"
+            """,
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert run.findings("missing-canonical") == []
+    assert [(f["path"], f["line"], f["message"], f["suggestion"]) for f in run.findings("non-canonical-import")] == [
+        (
+            "app/mixed.py",
+            1,
+            "imports Fast from app.other, not from its canonical home app",
+            "Import it from its home: from app import Fast",
+        ),
+        (
+            "app/user.py",
+            1,
+            "imports Fast from app._speed, not from its canonical home app",
+            "Import it from its home: from app import Fast",
+        ),
+        (
+            "lazy/user.py",
+            1,
+            "imports Slow from lazy.impl, not from its canonical home lazy",
+            "Import it from its home: from lazy import Slow",
+        ),
+    ]
+
+    fixed = run_cli("fix", root, "--no-cache")
+
+    assert (root / "app/mixed.py").read_text() == "from app.other import Fast\n"
+    assert "what Fast is in app cannot be told statically" in fixed.stdout

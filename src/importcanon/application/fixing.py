@@ -319,6 +319,10 @@ class _Planner:
         if resolves_to is None:
             self.refuse(finding, what, "unresolved", f"what {symbol} is in {source} cannot be told statically")
             return
+        if canonical is None:  # the home binds it to what no reading sees: an extension module's object
+            home = details["canonical"]
+            self.refuse(finding, what, "unresolved", f"what {symbol} is in {home} cannot be told statically")
+            return
         if resolves_to != canonical:
             self.refuse(
                 finding,

@@ -34,9 +34,13 @@ def check_canonical_homes(
     legacy_packages = [contract.package for contract in legacy]
     start_up = _StartUp(resolver.project)
     for contract in contracts:
-        canonical = _canonical_object(resolver, contract, findings)
-        if canonical is None:
+        missing = _missing_home(resolver, contract)
+        if missing is not None:
+            findings.append(missing)
             continue
+        # None: the home binds the symbol to what no reading sees (an object of an extension
+        # module, a name a module __getattr__ gives): only the import paths can be judged then.
+        canonical = resolver.resolve(contract.module, contract.symbol)
         candidates = sorted(_may_import_or_bind(resolver, contract).items())
         told = {
             module: imports_told_by_text(resolver, module, contract.symbol, mention)
@@ -51,7 +55,8 @@ def check_canonical_homes(
                 continue
             imported = list(_parsed_imports(resolver, contract, module))
             findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
-            findings.extend(_bindings(resolver, contract, canonical, module))
+            if canonical is not None:
+                findings.extend(_bindings(resolver, contract, canonical, module))
     return findings
 
 
@@ -123,7 +128,9 @@ class _StartUp:
         return module in self._reached[home]
 
 
-def _canonical_object(resolver: Resolver, contract: Canonical, findings: list[Finding]) -> Resolved | None:
+def _missing_home(resolver: Resolver, contract: Canonical) -> Finding | None:
+    """The ``missing-canonical`` finding when the home does not exist, does not parse, or does
+    not have the symbol (broken, or a module); None when it binds it, to what no reading may see."""
     project = resolver.project
     if contract.module not in project.modules:
         reason = f"the module {contract.module} does not exist"
@@ -132,32 +139,29 @@ def _canonical_object(resolver: Resolver, contract: Canonical, findings: list[Fi
         where = f"{project.path_of(contract.module)}:{line or '?'}"
         reason = f"{contract.module} does not parse ({where}: {why}), so its {contract.symbol} cannot be found"
     else:
-        canonical = resolver.resolve(contract.module, contract.symbol)
-        if canonical is not None and not canonical.is_module:
-            return canonical
+        outcome = resolver.lookup(contract.module, contract.symbol)
+        if outcome is None or (isinstance(outcome, Resolved) and not outcome.is_module):
+            return None
         reason = f"{contract.module} does not define or bind {contract.symbol}"
-    findings.append(
-        Finding(
-            rule=MISSING,
-            path=contract.origin.path,
-            line=contract.origin.line,
-            module=None,
-            message=f"the canonical home of {contract.symbol} is missing: {reason}",
-            suggestion=(
-                f"Point the [[canonical]] contract for {contract.symbol} at the module that defines it, "
-                f"or create {contract.module} with {contract.symbol} in it."
-            ),
-            identity=(contract.symbol, contract.module),
-            details={"symbol": contract.symbol, "canonical": contract.module},
-        )
+    return Finding(
+        rule=MISSING,
+        path=contract.origin.path,
+        line=contract.origin.line,
+        module=None,
+        message=f"the canonical home of {contract.symbol} is missing: {reason}",
+        suggestion=(
+            f"Point the [[canonical]] contract for {contract.symbol} at the module that defines it, "
+            f"or create {contract.module} with {contract.symbol} in it."
+        ),
+        identity=(contract.symbol, contract.module),
+        details={"symbol": contract.symbol, "canonical": contract.module},
     )
-    return None
 
 
 def _imports(
     resolver: Resolver,
     contract: Canonical,
-    canonical: Resolved,
+    canonical: Resolved | None,
     module: str,
     imported: Iterable[_Imported],
     legacy_packages: Iterable[str],
@@ -176,7 +180,7 @@ def _imports(
         if broken is not None:
             message += f"; the import is broken ({broken.reason}), see the broken-import finding"
             suggestion = f"Import it from its home: {statement_text}"
-        elif resolved is not None and resolved.qualified != canonical.qualified:
+        elif resolved is not None and canonical is not None and resolved.qualified != canonical.qualified:
             message += (
                 f"; there it is {resolved.qualified}, a different object than the canonical "
                 f"{canonical.qualified}, so rewriting the import changes behaviour"
@@ -202,7 +206,7 @@ def _imports(
                 "canonical": contract.module,
                 "imported_from": source,
                 "resolves_to": resolved.qualified if resolved else None,
-                "canonical_object": canonical.qualified,
+                "canonical_object": canonical.qualified if canonical else None,
                 "alias": alias,
                 "broken": broken.reason if broken else None,
                 "kind": kind.value,
@@ -211,14 +215,14 @@ def _imports(
 
 
 def _without_cycle(
-    contract: Canonical, canonical: Resolved, module: str, source: str, alias: str | None, start_up: _StartUp
+    contract: Canonical, canonical: Resolved | None, module: str, source: str, alias: str | None, start_up: _StartUp
 ) -> str | None:
     """Advice for a module that the canonical home itself imports at start-up; None when its
     import already is that advice: from the defining module (sklearn.utils._metadata_requests's
     ``from sklearn.utils._bunch import Bunch``; the home's own way to the object, as numpy's
     lib/_array_utils_impl.py is for numpy.lib.array_utils)."""
     why = f"{contract.module} imports {module} while it starts up: importing from it at module level is circular"
-    definer, _, attribute = canonical.qualified.rpartition(".")
+    definer, _, attribute = canonical.qualified.rpartition(".") if canonical else (contract.module, "", "")
     if definer != contract.module and not start_up.imports(definer, module):
         if (source, attribute) == (definer, contract.symbol):
             return None
