@@ -615,3 +615,27 @@ def test_a_home_that_binds_the_symbol_to_what_no_reading_sees_is_no_missing_home
 
     assert (root / "app/mixed.py").read_text() == "from app.other import Fast\n"
     assert "what Fast is in app cannot be told statically" in fixed.stdout
+
+
+def test_a_canonical_object_defined_outside_the_project_is_checked(project):
+    """fastapi alone (starlette not a root package) with '[[canonical]] symbol = "Request"
+    module = "fastapi"': fastapi loads fastapi.routing while it starts up, which imports Request
+    from starlette.requests, and the check stopped with 'internal error: ModuleNotPresent: Module
+    starlette.requests is not present in the graph'. That import is from the defining module: no
+    finding; one through another module is told to import from there."""
+    root = project(
+        {
+            "app/__init__.py": "from json import JSONDecoder\nfrom app import direct, through\n",
+            "app/direct.py": "from json import JSONDecoder\n",
+            "app/through.py": "from app.other import JSONDecoder\n",
+            "app/other.py": "from json import JSONDecoder\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "JSONDecoder"\nmodule = "app"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert run.exit_code == 1, run.stderr
+    assert [(f["path"], f["line"], f["suggestion"].split(" (")[0]) for f in run.findings("non-canonical-import")] == [
+        ("app/through.py", 1, "Import it from the module that defines it: from json import JSONDecoder"),
+    ]

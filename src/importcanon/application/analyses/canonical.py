@@ -110,6 +110,8 @@ class _StartUp:
         self._reached: dict[str, set[str]] = {}
 
     def imports(self, home: str, module: str) -> bool:
+        if home not in self.project.modules:
+            return False  # a third-party or compiled module (where an object is defined): it loads no project module
         if home not in self._upstream:  # one search per home, not one per importing module
             self._upstream[home] = self.project.graph.find_upstream_modules(home)
         if module not in self._upstream[home]:
