@@ -639,3 +639,27 @@ def test_a_canonical_object_defined_outside_the_project_is_checked(project):
     assert [(f["path"], f["line"], f["suggestion"].split(" (")[0]) for f in run.findings("non-canonical-import")] == [
         ("app/through.py", 1, "Import it from the module that defines it: from json import JSONDecoder"),
     ]
+
+
+def test_where_reading_stops_stands_for_the_defining_module(project):
+    """pandas gets Timestamp through pandas._libs.tslibs from the compiled
+    pandas._libs.tslibs.timestamps, and loads most of its modules while it starts up: those that
+    import it from the compiled module itself are no finding (as for an import from the defining
+    module); pandas/_libs/tslibs/__init__.py, on the home's own way to it, is one of them. Others
+    are told to import it from there, not 'inside the function that needs it'."""
+    root = project(
+        {
+            "app/__init__.py": "from app.core import Fast\nfrom app import direct, loaded\n",
+            "app/core/__init__.py": "from app.core._speed import Fast\n",
+            f"app/core/_speed{EXTENSION_SUFFIXES[0]}": "",
+            "app/direct.py": "from app.core._speed import Fast\n",
+            "app/loaded.py": "from app.core import Fast\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Fast"\nmodule = "app"\n',
+        }
+    )
+
+    findings = run_cli("check", root, "--format", "json", "--no-cache").findings("non-canonical-import")
+
+    assert [(f["path"], f["line"], f["suggestion"].split(" (")[0]) for f in findings] == [
+        ("app/loaded.py", 1, "Import it from the module that defines it: from app.core._speed import Fast"),
+    ]

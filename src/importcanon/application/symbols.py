@@ -365,6 +365,17 @@ class Resolver:
                 return other
         return outcome
 
+    def origin(self, module: str, name: str) -> tuple[str, str]:
+        """The last (module, name) a lookup of ``from module import name`` reaches through the
+        bindings in force: where the object is defined, or where reading stops (an extension
+        module, a module ``__getattr__``). Fallback bindings are not followed."""
+        seen = {(module, name)}
+        key = (module, name)
+        while isinstance(step := self._step(*key), _Next) and step.key not in seen:
+            key = step.key
+            seen.add(key)
+        return key
+
     def resolve_binding(self, binding: NameBinding) -> Resolved | None:
         """What one particular binding gives its name (not necessarily the binding in force)."""
         outcome = self.lookup_binding(binding)

@@ -189,7 +189,7 @@ def _imports(
             )
             suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
         elif kind is ImportKind.MODULE and start_up.imports(contract.module, module):
-            advice = _without_cycle(contract, canonical, module, source, alias, start_up)
+            advice = _without_cycle(resolver, contract, canonical, module, source, alias, start_up)
             if advice is None:
                 continue  # already what a module the home loads should write
             suggestion = advice
@@ -217,14 +217,23 @@ def _imports(
 
 
 def _without_cycle(
-    contract: Canonical, canonical: Resolved | None, module: str, source: str, alias: str | None, start_up: _StartUp
+    resolver: Resolver,
+    contract: Canonical,
+    canonical: Resolved | None,
+    module: str,
+    source: str,
+    alias: str | None,
+    start_up: _StartUp,
 ) -> str | None:
     """Advice for a module that the canonical home itself imports at start-up; None when its
     import already is that advice: from the defining module (sklearn.utils._metadata_requests's
     ``from sklearn.utils._bunch import Bunch``; the home's own way to the object, as numpy's
     lib/_array_utils_impl.py is for numpy.lib.array_utils)."""
     why = f"{contract.module} imports {module} while it starts up: importing from it at module level is circular"
-    definer, _, attribute = canonical.qualified.rpartition(".") if canonical else (contract.module, "", "")
+    if canonical is not None:
+        definer, _, attribute = canonical.qualified.rpartition(".")
+    else:  # where reading stops stands for the defining module: pandas._libs.tslibs.timestamps
+        definer, attribute = resolver.origin(contract.module, contract.symbol)
     if definer != contract.module and not start_up.imports(definer, module):
         if (source, attribute) == (definer, contract.symbol):
             return None
