@@ -663,3 +663,33 @@ def test_where_reading_stops_stands_for_the_defining_module(project):
     assert [(f["path"], f["line"], f["suggestion"].split(" (")[0]) for f in findings] == [
         ("app/loaded.py", 1, "Import it from the module that defines it: from app.core._speed import Fast"),
     ]
+
+
+def test_a_legacy_name_the_replacement_does_not_have_is_never_imported_from_it(project):
+    """pandas with [[legacy]] pandas.core.dtypes.common -> pandas.api.types: ensure_platform_int
+    (from the compiled pandas._libs.algos) got 'Write instead: from pandas.api.types import
+    ensure_platform_int', an ImportError (pandas.api.types does not have it), hedged as a
+    namesake 'by name only'. It has to move first. is_list_like, which pandas.api.types passes on
+    (through a star import), is the very object: no hedge."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            f"app/_lib{EXTENSION_SUFFIXES[0]}": "",
+            "app/common.py": "from app._lib import ensure_int, is_list\n",
+            "app/api.py": "from app.common import is_list\n\n__all__ = ['is_list']\n",
+            "app/types/__init__.py": "from app.api import *\n",
+            "app/user.py": "from app.common import ensure_int, is_list\n",
+            "contracts/c.toml": '[[legacy]]\npackage = "app.common"\nreplacement = "app.types"\n',
+        }
+    )
+
+    findings = {f["path"]: f for f in run_cli("check", root, "--format", "json").findings("legacy-import")}
+
+    assert findings["app/user.py"]["instead"] == [
+        "from app.types import is_list",
+        "Move app.common.ensure_int into app.types first: it has no counterpart there yet.",
+    ]
+    assert findings["app/user.py"]["suggestion"] == (
+        "Write instead: from app.types import is_list. "
+        "Move app.common.ensure_int into app.types first: it has no counterpart there yet."
+    )

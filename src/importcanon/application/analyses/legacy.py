@@ -227,7 +227,16 @@ def _home_of(
     moved_source = moved_module(resolver.project, contract, source) if is_within(source, contract.package) else None
     resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
-        return (moved_source or contract.replacement, name), f"{source}.{name}"
+        namesake = moved_source or contract.replacement
+        if name != "*" and resolver.provides(namesake, name) is False:
+            return _move_first(f"{source}.{name}", contract)  # an import of it from there would break
+        if name != "*" and (
+            resolver.resolve(namesake, name) == resolved
+            if resolved
+            else resolver.origin(namesake, name) == resolver.origin(source, name)
+        ):
+            return (namesake, name), None  # the very object, compiled or third-party: not a namesake
+        return (namesake, name), f"{source}.{name}"
     if resolved.is_module:
         module = resolved.qualified
         namesake_of = None
