@@ -368,6 +368,36 @@ def test_a_run_time_stand_in_for_a_name_imported_for_type_checkers_is_no_diverge
     ]
 
 
+def test_a_type_variable_standing_in_for_a_name_imported_for_type_checkers_is_no_divergent_alias(project):
+    """pandas/core/methods/selectn.py: ``if TYPE_CHECKING: from pandas import DataFrame`` then
+    ``else: from pandas._typing import T`` and ``DataFrame = T``, a ``TypeVar`` "to avoid
+    circular imports" (its comment): reported as an alias-divergence of DataFrame to
+    pandas._typing.T. Bound to another value, or without the import for type checkers, it
+    still diverges."""
+    typed = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.home import Thing\n"
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/home.py": "class Thing:\n    pass\n",
+            "app/types_.py": (
+                "import typing as t\nfrom typing import TypeVar\n\nT = TypeVar('T')\nU = t.TypeVar('U')\nV = int\n"
+            ),
+            "app/plain_var.py": typed + "else:\n    from app.types_ import T\n\n    Thing = T\n",
+            "app/dotted_var.py": typed + "else:\n    from app.types_ import U as Thing\n",
+            "app/not_a_var.py": typed + "else:\n    from app.types_ import V\n\n    Thing = V\n",  # 8
+            "app/untyped.py": "from app.types_ import T\n\nThing = T\n",  # 3
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Thing"\nmodule = "app.home"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert [(f["path"], f["line"]) for f in run.findings("alias-divergence")] == [
+        ("app/not_a_var.py", 8),
+        ("app/untyped.py", 3),
+    ]
+
+
 def test_a_qualified_name_is_resolved_then_its_name_looked_up(project):
     run = run_cli("where", "pkg.bridge.Manager", project(WHERE), "--format", "json")
 

@@ -257,7 +257,7 @@ def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, modu
             outcome = resolver.lookup_binding(binding)
             if isinstance(outcome, Resolved) and (
                 outcome.qualified == canonical.qualified
-                or (typed and binding.conditional and outcome.qualified in _STAND_INS)
+                or (typed and binding.conditional and _stand_in(resolver, outcome))
             ):
                 continue
             yield _divergence(resolver, contract, canonical, binding, outcome)
@@ -266,6 +266,30 @@ def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, modu
 #: What a name imported under ``if TYPE_CHECKING:`` is bound to at run time, in the ``else:``
 #: branch, when the module only uses it in annotations: a stand-in, not another concept.
 _STAND_INS = frozenset({"builtins.object", "typing.Any", "typing_extensions.Any"})
+#: A type variable stands in as well (pandas/core/methods/selectn.py: ``else: DataFrame = T``).
+_TYPE_VARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _stand_in(resolver: Resolver, outcome: Resolved) -> bool:
+    """Whether ``outcome`` is a run-time stand-in: ``object``, ``Any``, or a module-level
+    ``T = TypeVar("T")`` of the project (pandas._typing's ``T``)."""
+    if outcome.qualified in _STAND_INS:
+        return True
+    module, _, name = outcome.qualified.rpartition(".")
+    if outcome.external or not resolver.is_internal(module):
+        return False
+    lines = {binding.line for binding in resolver.namespace(module).get(name, []) if binding.form == "value"}
+    parsed = resolver.project.facts.parsed(module, calls_of=frozenset({"TypeVar"})) if lines else None
+    return parsed is not None and any(
+        call.scope == 0
+        and call.line in lines
+        and _is_type_var(resolver.resolve_dotted(module, call.callee, call.binder))
+        for call in parsed.calls or ()
+    )
+
+
+def _is_type_var(callee: Resolved | None) -> bool:
+    return callee is not None and callee.qualified in _TYPE_VARS
 
 
 def _imported_for_type_checkers(resolver: Resolver, contract: Canonical, module: str) -> bool:
