@@ -179,7 +179,7 @@ class _Collector:
         return replace(context, scope=len(self.scopes) - 1, in_function=context.in_function or not is_class)
 
     def _bind(self, name: str, line: int, kind: BindingKind, source: str | None, context: _Context) -> None:
-        self.bindings.append(Binding(name, line, kind, source, context.conditional))
+        self.bindings.append(Binding(name, line, kind, source, context.conditional, context.type_checking))
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, context: _Context) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -368,6 +368,31 @@ def test_a_run_time_stand_in_for_a_name_imported_for_type_checkers_is_no_diverge
     ]
 
 
+def test_a_home_that_binds_a_name_apart_for_type_checkers_has_its_run_time_binding(project):
+    """scikit-learn's externals/array_api_compat/common/_typing.py: ``if TYPE_CHECKING:`` binds
+    ``Array: TypeAlias = Incomplete``, ``else: Array = object``. Python runs the ``else``: the
+    canonical ``Array`` is ``object``, so ``Array = object`` elsewhere is the same object (it was
+    reported as an alias-divergence from ``Incomplete``), and ``Array = dict`` still diverges."""
+    home = (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.stubs import Incomplete\n\n"
+        "    Array = Incomplete\nelse:\n    Array = object\n"
+    )
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/stubs.py": "class Incomplete:\n    pass\n",
+            "app/home.py": home,
+            "app/same.py": "Array = object\n",
+            "app/other.py": "Array = dict\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Array"\nmodule = "app.home"\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert [(f["path"], f["line"]) for f in run.findings("alias-divergence")] == [("app/other.py", 1)]
+
+
 def test_a_type_variable_standing_in_for_a_name_imported_for_type_checkers_is_no_divergent_alias(project):
     """pandas/core/methods/selectn.py: ``if TYPE_CHECKING: from pandas import DataFrame`` then
     ``else: from pandas._typing import T`` and ``DataFrame = T``, a ``TypeVar`` "to avoid

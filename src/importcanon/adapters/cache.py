@@ -65,7 +65,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 23  # 23: an __all__ grown in a function or class body is computed at run time
+_FORMAT = 24  # 24: a parse's bindings say which are made under TYPE_CHECKING
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()

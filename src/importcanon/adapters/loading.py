@@ -1087,7 +1087,7 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
             (s.line, s.kind.value, s.level, s.module, [list(pair) for pair in s.names], s.scope, s.conditional)
             for s in parsed.imports
         ],
-        [(b.name, b.line, b.kind.value, b.source, b.conditional) for b in parsed.bindings],
+        [(b.name, b.line, b.kind.value, b.source, b.conditional, b.type_checking) for b in parsed.bindings],
         list(parsed.all_names) if parsed.all_names is not None else None,
         [
             sorted(parsed.call_words) if parsed.call_words is not None else None,
@@ -1149,8 +1149,8 @@ def _build_parsed(data: Primitive) -> ParsedModule:
             for line, kind, level, module, names, scope, conditional in imports
         ),
         bindings=tuple(
-            Binding(name, line, BindingKind(kind), source, conditional)
-            for name, line, kind, source, conditional in bindings
+            Binding(name, line, BindingKind(kind), source, conditional, type_checking)
+            for name, line, kind, source, conditional, type_checking in bindings
         ),
         all_names=tuple(all_names) if all_names is not None else None,
         calls=(

@@ -209,12 +209,12 @@ class _Collector:
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, context: _Context) -> None:
         if context[0] == 0:
-            self.bindings.append(Binding(node.name, node.lineno, BindingKind.FUNCTION, None, context[4]))
+            self.bindings.append(Binding(node.name, node.lineno, BindingKind.FUNCTION, None, context[4], context[2]))
         self.visit_body(node.body, self._scope(node, context, is_class=False))
 
     def _class(self, node: ast.ClassDef, context: _Context) -> None:
         if context[0] == 0:
-            self.bindings.append(Binding(node.name, node.lineno, BindingKind.CLASS, None, context[4]))
+            self.bindings.append(Binding(node.name, node.lineno, BindingKind.CLASS, None, context[4], context[2]))
         self.visit_body(node.body, self._scope(node, context, is_class=True))
 
     def _scope(
@@ -298,13 +298,13 @@ class _Collector:
             else:
                 source = _dotted(value)
                 kind = BindingKind.ALIAS if source else BindingKind.VALUE
-                self.bindings.append(Binding(target.id, node.lineno, kind, source, context[4]))
+                self.bindings.append(Binding(target.id, node.lineno, kind, source, context[4], context[2]))
 
     def _bind_targets(self, target: ast.expr, line: int, context: _Context) -> None:
         """Every plain name an unpacking target (``a, (b, *c)``) binds, as values."""
         for node in ast.walk(target):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.bindings.append(Binding(node.id, line, BindingKind.VALUE, None, context[4]))
+                self.bindings.append(Binding(node.id, line, BindingKind.VALUE, None, context[4], context[2]))
 
     def _expression(self, node: ast.Expr, context: _Context) -> None:
         """``__all__.extend([...])`` and ``__all__.append("x")``."""

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project
-from importcanon.domain.facts import BindingKind, ImportStatement, ParsedModule, TextImport
+from importcanon.domain.facts import BindingKind, ImportKind, ImportStatement, ParsedModule, TextImport
 from importcanon.domain.modules import absolute_import_target, within_any
 
 
@@ -38,6 +38,7 @@ class NameBinding(NamedTuple):
     source_module: str | None = None  # "import": the absolute module imported from
     source_name: str | None = None  # "import": the name imported; "alias": the dotted source
     conditional: bool = False
+    type_checking: bool = False  # made under ``if TYPE_CHECKING:``: never in force at run time
 
     @property
     def is_definition(self) -> bool:
@@ -111,7 +112,16 @@ class Resolver:
         for written in parsed.bindings:
             form = "alias" if written.kind is BindingKind.ALIAS else written.kind.value
             bindings.append(
-                NameBinding(module, written.name, written.line, form, None, written.source, written.conditional)
+                NameBinding(
+                    module,
+                    written.name,
+                    written.line,
+                    form,
+                    None,
+                    written.source,
+                    written.conditional,
+                    written.type_checking,
+                )
             )
         for binding in sorted(bindings, key=lambda b: b.line):
             names.setdefault(binding.name, []).append(binding)
@@ -129,14 +139,19 @@ class Resolver:
 
     def import_bindings(self, module: str, statement: ImportStatement) -> Iterator[NameBinding]:
         """The names an import statement binds, and to what, as module-level bindings would be."""
+        typing = statement.kind is ImportKind.TYPE_CHECKING
         if statement.module is None and statement.level == 0:  # import a.b [as c]
             for name, alias in statement.names:
                 bound, target = (alias, name) if alias else (name.split(".")[0], name.split(".")[0])
-                yield NameBinding(module, bound, statement.line, "module-import", target, None, statement.conditional)
+                yield NameBinding(
+                    module, bound, statement.line, "module-import", target, None, statement.conditional, typing
+                )
             return
         source = self.import_source(module, statement)
         for name, alias in statement.names:
-            yield NameBinding(module, alias or name, statement.line, "import", source, name, statement.conditional)
+            yield NameBinding(
+                module, alias or name, statement.line, "import", source, name, statement.conditional, typing
+            )
 
     # Resolution ---------------------------------------------------------------------------------
 
@@ -350,10 +365,17 @@ class Resolver:
 
     def bindings_in_order(self, module: str, name: str) -> list[NameBinding]:
         """The bindings that may be in force, best first: the last unconditional one, then every
-        conditional one in line order (the fallbacks when an import fails)."""
+        conditional one in line order (the fallbacks when an import fails), those made under
+        ``if TYPE_CHECKING:`` last: at run time the ``else`` branch binds the name
+        (``if TYPE_CHECKING: Array: TypeAlias = Incomplete`` / ``else: Array = object``)."""
         candidates = self.namespace(module).get(name, [])
         unconditional = [b for b in candidates if not b.conditional]
-        return unconditional[-1:] + [b for b in candidates if b.conditional]
+        conditional = [b for b in candidates if b.conditional]
+        return (
+            unconditional[-1:]
+            + [b for b in conditional if not b.type_checking]
+            + [b for b in conditional if b.type_checking]
+        )
 
     def _first_working(self, outcome: Outcome, alternatives: Sequence[NameBinding]) -> Outcome:
         """``outcome`` unless it is broken and an alternative binding works."""

@@ -127,6 +127,8 @@ class Binding(NamedTuple):
     kind: BindingKind
     source: str | None  # for ALIAS, the dotted name whose value is taken
     conditional: bool = False
+    #: Made under ``if TYPE_CHECKING:``: what type checkers see, never in force at run time.
+    type_checking: bool = False
 
 
 class Call(NamedTuple):
