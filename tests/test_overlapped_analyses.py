@@ -26,6 +26,7 @@ from importcanon.adapters.configuration import read_contracts
 from importcanon.adapters.forking import forked
 from importcanon.adapters.loading import FactStore, ScanOptions, load_project
 from importcanon.application.analyses.legacy import find_legacy_imports
+from importcanon.application.analyses.shims import find_shims
 from importcanon.application.check import OVERLAPPED_IMPORTS
 from importcanon.application.symbols import Resolver
 
@@ -55,6 +56,8 @@ def tangled_project(root: Path, importlinter: str = "") -> Path:
     files["app/low/stars.py"] = "from app.low.m2_0 import *\n_hidden = 1\n"
     files["app/low/m2_1.py"] += "from app.low.stars import g, _hidden, nowhere\nfrom app.low.m2_3 import missing\n"
     files["app/low/m3_2.py"] += "\n\ndef legacy():\n    from app.high import app_name\n    return app_name\n"
+    files["app/compat.py"] = "from app.low.m4_0 import g as old_g\n"  # a shim, imported below
+    files["app/low/m4_4.py"] += "from app.compat import old_g\n"
     files["contracts/importcanon.toml"] = (
         '[settings]\nroot_packages = ["app"]\n\n[cycles]\n\n[[legacy]]\npackage = "app.high"\nreplacement = "app.low"\n'
     )
@@ -105,6 +108,7 @@ def test_a_check_on_two_cores_reports_what_a_check_on_one_core_reports(tmp_path,
     legacy = re.findall(r"(app/low/m\d_\d.py:\d+): legacy-import", shared.stdout)
     deferred = (root / "app/low/m3_2.py").read_text().splitlines().index("    from app.high import app_name") + 1
     assert report == "json" or legacy == ["app/low/m1_0.py:1", f"app/low/m3_2.py:{deferred}"], legacy
+    assert report == "json" or "app/compat.py:1: shim-module" in shared.stdout
 
 
 @two_cores
@@ -133,19 +137,22 @@ def test_a_configuration_error_stops_a_check_the_same_way_on_any_number_of_cores
 
 
 @two_cores
-def test_legacy_imports_found_in_a_forked_copy_are_those_found_here(tmp_path):
-    """The legacy imports are done by whichever process is free first: the copy's findings (a
-    deferred import among them, which only a parse places) are the run's, found afresh."""
+def test_legacy_imports_and_shims_found_in_a_forked_copy_are_those_found_here(tmp_path):
+    """The legacy imports and the shims are done by whichever process is free first: the copy's
+    findings (a deferred import among them, which only a parse places; a shim's importers, read
+    without a grimp graph) are the run's, found afresh."""
     root = tangled_project(tmp_path / "project")
     contracts = read_contracts(root)
     project, _ = load_project(root, ["app"], [], ScanOptions(), None)
     resolver = Resolver(project)
 
-    with forked(lambda: (os.getpid(), find_legacy_imports(resolver, contracts))) as result:
+    with forked(lambda: (os.getpid(), find_legacy_imports(resolver, contracts), find_shims(resolver))) as result:
         brought = result()
     here = find_legacy_imports(resolver, contracts)
 
     assert brought is not None and brought[0] != os.getpid()
+    assert brought[2] == find_shims(resolver)
+    assert [(f.path, f.details["importers"]) for f in brought[2]] == [("app/compat.py", ["app.low.m4_4"])]
     deferred = (root / "app/low/m3_2.py").read_text().splitlines().index("    from app.high import app_name") + 1
     assert brought[1] == here and [(finding.path, finding.line) for finding in here] == [
         ("app/low/m1_0.py", 1),

@@ -44,13 +44,16 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
     findings = []
     candidates = sorted(project.facts.shim_candidates())
     project.facts.parse_ahead(candidates)
-    for module in candidates:
-        reexports = shim_re_exports(resolver, module, canonical_homes)
-        if not reexports:
-            continue
-        importers = sorted(
-            m for m in project.graph.find_modules_that_directly_import(module) if m in project.modules and m != module
-        )
+    shims = [
+        (module, reexports)
+        for module in candidates
+        if (reexports := shim_re_exports(resolver, module, canonical_homes))
+    ]
+    # From the scan's records, in one pass: a forked copy of the run, which may find the shims,
+    # has built no grimp graph.
+    importers_of = project.importers_of(module for module, _ in shims)
+    for module, reexports in shims:
+        importers = sorted(m for m in importers_of[module] if m in project.modules and m != module)
         shown = ", ".join(f"{r.name} from {r.source}" for r in reexports[:_LISTED])
         more = f" and {len(reexports) - _LISTED} more" if len(reexports) > _LISTED else ""
         is_package = module in project.modules and project.modules[module].is_package
