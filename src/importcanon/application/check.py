@@ -137,11 +137,12 @@ def _analyse(
     On a large project the import cycles are computed on a second core beside the others, and
     the broken imports, the legacy imports and the shims by whichever process is free for them
     first (see ``FactSource.alongside``): this process asks for the last two after its own
-    analyses, so that a copy done with the cycles early (homeassistant: 0.3 s before this process
-    is done; django: 0.07 s) takes them over. Not the symbol metrics: they reuse this process's parses, and cost a copy
-    three times as much. Never the import-linter contracts: grimp's parallel queries would wait
-    forever in a forked copy of the run, which has none of grimp's threads. Every analysis reads
-    the same facts wherever it runs, so the findings are the same, in the same order."""
+    analyses, so that a copy done with the cycles early (homeassistant: 0.3 s before this
+    process is done; django: 0.07 s) takes them over. Not the symbol metrics: they reuse this
+    process's parses, and cost a copy three times as much. Never the import-linter contracts:
+    grimp's parallel queries would wait forever in a forked copy of the run, which has none of
+    grimp's threads. Every analysis reads the same facts wherever it runs, so the findings are
+    the same, in the same order."""
     project = resolver.project
     digest = digest_wanted and bool(scope or (import_linter and import_linter.contracts))
     worth_a_process = project.import_count >= OVERLAPPED_IMPORTS
