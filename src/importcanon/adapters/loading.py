@@ -725,25 +725,31 @@ class FactStore:
         """Python's path finder would find ``module`` in its root package's directory: a module
         file, a package or namespace directory, an extension module; analysed or not (excluded,
         a directory without ``__init__.py``)."""
-        for package, directory in self.package_dirs.items():
-            if module == package:
-                return True
-            if module.startswith(package + "."):
-                base = os.path.join(directory, *module[len(package) + 1 :].split("."))
-                return os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
-        return False
+        if module in self.package_dirs:
+            return True
+        base = self._path_base(module)
+        return base is not None and (
+            os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
+        )
 
     def extension_module(self, module: str) -> bool:
         """Python's path finder would load ``module`` from an extension module file: a package
         directory comes first, then extension suffixes before source ones."""
+        base = self._path_base(module)
+        if base is None:
+            return False
+        init = os.path.join(base, "__init__")
+        if any(os.path.isfile(init + suffix) for suffix in all_suffixes()):
+            return False
+        return any(os.path.isfile(base + suffix) for suffix in EXTENSION_SUFFIXES)
+
+    def _path_base(self, module: str) -> str | None:
+        """Where a module below a root package lies, without its suffix (``pkg/sub/mod``); None
+        for a module outside them (a root package itself included)."""
         for package, directory in self.package_dirs.items():
             if module.startswith(package + "."):
-                base = os.path.join(directory, *module[len(package) + 1 :].split("."))
-                init = os.path.join(base, "__init__")
-                if any(os.path.isfile(init + suffix) for suffix in all_suffixes()):
-                    return False
-                return any(os.path.isfile(base + suffix) for suffix in EXTENSION_SUFFIXES)
-        return False
+                return os.path.join(directory, *module[len(package) + 1 :].split("."))
+        return None
 
     def may_add_module(self, module: str, name: str) -> bool:
         return self._adds_modules(module, name)

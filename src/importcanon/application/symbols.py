@@ -17,7 +17,7 @@ from typing import NamedTuple
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project
 from importcanon.domain.facts import BindingKind, ImportKind, ImportStatement, ParsedModule, TextImport
-from importcanon.domain.modules import absolute_import_target, within_any
+from importcanon.domain.modules import absolute_import_target, packages_above, within_any
 
 
 class Resolved(NamedTuple):
@@ -168,9 +168,7 @@ class Resolver:
         """The first of ``module`` and the packages above it that ``import module`` would not
         find inside the root packages; None when it exists (analysed or not: an excluded file, a
         directory without ``__init__.py``, an extension module) or lies outside them."""
-        parts = module.split(".")
-        for end in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:end])
+        for prefix in [*packages_above(module), module]:
             if prefix in self._known or not within_any(prefix, self.project.root_packages):
                 continue
             if prefix not in self._on_disk:

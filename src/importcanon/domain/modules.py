@@ -41,6 +41,12 @@ def parent(module: str) -> str | None:
     return head if dot else None
 
 
+def packages_above(module: str) -> list[str]:
+    """The packages Python imports before ``module``, outermost first: ``a.b.c`` -> ``a``, ``a.b``."""
+    parts = module.split(".")
+    return [".".join(parts[:end]) for end in range(1, len(parts))]
+
+
 def leaf(name: str) -> str:
     """The last component of a dotted name: ``a.b.C`` -> ``C``."""
     return name.rpartition(".")[2]

@@ -19,7 +19,7 @@ from importcanon.application.symbols import MODULE_ATTRIBUTES, Resolver
 from importcanon.domain.contracts import ContractSet
 from importcanon.domain.facts import ImportKind, ImportStatement, TextImport, TextImportRow
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import absolute_import_target, leaf, within_any
+from importcanon.domain.modules import absolute_import_target, leaf, packages_above, within_any
 
 RULE = "broken-import"
 _SUGGESTED = 3
@@ -239,14 +239,13 @@ def _may_be_added(resolver: Resolver, missing: str) -> bool:
     above it has a ``__getattr__`` (PEP 562), which Python asks for the ``__path__`` a plain
     module lacks (dask's ``dask/distributed.py`` hands over the ``distributed`` package's). Then
     only running the code tells whether it exists."""
-    parts = missing.split(".")
     modules, facts = resolver.project.modules, resolver.project.facts
-    above = [".".join(parts[:end]) for end in range(1, len(parts))]
+    above = packages_above(missing)
     parent = modules.get(above[-1]) if above else None
     if parent is not None and not parent.is_package and "__getattr__" in resolver.namespace(above[-1]):
         return True
     return any(
-        facts.may_add_module(module, parts[-1]) if module in modules else facts.extension_module(module)
+        facts.may_add_module(module, leaf(missing)) if module in modules else facts.extension_module(module)
         for module in above
     )
 

@@ -17,7 +17,7 @@ from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolv
 from importcanon.domain.contracts import Canonical, Legacy
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import within_any
+from importcanon.domain.modules import packages_above, within_any
 
 NON_CANONICAL = "non-canonical-import"
 DIVERGENCE = "alias-divergence"
@@ -117,8 +117,7 @@ class _StartUp:
         if module not in self._upstream[home]:
             return False  # the cheap answer, from grimp, for most pairs
         if home not in self._reached:
-            parts = home.split(".")
-            above = {".".join(parts[:end]) for end in range(1, len(parts))}
+            above = set(packages_above(home))
             reached, frontier = {home, *above}, [home]
             while frontier:
                 current = frontier.pop()
