@@ -100,7 +100,7 @@ def load_project(
     store = FactStore(cache, listing.files)
     store.package_dirs = dict(listing.packages)
     store.read_ahead(listing.files, needles)
-    with store.evident_names_beside():  # while this process scans
+    with store.beside_the_scan(needles.called):  # while this process scans
         return _scan(project_dir, listing, store, options)
 
 
@@ -235,6 +235,7 @@ class FactStore:
         self._kinds: dict[str, Mapping[int, ImportKind]] = {}
         self._parse_failures: dict[str, tuple[int | None, str]] = {}
         self._parsed: dict[str, object] = {}
+        self._ascii: set[str] = set()  # modules parsed aside whose text is ASCII (see ``_covering``)
         self._mentions: dict[str, set[str]] = {}  # needle -> modules, once per run
         self._mention_maps: dict[str, dict[str, Mention]] = {}  # needle -> what ``mentions`` answers
         self._evident: dict[str, frozenset[str]] = {}
@@ -350,10 +351,18 @@ class FactStore:
         self._evident_wanted = imported_from
 
     @contextmanager
-    def evident_names_beside(self) -> Iterator[None]:
-        """Learn, in a forked process while the block runs, the evident names ``evident_names``
-        will be asked for (the modules the files read ahead import names from), when they are
-        many enough to pay for the process; else they are learnt on demand, as well."""
+    def beside_the_scan(self, called: frozenset[str]) -> Iterator[None]:
+        """Learn, in a forked process while the block runs (grimp's scan: its threads leave a
+        core idle for much of it), what the analyses after it will ask, when that is enough to
+        pay for the process; else it is learnt on demand, as well:
+
+        - the evident names ``evident_names`` will be asked for (the modules the files read ahead
+          import names from);
+        - the parses with the calls of the words ``called`` (the deprecated names) of the files
+          that may import or call one: ``parsed`` finds them in the cache. The names those words
+          are re-exported under are not known yet; a parse still answers for such a name in a
+          file that holds it nowhere (see ``_covering``), and the few others are parsed again.
+        """
         batch = [
             self._files[module]
             for module in sorted(self._evident_wanted)
@@ -361,21 +370,61 @@ class FactStore:
         ]
         if self.cache.path is not None:
             batch = [source for source in batch if self._digests[source.module] not in self.cache.evident]
-        if (
-            usable_processes() < 2
-            or sum(source.size + _READ_WEIGHT_PER_FILE for source in batch) < PARALLEL_READ_WEIGHT
-        ):
+        large = sum(source.size for source in self._files.values()) >= PARSED_BESIDE_THE_SCAN_BYTES
+        callers = self._may_call(called) if called and large and usable_processes() > 1 else []
+        weight = sum(source.size + _READ_WEIGHT_PER_FILE for source in batch) + sum(s.size for s in callers)
+        if usable_processes() < 2 or weight < PARALLEL_READ_WEIGHT:
             yield
             return
         digests = [self._digests[source.module] for source in batch]
         with forked(
-            lambda: [read_evident_names(s.path, s.size, d) for s, d in zip(batch, digests, strict=True)]
+            lambda: (
+                [read_evident_names(s.path, s.size, d) for s, d in zip(batch, digests, strict=True)],
+                self._parses_aside(callers, called),
+            )
         ) as learnt:
             yield
             results = learnt()
-        for source, names in zip(batch, results or [None] * len(batch), strict=True):
+        names_read, parses = results if results is not None else ([None] * len(batch), [None] * len(callers))
+        for source, names in zip(batch, names_read, strict=True):
             if names is not None:
                 self._read_evident[source.module] = names
+        for source, parse in zip(callers, parses, strict=True):
+            digest = self._digests.get(source.module)
+            if parse is not None and digest is not None:
+                primitive, plain = parse
+                self.cache.remember_parsed(digest, primitive)
+                if plain:
+                    self._ascii.add(source.module)
+
+    def _may_call(self, words: frozenset[str]) -> list[SourceFile]:
+        """The files that may import or call one of ``words`` and have no parse with their calls."""
+        modules = {
+            module
+            for word in words
+            for module, mention in self.mentions(word).items()
+            if mention.imports or mention.imports_from or mention.calls
+        }
+        return [
+            self._files[module]
+            for module in sorted(modules)
+            if self.may_import_or_call(module, words) and self._unparsed(module, words) is not None
+        ]
+
+    def _parses_aside(
+        self, batch: Sequence[SourceFile], calls_of: frozenset[str]
+    ) -> list[tuple[Primitive, bool] | None]:
+        """Each file's parse as ``parse_ahead`` makes it (the same at any depth), with whether
+        its text is ASCII (see ``_covering``)."""
+        limit = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
+        except RecursionError:
+            return [None] * len(batch)
+        try:
+            return [self._parse_plainly(source, calls_of, with_ascii=True) for source in batch]
+        finally:
+            sys.setrecursionlimit(limit)
 
     def _keep_reading(self, source: SourceFile, read: FileText, searched: tuple[str, ...]) -> None:
         module = source.module
@@ -524,8 +573,13 @@ class FactStore:
 
     def parsed(self, module: str, *, calls_of: frozenset[str] = frozenset()) -> ParsedModule | None:
         known = self._parsed.get(module, _UNKNOWN)
-        if known is None or (isinstance(known, ParsedModule) and _covers(known, calls_of)):
-            return known
+        if known is None:
+            return None
+        if isinstance(known, ParsedModule) and (covering := self._covering(module, known, calls_of)) is not None:
+            if covering is not known:
+                self._parsed[module] = covering
+                self._remember_widened(module, covering)
+            return covering
         source = self._files.get(module)
         result: ParsedModule | None = None
         if source is not None and (digest := self.digest(source)) is not None:
@@ -534,9 +588,13 @@ class FactStore:
                 self._parse_failures[module] = (cached[1], cached[2])
             elif cached is not None:
                 result = _parsed_from_primitive(cached)
-                if result is not None and not _covers(result, calls_of):
+                covering = self._covering(module, result, calls_of) if result is not None else None
+                if result is not None and covering is None:
                     calls_of = _more_words(calls_of, result)  # parsed again for these and those
                     result = None
+                elif covering is not result and covering is not None:
+                    result = covering
+                    self._remember_widened(module, covering)
             if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
                 if isinstance(known, ParsedModule):
                     calls_of = _more_words(calls_of, known)
@@ -604,7 +662,7 @@ class FactStore:
         """The file of ``module`` and the words whose calls to collect, when ``parsed(module,
         calls_of=calls_of)`` would parse it."""
         known = self._parsed.get(module, _UNKNOWN)
-        if known is None or (isinstance(known, ParsedModule) and _covers(known, calls_of)):
+        if known is None or (isinstance(known, ParsedModule) and self._covering(module, known, calls_of) is not None):
             return None
         source = self._files.get(module)
         if source is None or module in self._parse_failures or (digest := self.digest(source)) is None:
@@ -614,16 +672,42 @@ class FactStore:
             return None
         cached_parse = _parsed_from_primitive(cached) if cached is not None else None
         if cached_parse is not None:
-            if _covers(cached_parse, calls_of):
+            if self._covering(module, cached_parse, calls_of) is not None:
                 return None
             calls_of = _more_words(calls_of, cached_parse)
         if isinstance(known, ParsedModule):
             calls_of = _more_words(calls_of, known)
         return source, calls_of
 
-    def _parse_plainly(self, source: SourceFile, calls_of: frozenset[str]) -> Primitive | None:
+    def _covering(self, module: str, parsed: ParsedModule, calls_of: frozenset[str]) -> ParsedModule | None:
+        """``parsed`` when it holds the calls of the words ``calls_of``, else the same parse
+        answering for them too when it does without being parsed again, else None.
+
+        It does when ``parsed`` was made in this run from a text all ASCII that holds none of
+        the words it was not asked about, even inside a longer word: no callee there has such a
+        part (an identifier beyond ASCII might normalize to one), no line mentions one, so the
+        stub and the calls collected are what a parse asked for them too would give (see
+        ``parsing._stubbed_facts``). Only words the files were searched for already can tell:
+        a search of every file for the others would cost more than the parse."""
+        if _covers(parsed, calls_of):
+            return parsed
+        if module not in self._ascii or parsed.calls is None or parsed.call_words is None:
+            return None
+        extra = calls_of - parsed.call_words
+        if any(word not in self._mentions or module in self._mentions[word] for word in extra):
+            return None
+        return parsed._replace(call_words=parsed.call_words | extra)
+
+    def _remember_widened(self, module: str, parsed: ParsedModule) -> None:
+        """A parse that answers for more words now (see ``_covering``), so cached: a later run
+        knows no more than the cache of which texts are ASCII."""
+        digest = self._digests.get(module)
+        if digest is not None:
+            self.cache.remember_parsed(digest, _parsed_to_primitive(parsed))
+
+    def _parse_plainly(self, source: SourceFile, calls_of: frozenset[str], with_ascii: bool = False) -> Any:
         """The parse of one file of a batch, as the cache keeps it (decoded without keeping the
-        text: the batch may be large)."""
+        text: the batch may be large); ``with_ascii``: with whether the text is ASCII."""
         text = self.texts.get(source.module)
         if text is None:
             data = self._read(source)
@@ -634,7 +718,9 @@ class FactStore:
             except UndecodableSource:
                 return None
         parsed = parse_plainly(text, source.relpath, calls_of=calls_of or None, stub=True)
-        return _parsed_to_primitive(parsed) if parsed is not None else None
+        if parsed is None:
+            return None
+        return (_parsed_to_primitive(parsed), text.isascii()) if with_ascii else _parsed_to_primitive(parsed)
 
     def alongside(
         self, *works: Callable[[], Any], fork: bool = True
@@ -1041,6 +1127,10 @@ _READ_WEIGHT_PER_FILE = 2048
 #: by one process and 0.019 s by two; sympy's 1,532 files (17 MB) in 0.057 and 0.043.
 PARALLEL_SEARCH_WEIGHT = 12 << 20
 #: A batch of files this big (about 0.08 s of parsing) pays for forking processes to share it.
+#: Projects of fewer bytes than this parse nothing beside grimp's scan: it keeps both cores busy
+#: nearly to its end, and what is parsed beside it is paid for at its end (django, 5.7 MB: 1.02x,
+#: 15 interleaved pairs), where sympy (26 MB) and homeassistant (33 MB) gain (0.95x, 0.94x).
+PARSED_BESIDE_THE_SCAN_BYTES = 16 << 20
 PARALLEL_PARSE_BYTES = 1 << 19
 #: Frames below the recursion limit a batch is parsed at (see ``FactStore.parse_ahead``).
 _PARSE_AHEAD_HEADROOM = 200

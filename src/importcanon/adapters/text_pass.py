@@ -38,6 +38,7 @@ class Needles(NamedTuple):
 
     searched: frozenset[str] = frozenset()  # which files hold the word (``modules_containing``)
     mentioned: frozenset[str] = frozenset()  # also the roles it plays there (``mentions``)
+    called: frozenset[str] = frozenset()  # names whose calls parses will be asked for (``parsed``)
 
 
 class FileText(NamedTuple):

@@ -41,7 +41,8 @@ def expected_needles(contracts: ContractSet) -> Needles:
     symbols = [contract.symbol for contract in contracts.canonical]
     mentioned = frozenset(symbols + [leaf(contract.name) for contract in contracts.deprecated])
     searched = mentioned | {MARKER} | ({"__all__"} if contracts.canonical else set())
-    return Needles(searched=searched, mentioned=mentioned)
+    called = frozenset(leaf(contract.name) for contract in contracts.deprecated)
+    return Needles(searched=searched, mentioned=mentioned, called=called)
 
 
 def project_root(project_dir: Path | None) -> Path:
