@@ -164,3 +164,25 @@ def test_an_output_that_cannot_be_flushed_at_the_end_gets_python_s_normal_exit()
     assert "the output went away" in runs[0].stderr
     at_once, normal = (re.sub("0x[0-9a-f]+", "0x", run.stderr) for run in runs)  # object addresses differ
     assert at_once == normal
+
+
+def test_the_command_s_modules_are_imported_with_the_collector_off():
+    """The console script (pyproject's ``importcanon``) and ``python -m importcanon`` import the
+    command line through ``importcanon.entry``: no collection runs while they are imported."""
+    probe = (
+        "import gc, sys, tomllib\n"
+        "collections = []\n"
+        "gc.callbacks.append(lambda phase, info: collections.append(phase))\n"
+        "script = tomllib.load(open(sys.argv[1], 'rb'))['project']['scripts']['importcanon']\n"
+        "module, name = script.split(':')\n"
+        "__import__(module)\n"
+        "assert callable(getattr(sys.modules[module], name))\n"
+        "print(len(collections), 'importcanon.cli' in sys.modules)\n"
+    )
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+    run = subprocess.run([sys.executable, "-c", probe, str(pyproject)], capture_output=True, text=True, timeout=60)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "0 True\n"
+    assert "from importcanon.entry import console" in (pyproject.parent / "src/importcanon/__main__.py").read_text()

@@ -11,6 +11,6 @@ import sys
 if not sys.flags.safe_path and sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
     del sys.path[0]
 
-from importcanon.cli import console  # only now, with the path made safe
+from importcanon.entry import console  # only now, with the path made safe (the collector goes off first)
 
 console()
