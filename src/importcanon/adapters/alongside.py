@@ -17,6 +17,7 @@ which is where it ran before it had a process of its own.
 from __future__ import annotations
 
 import os
+import select
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
@@ -42,6 +43,9 @@ def alongside(
     copy of the run; each one after it by whichever process is free for it first, the copy once
     it has done the ones before, or this process when the block asks for its result. The
     functions given return each work's result, computed here if no child brought it back.
+    While the copy works, ``store.other_core_busy`` says so in this process (and always in the
+    copy: this process has work of its own until it asks for the results), so that a batch of
+    parses is not shared with a third process (see ``FactStore.parse_ahead``).
 
     A work after the first is claimed with a ticket: a pipe holding one byte, its writing end
     closed, so that of the two processes reading it exactly one gets the byte and the other
@@ -50,8 +54,12 @@ def alongside(
         yield [_once(work) for work in works]
         return
     tickets = [_ticket() for _ in works[1:]]
+    working = _working_signal()
     try:
-        with forked(lambda: _noted(store, lambda: _share(works, tickets))) as child:
+        with forked(lambda: _noted(store, lambda: _share(works, tickets, working))) as child:
+            if working is not None:  # the copy holds the writing end until its works are done
+                os.close(working[1])
+                store.other_core_busy = partial(_still_open, working[0])
             brought: list[tuple[bool, Any]] | None = None
             asked = False
             results: dict[int, Any] = {}
@@ -77,6 +85,11 @@ def alongside(
 
             yield [partial(result_of, index) for index in range(len(works))]
     finally:
+        store.other_core_busy = _idle
+        if working is not None:
+            for end in working:
+                with suppress(OSError):
+                    os.close(end)
         for ticket in tickets:
             if ticket is not None:
                 with suppress(OSError):
@@ -123,17 +136,45 @@ def _claim(ticket: int | None) -> bool:
         return False
 
 
-def _share(works: Sequence[Callable[[], Any]], tickets: Sequence[int | None]) -> list[tuple[bool, Any]]:
+def _share(
+    works: Sequence[Callable[[], Any]], tickets: Sequence[int | None], working: tuple[int, int] | None
+) -> list[tuple[bool, Any]]:
     """In the child: the first work, then each later one whose ticket it claims first; each as
-    (done here, its result)."""
+    (done here, its result). The end of ``working`` it writes to is closed once they are done."""
     values = [(True, works[0]())]
     for work, ticket in zip(works[1:], tickets, strict=True):
         values.append((True, work()) if ticket is not None and _claim(ticket) else (False, None))
+    if working is not None:
+        for end in working:
+            with suppress(OSError):
+                os.close(end)
     return values
+
+
+def _working_signal() -> tuple[int, int] | None:
+    """A pipe whose writing end the copy keeps open while it works (None: no pipe to be had)."""
+    try:
+        return os.pipe()
+    except OSError:
+        return None
+
+
+def _still_open(read_end: int) -> bool:
+    """Whether the writing end of the pipe is still open somewhere: nothing to read yet."""
+    try:
+        ready, _, _ = select.select([read_end], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not ready
+
+
+def _idle() -> bool:
+    return False
 
 
 def _noted(store: FactStore, work: Callable[[], Result]) -> tuple[Result, list[Write], dict[str, Any]]:
     """In the child: the work's result, the cache writes it made and the parse failures it met."""
+    store.other_core_busy = _busy
     writes: list[Write] = []
     cache = store.cache
     for name in _KEEP:  # the child's own copy of the cache: nothing of this outlives the child
@@ -142,6 +183,10 @@ def _noted(store: FactStore, work: Callable[[], Result]) -> tuple[Result, list[W
     value = work()
     failures = {module: failure for module, failure in store.parse_failures().items() if module not in failed_before}
     return value, writes, failures
+
+
+def _busy() -> bool:
+    return True
 
 
 def _noting(writes: list[Write], name: str, write: Callable[..., None]) -> Callable[..., None]:

@@ -247,6 +247,8 @@ class FactStore:
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
+        #: Whether another process of the run is working on the other core (see ``alongside``).
+        self.other_core_busy: Callable[[], bool] = lambda: False
 
     def skip(self, modules: Iterable[str]) -> None:
         """Modules already reported unparsable or unreadable: no analysis parses them again."""
@@ -618,8 +620,8 @@ class FactStore:
         processes: int | None = None,
     ) -> None:
         """Parse now the modules ``parsed`` is about to be asked for, on every core when they
-        are enough to pay for the processes (``processes`` None: decided by their size); the
-        facts go to the cache, where ``parsed`` finds them.
+        are enough to pay for the processes and no other process of the run has the other core
+        (``processes`` None: decided so); the facts go to the cache, where ``parsed`` finds them.
 
         Only what ``ast`` reads plainly is taken from here; a syntax error, newer syntax or an
         expression too deep is left for ``parsed`` to meet as it always does. How deep ``ast``
@@ -636,7 +638,8 @@ class FactStore:
         ]
         if processes is None:
             size = sum(source.size for source, _ in batch)
-            processes = usable_processes() if size >= PARALLEL_PARSE_BYTES else 1
+            worth_it = size >= PARALLEL_PARSE_BYTES and not self.other_core_busy()
+            processes = usable_processes() if worth_it else 1
         if processes < 2 or len(batch) < 2:
             return  # one process parses as well on demand
         limit = sys.getrecursionlimit()
