@@ -13,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -191,38 +193,53 @@ def test_a_check_on_every_core_reports_what_a_check_on_one_core_reports(project)
     assert {f["rule"] for f in findings} >= {"non-canonical-import", "deprecated-usage"}
 
 
-def test_no_batch_is_shared_with_a_third_process_while_a_copy_of_the_run_works(root, monkeypatch):
+def test_no_batch_is_shared_with_a_third_process_while_both_processes_work(root, tmp_path, monkeypatch):
     """While a forked copy works beside the run (``FactSource.alongside``), each process has a
-    core: a batch of parses stays in the process that asked for it, in the copy as well; once the
-    copy is done, a batch is shared again. The answers are the same either way."""
+    core: a batch of parses stays in the process that asked for it, in the copy as long as the
+    run works, in the run as long as the copy does. Once the run waits for the copy, or the copy
+    is done, a batch is shared again. The answers are the same either way."""
     from importcanon.adapters import alongside, loading
 
-    shared: list[tuple[int, int]] = []  # (pid, processes) of every batch handed to map_forked
+    shared: list[int] = []  # the processes of every batch handed to map_forked
     monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
     monkeypatch.setattr(loading, "usable_processes", lambda: 2)
     monkeypatch.setattr(alongside, "usable_processes", lambda: 2)
 
     def recorded(work, items, weights, processes):  # type: ignore[no-untyped-def]
-        shared.append((os.getpid(), processes))
+        shared.append(processes)
         return map_forked(work, items, weights, processes)
 
     monkeypatch.setattr(loading, "map_forked", recorded)
     store, modules = _store(root)
     shared.clear()  # the reading of the files
-    first, second, third = modules[:3], modules[3:6], modules[6:9]
+    copy_first, copy_later, run_first, run_later = (modules[start : start + 3] for start in (0, 3, 6, 9))
+    checked = tmp_path / "checked"
 
-    def in_the_copy() -> tuple[bool, list[tuple[int, int]]]:
-        store.parse_ahead(first)
-        return store.other_core_busy(), list(shared)
+    def until(condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 30
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def in_the_copy() -> tuple[bool, list[int], bool, list[int]]:
+        run_busy = store.other_core_busy()
+        store.parse_ahead(copy_first)
+        kept = list(shared)
+        checked.touch()
+        until(lambda: not store.other_core_busy())  # the run asks for this work's result
+        run_waits = not store.other_core_busy()
+        store.parse_ahead(copy_later)
+        return run_busy, kept, run_waits, list(shared)
 
     with store.alongside(in_the_copy) as (copy_work,):
         assert store.other_core_busy()
-        store.parse_ahead(second)
+        store.parse_ahead(run_first)
         assert shared == []
-        busy_there, shared_there = copy_work()
-        assert busy_there and shared_there == []
+        until(checked.exists)
+        assert store.other_core_busy()
+        run_busy, kept, run_waits, shared_there = copy_work()
         assert not store.other_core_busy()
-        store.parse_ahead(third)
-        assert shared == [(os.getpid(), 2)]
+        store.parse_ahead(run_later)
+    assert (run_busy, kept, run_waits, shared_there) == (True, [], True, [2])
+    assert shared == [2]
     assert not store.other_core_busy()
     assert _on_demand(store, modules, NO_CALL, 150) == _on_demand_reference(root, NO_CALL)

@@ -43,8 +43,8 @@ def alongside(
     copy of the run; each one after it by whichever process is free for it first, the copy once
     it has done the ones before, or this process when the block asks for its result. The
     functions given return each work's result, computed here if no child brought it back.
-    While the copy works, ``store.other_core_busy`` says so in this process (and always in the
-    copy: this process has work of its own until it asks for the results), so that a batch of
+    ``store.other_core_busy`` says in each process whether the other one works: the copy until
+    its works are done, this process until it waits for the copy's results. Meanwhile a batch of
     parses is not shared with a third process (see ``FactStore.parse_ahead``).
 
     A work after the first is claimed with a ticket: a pipe holding one byte, its writing end
@@ -54,12 +54,22 @@ def alongside(
         yield [_once(work) for work in works]
         return
     tickets = [_ticket() for _ in works[1:]]
-    working = _working_signal()
+    # Two pipes, each with its writing end held open by one process while it works: the copy's
+    # (``copy_works``) and this process's (``run_works``); the other reads whether it still is.
+    copy_works, run_works = _signal(), _signal()
+
+    def in_the_copy() -> tuple[list[tuple[bool, Any]], list[Write], dict[str, Any]]:
+        store.other_core_busy = _watching(run_works, copy_works)
+        return _noted(store, lambda: _share(works, tickets, copy_works))
+
+    open_ends: dict[str, int] = {}  # this process's ends of the pipes, by pipe
     try:
-        with forked(lambda: _noted(store, lambda: _share(works, tickets, working))) as child:
-            if working is not None:  # the copy holds the writing end until its works are done
-                os.close(working[1])
-                store.other_core_busy = partial(_still_open, working[0])
+        with forked(in_the_copy) as child:
+            store.other_core_busy = _watching(copy_works, run_works)
+            if copy_works is not None:
+                open_ends["copy"] = copy_works[0]
+            if run_works is not None:
+                open_ends["run"] = run_works[1]
             brought: list[tuple[bool, Any]] | None = None
             asked = False
             results: dict[int, Any] = {}
@@ -68,6 +78,8 @@ def alongside(
                 nonlocal brought, asked
                 if not asked:
                     asked = True
+                    if "run" in open_ends:  # waiting from now on
+                        os.close(open_ends.pop("run"))
                     answer = child()
                     if answer is not None:
                         brought, writes, failures = answer
@@ -86,10 +98,9 @@ def alongside(
             yield [partial(result_of, index) for index in range(len(works))]
     finally:
         store.other_core_busy = _idle
-        if working is not None:
-            for end in working:
-                with suppress(OSError):
-                    os.close(end)
+        for end in open_ends.values():
+            with suppress(OSError):
+                os.close(end)
         for ticket in tickets:
             if ticket is not None:
                 with suppress(OSError):
@@ -137,26 +148,39 @@ def _claim(ticket: int | None) -> bool:
 
 
 def _share(
-    works: Sequence[Callable[[], Any]], tickets: Sequence[int | None], working: tuple[int, int] | None
+    works: Sequence[Callable[[], Any]], tickets: Sequence[int | None], copy_works: tuple[int, int] | None
 ) -> list[tuple[bool, Any]]:
     """In the child: the first work, then each later one whose ticket it claims first; each as
-    (done here, its result). The end of ``working`` it writes to is closed once they are done."""
+    (done here, its result). The writing end of ``copy_works`` is closed once they are done."""
     values = [(True, works[0]())]
     for work, ticket in zip(works[1:], tickets, strict=True):
         values.append((True, work()) if ticket is not None and _claim(ticket) else (False, None))
-    if working is not None:
-        for end in working:
-            with suppress(OSError):
-                os.close(end)
+    if copy_works is not None:
+        os.close(copy_works[1])
     return values
 
 
-def _working_signal() -> tuple[int, int] | None:
-    """A pipe whose writing end the copy keeps open while it works (None: no pipe to be had)."""
+Signal = tuple[int, int]
+
+
+def _signal() -> Signal | None:
+    """A pipe whose writing end a process keeps open while it works (None: no pipe to be had)."""
     try:
         return os.pipe()
     except OSError:
         return None
+
+
+def _watching(other: Signal | None, own: Signal | None) -> Callable[[], bool]:
+    """In a process that just forked or was forked: whether the other process works, read from
+    ``other``'s pipe; of ``own``'s pipe, only the writing end is kept. Without a pipe, the
+    other is taken to be idle (a batch is shared, as it always was)."""
+    if own is not None:
+        os.close(own[0])
+    if other is None:
+        return _idle
+    os.close(other[1])
+    return partial(_still_open, other[0])
 
 
 def _still_open(read_end: int) -> bool:
@@ -174,7 +198,6 @@ def _idle() -> bool:
 
 def _noted(store: FactStore, work: Callable[[], Result]) -> tuple[Result, list[Write], dict[str, Any]]:
     """In the child: the work's result, the cache writes it made and the parse failures it met."""
-    store.other_core_busy = _busy
     writes: list[Write] = []
     cache = store.cache
     for name in _KEEP:  # the child's own copy of the cache: nothing of this outlives the child
@@ -183,10 +206,6 @@ def _noted(store: FactStore, work: Callable[[], Result]) -> tuple[Result, list[W
     value = work()
     failures = {module: failure for module, failure in store.parse_failures().items() if module not in failed_before}
     return value, writes, failures
-
-
-def _busy() -> bool:
-    return True
 
 
 def _noting(writes: list[Write], name: str, write: Callable[..., None]) -> Callable[..., None]:
