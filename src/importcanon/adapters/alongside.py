@@ -33,6 +33,8 @@ Result = TypeVar("Result")
 
 #: A write to the cache: the method's name and its arguments.
 Write = tuple[str, tuple[Any, ...]]
+#: A pipe (read end, write end) whose writing end a process holds open while it works.
+Signal = tuple[int, int]
 
 
 @contextmanager
@@ -148,7 +150,7 @@ def _claim(ticket: int | None) -> bool:
 
 
 def _share(
-    works: Sequence[Callable[[], Any]], tickets: Sequence[int | None], copy_works: tuple[int, int] | None
+    works: Sequence[Callable[[], Any]], tickets: Sequence[int | None], copy_works: Signal | None
 ) -> list[tuple[bool, Any]]:
     """In the child: the first work, then each later one whose ticket it claims first; each as
     (done here, its result). The writing end of ``copy_works`` is closed once they are done."""
@@ -158,9 +160,6 @@ def _share(
     if copy_works is not None:
         os.close(copy_works[1])
     return values
-
-
-Signal = tuple[int, int]
 
 
 def _signal() -> Signal | None:

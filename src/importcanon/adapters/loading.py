@@ -354,9 +354,9 @@ class FactStore:
 
     @contextmanager
     def beside_the_scan(self, called: frozenset[str]) -> Iterator[None]:
-        """Learn, in a forked process while the block runs (grimp's scan: its threads leave a
-        core idle for much of it), what the analyses after it will ask, when that is enough to
-        pay for the process; else it is learnt on demand, as well:
+        """Learn, in a forked process while the block runs (grimp's scan, whose threads leave a
+        core idle for the last part of it on a large project), what the analyses after it will
+        ask, when that is enough to pay for the process; else it is learnt on demand, as well:
 
         - the evident names ``evident_names`` will be asked for (the modules the files read ahead
           import names from);
@@ -1130,11 +1130,11 @@ _READ_WEIGHT_PER_FILE = 2048
 #: by one process and 0.019 s by two; sympy's 1,532 files (17 MB) in 0.057 and 0.043.
 PARALLEL_SEARCH_WEIGHT = 12 << 20
 #: A batch of files this big (about 0.08 s of parsing) pays for forking processes to share it.
+PARALLEL_PARSE_BYTES = 1 << 19
 #: Projects of fewer bytes than this parse nothing beside grimp's scan: it keeps both cores busy
 #: nearly to its end, and what is parsed beside it is paid for at its end (django, 5.7 MB: 1.02x,
 #: 15 interleaved pairs), where sympy (26 MB) and homeassistant (33 MB) gain (0.95x, 0.94x).
 PARSED_BESIDE_THE_SCAN_BYTES = 16 << 20
-PARALLEL_PARSE_BYTES = 1 << 19
 #: Frames below the recursion limit a batch is parsed at (see ``FactStore.parse_ahead``).
 _PARSE_AHEAD_HEADROOM = 200
 
