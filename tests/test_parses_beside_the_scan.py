@@ -137,3 +137,23 @@ def test_only_the_files_holding_an_alias_are_parsed_again(project, monkeypatch):
         ("pkg/through.py", 4),
         ("pkg/through.py", 5),
     ]
+
+
+def test_a_file_whose_bytes_decode_to_an_alias_is_parsed_again(project, monkeypatch):
+    """A coding cookie may make other bytes a word: ``legacy+AF8-old`` in utf-7 is ``legacy_old``
+    to Python, though the bytes hold no ``legacy_old`` and the decoded text is ASCII. Such a file
+    is parsed again for the alias, in the run and from the cache a later run reads."""
+    user = "# coding: utf-7\nimport pkg.alias\nfrom pkg.lib import old\n\nold()\npkg.alias.legacy+AF8-old()\n"
+    root = project({**BASE, "pkg/user.py": user})
+    with monkeypatch.context() as patch:
+        _beside(patch, 1)
+        expected = _usages(root, "--no-cache")
+    assert ("pkg/user.py", 6) in [(path, line) for path, line, _ in expected]
+    with monkeypatch.context() as patch:
+        _beside(patch, 2)
+        assert _usages(root, "--no-cache") == expected
+        assert _usages(root) == expected  # into an empty cache
+    (root / "pkg" / "lib.py").write_text(BASE["pkg/lib.py"] + "\n")  # the check is not remembered whole
+    with monkeypatch.context() as patch:
+        _beside(patch, 1)
+        assert _usages(root) == expected  # the parses from the cache

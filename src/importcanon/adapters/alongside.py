@@ -58,20 +58,22 @@ def alongside(
     tickets = [_ticket() for _ in works[1:]]
     # Two pipes, each with its writing end held open by one process while it works: the copy's
     # (``copy_works``) and this process's (``run_works``); the other reads whether it still is.
-    copy_works, run_works = _signal(), _signal()
-
-    def in_the_copy() -> tuple[list[tuple[bool, Any]], list[Write], dict[str, Any]]:
-        store.other_core_busy = _watching(run_works, copy_works)
-        return _noted(store, lambda: _share(works, tickets, copy_works))
-
-    open_ends: dict[str, int] = {}  # this process's ends of the pipes, by pipe
+    copy_works = run_works = None
+    open_ends: dict[str, int] = {}  # this process's ends of the pipes, closed at the end
     try:
+        copy_works, run_works = _signal(), _signal()
+        for name, pipe in (("copy", copy_works), ("run", run_works)):
+            if pipe is not None:
+                open_ends[f"{name} reading"], open_ends[f"{name} writing"] = pipe
+
+        def in_the_copy() -> tuple[list[tuple[bool, Any]], list[Write], dict[str, Any]]:
+            store.other_core_busy = _watching(run_works, copy_works)
+            return _noted(store, lambda: _share(works, tickets, copy_works))
+
         with forked(in_the_copy) as child:
+            for closed_by_watching in ("copy writing", "run reading"):
+                open_ends.pop(closed_by_watching, None)
             store.other_core_busy = _watching(copy_works, run_works)
-            if copy_works is not None:
-                open_ends["copy"] = copy_works[0]
-            if run_works is not None:
-                open_ends["run"] = run_works[1]
             brought: list[tuple[bool, Any]] | None = None
             asked = False
             results: dict[int, Any] = {}
@@ -80,8 +82,8 @@ def alongside(
                 nonlocal brought, asked
                 if not asked:
                     asked = True
-                    if "run" in open_ends:  # waiting from now on
-                        os.close(open_ends.pop("run"))
+                    if "run writing" in open_ends:  # waiting from now on
+                        os.close(open_ends.pop("run writing"))
                     answer = child()
                     if answer is not None:
                         brought, writes, failures = answer

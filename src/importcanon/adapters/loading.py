@@ -686,12 +686,13 @@ class FactStore:
         """``parsed`` when it holds the calls of the words ``calls_of``, else the same parse
         answering for them too when it does without being parsed again, else None.
 
-        It does when ``parsed`` was made in this run from a text all ASCII that holds none of
-        the words it was not asked about, even inside a longer word: no callee there has such a
-        part (an identifier beyond ASCII might normalize to one), no line mentions one, so the
-        stub and the calls collected are what a parse asked for them too would give (see
-        ``parsing._stubbed_facts``). Only words the files were searched for already can tell:
-        a search of every file for the others would cost more than the parse."""
+        It does when ``parsed`` was made in this run from a file whose bytes are its text, all
+        ASCII, and that holds none of the words it was not asked about as a word: a callee with
+        such a part would hold it so (an identifier beyond ASCII might normalize to one, and a
+        coding cookie such as ``utf-7`` might decode other bytes to one). A stub's facts are the
+        whole text's whatever the words (see ``parsing._stubbed_facts``), so the calls are those
+        a parse asked for them too would collect. Only words the files were searched for
+        already can tell: a search of every file for the others would cost more than the parse."""
         if _covers(parsed, calls_of):
             return parsed
         if module not in self._ascii or parsed.calls is None or parsed.call_words is None:
@@ -710,20 +711,25 @@ class FactStore:
 
     def _parse_plainly(self, source: SourceFile, calls_of: frozenset[str], with_ascii: bool = False) -> Any:
         """The parse of one file of a batch, as the cache keeps it (decoded without keeping the
-        text: the batch may be large); ``with_ascii``: with whether the text is ASCII."""
+        text: the batch may be large); ``with_ascii``: with whether the file's bytes are its
+        text, all ASCII (see ``_covering``)."""
         text = self.texts.get(source.module)
-        if text is None:
+        data = None
+        if text is None or with_ascii:
             data = self._read(source)
             if data is None:
                 return None
+        if text is None:
             try:
-                text = decode_source(data)
+                text = decode_source(data or b"")
             except UndecodableSource:
                 return None
         parsed = parse_plainly(text, source.relpath, calls_of=calls_of or None, stub=True)
         if parsed is None:
             return None
-        return (_parsed_to_primitive(parsed), text.isascii()) if with_ascii else _parsed_to_primitive(parsed)
+        if not with_ascii:
+            return _parsed_to_primitive(parsed)
+        return _parsed_to_primitive(parsed), text.isascii() and data == text.encode()
 
     def alongside(
         self, *works: Callable[[], Any], fork: bool = True
