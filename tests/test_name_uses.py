@@ -192,6 +192,16 @@ class _ParsingEveryUser:
     def may_import_or_call(self, module: str, names: frozenset[str]) -> bool:
         return True
 
+    def may_use(self, names: frozenset[str]) -> set[str]:
+        """Every module where a name may be imported or called by the roles of its mentions:
+        none is ruled out by ``may_import_or_call``'s reading of the whole text."""
+        return {
+            module
+            for name in names
+            for module, mention in self._facts.mentions(name).items()
+            if mention.imports or mention.imports_from or mention.calls
+        }
+
     def may_rebind(self, module: str, name: str) -> bool:
         return True
 

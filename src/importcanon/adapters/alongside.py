@@ -17,13 +17,12 @@ which is where it ran before it had a process of its own.
 from __future__ import annotations
 
 import os
-import select
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from importcanon.adapters.forking import forked, usable_processes
+from importcanon.adapters.forking import forked, pipe_answers, usable_processes
 
 if TYPE_CHECKING:
     from importcanon.adapters.cache import FactCache
@@ -181,16 +180,8 @@ def _watching(other: Signal | None, own: Signal | None) -> Callable[[], bool]:
     if other is None:
         return _idle
     os.close(other[1])
-    return partial(_still_open, other[0])
-
-
-def _still_open(read_end: int) -> bool:
-    """Whether the writing end of the pipe is still open somewhere: nothing to read yet."""
-    try:
-        ready, _, _ = select.select([read_end], [], [], 0)
-    except (OSError, ValueError):
-        return False
-    return not ready
+    read_end = other[0]
+    return lambda: not pipe_answers(read_end, 0)  # its writing end still open somewhere: nothing to read yet
 
 
 def _idle() -> bool:

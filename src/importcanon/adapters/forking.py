@@ -94,7 +94,7 @@ def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result | None]]:
             return None
         pid, read_end = child
         child = None
-        if not _answers(read_end, PATIENCE_SECONDS):
+        if not pipe_answers(read_end, PATIENCE_SECONDS):
             _end(pid, read_end)
             return None
         results: list[Result | None] = _collect(pid, read_end, 1)
@@ -107,8 +107,9 @@ def forked(work: Callable[[], Result]) -> Iterator[Callable[[], Result | None]]:
             _end(*child)
 
 
-def _answers(read_end: int, seconds: float) -> bool:
-    """Whether the child's pipe has something to read (its results, or its end) within ``seconds``."""
+def pipe_answers(read_end: int, seconds: float) -> bool:
+    """Whether the pipe has something to read (a child's results, or its end: no writer left)
+    within ``seconds``; True when that cannot be told."""
     try:
         ready, _, _ = select.select([read_end], [], [], seconds)
     except (OSError, ValueError):

@@ -401,32 +401,30 @@ class FactStore:
 
     def _may_call(self, words: frozenset[str]) -> list[SourceFile]:
         """The files that may import or call one of ``words`` and have no parse with their calls."""
+        return [
+            self._files[module] for module in sorted(self.may_use(words)) if self._unparsed(module, words) is not None
+        ]
+
+    def may_use(self, names: frozenset[str]) -> set[str]:
         modules = {
             module
-            for word in words
-            for module, mention in self.mentions(word).items()
+            for name in names
+            for module, mention in self.mentions(name).items()
             if mention.imports or mention.imports_from or mention.calls
         }
-        return [
-            self._files[module]
-            for module in sorted(modules)
-            if self.may_import_or_call(module, words) and self._unparsed(module, words) is not None
-        ]
+        # The roles of a line are read loosely (``cv.name,`` on a line of its own may play any):
+        # the whole text may still show that no mention is an import or a call.
+        return {module for module in modules if self.may_import_or_call(module, names)}
 
     def _parses_aside(
         self, batch: Sequence[SourceFile], calls_of: frozenset[str]
     ) -> list[tuple[Primitive, bool] | None]:
         """Each file's parse as ``parse_ahead`` makes it (the same at any depth), with whether
         its text is ASCII (see ``_covering``)."""
-        limit = sys.getrecursionlimit()
-        try:
-            sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
-        except RecursionError:
-            return [None] * len(batch)
-        try:
+        with _deeper_than_any_caller() as deeper:
+            if not deeper:
+                return [None] * len(batch)
             return [self._parse_plainly(source, calls_of, with_ascii=True) for source in batch]
-        finally:
-            sys.setrecursionlimit(limit)
 
     def _keep_reading(self, source: SourceFile, read: FileText, searched: tuple[str, ...]) -> None:
         module = source.module
@@ -547,19 +545,13 @@ class FactStore:
     def _parse_aside(self, source: SourceFile, calls_of: frozenset[str]) -> ParsedModule | None:
         """A parse that ``parsed`` would also get at any depth (see ``parse_ahead``), or None."""
         text = self._text(source.module)
-        limit = sys.getrecursionlimit()
-        try:
-            sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
-        except RecursionError:
-            return None
-        try:
-            if text is None:
+        with _deeper_than_any_caller() as deeper:
+            if not deeper or text is None:
                 return None
-            return parse_module(text, source.relpath, calls_of=calls_of or None, stub=True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        finally:
-            sys.setrecursionlimit(limit)
+            try:
+                return parse_module(text, source.relpath, calls_of=calls_of or None, stub=True)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
 
     def decoded_texts(self) -> Mapping[str, str]:
         """The decoded text of every readable module, decoded when asked for and not kept."""
@@ -642,20 +634,15 @@ class FactStore:
             processes = usable_processes() if worth_it else 1
         if processes < 2 or len(batch) < 2:
             return  # one process parses as well on demand
-        limit = sys.getrecursionlimit()
-        try:
-            sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
-        except RecursionError:
-            return  # called too deep already: leave it all to ``parsed``
-        try:
+        with _deeper_than_any_caller() as deeper:
+            if not deeper:
+                return  # called too deep already: leave it all to ``parsed``
             results = map_forked(
                 lambda item: self._parse_plainly(item[0], item[1]),
                 batch,
                 [source.size for source, _ in batch],
                 processes,
             )
-        finally:
-            sys.setrecursionlimit(limit)
         for (source, _), result in zip(batch, results, strict=True):
             digest = self._digests.get(source.module)
             if result is not None and digest is not None:
@@ -1143,6 +1130,24 @@ PARALLEL_PARSE_BYTES = 1 << 19
 PARSED_BESIDE_THE_SCAN_BYTES = 16 << 20
 #: Frames below the recursion limit a batch is parsed at (see ``FactStore.parse_ahead``).
 _PARSE_AHEAD_HEADROOM = 200
+
+
+@contextmanager
+def _deeper_than_any_caller() -> Iterator[bool]:
+    """The recursion limit lowered by :data:`_PARSE_AHEAD_HEADROOM` while the block runs, as if
+    it ran deeper than any caller of ``parsed`` can be: a parse that succeeds here succeeds there
+    (how deep ``ast`` may nest depends on the stack). False when the stack is too deep already
+    to lower it: then nothing is to be parsed aside."""
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(limit - _PARSE_AHEAD_HEADROOM)
+    except RecursionError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 class _DecodedTexts(Mapping[str, str]):

@@ -157,6 +157,11 @@ class FactSource(Protocol):
         True when a parse is needed to tell."""
         ...
 
+    def may_use(self, names: frozenset[str]) -> set[str]:
+        """The modules that may import one of ``names`` or call a dotted name with one of them
+        as a part (the others certainly do neither, as their text shows): the ones to parse."""
+        ...
+
     def star_imports_for_certain(self, module: str) -> Sequence[tuple[int, str | None]]:
         """(level, module as written) of the module's ``from ... import *`` statements that
         the text shows to be at module level, without a parse; perhaps not all of them."""

@@ -31,15 +31,7 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
         if target is None or target.is_module:
             continue
         names = aliases_of(resolver, target.qualified)
-        mentioning = {
-            module
-            for name in names
-            for module, mention in facts.mentions(name).items()
-            if mention.imports or mention.imports_from or mention.calls
-        }
-        # The roles of a line are read loosely (``cv.name,`` on a line of its own may play any):
-        # the whole text may still show that no mention is an import or a call.
-        users = {module for module in mentioning if facts.may_import_or_call(module, frozenset(names))}
+        users = facts.may_use(frozenset(names))
         searches.append((contract, target.qualified, names, users))
     words = frozenset(name for _, _, names, _ in searches for name in names)
     facts.parse_ahead(sorted(set().union(*(users for _, _, _, users in searches))), calls_of=words)
