@@ -130,17 +130,36 @@ def test_forked_work_comes_back_in_order_whatever_the_weights(items, processes, 
     assert map_forked(lambda item: item * item, items, weights, processes) == [item * item for item in items]
 
 
-def test_every_process_takes_a_share_and_a_failing_child_loses_only_its_own():
+def test_every_process_takes_chunks_and_a_failing_child_loses_only_those_it_took():
     parent = os.getpid()
 
-    pids = map_forked(lambda item: os.getpid(), list(range(12)), [1] * 12, 3)
-    results = map_forked(lambda item: item if os.getpid() == parent else 1 // 0, list(range(12)), [1] * 12, 3)
+    def slow(item: int) -> int:
+        time.sleep(0.02)  # long enough for every child to start before the batch is gone
+        return os.getpid()
 
-    assert len(set(pids)) == 3 and pids.count(parent) == 4
-    assert [r for r in results if r is not None] == [i for i, pid in enumerate(pids) if pid == parent]
-    for child in set(pids) - {parent}:  # every child was waited for: none is left a zombie
-        with pytest.raises(ChildProcessError):
-            os.waitpid(child, os.WNOHANG)
+    pids = map_forked(slow, list(range(12)), [1] * 12, 3)
+    results = map_forked(lambda item: item if os.getpid() == parent else 1 // 0, list(range(24)), [1] * 24, 3)
+
+    assert len(set(pids)) == 3
+    lost = [index for index, result in enumerate(results) if result is None]
+    assert len(lost) <= 2  # each child fails on its first chunk, one item: the rest is done here
+    assert [result for result in results if result is not None] == [i for i in range(24) if i not in lost]
+    with pytest.raises(ChildProcessError):  # every child was waited for: none is left a zombie
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_slower_process_takes_fewer_chunks():
+    """The chunks go to whichever process is free: a child slowed down (by a busy core, say)
+    leaves most of the batch to the others instead of holding them up with an equal share."""
+    parent = os.getpid()
+
+    def work(item: int) -> int:
+        time.sleep(0.002 if os.getpid() == parent else 0.05)
+        return os.getpid()
+
+    pids = map_forked(work, list(range(48)), [1] * 48, 2)
+
+    assert pids.count(parent) >= 36
 
 
 # The whole check, with a batch big enough to be shared, against the same check on one core.

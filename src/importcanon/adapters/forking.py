@@ -1,15 +1,16 @@
-"""Pure work on every core: this process and forked copies of it each take a share of a batch.
+"""Pure work on every core: this process and forked copies of it share out a batch.
 
 A full parse is CPU work in C and Python that one process does one file at a time; a batch known
 in advance (the files an analysis is about to parse) can be shared out instead. ``fork`` gives each
 child the whole state of the run for free (the file list, the bytes already read), so a child
-needs no arguments sent and no start-up: it computes its share, sends the results back through a
-pipe (pickled as it goes) and ends with ``os._exit``, never running the parent's clean-up or flushing its
-output buffers, nor freeing what it parsed (the operating system takes the memory back at once).
+needs no arguments sent and no start-up: it takes chunks of the batch until none is left, sends
+the results back through a pipe (pickled as it goes) and ends with ``os._exit``, never running
+the parent's clean-up or flushing its output buffers, nor freeing what it parsed (the operating
+system takes the memory back at once).
 
 Only for pure work: the results must not depend on which process computed them. A child that
-fails in any way (killed, an exception, unreadable output) costs nothing but its share, which
-comes back as None for the caller to compute itself.
+fails in any way (killed, an exception, unreadable output) costs nothing but the chunks it took,
+whose items come back as None for the caller to compute itself.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ MOST_PROCESSES = 4
 #: stuck (a library's worker threads, which ``fork`` does not copy, waited for forever) and is
 #: ended; its work is then done here, with the same result.
 PATIENCE_SECONDS = 60.0
-#: The head start the children get on this process (see ``_shares``), as a part of a share.
-_PARENT_HANDICAP = 0.1
+#: Chunks per process that ``map_forked`` cuts a batch into: enough that processes which run at
+#: different speeds end close together, few enough that taking one costs nothing.
+_CHUNKS_PER_PROCESS = 24
+#: Tickets are single bytes.
+_MOST_TICKETS = 256
 
 
 def usable_processes() -> int:
@@ -49,33 +53,91 @@ def usable_processes() -> int:
 def map_forked(
     work: Callable[[Item], Result], items: Sequence[Item], weights: Sequence[int], processes: int
 ) -> list[Result | None]:
-    """``work(item)`` for every item, in order; items shared among ``processes`` by ``weights``.
+    """``work(item)`` for every item, in order; items shared among ``processes`` as they go.
 
-    This process computes the first share while the children compute the others (a share whose
-    child cannot be started is computed here too). An item a child did not bring back is None.
+    The items are cut into chunks of about equal weight, heaviest first, and every process
+    (this one and the children) takes the next chunk whenever it is done with its last: a
+    process that runs slower (a child copying the pages it writes to, a core shared with
+    another program) takes fewer, so that all of them end together. An item a child did not
+    bring back is None; a child that cannot be started leaves its chunks to the others.
     """
-    shares = _shares(weights, max(1, min(processes, len(items))))
-    mine = shares[0]
+    processes = max(1, min(processes, len(items)))
+    if processes == 1:
+        return list(_compute(work, items, list(range(len(items)))))
+    chunks = _chunks(weights, processes)
+    tickets = _tickets(len(chunks))
+    if tickets is None:  # no pipe to hand chunks out with: every item here
+        return list(_compute(work, items, list(range(len(items)))))
     results: list[Result | None] = [None] * len(items)
-    children: list[tuple[int, int, list[int]]] = []  # pid, read end of its pipe, its share
+    children: list[tuple[int, int]] = []  # pid, read end of its pipe
     try:
-        for share in shares[1:]:
-            child = _start(work, items, share)
-            if child is None:
-                mine = sorted(mine + share)
-            else:
-                children.append((*child, share))
-        for index, result in zip(mine, _compute(work, items, mine), strict=True):
-            results[index] = result
+        for _ in range(processes - 1):
+            child = _start(lambda _: _take_chunks(work, items, chunks, tickets), [None], [0])
+            if child is not None:
+                children.append(child)
+        for chunk, chunk_results in _take_chunks(work, items, chunks, tickets):
+            _place(results, chunks[chunk], chunk_results)
         while children:
-            pid, read_end, share = children[0]
-            for index, result in zip(share, _collect(pid, read_end, len(share)), strict=True):
-                results[index] = result
+            pid, read_end = children[0]
+            taken = _collect(pid, read_end, 1)[0]
+            for chunk, chunk_results in taken or ():
+                _place(results, chunks[chunk], chunk_results)
             children.pop(0)
     finally:
-        for pid, read_end, _ in children:  # interrupted: no child outlives the run
+        os.close(tickets)
+        for pid, read_end in children:  # interrupted: no child outlives the run
             _end(pid, read_end)
     return results
+
+
+def _chunks(weights: Sequence[int], processes: int) -> list[list[int]]:
+    """Indices cut into runs of about ``1 / (processes * _CHUNKS_PER_PROCESS)`` of the total
+    weight (an item heavier than that alone), heaviest run first: the last ones taken are the
+    lightest, so that no process waits long for another's last."""
+    count = min(len(weights), processes * _CHUNKS_PER_PROCESS)
+    target = max(1.0, sum(weights) / count)
+    chunks: list[list[int]] = [[]]
+    load = 0.0
+    for index, weight in enumerate(weights):
+        if chunks[-1] and load + weight > target:
+            chunks.append([])
+            load = 0.0
+        chunks[-1].append(index)
+        load += weight
+    while len(chunks) > _MOST_TICKETS:  # never more chunks than one byte can name
+        chunks = [chunks[i] + chunks[i + 1] if i + 1 < len(chunks) else chunks[i] for i in range(0, len(chunks), 2)]
+    return sorted(chunks, key=lambda chunk: (-sum(weights[i] for i in chunk), chunk[0]))
+
+
+def _tickets(count: int) -> int | None:
+    """The read end of a pipe holding ``count`` one-byte tickets, 0 to ``count - 1``, whose write
+    end is closed: each read of one byte takes the next ticket, in any process that shares it,
+    and an empty read says that none is left. None when the system refuses a pipe."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        os.write(write_end, bytes(range(count)))  # at most _MOST_TICKETS bytes: the pipe holds them
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _take_chunks(
+    work: Callable[[Item], Result], items: Sequence[Item], chunks: list[list[int]], tickets: int
+) -> list[tuple[int, list[Result]]]:
+    """The results of every chunk this process takes a ticket for, with the chunk's number."""
+    taken = []
+    while ticket := os.read(tickets, 1):
+        chunk = ticket[0]
+        taken.append((chunk, _compute(work, items, chunks[chunk])))
+    return taken
+
+
+def _place(results: list[Any], indices: list[int], chunk_results: list[Any]) -> None:
+    for index, result in zip(indices, chunk_results, strict=True):
+        results[index] = result
 
 
 @contextmanager
@@ -172,19 +234,3 @@ def _collect(pid: int, read_end: int, count: int) -> list[Any]:
     if status == 0 and isinstance(results, list) and len(results) == count:
         return results
     return [None] * count
-
-
-def _shares(weights: Sequence[int], processes: int) -> list[list[int]]:
-    """Indices shared out so that every share takes about as long: the heaviest item first, each
-    to the lightest share so far (ties to the lowest share), each share in index order. The first
-    share, this process's, starts a little loaded: this process also receives the children's
-    results, and copies the memory pages it writes to since the fork (measured: 10-20% more
-    CPU than a child for the same share)."""
-    shares: list[list[int]] = [[] for _ in range(processes)]
-    loads = [0.0] * processes
-    loads[0] = _PARENT_HANDICAP * sum(weights) / processes
-    for index in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(index)
-        loads[lightest] += weights[index]
-    return [sorted(share) for share in shares]
