@@ -262,3 +262,13 @@ def test_no_batch_is_shared_with_a_third_process_while_both_processes_work(root,
     assert shared == [2]
     assert not store.other_core_busy()
     assert _on_demand(store, modules, NO_CALL, 150) == _on_demand_reference(root, NO_CALL)
+
+
+def test_a_batch_of_empty_items_is_still_shared():
+    """Items that weigh nothing (empty files) still take time: they are cut into chunks too."""
+
+    def slow(item: int) -> int:
+        time.sleep(0.01)
+        return os.getpid()
+
+    assert len(set(map_forked(slow, list(range(12)), [0] * 12, 2))) == 2

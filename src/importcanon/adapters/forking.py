@@ -94,8 +94,9 @@ def _chunks(weights: Sequence[int], processes: int) -> list[list[int]]:
     """Indices cut into runs of about ``1 / (processes * _CHUNKS_PER_PROCESS)`` of the total
     weight (an item heavier than that alone), heaviest run first: the last ones taken are the
     lightest, so that no process waits long for another's last."""
+    weights = [max(1, weight) for weight in weights]  # an empty file still takes a moment
     count = min(len(weights), processes * _CHUNKS_PER_PROCESS)
-    target = max(1.0, sum(weights) / count)
+    target = sum(weights) / count
     chunks: list[list[int]] = [[]]
     load = 0.0
     for index, weight in enumerate(weights):
