@@ -278,6 +278,34 @@ def test_a_later_work_asked_for_while_the_child_is_busy_is_done_here_once(tmp_pa
     assert done[0] == str(os.getpid()) and len(done) == 2
 
 
+@two_cores
+def test_a_run_waiting_for_a_work_the_child_took_first_does_the_later_ones_the_child_has_not(tmp_path):
+    """The child took the second work; asked for it, this process does the third (which the
+    child would only start once done with the second) instead of waiting idle meanwhile."""
+    store, _ = _store(tangled_project(tmp_path / "project"))
+    log, started, go = tmp_path / "log", tmp_path / "started", tmp_path / "go"
+
+    def second() -> int:
+        started.touch()
+        deadline = time.monotonic() + 5  # bounded: a run that waits idle still ends, and fails below
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return _done_by(log, 2)()
+
+    def third() -> int:
+        go.touch()
+        return _done_by(log, 3)()
+
+    with store.alongside(lambda: 1, second, third, fork=True) as (first, later, last):
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:  # the child took the second
+            time.sleep(0.01)
+        assert (later(), last(), first()) == (2, 3, 1)
+
+    done = log.read_text().split()
+    assert done == [str(os.getpid()), done[1]] and done[1] != str(os.getpid())
+
+
 def test_without_a_second_process_every_work_is_done_here_when_asked(tmp_path):
     store, _ = _store(tangled_project(tmp_path / "project"))
     log = tmp_path / "log"

@@ -50,7 +50,9 @@ def alongside(
 
     A work after the first is claimed with a ticket: a pipe holding one byte, its writing end
     closed, so that of the two processes reading it exactly one gets the byte and the other
-    the pipe's end, at once."""
+    the pipe's end, at once. A result asked for here that the copy took is waited for only
+    once this process has done every later work the copy has not taken yet (in their order),
+    rather than sit idle while the copy does them one after the other."""
     if not fork or usable_processes() < 2:
         yield [_once(work) for work in works]
         return
@@ -93,6 +95,10 @@ def alongside(
             def result_of(index: int) -> Any:
                 if index not in results:
                     mine = index > 0 and _claim(tickets[index - 1])
+                    if not mine and not asked:  # the copy's to wait for: first what it has not taken
+                        for other in range(1, len(works)):
+                            if other not in results and other != index and _claim(tickets[other - 1]):
+                                results[other] = works[other]()
                     shares = None if mine else from_child()
                     done, value = shares[index] if shares is not None else (False, None)
                     results[index] = value if done else works[index]()
