@@ -163,6 +163,14 @@ STATEMENTS = [
     'text = f"({pkg.Target(1)}"; Other = 2',
     "text = f'a(' f\"{Target}\"; Target = 1",
     "text = f'''\n{Target()}\n'''",
+    # Occurrences followed by a dot, once the name is known to be called and aliased: passed
+    # over unless an import may reach them.
+    "Renamed = Target; Target.call()",
+    "x = Target.a; import Target.sub",
+    "from Target.sub import x",
+    "x = 1\rimport Target.sub",
+    "import os, \\\r\n    Target.sub",
+    "import os; \\\n    Target.sub",
 ]
 
 

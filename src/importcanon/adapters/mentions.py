@@ -147,6 +147,12 @@ def scan_mentions(data: bytes, needle: str, strings: StringSpans | None = None) 
     for start in word_starts(data, needle):
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
+        if (
+            roles & _USES == _USES
+            and data[start + size : start + size + 1] == b"."
+            and _no_import(data, line_start, line_end)
+        ):
+            continue  # ``Name.attr``: it uses the name, and binds it only in ``import Name.sub``
         line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
         column = start - line_start
         reading = _LINE_READINGS.get((line, column, size))
@@ -176,6 +182,21 @@ def scan_mentions(data: bytes, needle: str, strings: StringSpans | None = None) 
     if roles != EVERY_ROLE and not data.isascii() and _code_beyond_ascii(data, strings):
         roles = EVERY_ROLE  # an identifier beyond ASCII may be the needle to the parser (NFKC)
     return roles, tuple(sorted(sources))
+
+
+#: The roles of a name used as it is (``Name.attr``, ``Name.method()``, ``x = Name.attr``): once
+#: a file has claimed both, its occurrences followed by a dot are passed over unread (sympy's
+#: ``S``: 18,000 of 23,500 occurrences, such as ``S.One``, and three fifths of its reading). Such
+#: an occurrence binds the name nowhere but in an import statement (``import Name.sub``), and
+#: none reaches its line but on a line that says ``import`` or continues one with a backslash.
+_USES = CALLS | ALIASES
+
+
+def _no_import(data: bytes, line_start: int, line_end: int) -> bool:
+    """Whether the line holds no ``import`` and continues no line above it (a backslash)."""
+    return data.find(b"import", line_start, line_end if line_end >= 0 else len(data)) < 0 and not _continues(
+        data, line_start
+    )
 
 
 def _code_beyond_ascii(data: bytes, strings: StringSpans) -> bool:
