@@ -186,17 +186,17 @@ def scan_mentions(data: bytes, needle: str, strings: StringSpans | None = None) 
 
 #: The roles of a name used as it is (``Name.attr``, ``Name.method()``, ``x = Name.attr``): once
 #: a file has claimed both, its occurrences followed by a dot are passed over unread (sympy's
-#: ``S``: 18,000 of 23,500 occurrences, such as ``S.One``, and three fifths of its reading). Such
-#: an occurrence binds the name nowhere but in an import statement (``import Name.sub``), and
-#: none reaches its line but on a line that says ``import`` or continues one with a backslash.
+#: ``S``: 18,000 of 23,500 occurrences, such as ``S.One``; its reading of every file took 0.22 s,
+#: 0.14 s since). Such an occurrence binds the name nowhere but in an import statement (``import
+#: Name.sub``), and none reaches its line but on a line that says ``import`` or continues one
+#: with a backslash.
 _USES = CALLS | ALIASES
 
 
 def _no_import(data: bytes, line_start: int, line_end: int) -> bool:
     """Whether the line holds no ``import`` and continues no line above it (a backslash)."""
-    return data.find(b"import", line_start, line_end if line_end >= 0 else len(data)) < 0 and not _continues(
-        data, line_start
-    )
+    end = line_end if line_end >= 0 else len(data)
+    return data.find(b"import", line_start, end) < 0 and not _continues(data, line_start)
 
 
 def _code_beyond_ascii(data: bytes, strings: StringSpans) -> bool:

@@ -140,11 +140,10 @@ def _analyse(
     the longest first, so that a copy done with the cycles early (homeassistant: 0.3 s before
     this process is done; django: 0.07 s) takes them over, and a copy still busy with them
     leaves the rest to this process (sympy: the copy's broken imports left this process idle
-    for 0.15 s). Not the symbol metrics: they reuse this
-    process's parses, and cost a copy three times as much. Never the import-linter contracts:
-    grimp's parallel queries would wait forever in a forked copy of the run, which has none of
-    grimp's threads. Every analysis reads the same facts wherever it runs, so the findings are
-    the same, in the same order."""
+    for 0.15 s). Not the symbol metrics: they reuse this process's parses, and cost a copy
+    three times as much. Never the import-linter contracts: grimp's parallel queries would
+    wait forever in a forked copy of the run, which has none of grimp's threads. Every analysis
+    reads the same facts wherever it runs, so the findings are the same, in the same order."""
     project = resolver.project
     digest = digest_wanted and bool(scope or (import_linter and import_linter.contracts))
     worth_a_process = project.import_count >= OVERLAPPED_IMPORTS
