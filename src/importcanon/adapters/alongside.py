@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from importcanon.adapters.forking import forked, pipe_answers, usable_processes
+from importcanon.adapters.forking import forked, pipe_answers, ticket_pipe, usable_processes
 
 if TYPE_CHECKING:
     from importcanon.adapters.cache import FactCache
@@ -56,7 +56,7 @@ def alongside(
     if not fork or usable_processes() < 2:
         yield [_once(work) for work in works]
         return
-    tickets = [_ticket() for _ in works[1:]]
+    tickets = [ticket_pipe(1) for _ in works[1:]]  # None: no pipe, the work is this process's
     # Two pipes, each with its writing end held open by one process while it works: the copy's
     # (``copy_works``) and this process's (``run_works``); the other reads whether it still is.
     copy_works = run_works = None
@@ -126,23 +126,6 @@ def _once(work: Callable[[], Any]) -> Callable[[], Any]:
         return done[0]
 
     return result
-
-
-def _ticket() -> int | None:
-    """The reading end of a pipe holding one byte and no writer (None: no pipe to be had; then
-    the work is this process's)."""
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    try:
-        os.write(write_end, b"t")
-    except OSError:
-        os.close(read_end)
-        return None
-    finally:
-        os.close(write_end)
-    return read_end
 
 
 def _claim(ticket: int | None) -> bool:

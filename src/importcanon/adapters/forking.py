@@ -65,7 +65,7 @@ def map_forked(
     if processes == 1:
         return list(_compute(work, items, list(range(len(items)))))
     chunks = _chunks(weights, processes)
-    tickets = _tickets(len(chunks))
+    tickets = ticket_pipe(len(chunks))
     if tickets is None:  # no pipe to hand chunks out with: every item here
         return list(_compute(work, items, list(range(len(items)))))
     results: list[Result | None] = [None] * len(items)
@@ -110,16 +110,20 @@ def _chunks(weights: Sequence[int], processes: int) -> list[list[int]]:
     return sorted(chunks, key=lambda chunk: (-sum(weights[i] for i in chunk), chunk[0]))
 
 
-def _tickets(count: int) -> int | None:
+def ticket_pipe(count: int) -> int | None:
     """The read end of a pipe holding ``count`` one-byte tickets, 0 to ``count - 1``, whose write
     end is closed: each read of one byte takes the next ticket, in any process that shares it,
-    and an empty read says that none is left. None when the system refuses a pipe."""
+    and an empty read says that none is left. None when the system refuses a pipe (or the
+    tickets: never more than a pipe holds, :data:`_MOST_TICKETS`)."""
     try:
         read_end, write_end = os.pipe()
     except OSError:
         return None
     try:
-        os.write(write_end, bytes(range(count)))  # at most _MOST_TICKETS bytes: the pipe holds them
+        os.write(write_end, bytes(range(count)))
+    except OSError:
+        os.close(read_end)
+        return None
     finally:
         os.close(write_end)
     return read_end
