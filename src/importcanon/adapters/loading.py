@@ -569,10 +569,8 @@ class FactStore:
         known = self._parsed.get(module, _UNKNOWN)
         if known is None:
             return None
-        if isinstance(known, ParsedModule) and (covering := self._covering(module, known, calls_of)) is not None:
-            if covering is not known:
-                self._parsed[module] = covering
-                self._remember_widened(module, covering)
+        if isinstance(known, ParsedModule) and (covering := self._answering(module, known, calls_of)) is not None:
+            self._parsed[module] = covering
             return covering
         source = self._files.get(module)
         result: ParsedModule | None = None
@@ -582,13 +580,10 @@ class FactStore:
                 self._parse_failures[module] = (cached[1], cached[2])
             elif cached is not None:
                 result = _parsed_from_primitive(cached)
-                covering = self._covering(module, result, calls_of) if result is not None else None
+                covering = self._answering(module, result, calls_of) if result is not None else None
                 if result is not None and covering is None:
                     calls_of = _more_words(calls_of, result)  # parsed again for these and those
-                    result = None
-                elif covering is not result and covering is not None:
-                    result = covering
-                    self._remember_widened(module, covering)
+                result = covering
             if result is None and self._parse_failures.get(module) is None and self.load_text(source) is None:
                 if isinstance(known, ParsedModule):
                     calls_of = _more_words(calls_of, known)
@@ -689,12 +684,13 @@ class FactStore:
             return None
         return parsed._replace(call_words=parsed.call_words | extra)
 
-    def _remember_widened(self, module: str, parsed: ParsedModule) -> None:
-        """A parse that answers for more words now (see ``_covering``), so cached: a later run
-        knows no more than the cache of which texts are ASCII."""
-        digest = self._digests.get(module)
-        if digest is not None:
-            self.cache.remember_parsed(digest, _parsed_to_primitive(parsed))
+    def _answering(self, module: str, parsed: ParsedModule, calls_of: frozenset[str]) -> ParsedModule | None:
+        """What ``_covering`` answers; a parse it made answer for more words is cached so: a later
+        run knows no more than the cache of which texts are ASCII."""
+        covering = self._covering(module, parsed, calls_of)
+        if covering is not None and covering is not parsed and (digest := self._digests.get(module)) is not None:
+            self.cache.remember_parsed(digest, _parsed_to_primitive(covering))
+        return covering
 
     def _parse_plainly(self, source: SourceFile, calls_of: frozenset[str], with_ascii: bool = False) -> Any:
         """The parse of one file of a batch, as the cache keeps it (decoded without keeping the
