@@ -85,3 +85,26 @@ def test_a_conftest_that_imports_fixtures_is_no_shim(project):
     shims = _shims(project(files))
 
     assert set(shims) == {"app.old", "app.pkg", "app.tests.helpers"}
+
+
+def test_an_attribute_passed_on_is_advised_as_an_import_of_its_owner(project):
+    """sympy/series/__init__.py: ``from sympy.core.singleton import S`` then
+    ``EmptySequence = S.EmptySequence``. The object lives in sympy.core.singleton, as an
+    attribute of S; ``from sympy.core.singleton.S import EmptySequence`` (the advice once) names
+    a module that does not exist."""
+    files = {
+        **PATTERNS,
+        "app/new/home.py": "class _Registry:\n    Empty = None\n\n\nR = _Registry()\n",
+        "app/series/__init__.py": (
+            "from .part import Piece\n\nfrom app.new.home import R\nEmpty = R.Empty\n__all__ = ['Piece', 'Empty']\n"
+        ),
+        "app/series/part.py": "class Piece:\n    pass\n",
+    }
+    root = project(files)
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+    (shim,) = [f for f in run.findings("shim-module") if f["module"] == "app.series"]
+
+    assert shim["reexports"] == [{"name": "Empty", "source": "app.new.home", "resolves_to": "app.new.home.R.Empty"}]
+    assert "Empty (R.Empty) from app.new.home" in shim["message"]
+    assert "for example: from app.new.home import R, then R.Empty" in shim["suggestion"]

@@ -20,7 +20,7 @@ from importlinter.domain.helpers import module_expressions_to_modules
 
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
 from importcanon.application.analyses.legacy import moved_module
-from importcanon.application.analyses.shims import shim_re_exports
+from importcanon.application.analyses.shims import shim_re_exports, shown_re_export
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope, project_cycles
 from importcanon.application.digraphs import smallest_shortest_path
@@ -263,7 +263,7 @@ def explain(
 ) -> Explanation:
     if module not in project.modules and module not in project.namespace_packages:
         raise UsageError(f"{module} is not a module or package of the project")
-    shim = tuple(f"{r.name} from {r.source}" for r in shim_re_exports(resolver, module, contracts.canonical_homes))
+    shim = tuple(shown_re_export(resolver, r) for r in shim_re_exports(resolver, module, contracts.canonical_homes))
     scope = cycle_scope(project, live_cycle_contract(project, contracts.cycles))
     components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
     around = [component for component in components if module in component.modules]

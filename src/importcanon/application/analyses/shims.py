@@ -24,7 +24,7 @@ from typing import NamedTuple
 from importcanon.application.symbols import Broken, Resolver
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within, leaf, parent, within_any
+from importcanon.domain.modules import is_within, leaf, within_any
 
 RULE = "shim-module"
 _LISTED = 3
@@ -54,10 +54,10 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
     importers_of = project.importers_of(module for module, _ in shims)
     for module, reexports in shims:
         importers = sorted(m for m in importers_of[module] if m in project.modules and m != module)
-        shown = ", ".join(f"{r.name} from {r.source}" for r in reexports[:_LISTED])
+        shown = ", ".join(shown_re_export(resolver, r) for r in reexports[:_LISTED])
         more = f" and {len(reexports) - _LISTED} more" if len(reexports) > _LISTED else ""
         is_package = module in project.modules and project.modules[module].is_package
-        message, advice = _wording(module, f"{shown}{more}", _example(reexports), importers, is_package)
+        message, advice = _wording(module, f"{shown}{more}", _example(resolver, reexports), importers, is_package)
         findings.append(
             Finding(
                 rule=RULE,
@@ -175,21 +175,43 @@ def _renamed(resolver: Resolver, module: str, may_count: Callable[[str, str | No
             resolved = resolver.resolve_binding(binding)
             if resolved is None or resolved.external or resolved.is_module or is_within(resolved.qualified, module):
                 continue
-            yield ReExport(
-                binding.name, parent(resolved.qualified) or resolved.qualified, binding.line, resolved.qualified
-            )
+            home, _ = _home(resolver, resolved.qualified)
+            yield ReExport(binding.name, home, binding.line, resolved.qualified)
+
+
+def _home(resolver: Resolver, qualified: str) -> tuple[str, str]:
+    """The module an object lives in and its path there: ``R.Empty`` for ``app.home.R.Empty``,
+    an attribute of the object ``R`` (sympy's ``EmptySequence = S.EmptySequence``). A name in no
+    module of the project (a third-party or compiled one) is split at its last dot."""
+    parts = qualified.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        if resolver.has_module(home := ".".join(parts[:cut])):
+            return home, ".".join(parts[cut:])
+    home, _, path = qualified.rpartition(".")
+    return home, path
 
 
 def _inside(reexport: ReExport, module: str) -> bool:
     return reexport.resolves_to is not None and is_within(reexport.resolves_to, module)
 
 
-def _example(reexports: list[ReExport]) -> str:
+def shown_re_export(resolver: Resolver, reexport: ReExport) -> str:
+    """``name from module``; with the path to the object when it is an attribute of another
+    (``EmptySequence (S.EmptySequence) from sympy.core.singleton``)."""
+    path = _home(resolver, reexport.resolves_to)[1] if reexport.resolves_to and not reexport.is_module else ""
+    name = f"{reexport.name} ({path})" if "." in path else reexport.name
+    return f"{name} from {reexport.source}"
+
+
+def _example(resolver: Resolver, reexports: list[ReExport]) -> str:
     """One import statement to write instead, for a name whose real home is known."""
     for reexport in reexports:
         if reexport.resolves_to and not reexport.is_module and reexport.name != "*":
-            home, _, attribute = reexport.resolves_to.rpartition(".")
-            alias = f" as {reexport.name}" if attribute != reexport.name else ""
-            return f"for example: from {home} import {attribute}{alias}"
+            home, path = _home(resolver, reexport.resolves_to)
+            owner, dot, _ = path.partition(".")
+            if dot:  # an attribute of an object: its owner is what can be imported
+                return f"for example: from {home} import {owner}, then {path}"
+            alias = f" as {reexport.name}" if path != reexport.name else ""
+            return f"for example: from {home} import {path}{alias}"
     first = reexports[0]
     return f"{first.source}, for example"
