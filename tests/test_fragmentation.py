@@ -748,3 +748,38 @@ def test_a_legacy_name_the_replacement_does_not_have_is_never_imported_from_it(p
         "Write instead: from app.types import is_list. "
         "Move app.common.ensure_int into app.types first: it has no counterpart there yet."
     )
+
+
+def test_a_name_bound_conditionally_to_the_canonical_object_or_another_is_no_different_object(project):
+    """sympy.core.backend: ``if USE_SYMENGINE: from symengine import S`` / ``else: from
+    sympy.core.singleton import S``. Which branch runs is decided at run time (an environment
+    variable): the import from backend may well give the canonical S, so the finding must not
+    claim "a different object", and fix must not call it one either."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/singleton.py": "class _S:\n    pass\n\n\nS = _S()\n",
+            "app/backend.py": (
+                "import os\n\nif os.environ.get('FAST'):\n    from fastlib import S\n"
+                "else:\n    from app.singleton import S\n"
+            ),
+            "app/user.py": "from app.backend import S\n\nX = S\n",
+            "contracts/c.toml": '[[canonical]]\nsymbol = "S"\nmodule = "app.singleton"\n',
+        }
+    )
+
+    (finding,) = [
+        f
+        for f in run_cli("check", root, "--format", "json").findings("non-canonical-import")
+        if f["path"] == "app/user.py"
+    ]
+
+    assert "different object" not in finding["message"]
+    assert "bound conditionally" in finding["message"]
+    assert finding["may_resolve_to"] == ["app.singleton.S", "fastlib.S"]
+    assert finding["suggestion"].startswith("Import it from its home where the canonical S is meant:")
+    fixed = run_cli("fix", root, "--rule", "non-canonical-import", "--diff")
+    assert (
+        "app/user.py:1: non-canonical-import from app.backend import S: bound conditionally in app.backend, "
+        "to app.singleton.S or fastlib.S: decide which is meant [conditional]" in fixed.stderr
+    )

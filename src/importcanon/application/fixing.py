@@ -323,6 +323,14 @@ class _Planner:
             home = details["canonical"]
             self.refuse(finding, what, "unresolved", f"what {symbol} is in {home} cannot be told statically")
             return
+        if resolves_to != canonical and canonical in details.get("may_resolve_to", ()):
+            self.refuse(
+                finding,
+                what,
+                "conditional",
+                f"bound conditionally in {source}, to {' or '.join(details['may_resolve_to'])}: decide which is meant",
+            )
+            return
         if resolves_to != canonical:
             self.refuse(
                 finding,

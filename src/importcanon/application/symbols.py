@@ -194,6 +194,28 @@ class Resolver:
         outcome = self.lookup(module, name)
         return outcome if isinstance(outcome, Resolved) else None
 
+    def possible_objects(self, module: str, name: str) -> set[str]:
+        """Every object ``from module import name`` may give, whichever conditional binding is in
+        force at each step (``if FAST: from fastlib import S`` / ``else: from app.singleton import
+        S``: the branch is taken at run time); ``resolve`` follows the first. Those made for type
+        checkers only are left out while another binding stands. Each (module, name) is visited
+        once: the walk is bounded by the project's bindings."""
+        found: set[str] = set()
+        pending, seen = [(module, name)], {(module, name)}
+        while pending:
+            key = pending.pop()
+            bindings = self.bindings_in_order(*key) if self.is_internal(key[0]) else []
+            at_run_time = [binding for binding in bindings if not binding.type_checking] or bindings
+            steps = [self._binding_step(binding) for binding in at_run_time] or [self._step(*key)]
+            for step in steps:
+                if isinstance(step, _Next):
+                    if step.key not in seen:
+                        seen.add(step.key)
+                        pending.append(step.key)
+                elif isinstance(step, Resolved):
+                    found.add(step.qualified)
+        return found
+
     def broken(self, module: str, name: str) -> Broken | None:
         """Where ``from module import name`` breaks, following re-exports to the end."""
         outcome = self.lookup(module, name)

@@ -176,17 +176,25 @@ def _imports(
             continue  # a legacy-import finding covers it, with the same fix
         resolved = resolver.resolve(source, name)
         broken = resolver.broken(source, name) if resolved is None else None
+        possible = sorted(resolver.possible_objects(source, name)) if resolved else []
         statement_text = contract.statement + (f" as {alias}" if alias else "")
         message = f"imports {name} from {source}, not from its canonical home {contract.module}"
         if broken is not None:
             message += f"; the import is broken ({broken.reason}), see the broken-import finding"
             suggestion = f"Import it from its home: {statement_text}"
         elif resolved is not None and canonical is not None and resolved.qualified != canonical.qualified:
-            message += (
-                f"; there it is {resolved.qualified}, a different object than the canonical "
-                f"{canonical.qualified}, so rewriting the import changes behaviour"
-            )
-            suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
+            if canonical.qualified in possible:
+                message += (
+                    f"; there it is bound conditionally, to {' or '.join(possible)} depending on the branch "
+                    "taken when it is imported"
+                )
+                suggestion = f"Import it from its home where the canonical {name} is meant: {statement_text}"
+            else:
+                message += (
+                    f"; there it is {resolved.qualified}, a different object than the canonical "
+                    f"{canonical.qualified}, so rewriting the import changes behaviour"
+                )
+                suggestion = f"Decide which object is meant; the canonical import is: {statement_text}"
         elif kind is ImportKind.MODULE and start_up.imports(contract.module, module):
             advice = _without_cycle(resolver, contract, canonical, module, source, alias, start_up)
             if advice is None:
@@ -207,6 +215,7 @@ def _imports(
                 "canonical": contract.module,
                 "imported_from": source,
                 "resolves_to": resolved.qualified if resolved else None,
+                "may_resolve_to": possible,
                 "canonical_object": canonical.qualified if canonical else None,
                 "alias": alias,
                 "broken": broken.reason if broken else None,
