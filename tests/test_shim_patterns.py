@@ -108,3 +108,22 @@ def test_an_attribute_passed_on_is_advised_as_an_import_of_its_owner(project):
     assert shim["reexports"] == [{"name": "Empty", "source": "app.new.home", "resolves_to": "app.new.home.R.Empty"}]
     assert "Empty (R.Empty) from app.new.home" in shim["message"]
     assert "for example: from app.new.home import R, then R.Empty" in shim["suggestion"]
+
+
+def test_a_shim_nothing_imports_but_a_string_names_is_not_called_safe_to_delete(project):
+    """django/contrib/sessions/serializers.py re-exports JSONSerializer and nothing imports it,
+    but global_settings.py names it in a string (SESSION_SERIALIZER = "django.contrib.sessions.
+    serializers.JSONSerializer"), which Django loads by its dotted path: deleting it breaks every
+    default session. The advice names the file that names it instead of "delete it"."""
+    files = {
+        **PATTERNS,
+        "app/settings.py": 'SERIALIZER = "app.old.OldName"\n',
+        "app/lonely.py": "from app.new.home import helper as old_helper\n\nold_helper = old_helper\n",
+    }
+
+    run = run_cli("check", project(files), "--format", "json", "--no-cache")
+    suggestions = {f["module"]: f["suggestion"] for f in run.findings("shim-module")}
+
+    assert "delete it: nothing imports it" not in suggestions["app.old"]
+    assert "nothing imports it, but app/settings.py names it (a dotted path loads it by name)" in suggestions["app.old"]
+    assert "delete it: nothing imports it" in suggestions["app.lonely"]

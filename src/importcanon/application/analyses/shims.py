@@ -18,9 +18,10 @@ from a project module that is not its own descendant, under its own name or a ne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import NamedTuple
 
+from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, Resolver
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
@@ -52,12 +53,17 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
     # From the scan's records, in one pass: a forked copy of the run, which may find the shims,
     # has built no grimp graph.
     importers_of = project.importers_of(module for module, _ in shims)
+    importers_by_shim = {
+        module: sorted(m for m in importers_of[module] if m in project.modules and m != module) for module, _ in shims
+    }
+    namers = _named_without_import(project, importers_by_shim)
     for module, reexports in shims:
-        importers = sorted(m for m in importers_of[module] if m in project.modules and m != module)
+        importers = importers_by_shim[module]
         shown = ", ".join(shown_re_export(resolver, r) for r in reexports[:_LISTED])
         more = f" and {len(reexports) - _LISTED} more" if len(reexports) > _LISTED else ""
         is_package = module in project.modules and project.modules[module].is_package
-        message, advice = _wording(module, f"{shown}{more}", _example(resolver, reexports), importers, is_package)
+        example = _example(resolver, reexports)
+        message, advice = _wording(module, f"{shown}{more}", example, importers, is_package, namers.get(module, []))
         findings.append(
             Finding(
                 rule=RULE,
@@ -78,9 +84,31 @@ def find_shims(resolver: Resolver, canonical_homes: Collection[str] = ()) -> lis
     return findings
 
 
-def _wording(module: str, shown: str, example: str, importers: list[str], is_package: bool) -> tuple[str, str]:
+def _named_without_import(project: Project, importers_by_shim: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The files that name a shim module nothing imports by its dotted path, in one search of the
+    files for all of them: a setting, an entry point or a plugin list loads a module by name
+    (django's ``SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"``),
+    which no import shows. Packages are never advised to go, so they are not searched for."""
+    unimported = [
+        module
+        for module, importers in importers_by_shim.items()
+        if not importers and module in project.modules and not project.modules[module].is_package
+    ]
+    containing = project.facts.modules_containing(frozenset(unimported)) if unimported else {}
+    return {
+        module: sorted(project.path_of(m) or m for m in containing[module] if m != module)
+        for module in unimported
+        if containing[module] - {module}
+    }
+
+
+def _wording(
+    module: str, shown: str, example: str, importers: list[str], is_package: bool, namers: list[str]
+) -> tuple[str, str]:
     """The message and what to do: a shim module can go once nothing imports it; a package stays
-    (it has modules of its own), only the names it passes on from outside it should go."""
+    (it has modules of its own), only the names it passes on from outside it should go. A module
+    that files name by its dotted path may be loaded by that name: it is not said to be safe to
+    delete then."""
     if is_package:
         return (
             f"{module} re-exports code that lives outside the package ({shown}): a second import path",
@@ -88,7 +116,18 @@ def _wording(module: str, shown: str, example: str, importers: list[str], is_pac
             f"and drop them from {module} once nothing imports them from there",
         )
     still = "1 module still imports it" if len(importers) == 1 else f"{len(importers)} modules still import it"
-    delete = f"delete it once nothing imports it ({still})" if importers else "delete it: nothing imports it"
+    if importers:
+        delete = f"delete it once nothing imports it ({still})"
+    elif namers:
+        shown_namers = ", ".join(namers[:_LISTED]) + (
+            f" and {len(namers) - _LISTED} more" if len(namers) > _LISTED else ""
+        )
+        delete = (
+            f"delete it once nothing names it: nothing imports it, but {shown_namers} "
+            f"{'names' if len(namers) == 1 else 'name'} it (a dotted path loads it by name)"
+        )
+    else:
+        delete = "delete it: nothing imports it"
     return (
         f"{module} only re-exports code that lives elsewhere ({shown}): a second import path",
         f"If it is a compatibility shim, import from where the code lives ({example}) and {delete}",
