@@ -502,3 +502,40 @@ def test_a_warm_run_sees_an_excluded_module_appear_and_go(project):
     assert len(missing) == 1 and "does not" in missing[0]
     assert present == []
     assert gone == missing
+
+
+def test_an_import_a_test_expects_to_fail_is_no_broken_import(project):
+    """sympy/core/tests/test_numbers.py: ``with raises(ImportError): from sympy import Pi`` tests
+    that Pi is *not* exported. Advising to import it from where it lives would defeat the test.
+    pytest.raises, a bare raises and unittest's assertRaises all say so; a with block expecting
+    another error, or ImportError among others in a tuple, is read the same way as Python would."""
+    files = {
+        **BROKEN,
+        "app/user.py": "",
+        "app/relative.py": "",
+        "app/tests/__init__.py": "",
+        "app/tests/test_absent.py": (
+            "import unittest\n"
+            "import pytest\n"
+            "from pytest import raises\n"
+            "\n"
+            "\n"
+            "def test_pi():\n"
+            "    with raises(ImportError):\n"
+            "        from app.core import Pi\n"  # 8: meant to fail
+            "    with pytest.raises((ValueError, ModuleNotFoundError)):\n"
+            "        import app.absent\n"  # 10: meant to fail
+            "    with pytest.raises(ValueError):\n"
+            "        from app.core import Gone\n"  # 12: broken, and not what the block expects
+            "\n"
+            "\n"
+            "class T(unittest.TestCase):\n"
+            "    def test_it(self):\n"
+            "        with self.assertRaises(ImportError), open('x'):\n"
+            "            from app.core import Missing\n"  # 18: meant to fail
+        ),
+    }
+
+    run = run_cli("check", project(files), "--format", "json", "--no-cache")
+
+    assert [(f["path"], f["line"]) for f in run.findings("broken-import")] == [("app/tests/test_absent.py", 12)]

@@ -31,7 +31,7 @@ from importcanon.adapters.mentions import (
 )
 from importcanon.adapters.module_level import ModuleLevelText, module_level_text
 from importcanon.adapters.name_uses import may_import_or_call, may_rebind_to
-from importcanon.adapters.parsing import parse_module, parse_plainly
+from importcanon.adapters.parsing import imports_expected_to_fail, parse_module, parse_plainly
 from importcanon.adapters.scanning import ScanHints, scan_sources
 from importcanon.adapters.sources import (
     SourceFile,
@@ -893,6 +893,11 @@ class FactStore:
                 if digest is not None and names is not None and self.cache.path is not None:
                     self.cache.remember_evident(digest, sorted(names))
         return self._evident[module]
+
+    def imports_expected_to_fail(self, module: str) -> frozenset[int]:
+        """Read with a whole parse: asked only of the few modules with a broken import."""
+        text = self._text(module)
+        return imports_expected_to_fail(text) if text is not None else frozenset()
 
     def _text(self, module: str) -> str | None:
         source = self._files.get(module)

@@ -607,3 +607,49 @@ def _is_warning_or_all_call(node: ast.expr) -> bool:
         return False
     callee = _dotted(node.func) or ""
     return callee in {"warn", "warnings.warn", "__all__.extend", "__all__.append"}
+
+
+# Imports meant to fail -------------------------------------------------------------------------
+
+#: What a ``with`` block that expects an exception calls (pytest's ``raises``, unittest's).
+_EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+_IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def imports_expected_to_fail(text: str) -> frozenset[int]:
+    """The lines of the import statements inside a ``with`` block that expects an ImportError
+    (``with pytest.raises(ImportError):``, ``with self.assertRaises(ModuleNotFoundError):``): a
+    test that something is *not* importable, whose failing import is the point. A function or
+    class defined in the block runs elsewhere: its imports are not the block's. Empty for a text
+    Python cannot parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            _expects_import_error(i.context_expr) for i in node.items
+        ):
+            lines.update(_import_lines_run_by(node.body))
+    return frozenset(lines)
+
+
+def _expects_import_error(node: ast.expr) -> bool:
+    if not isinstance(node, ast.Call) or (_dotted(node.func) or "").rpartition(".")[2] not in _EXPECTING:
+        return False
+    expected = (
+        node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "expected_exception"), None)
+    )
+    candidates = expected.elts if isinstance(expected, ast.Tuple) else [expected]
+    return any((_dotted(c) or "").rpartition(".")[2] in _IMPORT_FAILURES for c in candidates if c is not None)
+
+
+def _import_lines_run_by(body: list[ast.stmt]) -> Iterator[int]:
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node.lineno
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            pending.extend(ast.iter_child_nodes(node))

@@ -110,6 +110,11 @@ class FactSource(Protocol):
         text cannot be read."""
         ...
 
+    def imports_expected_to_fail(self, module: str) -> frozenset[int]:
+        """The lines of the module's import statements made inside a ``with`` block that expects
+        an ImportError (a test that something is not importable); empty when it cannot be read."""
+        ...
+
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """The import statements that start a line of the module, read from the text without a
         parse (one inside a string included): a cheap first look that a parse then confirms.

@@ -62,6 +62,11 @@ def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
             if not screen.may_break(module, statement):
                 continue  # what the text shows of it holds for the statement the parse found
             breaks.extend((module, statement, broken) for broken in _breaks(resolver, module, statement))
+    # An import a test expects to fail (``with raises(ImportError):``) is the point of the test.
+    expected = {module: project.facts.imports_expected_to_fail(module) for module in {m for m, _, _ in breaks}}
+    breaks = [
+        (module, statement, broken) for module, statement, broken in breaks if statement.line not in expected[module]
+    ]
     # The names the suggestions look for, searched in one reading of the files, not one each.
     project.facts.modules_containing(frozenset(name for _, _, broken in breaks for name in _sought(broken)))
     findings = [_finding(resolver, contracts, module, statement, broken) for module, statement, broken in breaks]
