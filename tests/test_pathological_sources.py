@@ -7,6 +7,8 @@ import os
 
 from conftest import run_cli
 
+from importcanon.adapters.scanning import _python_refuses
+
 HEALTHY = {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "X = 1\n", "contracts/c.toml": "[cycles]\n"}
 
 
@@ -113,3 +115,20 @@ def test_many_broken_files_cost_a_linear_scan(project):
     assert len(errors) == 200
     assert errors["app/m1.py"] == (2, "app.m1 cannot be parsed: invalid syntax")
     assert run.json["metrics"]["imports"] == 200
+
+
+def test_pythons_verdict_on_a_deep_expression_is_the_same_at_any_depth_of_the_caller():
+    """How deeply Python may nest an expression depends on how deep the stack already is: asked
+    from the process that reads the files, from the scan, or from a run whose cache knew the file,
+    the verdict on a file near that edge must be one (its finding must not come and go)."""
+
+    def at_depth(frames: int, text: str) -> object:
+        return at_depth(frames - 1, text) if frames else _python_refuses(text)
+
+    nested = "x = " + "-" * 2700 + "1\n"  # 2,700 levels: under the budget, whatever the caller's depth
+    too_deep = "x = " + "-" * 2950 + "1\n"
+
+    assert {at_depth(frames, nested) for frames in (0, 100, 250)} == {None}
+    assert {at_depth(frames, too_deep) for frames in (0, 100, 250)} == {
+        (None, "Python cannot compile it: an expression is nested too deeply (RecursionError)")
+    }

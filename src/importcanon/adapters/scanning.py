@@ -32,6 +32,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
 
 from importcanon.adapters.import_statements import StatementRow, statement_rows_and_top_level_lines
 from importcanon.adapters.sources import SourceFile, SourceListing
@@ -68,10 +69,11 @@ Problem = tuple[int | None, str]
 
 #: What the scan asks of a file's text beside grimp's answer, learnt when the file is read: the
 #: lines whose import is certainly at module level, whether Python may refuse what grimp
-#: accepts (see ``_maybe_too_deep``), and the most dots of a relative import among the file's
-#: statements (see ``_clamped_relative_imports``). A plain tuple: it crosses a pipe from a
-#: forked process.
-ScanHints = tuple[tuple[int, ...], bool, int]
+#: accepts (see ``_maybe_too_deep``), the most dots of a relative import among the file's
+#: statements (see ``_clamped_relative_imports``), and Python's verdict on a file it was asked
+#: of (see ``_asks_python``; None: it accepts it, or was not asked). A plain tuple: it crosses a
+#: pipe from a forked process, so that the processes that read the files share the compiling.
+ScanHints = tuple[tuple[int, ...], bool, int, Problem | None]
 
 
 def scan_hints(text: str, statements: tuple[Sequence[StatementRow], Sequence[int]] | None = None) -> ScanHints:
@@ -79,7 +81,15 @@ def scan_hints(text: str, statements: tuple[Sequence[StatementRow], Sequence[int
     :func:`~importcanon.adapters.import_statements.statement_rows_and_top_level_lines` reads in
     it, when read already (a file's reading reads them with its import statements)."""
     rows, top_level_lines = statements if statements is not None else statement_rows_and_top_level_lines(text)
-    return tuple(top_level_lines), _maybe_too_deep(text), max((row[1] for row in rows), default=0)
+    maybe_too_deep = _maybe_too_deep(text)
+    refused = _python_refuses(text) if _asks_python(text, maybe_too_deep) else None
+    return tuple(top_level_lines), maybe_too_deep, max((row[1] for row in rows), default=0), refused
+
+
+def _asks_python(text: str, maybe_too_deep: bool) -> bool:
+    """Whether the scan needs Python's verdict on ``text``: grimp accepts some files Python
+    refuses, and a very large one could exhaust the stack of grimp's threads."""
+    return maybe_too_deep or len(text) > PRE_PARSED_SIZE
 
 
 @dataclass
@@ -118,7 +128,7 @@ def scan_sources(
     scanner = _Scanner(listing, texts, include_external_packages, exclude_type_checking_imports, hints or {})
     pending: list[SourceFile] = []
     for source in sources:
-        refused = _python_refuses(texts[source.module], source.relpath) if source.size > PRE_PARSED_SIZE else None
+        refused = scanner.refusal(source) if source.size > PRE_PARSED_SIZE else None
         if refused is not None:
             scanner.outcome.problems[source.module] = refused
         else:
@@ -147,7 +157,7 @@ def scan_sources(
         scanner.outcome.problems[module] = _crash_problem(texts[module], crashed[module], error)
     for source in pending:
         if source.module in scanner.outcome.imports and scanner.hints_of(source.module)[1]:
-            refused = _python_refuses(texts[source.module], source.relpath)
+            refused = scanner.refusal(source)
             if refused is not None:
                 del scanner.outcome.imports[source.module]
                 scanner.outcome.problems[source.module] = refused
@@ -201,6 +211,13 @@ class _Scanner:
         if known is None:
             known = self._read_hints[module] = scan_hints(self.texts[module])
         return known
+
+    def refusal(self, source: SourceFile) -> Problem | None:
+        """Python's verdict on the file: from its hints when they hold it (given when the file
+        was read, on whichever process read it), else compiled here."""
+        text = self.texts[source.module]
+        hints = self.hints_of(source.module)
+        return hints[3] if _asks_python(text, hints[1]) else _python_refuses(text)
 
     def scan(self, batch: list[SourceFile], file_system: object | None) -> None:
         """Scan ``batch`` in one call; when it fails, in chunks, each chunk that fails again
@@ -400,24 +417,46 @@ def _has_long_line(text: str) -> bool:
     return False
 
 
-def _python_refuses(text: str, relpath: str) -> Problem | None:
-    """Python's own verdict: (line, message) when it cannot compile ``text``, else None."""
+def _python_refuses(text: str) -> Problem | None:
+    """Python's own verdict: (line, message) when it cannot compile ``text``, else None.
+
+    How deeply Python may nest an expression depends on how deep the stack already is where it
+    compiles: the verdict is taken with :data:`COMPILED_WITH_FRAMES_LEFT` frames to spare, the
+    same wherever it is asked (the process that reads a file, the scan, a later run whose cache
+    knew the file), so that a file at that edge gets one verdict, not one per caller."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + COMPILED_WITH_FRAMES_LEFT)
     try:
-        compile(text, relpath, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return error.lineno, error.msg
     except (RecursionError, MemoryError) as error:
         return None, f"Python cannot compile it: an expression is nested too deeply ({type(error).__name__})"
     except ValueError as error:  # source with NUL bytes
         return None, str(error)
+    finally:
+        sys.setrecursionlimit(limit)
     return None
+
+
+#: The frames Python's default recursion limit (1,000) leaves a module imported from a caller
+#: 40 frames deep: the depth the verdict of :func:`_python_refuses` stands for.
+COMPILED_WITH_FRAMES_LEFT = 960
+
+
+def _stack_depth() -> int:
+    frame: FrameType | None = sys._getframe()
+    depth = 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
 
 
 def _crash_problem(text: str, source: SourceFile, error: BaseException) -> Problem:
     """What to report of a file grimp's scanner failed on for a reason other than a syntax error
     it names (a panic, an error reading the file): Python's own verdict when it refuses the file
     too, else that grimp could not scan a file Python accepts, and why, in grimp's words."""
-    refused = _python_refuses(text, source.relpath)
+    refused = _python_refuses(text)
     if refused is not None:
         return refused
     kind = "panicked" if type(error).__name__ == "PanicException" else f"failed ({type(error).__name__})"
@@ -453,7 +492,7 @@ def _quiet_stderr() -> Iterator[None]:
 
 def _syntax_problem(text: str, relpath: str, grimp_line: int | None, grimp_text: str | None) -> Problem:
     """Python's own message for a file grimp could not parse (grimp only gives the line text)."""
-    refused = _python_refuses(text, relpath)
+    refused = _python_refuses(text)
     if refused is None:
         return grimp_line, f"grimp's parser rejects this line: {grimp_text or '?'}"
     return (refused[0] if refused[0] is not None else grimp_line), refused[1]
