@@ -78,7 +78,8 @@ def _statement_findings(
     if not statements:  # a file grimp reads but Python cannot parse: say only where to go
         instead = [f"Import from {contract.replacement} instead."]
         what = f"from {contract.package}"
-        yield _finding(resolver, contract, importer, line, kind, what, (contract.package,), instead, [])
+        whereabouts = f"its code lives in {contract.replacement} now"  # as far as the contract says
+        yield _finding(resolver, contract, importer, line, kind, what, whereabouts, (contract.package,), instead, [])
     for statement in statements:
         names = _legacy_names(resolver, importer, statement, contract.package)
         if statement.module is None and statement.level == 0:
@@ -90,7 +91,10 @@ def _statement_findings(
         scope = resolver.scope_name(importer, statement.scope) if isinstance(statement, ImportStatement) else "<module>"
         identity = (target, scope, *sorted(name for name, _ in names))
         instead, rewrites, stand_ins = _replacement(resolver, contract, contracts, importer, statement, names)
-        yield _finding(resolver, contract, importer, line, kind, what, identity, instead, rewrites, stand_ins)
+        whereabouts = _whereabouts(contract, names, rewrites)
+        yield _finding(
+            resolver, contract, importer, line, kind, what, whereabouts, identity, instead, rewrites, stand_ins
+        )
 
 
 def _finding(
@@ -100,6 +104,7 @@ def _finding(
     line: int,
     kind: str,
     what: str,
+    whereabouts: str,
     identity: tuple[str, ...],
     instead: list[str],
     rewrites: list[dict[str, str | None]],
@@ -112,7 +117,7 @@ def _finding(
         module=importer,
         message=(
             f"imports {what}, inside the legacy package {contract.package} ({describe_kind(kind)} import); "
-            f"its code lives in {contract.replacement} now"
+            f"{whereabouts}"
         ),
         suggestion=_suggestion(instead, stand_ins),
         identity=(importer, *identity),
@@ -124,6 +129,36 @@ def _finding(
             "rewrites": rewrites,
         },
     )
+
+
+def _whereabouts(contract: Legacy, names: list[tuple[str, str | None]], rewrites: list[dict[str, str | None]]) -> str:
+    """Where the code of the imported names is now, as the suggestion found it: the message must
+    not say it lives in the replacement when the suggestion is to move it there first (Home
+    Assistant's cached_property), nor when it lives somewhere else (sympy's Integer, re-exported
+    by sympy.codegen.ast from sympy.core). A name with a rewrite has a counterpart; one without
+    has to move into the replacement first."""
+    found = {(rewrite["name"], rewrite["alias"]): rewrite["module"] for rewrite in rewrites}
+    places: dict[str, list[str]] = {}
+    for name, alias in names:
+        module = found.get((name, alias))
+        if module is not None:
+            place = contract.replacement if is_within(module, contract.replacement) else module
+            places.setdefault(place, []).append(name)
+    missing = [name for name, alias in names if (name, alias) not in found]
+    if not missing and len(places) == 1:
+        return f"its code lives in {next(iter(places))} now"
+    if not places:
+        return f"its code should move into {contract.replacement}: it has no counterpart there yet"
+    told = [
+        f"{', '.join(some)} {'lives' if len(some) == 1 else 'live'} in {place} now" for place, some in places.items()
+    ]
+    if len(missing) == 1:
+        told.append(f"{missing[0]} should move into {contract.replacement}: it has no counterpart there yet")
+    elif missing:
+        told.append(
+            f"the other {len(missing)} should move into {contract.replacement}: they have no counterpart there yet"
+        )
+    return "; ".join(told)
 
 
 def _suggestion(instead: list[str], stand_ins: Sequence[tuple[str, str]]) -> str:

@@ -1,0 +1,90 @@
+"""What a ``[[legacy]]`` contract tells an importer: ``check``'s message and suggestion agree
+with one another and with what the replacement really has.
+
+Home Assistant's layout: ``homeassistant.backports.functools`` defines ``cached_property``, which
+``homeassistant.util`` (the replacement) does not have; ``backports.enum`` passes the standard
+library's ``StrEnum`` on. sympy's: ``sympy.codegen.ast`` re-exports ``Integer`` from sympy.core
+beside classes of its own that ``sympy.printing`` (the replacement) has no counterpart of.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+
+BACKPORTS = {
+    "ha/__init__.py": "",
+    "ha/backports/__init__.py": '"""Backports."""\n',
+    "ha/backports/functools.py": (
+        "from ha.helpers import retry\n\n\nclass cached_property:\n    pass\n\n\nclass total_ordering:\n    pass\n"
+    ),
+    "ha/backports/enum.py": "from enum import StrEnum\n",
+    "ha/backports/json.py": "from ha.util.json import dumps\n",
+    "ha/util/__init__.py": "",
+    "ha/util/enum.py": "def try_parse_enum():\n    pass\n",
+    "ha/util/json.py": "def dumps():\n    pass\n",
+    "ha/helpers.py": "def retry():\n    pass\n",
+    "ha/core.py": "from ha.backports.functools import cached_property\n",
+    "ha/moved.py": "from ha.backports.json import dumps\n",
+    "ha/mixed.py": "from ha.backports.functools import cached_property, retry, total_ordering\n",
+    "ha/pair.py": "from ha.backports.functools import retry, cached_property\n",
+    "contracts/importcanon.toml": """
+        [[legacy]]
+        package = "ha.backports"
+        replacement = "ha.util"
+    """,
+}
+
+
+@pytest.fixture
+def backports(project):
+    return project(BACKPORTS)
+
+
+def _legacy_findings(root):
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+    return {(f["path"], f["line"]): f for f in run.findings("legacy-import")}
+
+
+def test_a_legacy_import_with_no_counterpart_says_where_its_code_should_move_not_that_it_lives_there(backports):
+    """Home Assistant's 57 findings said 'its code lives in homeassistant.util now' above the help
+    'it has no counterpart there yet': homeassistant.util has no cached_property."""
+    finding = _legacy_findings(backports)["ha/core.py", 1]
+
+    assert finding["message"] == (
+        "imports cached_property from ha.backports.functools, inside the legacy package ha.backports "
+        "(module-level import); its code should move into ha.util: it has no counterpart there yet"
+    )
+    assert finding["suggestion"] == (
+        "Move ha.backports.functools.cached_property into ha.util first: it has no counterpart there yet."
+    )
+
+
+def test_a_legacy_import_whose_code_is_in_the_replacement_says_it_lives_there(backports):
+    finding = _legacy_findings(backports)["ha/moved.py", 1]
+
+    assert finding["message"].endswith("(module-level import); its code lives in ha.util now")
+    assert finding["suggestion"] == "Write instead: from ha.util.json import dumps"
+
+
+@pytest.mark.parametrize(
+    ("path", "whereabouts"),
+    [
+        (
+            "ha/mixed.py",
+            "retry lives in ha.helpers now; the other 2 should move into ha.util: they have no counterpart there yet",
+        ),
+        (
+            "ha/pair.py",
+            "retry lives in ha.helpers now; cached_property should move into ha.util: it has no counterpart there yet",
+        ),
+    ],
+)
+def test_a_legacy_import_of_names_found_in_part_says_which_live_where_and_which_must_move(backports, path, whereabouts):
+    """sympy's c_parser imports Integer and Float (sympy.core's) with 22 classes sympy.printing
+    lacks from sympy.codegen.ast; none of them lives in sympy.printing."""
+    finding = _legacy_findings(backports)[path, 1]
+
+    assert finding["message"].endswith(f"(module-level import); {whereabouts}")
+    assert finding["instead"][0] == "from ha.helpers import retry"
+    assert all(line.startswith("Move ha.backports.functools.") for line in finding["instead"][1:])
