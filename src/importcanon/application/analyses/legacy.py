@@ -19,6 +19,7 @@ from importcanon.domain.modules import is_within, leaf
 
 RULE = "legacy-import"
 _DEFERRED = ImportKind.DEFERRED.value
+_STATEMENTS = ("from ", "import ")  # the lines of a suggestion to write; the others are notes
 
 
 def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
@@ -165,17 +166,21 @@ def _suggestion(instead: list[str], stand_ins: Sequence[tuple[str, str]]) -> str
     """The statements to write; where one names the replacement's namesake of a legacy module or
     name rather than the same object, it says so: ``future.select`` may not exist in the module
     that stands in for ``future`` (``importcanon fix`` checks every use before it rewrites)."""
-    statements = [line for line in instead if line.startswith(("from ", "import "))]
+    statements = [line for line in instead if line.startswith(_STATEMENTS)]
     notes = [line for line in instead if line not in statements]
-    hedges = [
+    told = ([f"Write instead: {'; '.join(statements)}"] if statements else []) + _hedges(stand_ins) + notes
+    if len(told) < 2:
+        return "".join(told)
+    return ". ".join(part.rstrip(".") for part in told) + "."
+
+
+def _hedges(stand_ins: Sequence[tuple[str, str]]) -> list[str]:
+    """The caveat for each namesake the suggestion names, one sentence each."""
+    return [
         f"{new} stands in for {old} by name only: check that what this file uses of it exists there "
         "(importcanon fix does)."
         for new, old in stand_ins
     ]
-    told = ([f"Write instead: {'; '.join(statements)}"] if statements else []) + hedges + notes
-    if len(told) < 2:
-        return "".join(told)
-    return ". ".join(part.rstrip(".") for part in told) + "."
 
 
 def _legacy_names(
@@ -204,21 +209,10 @@ def _replacement(
     for ``importcanon fix``: per imported name (and alias), the module and attribute (None for a
     plain ``import module``) it becomes; names with no counterpart yet have no entry. Last, the
     (replacement, legacy) pairs that are namesakes, not the same object."""
+    if statement.module is None and statement.level == 0:
+        return _plain_replacement(resolver.project, contract, importer, names)
     rewrites: list[dict[str, str | None]] = []
     stand_ins: list[tuple[str, str]] = []
-    if statement.module is None and statement.level == 0:
-        lines = []
-        for name, alias in names:
-            moved = moved_module(resolver.project, contract, name)
-            if moved is None:
-                lines.append(_move_first(name, contract))
-            elif moved == importer:
-                lines.append(_move_here(name, importer))
-            else:
-                lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
-                rewrites.append(_rewrite(name, alias, moved, None))
-                stand_ins.append((moved, name))
-        return lines, rewrites, stand_ins
     source = resolver.import_source(importer, statement) or contract.package
     by_home: dict[str, list[str]] = {}
     modules: list[str] = []
@@ -245,6 +239,29 @@ def _replacement(
     if own:
         notes.append(_move_here(", ".join(own), importer))
     lines = [f"from {home} import {', '.join(parts)}" for home, parts in by_home.items()] + modules + notes
+    return lines, rewrites, stand_ins
+
+
+def _plain_replacement(
+    project: Project, contract: Legacy, importer: str, names: list[tuple[str, str | None]]
+) -> tuple[list[str], list[dict[str, str | None]], list[tuple[str, str]]]:
+    """``_replacement`` of ``import legacy.mod [as alias]``: the replacement's module of the same
+    name, a namesake only, or what has to move first when there is none (or when it is the
+    importer itself). It reads nothing of the importer but its name, so it can be asked of a
+    module that does not exist yet."""
+    lines: list[str] = []
+    rewrites: list[dict[str, str | None]] = []
+    stand_ins: list[tuple[str, str]] = []
+    for name, alias in names:
+        moved = moved_module(project, contract, name)
+        if moved is None:
+            lines.append(_move_first(name, contract))
+        elif moved == importer:
+            lines.append(_move_here(name, importer))
+        else:
+            lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
+            rewrites.append(_rewrite(name, alias, moved, None))
+            stand_ins.append((moved, name))
     return lines, rewrites, stand_ins
 
 
