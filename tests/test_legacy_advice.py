@@ -25,6 +25,7 @@ BACKPORTS = {
     "ha/util/json.py": "def dumps():\n    pass\n",
     "ha/helpers.py": "def retry():\n    pass\n",
     "ha/core.py": "from ha.backports.functools import cached_property\n",
+    "ha/strings.py": "from ha.backports.enum import StrEnum\n",
     "ha/moved.py": "from ha.backports.json import dumps\n",
     "ha/mixed.py": "from ha.backports.functools import cached_property, retry, total_ordering\n",
     "ha/pair.py": "from ha.backports.functools import retry, cached_property\n",
@@ -46,17 +47,24 @@ def _legacy_findings(root):
     return {(f["path"], f["line"]): f for f in run.findings("legacy-import")}
 
 
-def test_a_legacy_import_with_no_counterpart_says_where_its_code_should_move_not_that_it_lives_there(backports):
+@pytest.mark.parametrize(
+    ("path", "name", "module"),
+    [("ha/core.py", "cached_property", "functools"), ("ha/strings.py", "StrEnum", "enum")],
+)
+def test_a_legacy_import_with_no_counterpart_says_where_its_code_should_move_not_that_it_lives_there(
+    backports, path, name, module
+):
     """Home Assistant's 57 findings said 'its code lives in homeassistant.util now' above the help
-    'it has no counterpart there yet': homeassistant.util has no cached_property."""
-    finding = _legacy_findings(backports)["ha/core.py", 1]
+    'it has no counterpart there yet': homeassistant.util has no cached_property, and its enum
+    module (backports.enum's namesake) no StrEnum."""
+    finding = _legacy_findings(backports)[path, 1]
 
     assert finding["message"] == (
-        "imports cached_property from ha.backports.functools, inside the legacy package ha.backports "
+        f"imports {name} from ha.backports.{module}, inside the legacy package ha.backports "
         "(module-level import); its code should move into ha.util: it has no counterpart there yet"
     )
     assert finding["suggestion"] == (
-        "Move ha.backports.functools.cached_property into ha.util first: it has no counterpart there yet."
+        f"Move ha.backports.{module}.{name} into ha.util first: it has no counterpart there yet."
     )
 
 
