@@ -1,5 +1,5 @@
-"""What a ``[[legacy]]`` contract tells an importer: ``check``'s message and suggestion agree
-with one another and with what the replacement really has.
+"""What a ``[[legacy]]`` contract tells an importer: ``check``'s message and suggestion, and
+``can-import``'s objection, agree with one another and with what the replacement really has.
 
 Home Assistant's layout: ``homeassistant.backports.functools`` defines ``cached_property``, which
 ``homeassistant.util`` (the replacement) does not have; ``backports.enum`` passes the standard
@@ -29,6 +29,8 @@ BACKPORTS = {
     "ha/moved.py": "from ha.backports.json import dumps\n",
     "ha/mixed.py": "from ha.backports.functools import cached_property, retry, total_ordering\n",
     "ha/pair.py": "from ha.backports.functools import retry, cached_property\n",
+    "ha/plain.py": "import ha.backports.functools\nimport ha.backports.json\nimport ha.backports\n",
+    "ha/demo.py": "",
     "contracts/importcanon.toml": """
         [[legacy]]
         package = "ha.backports"
@@ -96,3 +98,57 @@ def test_a_legacy_import_of_names_found_in_part_says_which_live_where_and_which_
     assert finding["message"].endswith(f"(module-level import); {whereabouts}")
     assert finding["instead"][0] == "from ha.helpers import retry"
     assert all(line.startswith("Move ha.backports.functools.") for line in finding["instead"][1:])
+
+
+def test_can_import_gives_no_replacement_that_lacks_the_code(backports):
+    """It said '(import from homeassistant.util instead)' where check says to move the code first."""
+    run = run_cli("can-import", "ha.demo", "ha.backports.functools", backports, "--no-cache")
+    json_run = run_cli("can-import", "ha.demo", "ha.backports.functools", backports, "--no-cache", "--format", "json")
+
+    assert run.exit_code == json_run.exit_code == 1
+    assert run.stdout == (
+        "no: ha.demo may not import ha.backports.functools:\n"
+        "  legacy ha.backports: ha.backports.functools is part of the legacy package ha.backports, kept only for "
+        "old imports. Move ha.backports.functools into ha.util first: it has no counterpart there yet\n"
+    )
+    assert json_run.json["objections"] == [
+        {
+            "contract": "legacy ha.backports",
+            "reason": "ha.backports.functools is part of the legacy package ha.backports, kept only for old imports. "
+            "Move ha.backports.functools into ha.util first: it has no counterpart there yet",
+            "instead": None,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "imported"),
+    [(1, "ha.backports.functools"), (2, "ha.backports.json"), (3, "ha.backports")],
+)
+def test_can_import_says_what_check_says_of_the_same_import(backports, line, imported):
+    """ha/plain.py has the very import asked about: the objection's module to import instead is the
+    one check rewrites it to (none when the code has to move first), and its reason carries the
+    rest of check's advice word for word (what has to move, or that the module is a namesake)."""
+    finding = _legacy_findings(backports)["ha/plain.py", line]
+
+    (objection,) = run_cli("can-import", "ha.plain", imported, backports, "--no-cache", "--format", "json").json[
+        "objections"
+    ]
+
+    assert objection["instead"] == next((r["module"] for r in finding["rewrites"]), None)
+    advice = finding["suggestion"].removeprefix(f"Write instead: import {objection['instead']}. ").rstrip(".")
+    assert objection["reason"] == (
+        f"{imported} is part of the legacy package ha.backports, kept only for old imports. {advice}"
+    )
+
+
+def test_can_import_from_the_replacement_itself_is_told_to_move_the_code_in(backports):
+    """ha.util importing ha.backports would be told 'import ha.util': a module importing itself."""
+    (objection,) = run_cli("can-import", "ha.util", "ha.backports", backports, "--no-cache", "--format", "json").json[
+        "objections"
+    ]
+
+    assert objection["instead"] is None
+    assert objection["reason"].endswith(
+        "Move ha.backports into ha.util itself: it is the replacement, and a module cannot import from itself"
+    )

@@ -19,7 +19,7 @@ from importlinter.domain.contract import InvalidContractOptions
 from importlinter.domain.helpers import module_expressions_to_modules
 
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
-from importcanon.application.analyses.legacy import moved_module
+from importcanon.application.analyses.legacy import module_advice
 from importcanon.application.analyses.shims import shim_re_exports, shown_re_export
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import cycle_scope, project_cycles
@@ -162,17 +162,14 @@ _CONTRACT_SUFFIX = re.compile(r" \(contract '.*'\):?$")
 
 
 def _legacy_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
+    """The ``legacy-import`` rule's own advice for ``import imported`` in ``importer``: the module
+    to import instead only where the replacement has one, else what has to move first."""
     objections = []
     for contract in contracts.legacy:
         if is_within(imported, contract.package) and not is_within(importer, contract.package):
-            instead = moved_module(project, contract, imported) or contract.replacement
-            objections.append(
-                Objection(
-                    f"legacy {contract.package}",
-                    f"{imported} is part of the legacy package {contract.package}, kept only for old imports",
-                    instead,
-                )
-            )
+            instead, advice = module_advice(project, contract, importer, imported)
+            reason = f"{imported} is part of the legacy package {contract.package}, kept only for old imports."
+            objections.append(Objection(f"legacy {contract.package}", " ".join([reason, *advice]).rstrip("."), instead))
     return objections
 
 

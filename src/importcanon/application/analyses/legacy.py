@@ -265,6 +265,17 @@ def _plain_replacement(
     return lines, rewrites, stand_ins
 
 
+def module_advice(project: Project, contract: Legacy, importer: str, module: str) -> tuple[str | None, list[str]]:
+    """What ``legacy-import`` tells ``importer`` of a module-level ``import module`` (a module of
+    the legacy package): the module to import instead (None when the code has to move first) and
+    the rest of its suggestion, sentence by sentence (what has to move, or that the module named
+    is a namesake only). ``can-import`` answers with it, so the two never disagree: it had said
+    'import from homeassistant.util instead' where check said to move the code there first."""
+    lines, rewrites, stand_ins = _plain_replacement(project, contract, importer, [(module, None)])
+    instead = next((rewrite["module"] for rewrite in rewrites), None)
+    return instead, [*_hedges(stand_ins), *(line for line in lines if not line.startswith(_STATEMENTS))]
+
+
 def _rewrite(name: str, alias: str | None, module: str, attribute: str | None) -> dict[str, str | None]:
     return {"name": name, "alias": alias, "module": module, "attribute": attribute}
 
