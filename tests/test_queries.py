@@ -248,3 +248,50 @@ def test_explain_in_text_reads_as_a_summary(project):
         "imported by 0 modules",
         "imports 1 module: shop.db.models",
     ]
+
+
+#: One contracted name, Hub, and every way a module may bind it: for its own use (a package
+#: that says nothing of its interface, one whose ``__all__`` leaves it out), as a different
+#: object under the same name, and as a second home of the very object (a shim, an ``__all__``).
+HUB = {
+    "app/__init__.py": "",
+    "app/core.py": "class Hub:\n    pass\n",
+    "app/sensor/__init__.py": (
+        "from app.core import Hub\n\n__all__ = ['Entity']\n\n\nclass Entity:\n    def setup(self, hub: Hub) -> None:\n"
+        "        pass\n"
+    ),
+    "app/light/__init__.py": "from app.core import Hub\n\n\ndef setup(hub: Hub) -> None:\n    pass\n",
+    # homeassistant's components: a literal __all__, then one computed at run time
+    "app/switch/__init__.py": (
+        "from app.core import Hub\n\n__all__ = ['Switch']\n\n\nclass Switch:\n    hub: Hub\n\n\n"
+        "__all__ = sorted(__all__)\n"
+    ),
+    "app/demo.py": (
+        "from app.sensor import Entity\nfrom app.light import setup\nfrom app.switch import Switch\n\n\n"
+        "class DemoSensor(Entity, Switch):\n    setup = setup\n"
+    ),
+    "app/gate.py": "class PhaseGate:\n    pass\n\n\nHub = PhaseGate\n",
+    "app/compat.py": "from app.core import Hub\n",
+    "app/api/__init__.py": "from app.core import Hub\n\n__all__ = ['Hub', 'serve']\n\n\ndef serve():\n    pass\n",
+    "contracts/importcanon.toml": '[[canonical]]\nsymbol = "Hub"\nmodule = "app.core"\n',
+}
+
+
+def test_where_and_the_fragmentation_count_homes_not_modules_that_import_the_name_for_their_own_use(project):
+    root = project(HUB)
+
+    where = run_cli("where", "Hub", root, "--format", "json")
+    check = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+    text = run_cli("check", root, "--no-cache", "--no-baseline")
+
+    assert [(b["module"], b["kind"]) for b in where.json["bindings"]] == [
+        ("app.api", "re-export"),
+        ("app.compat", "re-export"),
+        ("app.core", "definition"),
+        ("app.gate", "alias"),
+    ]
+    symbols = check.json["metrics"]["fragmentation"]["symbols"]
+    assert symbols["Hub"]["binding_modules"] == ["app.api", "app.compat", "app.core", "app.gate"]
+    assert "  Hub: offered by 4 modules, 2 implementations, imported from 1 module (canonical: app.core)" in (
+        text.stdout.splitlines()
+    )

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver, imports_told_by_text
 from importcanon.domain.contracts import Canonical, ContractSet
+from importcanon.domain.modules import is_within
 
 
 class SymbolBinding(NamedTuple):
@@ -46,9 +47,9 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     """Every module-level home of ``symbol``: definitions, aliases and re-exports, resolved.
 
     Modules that merely import the name for their own use are not homes and are not listed; a
-    same-name import counts as a re-export when the module is a package ``__init__`` (whose
-    ``__all__``, if it declares one, lists the name), a shim, lists the name in ``__all__``, or is
-    itself imported from for that name.
+    same-name import counts as a re-export when the module is itself imported from for that name,
+    lists the name in its ``__all__``, or, declaring no ``__all__``, is a shim or a package
+    ``__init__`` gathering the name from one of its own modules (see :func:`_reexport_by_text`).
     """
     if "." in symbol:  # ``app.core.Thing``: what it is, and where its name lives
         module, _, name = symbol.rpartition(".")
@@ -106,11 +107,16 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
     project.facts.parse_ahead(
         module
         for module in homes
-        if told[module] is None or _reexport_by_text(resolver, module, symbol, imported_from, with_all) is None
+        if told[module] is None
+        or any(
+            _reexport_by_text(resolver, module, symbol, source, imported_from, with_all, shims) is None
+            for _, source, alias in told[module] or ()
+            if alias is None
+        )
     )
     for module in parsed_ones + homes:
         for binding in _bindings_of(resolver, module, symbol, told[module]):
-            kind = _binding_kind(resolver, binding, imported_from, with_all)
+            kind = _binding_kind(resolver, binding, imported_from, with_all, shims)
             if kind is None:
                 continue
             outcome = resolver.lookup_binding(binding)
@@ -183,39 +189,67 @@ def _bindings_of(
 
 
 def _reexport_by_text(
-    resolver: Resolver, module: str, name: str, imported_from: set[str], with_all: set[str]
+    resolver: Resolver,
+    module: str,
+    name: str,
+    source: str | None,
+    imported_from: set[str],
+    with_all: set[str],
+    shims: set[str],
 ) -> bool | None:
-    """Whether a plain import of ``name`` in ``module`` is a re-export, told without a parse (see
-    :func:`_binding_kind`); None when only a parse can tell."""
-    source = resolver.project.modules.get(module)
-    is_package = source is not None and source.is_package
-    if module in imported_from or (is_package and module not in with_all):
+    """Whether a plain ``from source import name`` in ``module`` is a re-export, told without a
+    parse (see :func:`_binding_kind`); None when only a parse can tell.
+
+    A module offers what others import from it and what its ``__all__`` lists. Without an
+    ``__all__``, a shim passes its imports on, and so does a package ``__init__`` its own
+    modules' names (``from .models import Order``: a facade); a module with code of its own
+    that imports a name from elsewhere uses it (homeassistant's 845 component packages import
+    HomeAssistant for their annotations, django.contrib.auth its settings): counting those as
+    homes made ``where`` list them, the fragmentation count say "bound in 846 modules" and
+    ``can-import`` object to importing the package at all.
+    """
+    if module in imported_from:
         return True
-    facts = resolver.project.facts.top_level(module)
-    if facts is None:
-        return None
-    declared, defines = facts
-    if (is_package and declared is None) or name in (declared or ()):
+    if module in with_all:
+        facts = resolver.project.facts.top_level(module)
+        if facts is None:
+            return None
+        declared, defines = facts
+        if declared is not None:
+            return name in declared
+    else:
+        defines = module not in shims  # a top-level def, class or loop: no shim
+    if _gathers(resolver, module, source):
         return True
-    return False if defines else None  # a def or class at the top: no shim
+    return False if defines else None  # perhaps a shim: only a parse tells
 
 
-def _binding_kind(resolver: Resolver, binding: NameBinding, imported_from: set[str], with_all: set[str]) -> str | None:
+def _gathers(resolver: Resolver, module: str, source: str | None) -> bool:
+    """Whether ``module`` is a package ``__init__`` importing from one of its own modules."""
+    package = resolver.project.modules.get(module)
+    return package is not None and package.is_package and source is not None and is_within(source, module)
+
+
+def _binding_kind(
+    resolver: Resolver, binding: NameBinding, imported_from: set[str], with_all: set[str], shims: set[str]
+) -> str | None:
     if binding.is_definition:
         return "definition"
     if binding.form == "alias":
         return "alias"
     if binding.form == "module-import" or binding.source_name != binding.name:
         return "import-alias"
-    told = _reexport_by_text(resolver, binding.module, binding.name, imported_from, with_all)
+    told = _reexport_by_text(
+        resolver, binding.module, binding.name, binding.source_module, imported_from, with_all, shims
+    )
     if told is not None:
         return "re-export" if told else None
-    source = resolver.project.modules.get(binding.module)
     parsed = resolver.parsed(binding.module)
-    declared = parsed.all_names if parsed is not None else None
-    is_reexport = (
-        # a package passes its imports on, unless its __all__ declares an interface without the name
-        (source is not None and source.is_package and (declared is None or binding.name in declared))
-        or (parsed is not None and (parsed.shim_shaped or binding.name in (declared or ())))
-    )
+    if parsed is None:
+        return None
+    declared = parsed.all_names
+    if declared is not None:  # the module declares its interface
+        is_reexport = binding.name in declared
+    else:
+        is_reexport = parsed.shim_shaped or _gathers(resolver, binding.module, binding.source_module)
     return "re-export" if is_reexport else None

@@ -91,7 +91,10 @@ def summary_line(result: CheckResult, elapsed: float | None = None) -> str:
 
 
 def fragmentation_lines(fragmentation: dict[str, Any]) -> list[str]:
-    """The counts a migration tracks by hand, from the same run ("from 6 duplicates to 1")."""
+    """The counts a migration tracks by hand, from the same run ("from 6 duplicates to 1").
+
+    A symbol is "offered by" the modules ``where`` lists as its homes: those that define it, bind
+    it, or pass it on for others to import; not every module that imports it for its own use."""
     counts = [
         (fragmentation.get("shims", 0), "shim"),
         (fragmentation.get("legacy_imports", 0), "legacy import"),
@@ -104,7 +107,7 @@ def fragmentation_lines(fragmentation: dict[str, Any]) -> list[str]:
     lines = ["fragmentation:"]
     for symbol, facts in symbols.items():
         lines.append(
-            f"  {symbol}: bound in {plural(len(facts['binding_modules']), 'module')}, "
+            f"  {symbol}: offered by {plural(len(facts['binding_modules']), 'module')}, "
             f"{plural(facts['implementations'], 'implementation')}, "
             f"imported from {plural(len(facts['import_paths']), 'module')} "
             f"(canonical: {facts['canonical']})"
