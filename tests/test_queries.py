@@ -128,10 +128,10 @@ def test_can_import_runs_the_import_linter_contracts_on_a_copy_of_the_graph(proj
         "import-linter contract 'Admin stays away from billing'"
     ]
     assert fine.exit_code == 0
-    assert fine.json == {"allowed": True, "objections": []}
+    assert fine.json == {"allowed": True, "objections": [], "notes": []}
 
 
-def test_can_import_objects_to_legacy_packages_and_non_canonical_homes(project):
+def test_can_import_objects_to_legacy_packages_and_notes_non_canonical_homes(project):
     root = project(SHOP)
 
     legacy = run_cli("can-import", "shop.services.orders", "shop.legacy", root, "--format", "json")
@@ -145,10 +145,12 @@ def test_can_import_objects_to_legacy_packages_and_non_canonical_homes(project):
             "(importcanon fix does)",
             "instead": "shop.db",
         },
+    ]
+    assert legacy.json["notes"] == [
         {
             "contract": "canonical Order",
-            "reason": "shop.legacy is not the canonical home of the Order it provides; for Order, "
-            "from shop.db.models import Order",
+            "reason": "shop.legacy also offers shop.db.models.Order, whose canonical home is shop.db.models; "
+            "for Order itself, from shop.db.models import Order",
             "instead": "shop.db.models",
         },
     ]
@@ -275,6 +277,51 @@ HUB = {
     "app/api/__init__.py": "from app.core import Hub\n\n__all__ = ['Hub', 'serve']\n\n\ndef serve():\n    pass\n",
     "contracts/importcanon.toml": '[[canonical]]\nsymbol = "Hub"\nmodule = "app.core"\n',
 }
+
+
+@pytest.mark.parametrize("imported", ["app.sensor", "app.light", "app.switch", "app.gate"])
+def test_can_import_never_refuses_a_module_for_a_name_it_binds_for_itself_or_to_another_object(project, imported):
+    """homeassistant.components.sensor imports HomeAssistant for its annotations; sympy's gate
+    binds S to a gate of its own: importing either module is no import of the canonical object,
+    and check accepts demo's existing import of it."""
+    root = project(HUB)
+
+    run = run_cli("can-import", "app.demo", imported, root, "--format", "json")
+    check = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    assert run.exit_code == 0
+    assert run.json == {"allowed": True, "objections": [], "notes": []}
+    assert [f for f in check.findings() if f["path"] == "app/demo.py"] == []
+
+
+@pytest.mark.parametrize("imported", ["app.compat", "app.api"])
+def test_can_import_notes_a_second_home_of_the_canonical_object_without_refusing(project, imported):
+    """A shim, or a module whose __all__ offers the very object, is a second import path: worth a
+    caution (check flags ``from it import Hub``), not a refusal (check accepts ``import it``)."""
+    root = project(HUB)
+
+    run = run_cli("can-import", "app.demo", imported, root, "--format", "json")
+    text = run_cli("can-import", "app.demo", imported, root)
+
+    assert run.exit_code == 0
+    assert run.json == {
+        "allowed": True,
+        "objections": [],
+        "notes": [
+            {
+                "contract": "canonical Hub",
+                "reason": f"{imported} also offers app.core.Hub, whose canonical home is app.core; "
+                "for Hub itself, from app.core import Hub",
+                "instead": "app.core",
+            }
+        ],
+    }
+    assert text.exit_code == 0
+    assert text.stdout.splitlines() == [
+        f"yes: app.demo may import {imported}; no contract objects",
+        f"  note, canonical Hub: {imported} also offers app.core.Hub, whose canonical home is app.core; "
+        "for Hub itself, from app.core import Hub",
+    ]
 
 
 def test_where_and_the_fragmentation_count_homes_not_modules_that_import_the_name_for_their_own_use(project):

@@ -305,7 +305,8 @@ def can_import(
     debug: Debug = False,
 ) -> None:
     """Ask whether a new module-level import IMPORTER -> IMPORTED would be accepted by every
-    contract: import-linter's, the legacy packages, the canonical homes and the cycle contract.
+    contract: import-linter's, the legacy packages and the cycle contract; a note when IMPORTED
+    also offers a contracted object whose canonical home is elsewhere.
 
     Exits 0 when it would be, 1 when some contract objects.
     """
@@ -315,10 +316,9 @@ def can_import(
         from importcanon.application.queries import can_import as may_import
 
         project = workspace.project
-        objections = may_import(
-            project, Resolver(project), workspace.import_linter, workspace.contracts, importer, imported
-        )
-        return render_can_import(importer, imported, objections, format.value), 1 if objections else 0
+        contracts = workspace.contracts
+        verdict = may_import(project, Resolver(project), workspace.import_linter, contracts, importer, imported)
+        return render_can_import(importer, imported, verdict, format.value), 1 if verdict.objections else 0
 
     raise typer.Exit(_answer(project_dir, cache_dir, no_cache, debug, answer, allow_project_plugins, config=config))
 

@@ -109,6 +109,15 @@ class Objection:
     instead: str | None = None
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What the contracts say of a new import: ``objections`` refuse it (``check`` would report
+    it); ``notes`` accept it with a caution about what to import from it."""
+
+    objections: list[Objection]
+    notes: list[Objection] = field(default_factory=list)
+
+
 def can_import(
     project: Project,
     resolver: Resolver,
@@ -116,12 +125,13 @@ def can_import(
     contracts: ContractSet,
     importer: str,
     imported: str,
-) -> list[Objection]:
+) -> Verdict:
     """What every contract would say of a new module-level ``import imported`` in ``importer``.
 
     Checked for real: the import is added to a copy of the graph and import-linter's contracts
     run on both; every finding the copy has and the real graph has not is an objection. Then the
-    legacy packages, the canonical homes and the cycle contract.
+    legacy packages and the cycle contract. The canonical homes only ever add notes: they judge
+    which module a name is imported from, never whether one module may import another.
     """
     for name in (importer, imported):
         _require_module_name(name)
@@ -134,9 +144,8 @@ def can_import(
         raise UsageError("a module does not import itself")
     objections = _import_linter_objections(project, import_linter, importer, imported)
     objections += _legacy_objections(project, contracts, importer, imported)
-    objections += _canonical_objections(resolver, contracts, imported)
     objections += _cycle_objections(project, contracts, importer, imported)
-    return objections
+    return Verdict(objections, _canonical_notes(resolver, contracts, imported))
 
 
 def _import_linter_objections(
@@ -173,22 +182,37 @@ def _legacy_objections(project: Project, contracts: ContractSet, importer: str, 
     return objections
 
 
-def _canonical_objections(resolver: Resolver, contracts: ContractSet, imported: str) -> list[Objection]:
-    objections = []
+def _canonical_notes(resolver: Resolver, contracts: ContractSet, imported: str) -> list[Objection]:
+    """A caution for each contracted object ``imported`` is a second home of: it offers the very
+    object (not another of the same name) for others to import (see ``where``), so that
+    ``from imported import Symbol`` would be a non-canonical import.
+
+    Never an objection: ``check`` judges the name imported, not the module (demo/sensor.py's
+    ``from homeassistant.components.sensor import SensorEntity`` passes, though the package
+    imports HomeAssistant for its own annotations).
+    """
+    notes = []
     for contract in contracts.canonical:
         if imported == contract.module or contract.symbol not in resolver.namespace(imported):
             continue
-        if imported not in where(resolver, contracts, contract.symbol).binding_modules:
-            continue  # it imports the symbol for its own use: not a home of it
-        objections.append(
-            Objection(
-                f"canonical {contract.symbol}",
-                f"{imported} is not the canonical home of the {contract.symbol} it provides; for "
-                f"{contract.symbol}, {contract.statement}",
-                contract.module,
-            )
+        canonical = resolver.resolve(contract.module, contract.symbol)
+        if canonical is None:
+            continue  # the home's object is unknown: no binding can be shown to be it
+        offered = (
+            binding
+            for binding in where(resolver, contracts, contract.symbol).bindings
+            if binding.module == imported and binding.kind != "definition"
         )
-    return objections
+        if any(binding.resolves_to == canonical.qualified for binding in offered):
+            notes.append(
+                Objection(
+                    f"canonical {contract.symbol}",
+                    f"{imported} also offers {canonical.qualified}, whose canonical home is {contract.module}; "
+                    f"for {contract.symbol} itself, {contract.statement}",
+                    contract.module,
+                )
+            )
+    return notes
 
 
 def _cycle_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from importcanon.adapters.reporting.text_report import plural
-from importcanon.application.queries import Explanation, Hop, Objection
+from importcanon.application.queries import Explanation, Hop, Objection, Verdict
 from importcanon.application.where import WhereReport
 
 
@@ -102,20 +102,28 @@ def render_why(importer: str, imported: str, chains: list[list[Hop]], format: st
     return "\n".join(lines) + "\n"
 
 
-def render_can_import(importer: str, imported: str, objections: list[Objection], format: str) -> str:
+def render_can_import(importer: str, imported: str, verdict: Verdict, format: str) -> str:
+    objections, notes = verdict.objections, verdict.notes
     if format == "json":
         document = {
             "allowed": not objections,
-            "objections": [{"contract": o.contract, "reason": o.reason, "instead": o.instead} for o in objections],
+            "objections": [_objection_to_json(o) for o in objections],
+            "notes": [_objection_to_json(o) for o in notes],
         }
         return json.dumps(document, indent=2) + "\n"
-    if not objections:
-        return f"yes: {importer} may import {imported}; no contract objects\n"
-    lines = [f"no: {importer} may not import {imported}:"]
+    if objections:
+        lines = [f"no: {importer} may not import {imported}:"]
+    else:
+        lines = [f"yes: {importer} may import {imported}; no contract objects"]
     for objection in objections:
         instead = f" (import from {objection.instead} instead)" if objection.instead else ""
         lines.append(f"  {objection.contract}: {objection.reason}{instead}")
+    lines.extend(f"  note, {note.contract}: {note.reason}" for note in notes)  # the reason names the import
     return "\n".join(lines) + "\n"
+
+
+def _objection_to_json(objection: Objection) -> dict[str, str | None]:
+    return {"contract": objection.contract, "reason": objection.reason, "instead": objection.instead}
 
 
 def explanation_to_json(explanation: Explanation) -> dict[str, Any]:
