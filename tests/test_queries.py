@@ -246,7 +246,7 @@ def test_explain_in_text_reads_as_a_summary(project):
         "  import-linter contract 'API above services above the database' (layers)",
         "  import-linter contract 'Admin stays away from billing' (forbidden)",
         "  [cycles] no import cycles may run through this module",
-        "cycles through it: none",
+        "import cycles: none through it",
         "imported by 0 modules",
         "imports 1 module: shop.db.models",
     ]
@@ -342,3 +342,67 @@ def test_where_and_the_fragmentation_count_homes_not_modules_that_import_the_nam
     assert "  Hub: offered by 4 modules, 2 implementations, imported from 1 module (canonical: app.core)" in (
         text.stdout.splitlines()
     )
+
+
+#: sympy.core's start-up: the break set's representative cycle (basic -> singleton -> basic)
+#: leaves out the longer cycle singleton -> sympify -> basic -> singleton that check reports.
+TANGLE = {
+    "core/__init__.py": "",
+    "core/singleton.py": "from core import sympify\nfrom core import basic\n",
+    "core/sympify.py": "from core import basic\n",
+    "core/basic.py": "from core import singleton\n",
+    "core/numbers.py": "from core import basic\n",
+    "contracts/importcanon.toml": "[cycles]\n",
+}
+
+
+def test_explain_counts_every_import_cycle_check_reports_through_the_module(project):
+    root = project(TANGLE)
+
+    sympify = run_cli("explain", "core.sympify", root, "--format", "json").json
+    check = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    cyclic = check.findings("import-cycle")
+    # the break set's one import (basic -> singleton) has the shortest cycle, and sympify is not on it
+    assert sympify["cycles"] == []
+    assert (sympify["component"], sympify["component_size"]) == ("core.basic", 3)
+    assert sympify["cyclic_imports"] == [  # its own imports first
+        {
+            "importer": "core.sympify",
+            "imported": "core.basic",
+            "kind": "import-time",
+            "cycle": ["core.sympify", "core.basic", "core.singleton"],
+        },
+        {
+            "importer": "core.singleton",
+            "imported": "core.sympify",
+            "kind": "import-time",
+            "cycle": ["core.singleton", "core.sympify", "core.basic"],
+        },
+    ]
+    assert sorted(
+        (f["importer"], f["imported"], f["kind"], f["cycle"]) for f in cyclic if "core.sympify" in f["cycle"]
+    ) == sorted((i["importer"], i["imported"], i["kind"], i["cycle"]) for i in sympify["cyclic_imports"])
+    through = [f for f in cyclic if "core.sympify" in f["cycle"]]
+    assert sympify["findings_through"] == len(through) == 2
+    assert sympify["component_findings"] == len(cyclic) == 4
+
+
+def test_explain_in_text_states_the_component_and_labels_the_cycles_representative(project):
+    root = project(TANGLE)
+
+    singleton = run_cli("explain", "core.singleton", root).stdout.splitlines()
+    numbers = run_cli("explain", "core.numbers", root).stdout.splitlines()
+
+    start = singleton.index("import cycles: in the tangled component core.basic (3 modules)")
+    assert singleton[start + 1 : start + 8] == [
+        "  the cycles of 4 of the component's 4 import-cycle findings pass through it; 3 imports of it or by it "
+        "lie on cycles (3 import-time), each on its shortest:",
+        "    (import-time) core.singleton -> core.basic -> core.singleton",
+        "    (import-time) core.singleton -> core.sympify -> core.basic -> core.singleton",
+        "    (import-time) core.basic -> core.singleton -> core.basic",
+        "  representative cycles (the shortest through each import of the component's break set): 1",
+        "    (import-time) core.basic -> core.singleton -> core.basic",
+        "imported by 1 module: core.basic",
+    ]
+    assert "import cycles: none through it" in numbers

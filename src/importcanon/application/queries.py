@@ -22,13 +22,13 @@ from importcanon.application.analyses.import_linter import check_import_linter_c
 from importcanon.application.analyses.legacy import module_advice
 from importcanon.application.analyses.shims import shim_re_exports, shown_re_export
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
-from importcanon.application.cycles import cycle_scope, project_cycles
+from importcanon.application.cycles import cycle_scope, project_cyclic_imports
 from importcanon.application.digraphs import smallest_shortest_path
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
 from importcanon.application.where import where
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
-from importcanon.domain.cycles import Cycle
+from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport
 from importcanon.domain.errors import UsageError
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.modules import is_module_name, is_within, parent, within_any
@@ -270,9 +270,25 @@ class Explanation:
     canonical_for: tuple[str, ...]
     legacy: str | None  # the legacy package it belongs to
     shim_of: tuple[str, ...]  # what it re-exports, when it is a shim
-    cycles: tuple[Cycle, ...]
+    cycles: tuple[Cycle, ...]  # representatives: the component's break-set cycles through it
     imported_by: tuple[str, ...] = field(default=())
     imports: tuple[str, ...] = field(default=())
+    on_cycles: CyclesAround | None = None  # None: on no import cycle
+
+
+@dataclass(frozen=True)
+class CyclesAround:
+    """A module's place among the import cycles, as ``check`` reports them: the tangled component
+    it is in, its imports (and imports of it) that lie on a cycle, one ``import-cycle`` finding
+    each with the shortest cycle through it, and how many of the component's findings have a
+    cycle through it. The break-set representatives alone undercount: sympy.core.singleton is
+    on one of them, but on the cycles of 123 findings."""
+
+    component: str  # its first module: the label check's findings carry
+    size: int
+    imports: tuple[CyclicImport, ...]  # of it or by it: import-time first, then its own
+    findings_through: int
+    component_findings: int
 
 
 def explain(
@@ -286,7 +302,7 @@ def explain(
         raise UsageError(f"{module} is not a module or package of the project")
     shim = tuple(shown_re_export(resolver, r) for r in shim_re_exports(resolver, module, contracts.canonical_homes))
     scope = cycle_scope(project, live_cycle_contract(project, contracts.cycles))
-    components = project_cycles(project, scope.packages, exclude_type_checking=scope.exclude_type_checking)
+    components, cyclic = project_cyclic_imports(project, scope)  # check's analysis, remembered alike
     around = [component for component in components if module in component.modules]
     graph = project.graph
     return Explanation(
@@ -300,6 +316,30 @@ def explain(
         cycles=tuple(cycle for component in around for cycle in component.cycles if module in cycle.modules),
         imported_by=tuple(sorted(graph.find_modules_that_directly_import(module))),
         imports=tuple(sorted(graph.find_modules_directly_imported_by(module))),
+        on_cycles=_cycles_around(module, around, cyclic),
+    )
+
+
+def _cycles_around(module: str, around: list[CycleComponent], cyclic: list[CyclicImport]) -> CyclesAround | None:
+    """``module``'s place among the cycles ``cyclic`` (check's findings), when it is in one of
+    the components ``around`` (at most one: components do not overlap)."""
+    if not around:
+        return None
+    component = around[0]
+    label = component.modules[0]
+    within = [item for item in cyclic if item.component == label]
+    return CyclesAround(
+        component=label,
+        size=len(component.modules),
+        # What can fail at start-up first, then the module's own imports (findings in its file).
+        imports=tuple(
+            sorted(
+                (item for item in within if module in (item.importer, item.imported)),
+                key=lambda item: (not item.import_time, item.importer != module, item.importer, item.imported),
+            )
+        ),
+        findings_through=sum(1 for item in within if module in item.cycle),
+        component_findings=len(within),
     )
 
 

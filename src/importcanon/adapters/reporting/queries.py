@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from importcanon.adapters.reporting.text_report import plural
-from importcanon.application.queries import Explanation, Hop, Objection, Verdict
+from importcanon.application.queries import CyclesAround, Explanation, Hop, Objection, Verdict
 from importcanon.application.where import WhereReport
 
 
@@ -146,6 +146,26 @@ def explanation_to_json(explanation: Explanation) -> dict[str, Any]:
         "cycles": [{"cycle": list(cycle.modules), "kind": cycle.kind} for cycle in explanation.cycles],
         "imported_by": list(explanation.imported_by),
         "imports": list(explanation.imports),
+        **_cycles_around_to_json(explanation.on_cycles),
+    }
+
+
+def _cycles_around_to_json(around: CyclesAround | None) -> dict[str, Any]:
+    """The module's component and its imports on cycles, as check's import-cycle findings give them."""
+    return {
+        "component": around.component if around else None,
+        "component_size": around.size if around else 0,
+        "cyclic_imports": [
+            {
+                "importer": item.importer,
+                "imported": item.imported,
+                "kind": "import-time" if item.import_time else "deferred",
+                "cycle": list(item.cycle),
+            }
+            for item in (around.imports if around else ())
+        ],
+        "findings_through": around.findings_through if around else 0,
+        "component_findings": around.component_findings if around else 0,
     }
 
 
@@ -168,12 +188,39 @@ def render_explain(explanation: Explanation, format: str) -> str:
         lines.append(f"legacy: part of the legacy package {e.legacy}")
     if e.shim_of:
         lines.append(f"shim: only re-exports {', '.join(e.shim_of)}")
-    lines.append(f"cycles through it: {len(e.cycles)}" if e.cycles else "cycles through it: none")
-    for cycle in e.cycles:
-        lines.append(f"  ({cycle.kind}) {cycle.arrow}")
+    lines.extend(_cycle_lines(e))
     lines.append(f"imported by {plural(len(e.imported_by), 'module')}" + _listing(e.imported_by))
     lines.append(f"imports {plural(len(e.imports), 'module')}" + _listing(e.imports))
     return "\n".join(lines) + "\n"
+
+
+_CYCLIC_LISTED = 10  # imports on cycles named in the text; the JSON has them all
+
+
+def _cycle_lines(explanation: Explanation) -> list[str]:
+    """Where the module stands among the import cycles: its component, its imports on cycles
+    (check's import-cycle findings, each with its shortest cycle), how many of the component's
+    findings have a cycle through it, then the break set's representative cycles, so labelled."""
+    around = explanation.on_cycles
+    if around is None:
+        return ["import cycles: none through it"]
+    items = around.imports
+    import_time = sum(1 for item in items if item.import_time)
+    lines = [
+        f"import cycles: in the tangled component {around.component} ({plural(around.size, 'module')})",
+        f"  the cycles of {around.findings_through} of the component's {around.component_findings} import-cycle "
+        f"findings pass through it; {plural(len(items), 'import')} of it or by it lie on cycles "
+        f"({import_time} import-time), each on its shortest:",
+    ]
+    for item in items[:_CYCLIC_LISTED]:
+        lines.append(f"    ({'import-time' if item.import_time else 'deferred'}) {item.arrow}")
+    if len(items) > _CYCLIC_LISTED:
+        lines.append(f"  ... and {len(items) - _CYCLIC_LISTED} more (all of them: --format json)")
+    representatives = explanation.cycles
+    label = "representative cycles (the shortest through each import of the component's break set)"
+    lines.append(f"  {label}: {len(representatives) or 'none through it'}")
+    lines.extend(f"    ({cycle.kind}) {cycle.arrow}" for cycle in representatives)
+    return lines
 
 
 def _listing(modules: tuple[str, ...], shown: int = 8) -> str:
