@@ -264,6 +264,157 @@ def test_an_edit_that_would_close_an_import_time_cycle_is_refused(tmp_path):
     assert "would close an import-time cycle: app.user -> app.core.facade -> app.user" in run.stdout
 
 
+# Cycles: the [cycles] contract's own graph, as check and can-import see it -----------------------
+
+# Thing lives in app.core.home; app.user takes it from the package, so fix would import it from its
+# home, adding app.user -> app.core.home. The home's only import of app.user is for type checkers.
+TYPED = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "from app.core.home import Thing\n",
+    "app/core/home.py": """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from app.user import Helper
+
+
+        class Thing:
+            pass
+    """,
+    "app/user.py": """
+        from app.core import Thing
+
+
+        class Helper:
+            pass
+    """,
+    "contracts/importcanon.toml": """
+        [settings]
+        root_packages = ["app"]
+
+        [[canonical]]
+        symbol = "Thing"
+        module = "app.core.home"
+
+        [cycles]
+    """,
+}
+
+
+def typed(
+    tmp_path: Path, extra: dict[str, str] | None = None, cycles: str = "[cycles]\n", roots: str = '["app"]'
+) -> Path:
+    """TYPED with ``extra`` files, another ``[cycles]`` table or other root packages."""
+    contracts = dedent(TYPED["contracts/importcanon.toml"])
+    contracts = contracts.replace("[cycles]\n", cycles).replace('["app"]', roots, 1)
+    return make(tmp_path, {"contracts/importcanon.toml": contracts, **(extra or {})}, base=TYPED)
+
+
+def test_a_cycle_only_through_a_type_checking_import_refuses_no_edit(tmp_path):
+    root = typed(tmp_path)
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert source(root, "app/user.py").startswith("from app.core.home import Thing\n")
+    assert "cycle" not in run.stdout
+    assert run_cli("check", root, "--no-cache", "--format", "json").findings("import-cycle") == []
+
+
+def test_a_cycle_through_a_type_checking_import_refuses_the_edit_when_the_contract_counts_them(tmp_path):
+    root = typed(tmp_path, cycles="[cycles]\nexclude_type_checking = false\n")
+
+    run = fix(root)
+
+    assert source(root, "app/user.py").startswith("from app.core import Thing\n")
+    assert (
+        "from app.core.home import Thing would close a new deferred import cycle ([cycles] contract): "
+        "app.user -> app.core.home -> app.user [cycle]" in run.stdout
+    )
+
+
+def test_fix_names_the_cycle_check_would_count_and_can_import_names_it_too(tmp_path):
+    # A shorter way back runs through the type-checking import; the one check counts is longer.
+    home = dedent(TYPED["app/core/home.py"]).replace("from typing import", "import app.audit\nfrom typing import")
+    audit = "def log():\n    from app.user import Helper\n\n    return Helper\n"
+    root = typed(tmp_path, {"app/core/home.py": home, "app/audit.py": audit})
+
+    run = fix(root)
+    asked = run_cli("can-import", "app.user", "app.core.home", root, "--no-cache", "--format", "json")
+
+    cycle = "app.user -> app.core.home -> app.audit -> app.user"
+    assert source(root, "app/user.py").startswith("from app.core import Thing\n")
+    assert f"would close a new deferred import cycle ([cycles] contract): {cycle} [cycle]" in run.stdout
+    assert [o["reason"] for o in asked.json["objections"] if o["contract"] == "cycles"] == [
+        f"it would close a new deferred import cycle: {cycle}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user", "kind"),
+    [
+        ("from app.core import Thing\n\n\nclass Helper:\n    pass\n", "import-time"),
+        # The edited import runs only when make() is called: the cycle cannot break start-up.
+        ("def make():\n    from app.core import Thing\n\n    return Thing\n\n\nclass Helper:\n    pass\n", "deferred"),
+    ],
+)
+def test_a_refused_edit_says_whether_the_cycle_it_would_close_runs_at_import_time(tmp_path, user, kind):
+    home = dedent(TYPED["app/core/home.py"]).replace("from typing import", "import app.audit\nfrom typing import")
+    root = typed(tmp_path, {"app/core/home.py": home, "app/audit.py": "import app.user\n", "app/user.py": user})
+
+    run = fix(root)
+
+    assert (
+        f"from app.core.home import Thing would close a new {kind} import cycle ([cycles] contract): "
+        "app.user -> app.core.home -> app.audit -> app.user [cycle]" in run.stdout
+    )
+
+
+def test_a_cycle_outside_the_packages_of_the_cycles_contract_refuses_no_edit(tmp_path):
+    home = dedent(TYPED["app/core/home.py"]).replace("from typing import", "import tools.audit\nfrom typing import")
+    root = typed(
+        tmp_path,
+        {
+            "app/core/home.py": home,
+            "tools/__init__.py": "",
+            "tools/audit.py": "def log():\n    from app.user import Helper\n\n    return Helper\n",
+        },
+        cycles='[cycles]\npackages = ["app"]\n',
+        roots='["app", "tools"]',
+    )
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert source(root, "app/user.py").startswith("from app.core.home import Thing\n")
+    assert run_cli("check", root, "--no-cache", "--format", "json").findings("import-cycle") == []
+
+
+def test_an_import_that_turns_a_type_checking_import_into_a_real_one_can_close_a_cycle(tmp_path):
+    home = "def make():\n    from app.user import Helper\n\n    return Helper\n\n\nclass Thing:\n    pass\n"
+    user = """
+        from typing import TYPE_CHECKING
+
+        from app.core import Thing
+
+        if TYPE_CHECKING:
+            import app.core.home
+
+
+        class Helper:
+            pass
+    """
+    root = typed(tmp_path, {"app/core/home.py": home, "app/user.py": user})
+
+    run = fix(root)
+    asked = run_cli("can-import", "app.user", "app.core.home", root, "--no-cache", "--format", "json")
+
+    assert "from app.core import Thing\n" in source(root, "app/user.py")
+    cycle = "app.user -> app.core.home -> app.user"
+    assert f"would close a new deferred import cycle ([cycles] contract): {cycle} [cycle]" in run.stdout
+    assert f"it would close a new deferred import cycle: {cycle}" in [o["reason"] for o in asked.json["objections"]]
+
+
 def test_an_edit_that_would_break_an_import_linter_contract_is_refused(tmp_path):
     root = make(
         tmp_path,

@@ -176,6 +176,41 @@ def test_can_import_names_the_import_time_cycle_a_new_import_would_close(project
     )
 
 
+# loop.a imports loop.b only for type checkers; loop.c reaches loop.a only through tools, which the
+# [cycles] contract leaves out.
+LOOP = {
+    "loop/__init__.py": "",
+    "loop/a.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from loop import b\n",
+    "loop/b.py": "def late():\n    from loop import a\n\n    return a\n",
+    "loop/c.py": "import tools.hook\n",
+    "tools/__init__.py": "",
+    "tools/hook.py": "def late():\n    from loop import a\n\n    return a\n",
+    "contracts/importcanon.toml": '[settings]\nroot_packages = ["loop", "tools"]\n\n[cycles]\npackages = ["loop"]\n',
+}
+
+
+def test_can_import_counts_a_module_level_import_of_what_was_imported_only_for_type_checkers(project):
+    run = run_cli("can-import", "loop.a", "loop.b", project(LOOP), "--format", "json")
+
+    assert run.json["objections"] == [
+        {
+            "contract": "cycles",
+            "reason": "it would close a new deferred import cycle: loop.a -> loop.b -> loop.a",
+            "instead": None,
+        }
+    ]
+
+
+def test_can_import_ignores_a_cycle_through_modules_outside_the_cycles_contract(project):
+    root = project(LOOP)
+
+    run = run_cli("can-import", "loop.a", "loop.c", root)
+    checked = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    assert run.exit_code == 0, run.stdout
+    assert checked.findings("import-cycle") == []  # as check: the way back runs through tools
+
+
 def test_can_import_accepts_a_module_that_does_not_exist_yet(project):
     run = run_cli("can-import", "shop.api.reports", "shop.services.orders", project(SHOP))
 
