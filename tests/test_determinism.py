@@ -190,7 +190,7 @@ def test_fix_and_can_import_name_the_smallest_of_equally_short_cycles(tmp_path: 
     asked = run_cli("can-import", "app.core.d", "app.new.thing", project, "--no-cache")
 
     cycle = "app.core.d -> app.new.thing -> app.mid.m0 -> app.core.d"
-    assert f"would close a new import cycle ([cycles] contract): {cycle}" in fixed.stderr + fixed.stdout
+    assert f"would close a new deferred import cycle ([cycles] contract): {cycle}" in fixed.stderr + fixed.stdout
     assert f"it would close a new deferred import cycle: {cycle}" in asked.stdout
 
 

@@ -264,6 +264,28 @@ def test_an_edit_that_would_close_an_import_time_cycle_is_refused(tmp_path):
     assert "would close an import-time cycle: app.user -> app.core.facade -> app.user" in run.stdout
 
 
+def test_an_edit_that_would_run_on_an_import_time_cycle_already_there_is_refused_too(tmp_path):
+    # Nothing new for a [cycles] contract, but the new statement meets app.core.facade part-way
+    # through its import, when Thing may not be bound yet.
+    contracts = LEGACY["contracts/importcanon.toml"] + '\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.core.facade"\n'
+    root = make(
+        tmp_path,
+        {
+            "contracts/importcanon.toml": contracts + "\n[cycles]\n",
+            "app/core/facade.py": "from app.core.things import Thing\nimport app.user\n",
+            "app/user.py": "import app.core.facade\nfrom app.core.mod import Thing\n",
+        },
+    )
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == "import app.core.facade\nfrom app.core.mod import Thing\n"
+    assert (
+        "from app.core.facade import Thing would run at import time on an import-time cycle (there already): "
+        "app.user -> app.core.facade -> app.user [cycle]" in run.stdout
+    )
+
+
 # Cycles: the [cycles] contract's own graph, as check and can-import see it -----------------------
 
 # Thing lives in app.core.home; app.user takes it from the package, so fix would import it from its

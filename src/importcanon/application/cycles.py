@@ -12,20 +12,22 @@ importing any module on it can fail at start-up with a partially initialised mod
 get representatives of their own even when a shorter deferred cycle shares their imports.
 
 The algorithms live in :mod:`importcanon.application.cycle_breaking`; this module holds the
-results and the entry point, which reuses the last analysis when no file in scope has changed.
+results and the entry point, which reuses the last analysis when no file in scope has changed,
+and :class:`ScopedImports`, which tells whether one more import would close a new cycle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, NoReturn
 
 from importcanon.application.cycle_breaking import analyse_cycles, cyclic_components, cyclic_imports
-from importcanon.application.digraphs import Digraph
+from importcanon.application.digraphs import Digraph, reached, smallest_shortest_path
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract, ImportLinterConfig
 from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts
 from importcanon.domain.errors import ConfigurationError, UsageError
+from importcanon.domain.facts import ImportKind
 from importcanon.domain.modules import is_within, within_test
 
 
@@ -51,6 +53,111 @@ def cycle_scope(project: Project, contract: CycleContract | None, packages: Sequ
                 line=origin.line if origin else None,
             )
     return CycleScope(chosen or project.root_packages, contract.exclude_type_checking if contract else True)
+
+
+class ClosedCycle(NamedTuple):
+    """A cycle one more import would close: from its importer round to the importer again."""
+
+    modules: tuple[str, ...]
+    import_time: bool  # every import on it, the new one too, runs at module level
+
+    @property
+    def kind(self) -> str:
+        """The word check's import-cycle findings use for such a cycle."""
+        return "import-time" if self.import_time else "deferred"
+
+    def __str__(self) -> str:
+        return " -> ".join(self.modules)
+
+
+class ScopedImports:
+    """The imports a cycle scope counts, as check's analysis counts them, with those a caller adds:
+    the one answer ``can-import`` and ``fix`` give to "would this import close a new cycle", so
+    that they object only to a cycle check would report, and name the same one.
+
+    An import counts when both its modules are in the scope's packages and, when the scope leaves
+    out TYPE_CHECKING imports, a statement behind it is not under ``if TYPE_CHECKING:``. Of the
+    shortest cycles a new import would close, the one named is an import-time one when there is
+    one (as check prefers them), and the smallest by module names (the same on every run).
+
+    Bounded: each question walks the scope's imports a fixed number of times, and reads the kinds
+    of only the imports on some way back from the imported module to the importer.
+    """
+
+    def __init__(self, project: Project, scope: CycleScope) -> None:
+        self.project = project
+        self.exclude_type_checking = scope.exclude_type_checking
+        self.modules = frozenset(filter(within_test(scope.packages), project.modules))
+        self.scanned = {(u, v) for u, v in project.import_edges if u in self.modules and v in self.modules}
+        self.graph = Digraph(sorted(self.modules), sorted(self.scanned))
+        self.added: set[Edge] = set()  # added imports that count
+        self.added_at_import: set[Edge] = set()
+
+    def add(self, importer: str, imported: str, kind: ImportKind) -> None:
+        """Count a new import from now on (fix adds each edit it keeps, so that two edits that
+        close a cycle only together are caught too)."""
+        if importer in self.modules and imported in self.modules and self._counts(kind):
+            self.graph.add_edge(importer, imported)
+            self.added.add((importer, imported))
+            if kind.runs_at_import:
+                self.added_at_import.add((importer, imported))
+
+    def closes(self, importer: str, imported: str, kind: ImportKind) -> ClosedCycle | None:
+        """The cycle a new ``kind`` import of ``imported`` in ``importer`` would close and that the
+        scope does not have already; None when there is none. An import that is there already
+        closes nothing new, unless it only ran later (or only for type checkers) and the new one
+        runs at import time: then a new import-time cycle is all it can close."""
+        if not (self._counts(kind) and self._in_scope(importer, imported)):
+            return None
+        counted = self.counts(importer, imported)
+        if kind.runs_at_import and not (counted and self.runs_at_import(importer, imported)):
+            closed = self.import_time_cycle(importer, imported)
+            if closed is not None:
+                return closed
+        if counted:
+            return None
+        path = self._way_back(imported, importer, self.counts)
+        return ClosedCycle((importer, *path), import_time=False) if path else None
+
+    def import_time_cycle(self, importer: str, imported: str) -> ClosedCycle | None:
+        """The import-time cycle a module-level import of ``imported`` in ``importer`` would lie
+        on, new or not; None when nothing ``imported`` imports at import time leads back."""
+        if not self._in_scope(importer, imported):
+            return None
+        path = self._way_back(imported, importer, self.runs_at_import)
+        return ClosedCycle((importer, *path), import_time=True) if path else None
+
+    def counts(self, importer: str, imported: str) -> bool:
+        """Whether the import is one of the scope's (scanned or added) that the analysis counts."""
+        edge = (importer, imported)
+        if edge in self.added:
+            return True
+        return edge in self.scanned and not (self.exclude_type_checking and self.project.typing_only(*edge))
+
+    def runs_at_import(self, importer: str, imported: str) -> bool:
+        edge = (importer, imported)
+        return edge in self.added_at_import or (edge in self.scanned and self.project.runs_at_import(*edge))
+
+    def _counts(self, kind: ImportKind) -> bool:
+        return not (self.exclude_type_checking and kind is ImportKind.TYPE_CHECKING)
+
+    def _in_scope(self, importer: str, imported: str) -> bool:
+        return importer != imported and importer in self.modules and imported in self.modules
+
+    def _way_back(self, start: str, goal: str, follows: Callable[[str, str], bool]) -> list[str] | None:
+        """The smallest shortest path from ``start`` to ``goal`` along imports ``follows`` takes.
+        Only modules on some path between them can be on it: those are found first, on the bare
+        graph, so that the kinds of no other import are read (a kind may need its file parsed)."""
+        succ, pred = self.graph.succ, self.graph.pred
+        ahead = reached(succ, start, lambda module: True)
+        if goal not in ahead:
+            return None
+        between = ahead & reached(pred, goal, lambda module: module in ahead)
+
+        def successors(module: str) -> Iterator[str]:
+            return (target for target in succ[module] if target in between and follows(module, target))
+
+        return smallest_shortest_path(successors, start, goal)
 
 
 def raise_type_checking_conflict(contract: CycleContract, import_linter: ImportLinterConfig | None) -> NoReturn:

@@ -182,14 +182,16 @@ def add_edge_keeping_order(graph: Digraph, u: str, v: str, order: dict[str, int]
     low, high = order[v], order[u]
     if low > high:
         return  # already in order
-    ahead = _reached(graph.succ, v, lambda node: order[node] <= high)
-    behind = _reached(graph.pred, u, lambda node: order[node] >= low)
+    ahead = reached(graph.succ, v, lambda node: order[node] <= high)
+    behind = reached(graph.pred, u, lambda node: order[node] >= low)
     moved = sorted(behind, key=order.__getitem__) + sorted(ahead, key=order.__getitem__)
     for node, place in zip(moved, sorted(order[node] for node in moved)):
         order[node] = place
 
 
-def _reached(adjacency: dict[str, dict[str, None]], start: str, within: Callable[[str], bool]) -> set[str]:
+def reached(adjacency: dict[str, dict[str, None]], start: str, within: Callable[[str], bool]) -> set[str]:
+    """``start`` and every node it reaches through ``adjacency`` (successors or predecessors)
+    by way of nodes ``within`` allows; each edge is looked at once."""
     seen = {start}
     stack = [start]
     while stack:

@@ -9,7 +9,10 @@ checked before anything is written:
 - the new import gives the name the *same object* (by the resolver); a module swapped for its
   moved counterpart is accepted only when every ``m.attribute`` used in the file resolves to the
   same object through both;
-- the new import edge closes no import-time cycle and no cycle of the ``[cycles]`` contract, and
+- the new import closes no new cycle of the ``[cycles]`` contract, as check counts them (only
+  imports inside its packages, none under ``if TYPE_CHECKING:`` unless it counts those) and as
+  ``can-import`` names them, import-time or deferred; it does not run at import time on an
+  import-time cycle of the project, contract or not, new or not (start-up could fail); and it
   breaks no import-linter contract: the contracts are run on a copy of the graph with every new
   edge added, as ``can-import`` does;
 - the file parses.
@@ -21,7 +24,7 @@ the ``SourceEditor`` port.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,19 +38,16 @@ from importcanon.application.analyses.legacy import RULE as LEGACY
 from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
-from importcanon.application.cycles import cycle_scope
-from importcanon.application.digraphs import smallest_shortest_path
+from importcanon.application.cycles import CycleScope, ScopedImports, cycle_scope
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.errors import UsageError
 from importcanon.domain.facts import ImportKind, ImportStatement
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import split_qualified, within_any
+from importcanon.domain.modules import split_qualified
 
 FIXABLE_RULES = (LEGACY, NON_CANONICAL, DEPRECATED)
-#: Kinds whose import runs while the importing module is itself being imported.
-_AT_IMPORT = (ImportKind.MODULE, ImportKind.GUARDED)
 
 
 @dataclass(frozen=True)
@@ -516,8 +516,8 @@ class _Planner:
 class _GraphCheck:
     """Refuse the edits whose new import edges close a cycle or break an import-linter contract.
 
-    Edges are added to one copy of the graph one edit at a time, so that two edits that are fine
-    alone but close a cycle together are caught too.
+    Edits are kept one at a time, each new import counted from then on, so that two edits that are
+    fine alone but close a cycle together are caught too.
     """
 
     def __init__(
@@ -527,9 +527,6 @@ class _GraphCheck:
         self.import_linter = import_linter
         self.contracts = contracts
         self.plan = plan
-        cycles = live_cycle_contract(project, contracts.cycles)  # as check: stale packages are findings
-        self.scope = cycle_scope(project, cycles) if cycles else None
-        self.added_at_import: set[tuple[str, str]] = set()
 
     def target(self, edit: ImportEdit) -> str:
         """The module grimp would record the new statement as importing."""
@@ -542,14 +539,20 @@ class _GraphCheck:
     def run(self) -> None:
         if not self.plan.edits:
             return
-        graph = copy.deepcopy(self.project.graph)
+        cycles = live_cycle_contract(self.project, self.contracts.cycles)  # as check: stale packages are findings
+        contract = ScopedImports(self.project, cycle_scope(self.project, cycles)) if cycles else None
+        # Start-up is the whole project's concern, whatever the contract covers; type-checking
+        # imports never run.
+        start_up = ScopedImports(self.project, CycleScope(self.project.root_packages))
         accepted = []
         for edit in self.plan.edits:
-            reason = self._cycle(graph, edit)
+            reason = self._cycle(contract, start_up, edit)
             if reason is not None:
                 self._refuse(edit, "cycle", reason)
                 continue
-            self._add(graph, edit)
+            for imports in (contract, start_up):
+                if imports is not None:
+                    imports.add(edit.module, self.target(edit), edit.kind)
             accepted.append(edit)
         self.plan.edits = self._import_linter(accepted)
 
@@ -561,40 +564,25 @@ class _GraphCheck:
         if target not in graph.modules:
             graph.add_module(target)
         graph.add_import(importer=edit.module, imported=target)
-        if edit.kind in _AT_IMPORT:
-            self.added_at_import.add((edit.module, target))
 
-    def _cycle(self, graph: grimp.ImportGraph, edit: ImportEdit) -> str | None:
+    def _cycle(self, contract: ScopedImports | None, start_up: ScopedImports, edit: ImportEdit) -> str | None:
+        """Why the edit's new import is refused for a cycle, or None.
+
+        First the ``[cycles]`` contract, asked as ``can-import`` asks it (a new cycle check would
+        report, and the same one named). Then start-up: a statement that runs at import time on an
+        import-time cycle can meet a module part-way through its import, a name not bound yet,
+        whatever the contract covers, even when the modules already import each other so.
+        """
         importer, target = edit.module, self.target(edit)
-        if (
-            target == importer
-            or target not in graph.modules
-            or not graph.chain_exists(imported=importer, importer=target)
-        ):
+        closed = contract.closes(importer, target, edit.kind) if contract else None
+        if closed is not None:
+            return f"{edit.statement} would close a new {closed.kind} import cycle ([cycles] contract): {closed}"
+        closed = start_up.import_time_cycle(importer, target) if edit.kind.runs_at_import else None
+        if closed is None:
             return None
-        if edit.kind in _AT_IMPORT:
-
-            def imported_at_import(module: str) -> Iterator[str]:
-                return (m for m in graph.find_modules_directly_imported_by(module) if self._at_import(module, m))
-
-            path = smallest_shortest_path(imported_at_import, target, importer)
-            if path is not None:
-                return f"{edit.statement} would close an import-time cycle: {' -> '.join([importer, *path])}"
-        if self.scope is None or graph.direct_import_exists(importer=importer, imported=target):
-            return None
-        if edit.kind is ImportKind.TYPE_CHECKING and self.scope.exclude_type_checking:
-            return None
-        if not (within_any(importer, self.scope.packages) and within_any(target, self.scope.packages)):
-            return None
-        # Not grimp's find_shortest_chain: which of equally short chains it returns follows the
-        # order the graph was built in. The smallest is the one can-import names too.
-        chain = smallest_shortest_path(graph.find_modules_directly_imported_by, target, importer) or [target, importer]
-        return f"{edit.statement} would close a new import cycle ([cycles] contract): {' -> '.join([importer, *chain])}"
-
-    def _at_import(self, importer: str, imported: str) -> bool:
-        if (importer, imported) in self.added_at_import:
-            return True
-        return importer in self.project.modules and self.project.runs_at_import(importer, imported)
+        if start_up.runs_at_import(importer, target):
+            return f"{edit.statement} would run at import time on an import-time cycle (there already): {closed}"
+        return f"{edit.statement} would close an import-time cycle: {closed}"
 
     def _import_linter(self, accepted: list[ImportEdit]) -> list[ImportEdit]:
         """The edits whose edges break no import-linter contract that holds today."""

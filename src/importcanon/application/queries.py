@@ -22,8 +22,7 @@ from importcanon.application.analyses.import_linter import check_import_linter_c
 from importcanon.application.analyses.legacy import module_advice
 from importcanon.application.analyses.shims import shim_re_exports, shown_re_export
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
-from importcanon.application.cycles import cycle_scope, project_cyclic_imports
-from importcanon.application.digraphs import smallest_shortest_path
+from importcanon.application.cycles import ScopedImports, cycle_scope, project_cyclic_imports
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolver
 from importcanon.application.where import where
@@ -216,38 +215,15 @@ def _canonical_notes(resolver: Resolver, contracts: ContractSet, imported: str) 
 
 
 def _cycle_objections(project: Project, contracts: ContractSet, importer: str, imported: str) -> list[Objection]:
-    import networkx as nx  # only the queries that walk the graph pay for networkx's import
-
+    """The new cycle the import would close, as check's ``[cycles]`` contract counts cycles (the
+    one fix names when it refuses an edit for it)."""
     cycles = live_cycle_contract(project, contracts.cycles)  # as check: stale packages are findings
     if cycles is None:
         return []
-    scope = cycle_scope(project, cycles)
-    graph = project.digraph
-    if importer not in graph or imported not in graph or graph.has_edge(importer, imported):
+    closed = ScopedImports(project, cycle_scope(project, cycles)).closes(importer, imported, ImportKind.MODULE)
+    if closed is None:
         return []
-    if not (within_any(importer, scope.packages) and within_any(imported, scope.packages)):
-        return []
-    # Only modules on a path back from imported to importer can close a cycle: classify just those.
-    region = (nx.descendants(graph, imported) | {imported}) & (nx.ancestors(graph, importer) | {importer})
-    if importer not in region:
-        return []
-    edges = [
-        edge
-        for edge in graph.subgraph(region).edges
-        if not (scope.exclude_type_checking and project.typing_only(*edge))
-    ]
-    for import_time in (True, False):
-        successors: dict[str, list[str]] = {module: [] for module in region}
-        for u, v in edges:
-            if not import_time or project.runs_at_import(u, v):
-                successors[u].append(v)
-        # Of the equally short cycles, the smallest by name: the subgraph's edges come in the
-        # order of ``region``, a set, and the shortest path networkx would find among them with it.
-        path = smallest_shortest_path(successors.__getitem__, imported, importer)
-        if path is not None:
-            kind = "import-time" if import_time else "deferred"
-            return [Objection("cycles", f"it would close a new {kind} import cycle: {' -> '.join([importer, *path])}")]
-    return []
+    return [Objection("cycles", f"it would close a new {closed.kind} import cycle: {closed}")]
 
 
 # explain --------------------------------------------------------------------------------------------
