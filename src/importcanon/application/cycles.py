@@ -92,12 +92,15 @@ class ScopedImports:
         self.graph = Digraph(sorted(self.modules), sorted(self.scanned))
         self.added: set[Edge] = set()  # added imports that count
         self.added_at_import: set[Edge] = set()
+        self._between: dict[Edge, frozenset[str]] = {}  # the last question's (see _way_back)
 
     def add(self, importer: str, imported: str, kind: ImportKind) -> None:
         """Count a new import from now on (fix adds each edit it keeps, so that two edits that
         close a cycle only together are caught too)."""
         if importer in self.modules and imported in self.modules and self._counts(kind):
-            self.graph.add_edge(importer, imported)
+            if not self.graph.has_edge(importer, imported):
+                self.graph.add_edge(importer, imported)
+                self._between.clear()
             self.added.add((importer, imported))
             if kind.runs_at_import:
                 self.added_at_import.add((importer, imported))
@@ -147,12 +150,18 @@ class ScopedImports:
     def _way_back(self, start: str, goal: str, follows: Callable[[str, str], bool]) -> list[str] | None:
         """The smallest shortest path from ``start`` to ``goal`` along imports ``follows`` takes.
         Only modules on some path between them can be on it: those are found first, on the bare
-        graph, so that the kinds of no other import are read (a kind may need its file parsed)."""
-        succ, pred = self.graph.succ, self.graph.pred
-        ahead = reached(succ, start, lambda module: True)
-        if goal not in ahead:
+        graph, so that the kinds of no other import are read (a kind may need its file parsed),
+        and kept for the next question about the same two modules (fix asks up to two of each
+        instance) until the graph grows."""
+        between = self._between.get((start, goal))
+        if between is None:
+            ahead = reached(self.graph.succ, start)
+            behind = reached(self.graph.pred, goal, ahead.__contains__) if goal in ahead else set()
+            self._between.clear()  # fix asks about one pair after another: one is kept
+            between = self._between[(start, goal)] = frozenset(behind)
+        if goal not in between:
             return None
-        between = ahead & reached(pred, goal, lambda module: module in ahead)
+        succ = self.graph.succ
 
         def successors(module: str) -> Iterator[str]:
             return (target for target in succ[module] if target in between and follows(module, target))

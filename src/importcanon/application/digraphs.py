@@ -189,14 +189,14 @@ def add_edge_keeping_order(graph: Digraph, u: str, v: str, order: dict[str, int]
         order[node] = place
 
 
-def reached(adjacency: dict[str, dict[str, None]], start: str, within: Callable[[str], bool]) -> set[str]:
+def reached(adjacency: dict[str, dict[str, None]], start: str, within: Callable[[str], bool] | None = None) -> set[str]:
     """``start`` and every node it reaches through ``adjacency`` (successors or predecessors)
-    by way of nodes ``within`` allows; each edge is looked at once."""
+    by way of nodes ``within`` allows (any, without it); each edge is looked at once."""
     seen = {start}
     stack = [start]
     while stack:
         for neighbour in adjacency[stack.pop()]:
-            if neighbour not in seen and within(neighbour):
+            if neighbour not in seen and (within is None or within(neighbour)):
                 seen.add(neighbour)
                 stack.append(neighbour)
     return seen

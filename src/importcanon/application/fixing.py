@@ -45,7 +45,7 @@ from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.errors import UsageError
 from importcanon.domain.facts import ImportKind, ImportStatement
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import split_qualified
+from importcanon.domain.modules import split_qualified, within_test
 
 FIXABLE_RULES = (LEGACY, NON_CANONICAL, DEPRECATED)
 
@@ -541,20 +541,29 @@ class _GraphCheck:
             return
         cycles = live_cycle_contract(self.project, self.contracts.cycles)  # as check: stale packages are findings
         contract = ScopedImports(self.project, cycle_scope(self.project, cycles)) if cycles else None
-        # Start-up is the whole project's concern, whatever the contract covers; type-checking
-        # imports never run.
-        start_up = ScopedImports(self.project, CycleScope(self.project.root_packages))
+        start_up = self._start_up(contract)
         accepted = []
         for edit in self.plan.edits:
             reason = self._cycle(contract, start_up, edit)
             if reason is not None:
                 self._refuse(edit, "cycle", reason)
                 continue
-            for imports in (contract, start_up):
-                if imports is not None:
-                    imports.add(edit.module, self.target(edit), edit.kind)
+            start_up.add(edit.module, self.target(edit), edit.kind)
+            if contract is not None and contract is not start_up:
+                contract.add(edit.module, self.target(edit), edit.kind)
             accepted.append(edit)
         self.plan.edits = self._import_linter(accepted)
+
+    def _start_up(self, contract: ScopedImports | None) -> ScopedImports:
+        """The imports that decide start-up: the whole project's, whatever the contract covers.
+        The contract's serve when they cover every module: its TYPE_CHECKING imports, counted or
+        not, never run, so they change no import-time question (and its walks are shared)."""
+        whole = CycleScope(self.project.root_packages)
+        if contract is not None and contract.modules == frozenset(
+            filter(within_test(whole.packages), self.project.modules)
+        ):
+            return contract
+        return ScopedImports(self.project, whole)
 
     def _refuse(self, edit: ImportEdit, category: str, reason: str) -> None:
         self.plan.refusals.append(Refusal(edit.path, edit.line, edit.rule, edit.old_statement, category, reason))
