@@ -783,3 +783,44 @@ def test_a_name_bound_conditionally_to_the_canonical_object_or_another_is_no_dif
         "app/user.py:1: non-canonical-import from app.backend import S: bound conditionally in app.backend, "
         "to app.singleton.S or fastlib.S: decide which is meant [conditional]" in fixed.stderr
     )
+
+
+def test_advice_to_import_from_the_home_says_when_that_import_would_close_an_import_cycle(project):
+    """sympy: 106 of the 177 'Import it from its home: from sympy.core.singleton import S' were
+    imports fix refuses, for sympy.core.singleton reaches the importer (sympy.solvers.solvers ->
+    sympy.core.singleton -> sympy.core.basic -> ... -> sympy.solvers.solvers): the advice must say
+    so, and say it exactly where fix refuses (an import under TYPE_CHECKING on the way back counts
+    for neither)."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/home.py": (
+                "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import app.typed\n\n\n"
+                "class Thing:\n    pass\n\n\ndef later():\n    import app.looped\n"
+            ),
+            "app/facade.py": "from app.home import Thing\n",
+            "app/looped.py": "from app.facade import Thing\n",  # home reaches it: a deferred cycle
+            "app/typed.py": "from app.facade import Thing\n",  # home reaches it for type checkers only
+            "app/free.py": "from app.facade import Thing\n",  # home does not reach it
+            "contracts/c.toml": '[cycles]\n\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.home"\n',
+        }
+    )
+
+    found = {f["path"]: f for f in run_cli("check", root, "--format", "json").findings("non-canonical-import")}
+
+    assert found["app/free.py"]["suggestion"] == "Import it from its home: from app.home import Thing"
+    assert found["app/typed.py"]["suggestion"] == "Import it from its home: from app.home import Thing"
+    assert found["app/looped.py"]["suggestion"] == (
+        "Import it from its home: from app.home import Thing, once the import cycle that import would close "
+        "is broken: app.home already reaches app.looped (`importcanon can-import app.looped app.home` names "
+        "the cycle; `importcanon fix` leaves this import until then)"
+    )
+    assert [found[path]["closes_cycle"] for path in ("app/free.py", "app/typed.py", "app/looped.py")] == [
+        False,
+        False,
+        True,
+    ]
+    fixed = run_cli("fix", root, "--rule", "non-canonical-import", "--diff").stderr
+    refused = [line.split(":")[0].strip() for line in fixed.splitlines() if line.rstrip().endswith("[cycle]")]
+    assert refused == ["app/looped.py"]
+    assert "app/free.py: l.1" in fixed and "app/typed.py: l.1" in fixed  # rewritten

@@ -164,7 +164,7 @@ def _analyse(
         # Deprecated usages first: they parse with call sites, which the other analyses then reuse.
         progress(_LATER_STEPS[0])
         deprecated_findings = find_deprecated_usages(resolver, contracts.deprecated)
-        canonical_findings = check_canonical_homes(resolver, contracts.canonical, contracts.legacy)
+        canonical_findings = check_canonical_homes(resolver, contracts.canonical, contracts.legacy, scope)
         progress(_LATER_STEPS[1])
         # Asked for after this process's own analyses (the copy may have found them meanwhile),
         # the longest first: each is done by whichever process is free for it first.

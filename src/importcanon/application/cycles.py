@@ -70,6 +70,35 @@ class ClosedCycle(NamedTuple):
         return " -> ".join(self.modules)
 
 
+def counted_import(project: Project, scope: CycleScope, importer: str, imported: str) -> bool:
+    """Whether check's analysis of ``scope`` counts the scanned import ``importer -> imported``
+    (both in the scope's modules): not when every statement behind it is under
+    ``if TYPE_CHECKING:`` and the scope leaves those out."""
+    return not (scope.exclude_type_checking and project.typing_only(importer, imported))
+
+
+def reached_through_counted_imports(project: Project, scope: CycleScope, start: str) -> frozenset[str]:
+    """The modules of the scope that ``start`` reaches through the imports check's analysis
+    counts: a new import of ``start`` in any of them closes a cycle check would report. One walk
+    over the scan's records (no graph is built for it), bounded by the scope's imports."""
+    within = within_test(scope.packages)
+    if start not in project.modules or not within(start):
+        return frozenset()
+    seen, pending = {start}, [start]
+    while pending:
+        module = pending.pop()
+        for imported in project.import_counts(module):
+            if (
+                imported not in seen
+                and imported in project.modules
+                and within(imported)
+                and counted_import(project, scope, module, imported)
+            ):
+                seen.add(imported)
+                pending.append(imported)
+    return frozenset(seen)
+
+
 class ScopedImports:
     """The imports a cycle scope counts, as check's analysis counts them, with those a caller adds:
     the one answer ``can-import`` and ``fix`` give to "would this import close a new cycle", so
@@ -86,6 +115,7 @@ class ScopedImports:
 
     def __init__(self, project: Project, scope: CycleScope) -> None:
         self.project = project
+        self.scope = scope
         self.exclude_type_checking = scope.exclude_type_checking
         self.modules = frozenset(filter(within_test(scope.packages), project.modules))
         self.scanned = {(u, v) for u, v in project.import_edges if u in self.modules and v in self.modules}
@@ -135,7 +165,7 @@ class ScopedImports:
         edge = (importer, imported)
         if edge in self.added:
             return True
-        return edge in self.scanned and not (self.exclude_type_checking and self.project.typing_only(*edge))
+        return edge in self.scanned and counted_import(self.project, self.scope, importer, imported)
 
     def runs_at_import(self, importer: str, imported: str) -> bool:
         edge = (importer, imported)

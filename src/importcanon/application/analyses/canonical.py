@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
+from importcanon.application.cycles import CycleScope, counted_import, reached_through_counted_imports
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolved, Resolver, imports_told_by_text
@@ -26,13 +27,18 @@ MISSING = "missing-canonical"
 
 
 def check_canonical_homes(
-    resolver: Resolver, contracts: Sequence[Canonical], legacy: Sequence[Legacy]
+    resolver: Resolver,
+    contracts: Sequence[Canonical],
+    legacy: Sequence[Legacy],
+    cycle_scope: CycleScope | None = None,
 ) -> list[Finding]:
+    """``cycle_scope``: the ``[cycles]`` contract's, when there is one: the advice to import from
+    the home says when that import would close a cycle the contract reports."""
     findings: list[Finding] = []
     if not contracts:
         return findings
     legacy_packages = [contract.package for contract in legacy]
-    start_up = _StartUp(resolver.project)
+    start_up = _StartUp(resolver.project, cycle_scope)
     for contract in contracts:
         missing = _missing_home(resolver, contract)
         if missing is not None:
@@ -104,10 +110,27 @@ class _StartUp:
     ``__init__`` imports can import from ``home`` (numpy.lib's modules from numpy.lib.array_utils).
     """
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, cycle_scope: CycleScope | None) -> None:
         self.project = project
+        self.cycle_scope = cycle_scope
         self._upstream: dict[str, set[str]] = {}
         self._reached: dict[str, set[str]] = {}
+        self._counted_reach: dict[str, frozenset[str]] = {}
+
+    def closes_cycle(self, home: str, module: str, kind: ImportKind) -> bool:
+        """Whether a new ``kind`` import of ``home`` in ``module`` closes a cycle the ``[cycles]``
+        contract reports, as ``fix`` and ``can-import`` decide (:class:`ScopedImports`): ``home``
+        reaches ``module`` through the imports the contract counts, and ``module`` has no such
+        import of ``home`` yet. One walk per home, whatever the number of its importers."""
+        scope = self.cycle_scope
+        if scope is None or (scope.exclude_type_checking and kind is ImportKind.TYPE_CHECKING):
+            return False
+        if home not in self._counted_reach:
+            self._counted_reach[home] = reached_through_counted_imports(self.project, scope, home)
+        reach = self._counted_reach[home]
+        if module == home or module not in reach:
+            return False
+        return not (home in self.project.import_counts(module) and counted_import(self.project, scope, module, home))
 
     def imports(self, home: str, module: str) -> bool:
         if home not in self.project.modules:
@@ -172,6 +195,7 @@ def _imports(
     for line, kind, scope, source, alias in imported:
         if source == contract.module:
             continue
+        closes_cycle = False
         if within_any(source, legacy_packages):
             continue  # a legacy-import finding covers it, with the same fix
         resolved = resolver.resolve(source, name)
@@ -202,6 +226,12 @@ def _imports(
             suggestion = advice
         else:
             suggestion = f"Import it from its home: {statement_text}"
+            if closes_cycle := start_up.closes_cycle(contract.module, module, kind):
+                suggestion += (
+                    f", once the import cycle that import would close is broken: {contract.module} already reaches "
+                    f"{module} (`importcanon can-import {module} {contract.module}` names the cycle; "
+                    "`importcanon fix` leaves this import until then)"
+                )
         yield Finding(
             rule=NON_CANONICAL,
             path=resolver.project.path_of(module),
@@ -219,6 +249,7 @@ def _imports(
                 "canonical_object": canonical.qualified if canonical else None,
                 "alias": alias,
                 "broken": broken.reason if broken else None,
+                "closes_cycle": closes_cycle,
                 "kind": kind.value,
             },
         )
