@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.machinery import EXTENSION_SUFFIXES
+
 from conftest import run_cli
 
 CYCLIC = {
@@ -204,3 +206,27 @@ def test_exclude_type_checking_false_is_refused_when_import_linter_leaves_those_
     )
     assert agreeing.exit_code == 1
     assert ["core.typed_a", "core.typed_b"] not in [f["cycle"] for f in agreeing.findings("import-cycle")]
+
+
+def test_a_package_importing_its_own_compiled_submodule_is_on_no_cycle(project):
+    """pandas/_libs/__init__.py: ``import pandas._libs.pandas_parser`` (a .so). grimp records an
+    import it cannot see as one of the nearest module it knows, the package itself: a self-import
+    that check reported as a one-module import-time cycle. The package imports fine. A module
+    that imports a name from itself is still one (``from app.mod import X`` before X exists)."""
+    extension = EXTENSION_SUFFIXES[0]
+    root = project(
+        {
+            "contracts/c.toml": "[cycles]\n",
+            ".importlinter": "[importlinter]\nroot_package = app\n",
+            "app/__init__.py": "import app.fast\nfrom app import speedy\nfrom app import mod\n",
+            f"app/fast{extension}": "",
+            f"app/speedy{extension}": "",
+            "app/mod.py": "from app.mod import X\n\nX = 1\n",
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert [(f["path"], f["line"]) for f in run.findings("import-cycle")] == [("app/mod.py", 1)]
+    explained = run_cli("explain", "app", root, "--format", "json").json
+    assert "app" not in explained["imports"]

@@ -66,7 +66,7 @@ from importcanon.domain.facts import (
     TextImport,
     TextImportRow,
 )
-from importcanon.domain.modules import absolute_import_target
+from importcanon.domain.modules import absolute_import_target, is_within
 
 Result = TypeVar("Result")
 Answer = TypeVar("Answer")
@@ -161,6 +161,10 @@ def _scan(
                 if cache.path is not None:  # nothing else reads the scans this run remembers
                     store.remember_scan(source, ("ok", [(i, n, s, k and k.value) for i, n, s, k in raw]))
     store.scan_hints.clear()  # the scan's alone
+    known = {module for module, _ in module_set}
+    for module, raw in imports.items():
+        if any(record[0] == module for record in raw):
+            imports[module] = _without_unseen_submodules(store, module, raw, known)
     cache.remember_scan_modules(module_set)
     store.relate_edits(scanned_problems=problems)
 
@@ -187,6 +191,38 @@ def _scan(
 
 
 _KINDS: dict[str | None, ImportKind | None] = {kind.value: kind for kind in ImportKind}
+
+
+def _without_unseen_submodules(store: FactStore, module: str, raw: list[RawImport], known: set[str]) -> list[RawImport]:
+    """``raw`` without the imports grimp records as ``module`` importing itself where the
+    statement imports submodules of it that Python finds on disk but the analysis does not have
+    (a compiled extension module, an excluded file): grimp records an import it cannot see as
+    one of the nearest module it knows, here the package itself (pandas/_libs/__init__.py's
+    ``import pandas._libs.pandas_parser``), which read as a one-module import cycle. A statement
+    that imports a name from its own module (``from app.mod import X`` in app/mod.py) stays."""
+    is_package = store.is_package(module)
+    rows = {row[0]: row for row in store.text_imports(module)}
+
+    def unseen(name: str) -> bool:
+        return name not in known and is_within(name, module) and name != module and store.module_on_disk(name)
+
+    def spurious(line: int) -> bool:
+        row = rows.get(line)
+        if row is None:
+            return False  # a statement the text does not show starting this line: kept
+        _, level, written, names = row
+        if written is None and level == 0:  # import a.b, c
+            selfward = [name for name, _ in names if is_within(name, module)]
+            return bool(selfward) and all(unseen(name) for name in selfward)
+        source = absolute_import_target(module, is_package, level, written)
+        if source is None:
+            return False
+        if source != module:
+            return unseen(source)
+        imported = [f"{module}.{name}" for name, _ in names]
+        return "*" not in (name for name, _ in names) and all(n in known or unseen(n) for n in imported)
+
+    return [record for record in raw if record[0] != module or not spurious(record[1])]
 
 
 def _resolving_differently(
@@ -853,6 +889,10 @@ class FactStore:
             found = data is None or (writes_modules(data) if name is None else may_add_module(data, name))
             self._module_writes[key] = found
         return self._module_writes[key]
+
+    def is_package(self, module: str) -> bool:
+        source = self._files.get(module)
+        return source is not None and source.is_package
 
     def text_imports(self, module: str) -> Sequence[TextImportRow]:
         """Cached by content: a warm run reads no file to list its import statements."""
