@@ -227,10 +227,15 @@ def _imports(
         else:
             suggestion = f"Import it from its home: {statement_text}"
             if closes_cycle := start_up.closes_cycle(contract.module, module, kind):
+                # can-import asks of a module-level import: for another kind, fix names the cycle.
+                named = (
+                    f"`importcanon can-import {module} {contract.module}` names the cycle; `importcanon fix`"
+                    if kind.runs_at_import
+                    else "`importcanon fix --diff` names the cycle, and"
+                )
                 suggestion += (
                     f", once the import cycle that import would close is broken: {contract.module} already reaches "
-                    f"{module} (`importcanon can-import {module} {contract.module}` names the cycle; "
-                    "`importcanon fix` leaves this import until then)"
+                    f"{module} ({named} leaves this import until then)"
                 )
         yield Finding(
             rule=NON_CANONICAL,
