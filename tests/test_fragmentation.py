@@ -38,6 +38,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "kind": "re-export",
                 "resolves_to": "pkg.core.session.Manager",
                 "broken": None,
+                "stand_in": False,
             },
             {
                 "module": "pkg.core",
@@ -46,6 +47,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "kind": "re-export",
                 "resolves_to": "pkg.core.session.Manager",
                 "broken": None,
+                "stand_in": False,
             },
             {
                 "module": "pkg.core.other",
@@ -54,6 +56,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "kind": "alias",
                 "resolves_to": "pkg.core.other.Other",
                 "broken": None,
+                "stand_in": False,
             },
             {
                 "module": "pkg.core.session",
@@ -62,6 +65,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "kind": "definition",
                 "resolves_to": "pkg.core.session.Manager",
                 "broken": None,
+                "stand_in": False,
             },
             {
                 "module": "pkg.legacy",
@@ -70,6 +74,7 @@ def test_where_lists_every_binding_with_what_it_resolves_to(project):
                 "kind": "re-export",
                 "resolves_to": "pkg.core.session.Manager",
                 "broken": None,
+                "stand_in": False,
             },
         ],
         "implementations": 2,
@@ -830,3 +835,28 @@ def test_advice_to_import_from_the_home_says_when_that_import_would_close_an_imp
     refused = [line.split(":")[0].strip() for line in fixed.splitlines() if line.rstrip().endswith("[cycle]")]
     assert refused == ["app/later.py", "app/looped.py"]
     assert "app/free.py: l.1" in fixed and "app/typed.py: l.1" in fixed  # rewritten
+
+
+def test_a_run_time_stand_in_is_no_implementation_of_the_name(project):
+    """pandas/core/methods/selectn.py's ``else: DataFrame = T`` (a TypeVar standing in at run time
+    for a name imported under TYPE_CHECKING) made ``where DataFrame`` count 3 implementations
+    where there are 2: what alias-divergence exempts is no second concept either."""
+    typed = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.home import Thing\n"
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/home.py": "class Thing:\n    pass\n",
+            "app/types_.py": "from typing import TypeVar\n\nT = TypeVar('T')\n",
+            "app/stand_in.py": typed + "else:\n    from app.types_ import T\n\n    Thing = T\n",
+            "app/anything.py": typed + "else:\n    Thing = object\n",
+            "app/other.py": "class Thing:\n    pass\n",  # a second implementation indeed
+            "contracts/c.toml": '[[canonical]]\nsymbol = "Thing"\nmodule = "app.home"\n',
+        }
+    )
+
+    report = run_cli("where", "Thing", root, "--format", "json").json
+
+    assert report["implementations"] == 2
+    assert {b["module"]: b["stand_in"] for b in report["bindings"]}["app.stand_in"] is True
+    metrics = run_cli("check", root, "--format", "json", "--no-cache").json["metrics"]
+    assert metrics["fragmentation"]["symbols"]["Thing"]["implementations"] == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from importcanon.application.analyses.canonical import is_run_time_stand_in
 from importcanon.application.symbols import Broken, NameBinding, Resolved, Resolver, imports_told_by_text
 from importcanon.domain.contracts import Canonical, ContractSet
 from importcanon.domain.modules import is_within
@@ -22,6 +23,7 @@ class SymbolBinding(NamedTuple):
     kind: str  # "definition", "alias", "re-export" or "import-alias"
     resolves_to: str | None
     broken: str | None = None  # why the binding fails at run time, when it does
+    stand_in: bool = False  # the run-time stand-in of a name imported for type checkers only
 
 
 class WhereReport(NamedTuple):
@@ -36,7 +38,7 @@ class WhereReport(NamedTuple):
     @property
     def implementations(self) -> int:
         """Distinct objects the name is bound to: 1 is a single source of truth."""
-        return len({binding.resolves_to for binding in self.bindings if binding.resolves_to})
+        return len({binding.resolves_to for binding in self.bindings if binding.resolves_to and not binding.stand_in})
 
     @property
     def binding_modules(self) -> tuple[str, ...]:
@@ -128,6 +130,7 @@ def where(resolver: Resolver, contracts: ContractSet, symbol: str) -> WhereRepor
                     kind=kind,
                     resolves_to=outcome.qualified if isinstance(outcome, Resolved) else None,
                     broken=outcome.reason if isinstance(outcome, Broken) else None,
+                    stand_in=is_run_time_stand_in(resolver, binding, outcome),
                 )
             )
     bindings.extend(_star_bindings(resolver, symbol, {binding.module for binding in bindings}))

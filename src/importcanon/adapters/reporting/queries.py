@@ -23,6 +23,7 @@ def where_to_json(report: WhereReport) -> dict[str, Any]:
                 "kind": binding.kind,
                 "resolves_to": binding.resolves_to,
                 "broken": binding.broken,
+                "stand_in": binding.stand_in,
             }
             for binding in report.bindings
         ],

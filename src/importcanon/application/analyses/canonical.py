@@ -288,7 +288,6 @@ def _without_cycle(
 
 def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, module: str) -> Iterable[Finding]:
     defined = False
-    typed = _imported_for_type_checkers(resolver, contract, module)
     for binding in resolver.namespace(module).get(contract.symbol, []):
         if binding.form in ("class", "function"):
             if f"{module}.{binding.name}" == canonical.qualified or defined:
@@ -299,10 +298,9 @@ def _bindings(resolver: Resolver, contract: Canonical, canonical: Resolved, modu
             continue  # an import under its own name: judged as an import above
         else:
             outcome = resolver.lookup_binding(binding)
-            if isinstance(outcome, Resolved) and (
-                outcome.qualified == canonical.qualified
-                or (typed and binding.conditional and _stand_in(resolver, outcome))
-            ):
+            if isinstance(outcome, Resolved) and outcome.qualified == canonical.qualified:
+                continue
+            if is_run_time_stand_in(resolver, binding, outcome):
                 continue
             yield _divergence(resolver, contract, canonical, binding, outcome)
 
@@ -336,11 +334,24 @@ def _is_type_var(callee: Resolved | None) -> bool:
     return callee is not None and callee.qualified in _TYPE_VARS
 
 
-def _imported_for_type_checkers(resolver: Resolver, contract: Canonical, module: str) -> bool:
-    """Whether ``module`` imports the symbol under its own name under ``if TYPE_CHECKING:``."""
+def is_run_time_stand_in(resolver: Resolver, binding: NameBinding, outcome: Outcome) -> bool:
+    """Whether a conditional ``binding`` is the run-time stand-in of a name its module imports
+    under ``if TYPE_CHECKING:`` (``else: Thing = object``, pandas' ``else: DataFrame = T``): the
+    module only uses the name in annotations, so it is no other concept; neither a divergent
+    alias nor a second implementation (``where`` counts none)."""
+    return (
+        binding.conditional
+        and isinstance(outcome, Resolved)
+        and _imported_for_type_checkers(resolver, binding.name, binding.module)
+        and _stand_in(resolver, outcome)
+    )
+
+
+def _imported_for_type_checkers(resolver: Resolver, symbol: str, module: str) -> bool:
+    """Whether ``module`` imports ``symbol`` under its own name under ``if TYPE_CHECKING:``."""
     parsed = resolver.parsed(module)
     return parsed is not None and any(
-        statement.kind is ImportKind.TYPE_CHECKING and (alias or name) == contract.symbol
+        statement.kind is ImportKind.TYPE_CHECKING and (alias or name) == symbol
         for statement in parsed.imports
         if statement.module is not None or statement.level
         for name, alias in statement.names
