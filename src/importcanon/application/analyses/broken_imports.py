@@ -165,10 +165,19 @@ class _Screen:
                 continue
             if evident is None:
                 evident = self.evident_names(source)
-            if name not in evident and not self._has(source, name):
+            if name not in evident and not self._has(source, name) and not self._submodule_on_disk(source, name):
                 self.doubted.add(source)
                 return True
         return False
+
+    def _submodule_on_disk(self, source: str, name: str) -> bool:
+        """Whether ``from source import name`` imports a submodule Python finds though the scan
+        has none (pandas' ``from pandas._libs import lib``, a compiled module): it cannot break,
+        whatever the package binds, as ``Resolver.provides`` says too. Asked of the resolver, so
+        that a remembered check still rechecks the disk."""
+        package = self.resolver.project.modules.get(source)
+        in_a_package = package.is_package if package is not None else self.resolver.has_module(source)
+        return in_a_package and not self._is_missing(f"{source}.{name}")
 
     def _has(self, source: str, name: str) -> bool:
         """Whether the text shows that ``source`` has ``name``, or that only a parse of it could
