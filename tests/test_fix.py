@@ -215,6 +215,113 @@ def test_a_module_whose_uses_do_not_all_resolve_is_left_and_the_reason_given(tmp
     assert why in run.stdout
 
 
+#: app.core.mod stands in for app.legacy.mod by name: a swap fix accepts where only the file sees it.
+NAMESAKE = {"app/legacy/mod.py": "from app.core.things import Thing\nLonely = 1\n"}
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        pytest.param(
+            {"app/api.py": 'from app.legacy import mod\n\n__all__ = ["mod"]\n'},
+            "app.api exports mod (listed in its __all__)",
+            id="listed-in-__all__",
+        ),
+        pytest.param(
+            {"app/api.py": "from app.legacy import mod\n", "app/client.py": "from app.api import mod\n"},
+            "app.client imports mod from app.api (line 1)",
+            id="imported-from-it",
+        ),
+        pytest.param(
+            {"app/api.py": "from app.legacy import mod\n", "app/client.py": "from .api import mod as m\n"},
+            "app.client imports mod from app.api (line 1)",
+            id="imported-relatively",
+        ),
+        pytest.param(
+            {"app/api.py": "from app.legacy import mod\n", "app/client.py": "import app.api\n\nX = app.api.mod\n"},
+            "app.client imports app.api and mentions mod: it may read app.api.mod",
+            id="read-as-an-attribute",
+        ),
+        pytest.param(
+            {"app/api.py": "from app.legacy import mod\n", "app/client.py": "from app.api import *\n"},
+            "app.client star-imports app.api, which passes mod on",
+            id="star-imported",
+        ),
+        pytest.param(
+            {"app/api.py": "from app.legacy import mod\n\n__all__ = ['m' + 'od']\n"},
+            "app.api's __all__ is computed at run time: it may list mod",
+            id="computed-__all__",
+        ),
+        pytest.param(
+            {"app/api/__init__.py": "from app.legacy import mod\n"},
+            "app.api is a package: the names of its __init__ are its public interface (app.api.mod)",
+            id="package-__init__",
+        ),
+    ],
+)
+def test_a_module_swapped_for_its_namesake_is_left_where_other_modules_can_see_the_name(tmp_path, files, why):
+    root = make(tmp_path, {**NAMESAKE, **files})
+
+    run = fix(root)
+
+    api = next(path for path in files if path.startswith("app/api"))
+    assert source(root, api) == dedent(files[api])
+    assert why in run.stdout
+    assert "[exported]" in run.stdout
+    assert "app.core.mod would stand in for app.legacy.mod" in run.stdout
+
+
+def test_the_pandas_shape_a_package_exporting_the_legacy_package_by_name_keeps_it(tmp_path):
+    """pandas/__init__.py: ``from pandas import ..., tseries`` with "tseries" in ``__all__``:
+    ``from pandas._libs import tslibs as tseries`` would change ``pd.tseries`` for every user."""
+    init = 'from app import legacy\n\n__all__ = ["legacy"]\n'
+    root = make(tmp_path, {"app/web/__init__.py": init})
+
+    run = fix(root)
+
+    assert source(root, "app/web/__init__.py") == init
+    assert "from app import core as legacy would give legacy app.core, not app.legacy" in run.stdout
+    assert "app.web exports legacy (listed in its __all__)" in run.stdout
+    assert "[exported]" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param({"app/api.py": "from app.legacy import mod\n\nX = mod.Thing\n"}, id="seen-only-here"),
+        pytest.param(
+            {"app/api.py": "from app.legacy import mod\n", "app/client.py": "import app.api\n\nX = app.api\n"},
+            id="an-importer-that-never-mentions-it",
+        ),
+        pytest.param(
+            {"app/api.py": "def f():\n    from app.legacy import mod\n    return mod.Thing\n\n\n__all__ = ['mod']\n"},
+            id="bound-in-a-function",
+        ),
+    ],
+)
+def test_a_module_swapped_for_its_namesake_where_only_the_file_sees_it_is_rewritten(tmp_path, files):
+    root = make(tmp_path, {**NAMESAKE, **files})
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout
+    assert "from app.core import mod" in source(root, "app/api.py")
+    assert "[exported]" not in run.stdout
+
+
+def test_an_exported_name_is_still_rewritten_when_it_stays_the_same_object(tmp_path):
+    files = {
+        "app/api/__init__.py": 'from app.legacy import Thing\n\n__all__ = ["Thing"]\n',
+        "app/client.py": "from app.api import Thing\n",
+    }
+    root = make(tmp_path, files)
+
+    run = fix(root)
+
+    assert run.exit_code == 0, run.stdout
+    assert source(root, "app/api/__init__.py") == 'from app.core.things import Thing\n\n__all__ = ["Thing"]\n'
+
+
 def test_an_import_of_a_canonical_symbol_from_elsewhere_is_rewritten_to_its_home(tmp_path):
     contracts = LEGACY["contracts/importcanon.toml"] + '\n[[canonical]]\nsymbol = "Thing"\nmodule = "app.core.mod"\n'
     user = "from app.core.things import Thing\n"

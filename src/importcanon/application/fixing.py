@@ -8,7 +8,9 @@ checked before anything is written:
 
 - the new import gives the name the *same object* (by the resolver); a module swapped for its
   moved counterpart is accepted only when every ``m.attribute`` used in the file resolves to the
-  same object through both;
+  same object through both, and when nothing outside the file can see the name: not when the
+  module exports it (its ``__all__``, a package ``__init__``) or another module of the project
+  imports it from there (``from m import name``, a star import, ``m.name`` read by an importer);
 - the new import closes no new cycle of the ``[cycles]`` contract, as check counts them (only
   imports inside its packages, none under ``if TYPE_CHECKING:`` unless it counts those) and as
   ``can-import`` names them, import-time or deferred; it does not run at import time on an
@@ -484,10 +486,20 @@ class _Planner:
             )
             return
         reason = self._module_swap_problem(edit, old, new)
-        if reason is None:
-            self.plan.edits.append(edit)
-        else:
+        if reason is not None:
             self.refuse(finding, edit.old_statement, "module-uses", reason)
+            return
+        exposure = self._exposure(edit)
+        if exposure is not None:
+            self.refuse(
+                finding,
+                edit.old_statement,
+                "exported",
+                f"{edit.statement} would give {edit.bound} {new.qualified}, not {old.qualified}: {new.qualified} "
+                f"would stand in for {old.qualified} by name only, which this file's uses allow, but {exposure}",
+            )
+            return
+        self.plan.edits.append(edit)
 
     def _module_swap_problem(self, edit: ImportEdit, old: Resolved, new: Resolved) -> str | None:
         """Why ``m`` bound to module ``new`` instead of ``old`` could behave differently, or None."""
@@ -508,6 +520,70 @@ class _Planner:
                 what = after.qualified if after else "nothing that can be resolved"
                 return f"{edit.bound}.{attribute} would be {what} in {new.qualified}, not what it is in {old.qualified}"
         return None
+
+    def _exposure(self, edit: ImportEdit) -> str | None:
+        """How a module other than the edited one may see the name the edit binds, or None when
+        nothing outside the file can: what it gets there changes too, whatever this file uses.
+
+        Told exactly for ``__all__`` and for ``from module import name`` in the project; an
+        importer of the module that mentions the name may read ``module.name`` (a whole-word
+        search of its text, which may say so of a module that does not). A package ``__init__``
+        is its package's interface: ``package.name`` is there for every user, in the project or
+        not. Imports the scan cannot see (``importlib``, code outside the root packages reading
+        a plain module's names) are not known."""
+        module, name = edit.module, edit.bound
+        project = self.resolver.project
+        parsed = self.resolver.parsed(module)
+        if parsed is None:
+            return "the file does not parse"
+        statements = [s for s in parsed.imports if s.line == edit.line]
+        if statements and all(s.scope and not _in_class(parsed.scopes, s.scope) for s in statements):
+            return None  # bound in a function: a local name, no other module sees it
+        mentions = project.facts.modules_containing(frozenset({name, "__all__"}))
+        if parsed.all_names is not None:
+            if name in parsed.all_names:
+                return f"{module} exports {name} (listed in its __all__)"
+        elif module in mentions["__all__"]:
+            return f"{module}'s __all__ is computed at run time: it may list {name}"
+        if project.modules[module].is_package:
+            return f"{module} is a package: the names of its __init__ are its public interface ({module}.{name})"
+        importers = sorted(
+            importer
+            for importer in project.graph.find_modules_that_directly_import(module)
+            if importer in project.modules and importer != module
+        )
+        project.facts.parse_ahead(importers)
+        passed_on = parsed.all_names is None and not name.startswith("_")  # by a star import of it
+        mentioned = []
+        for importer in importers:
+            seen = self.resolver.parsed(importer)
+            if seen is None:
+                return f"{importer} imports {module} and does not parse: what it reads there is unknown"
+            for statement in seen.imports:
+                if statement.module is None and statement.level == 0:
+                    continue
+                if self.resolver.import_source(importer, statement) != module:
+                    continue
+                if statement.is_star and passed_on:
+                    return f"{importer} star-imports {module}, which passes {name} on"
+                if any(imported == name for imported, _ in statement.names):
+                    return f"{importer} imports {name} from {module} (line {statement.line})"
+            if importer in mentions[name]:
+                mentioned.append(importer)
+        if mentioned:
+            return f"{mentioned[0]} imports {module} and mentions {name}: it may read {module}.{name}"
+        return None
+
+
+def _in_class(scopes: Sequence[tuple[int, str, bool]], scope: int) -> bool:
+    """Whether ``scope`` is a class body, or inside one with no function between (its names are
+    the class's attributes, which other modules can read)."""
+    while scope:
+        parent, _, is_class = scopes[scope]
+        if not is_class:
+            return False
+        scope = parent
+    return True
 
 
 # The graph after the edits ----------------------------------------------------------------------------
