@@ -635,6 +635,35 @@ def test_a_drop_in_replacement_is_swapped_in_with_its_references(tmp_path):
     assert check.findings("deprecated-usage") == []
 
 
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        pytest.param(
+            {"app/user.py": 'from app.old import make_thing\n\n__all__ = ["make_thing"]\nVALUE = make_thing(3)\n'},
+            "app.user exports make_thing (listed in its __all__)",
+            id="listed-in-__all__",
+        ),
+        pytest.param(
+            {"app/client.py": "import app.user\n\nX = app.user.make_thing(2)\n"},
+            "app.client imports app.user and mentions make_thing: it may read app.user.make_thing",
+            id="read-as-an-attribute",
+        ),
+    ],
+)
+def test_a_renaming_drop_in_is_left_where_other_modules_see_the_old_name(tmp_path, extra, why):
+    root = deprecated_project(tmp_path, "drop_in = true")
+    for path, text in extra.items():
+        (root / path).write_text(text, encoding="utf-8")
+    user = source(root, "app/user.py")
+
+    run = fix(root)
+
+    assert source(root, "app/user.py") == user
+    assert "from app.new import build_thing would leave app.user without make_thing" in run.stdout
+    assert why in run.stdout
+    assert "[exported]" in run.stdout
+
+
 def test_a_replacement_not_declared_a_drop_in_is_reported_and_left(tmp_path):
     root = deprecated_project(tmp_path, "")
 

@@ -11,6 +11,7 @@ checked before anything is written:
   same object through both, and when nothing outside the file can see the name: not when the
   module exports it (its ``__all__``, a package ``__init__``) or another module of the project
   imports it from there (``from m import name``, a star import, ``m.name`` read by an importer);
+  nor is a drop-in replacement that renames the name's references where the old name is so seen;
 - the new import closes no new cycle of the ``[cycles]`` contract, as check counts them (only
   imports inside its packages, none under ``if TYPE_CHECKING:`` unless it counts those) and as
   ``can-import`` names them, import-time or deferred; it does not run at import time on an
@@ -386,8 +387,19 @@ class _Planner:
                 self.refuse(finding, what, "name-clash", f"{imported} is bound more than once in this file")
                 return
             rename = attribute
-            self.renamed.setdefault(finding.module or "", set()).add(imported)
         edit = self._edit(finding, statement, source, imported, alias, home, attribute, rename)
+        exposure = self._exposure(edit) if rename else None
+        if exposure is not None:
+            self.refuse(
+                finding,
+                what,
+                "exported",
+                f"{edit.statement} would leave {edit.module} without {imported} (its references become "
+                f"{attribute}), but {exposure}",
+            )
+            return
+        if rename:
+            self.renamed.setdefault(finding.module or "", set()).add(imported)
         self.plan.edits.append(edit)
 
     def _drop_in(self, finding: Finding, what: str, drop_in: bool, replacement: str | None) -> bool:
