@@ -259,7 +259,6 @@ class _Planner:
         self.contracts = contracts
         self.editor = editor
         self.plan = plan
-        self.renamed: dict[str, set[str]] = {}  # module -> old names whose references are renamed
 
     def refuse(self, finding: Finding, what: str, category: str, reason: str) -> None:
         self.plan.refusals.append(Refusal(finding.path, finding.line, finding.rule, what, category, reason))
@@ -398,8 +397,6 @@ class _Planner:
                 f"{attribute}), but {exposure}",
             )
             return
-        if rename:
-            self.renamed.setdefault(finding.module or "", set()).add(imported)
         self.plan.edits.append(edit)
 
     def _drop_in(self, finding: Finding, what: str, drop_in: bool, replacement: str | None) -> bool:
