@@ -9,6 +9,8 @@ beside classes of its own that ``sympy.printing`` (the replacement) has no count
 
 from __future__ import annotations
 
+from importlib.machinery import EXTENSION_SUFFIXES
+
 import pytest
 from conftest import run_cli
 
@@ -152,3 +154,83 @@ def test_can_import_from_the_replacement_itself_is_told_to_move_the_code_in(back
     assert objection["reason"].endswith(
         "Move ha.backports into ha.util itself: it is the replacement, and a module cannot import from itself"
     )
+
+
+# Code already in the replacement, compiled --------------------------------------------------------
+
+#: pandas' layout: pandas.tseries.offsets only re-exports the objects of the compiled
+#: pandas._libs.tslibs.offsets, inside the replacement pandas._libs.tslibs, whose __init__ passes on
+#: a few of them (Day); pandas.tseries.holiday defines code of its own.
+COMPILED = {
+    "pd/__init__.py": "",
+    "pd/_libs/__init__.py": "",
+    "pd/_libs/tslibs/__init__.py": "from pd._libs.tslibs.offsets import Day\n",
+    f"pd/_libs/tslibs/offsets{EXTENSION_SUFFIXES[0]}": "",
+    "pd/tseries/__init__.py": "from pd.tseries.offsets import Day, Hour\n",
+    "pd/tseries/offsets.py": (
+        "from pd._libs.tslibs.offsets import DateOffset, Day, Hour\n\n__all__ = ['DateOffset', 'Day', 'Hour']\n"
+    ),
+    "pd/tseries/holiday.py": "class Holiday:\n    pass\n",
+    "pd/core/__init__.py": "",
+    "pd/core/api.py": "from pd.tseries.offsets import DateOffset\n",
+    "pd/core/resample.py": "from pd.tseries.offsets import Day, Hour\n",
+    "pd/core/top.py": "from pd.tseries import Day, Hour\n",
+    "pd/core/frame.py": "from pd.tseries import offsets\n\n\ndef hour():\n    return offsets.Hour\n",
+    "pd/core/holidays.py": "from pd.tseries.holiday import Holiday\n",
+    "contracts/importcanon.toml": '[[legacy]]\npackage = "pd.tseries"\nreplacement = "pd._libs.tslibs"\n',
+}
+
+
+@pytest.fixture
+def compiled(project):
+    return project(COMPILED)
+
+
+@pytest.mark.parametrize(
+    ("path", "statement"),
+    [
+        ("pd/core/api.py", "from pd._libs.tslibs.offsets import DateOffset"),
+        ("pd/core/resample.py", "from pd._libs.tslibs.offsets import Day, Hour"),
+        ("pd/core/top.py", "from pd._libs.tslibs import Day; from pd._libs.tslibs.offsets import Hour"),
+    ],
+)
+def test_a_name_whose_code_is_compiled_inside_the_replacement_is_imported_from_there(compiled, path, statement):
+    """pandas' 136 'Move pandas.tseries.offsets.DateOffset into pandas._libs.tslibs first': every
+    name of pandas.tseries.offsets is the very object of the compiled pandas._libs.tslibs.offsets.
+    Where reading stops (the compiled module) stands for the defining module, as for canonical
+    homes; resample.py:80 had Day resolved and Hour, on the same line, 'no counterpart'. Through
+    the legacy package's __init__ (top.py), Day is passed on by the replacement itself."""
+    finding = _legacy_findings(compiled)[path, 1]
+
+    assert finding["message"].endswith("(module-level import); its code lives in pd._libs.tslibs now")
+    assert finding["suggestion"] == f"Write instead: {statement}"
+    name = "Hour" if "Hour" in statement else "DateOffset"
+    assert {"name": name, "alias": None, "module": "pd._libs.tslibs.offsets", "attribute": name} in finding["rewrites"]
+
+
+def test_a_name_defined_in_the_legacy_package_still_has_to_move(compiled):
+    finding = _legacy_findings(compiled)["pd/core/holidays.py", 1]
+
+    assert (
+        finding["suggestion"]
+        == "Move pd.tseries.holiday.Holiday into pd._libs.tslibs first: it has no counterpart there yet."
+    )
+
+
+def test_can_import_accepts_a_compiled_module_of_the_project(compiled):
+    """It exited 2, 'pandas._libs.tslibs.offsets does not exist in the project': Python imports it."""
+    run = run_cli("can-import", "pd.core.api", "pd._libs.tslibs.offsets", compiled, "--no-cache", "--format", "json")
+    missing = run_cli("can-import", "pd.core.api", "pd._libs.tslibs.absent", compiled, "--no-cache")
+
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.json == {"allowed": True, "objections": [], "notes": []}
+    assert missing.exit_code == 2
+    assert "pd._libs.tslibs.absent does not exist in the project" in missing.stderr + missing.stdout
+
+
+def test_can_import_of_the_legacy_module_names_its_compiled_namesake(compiled):
+    (objection,) = run_cli(
+        "can-import", "pd.core.api", "pd.tseries.offsets", compiled, "--no-cache", "--format", "json"
+    ).json["objections"]
+
+    assert objection["instead"] == "pd._libs.tslibs.offsets"

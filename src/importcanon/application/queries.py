@@ -134,7 +134,12 @@ def can_import(
     """
     for name in (importer, imported):
         _require_module_name(name)
-    exists = imported in project.modules or imported in project.namespace_packages
+    # A compiled module is one of the project's: Python imports it (pandas._libs.tslibs.offsets).
+    exists = (
+        imported in project.modules
+        or imported in project.namespace_packages
+        or project.facts.extension_module(imported)
+    )
     if not exists and within_any(imported, project.root_packages):
         raise UsageError(f"{imported} does not exist in the project")
     if importer not in project.modules and not within_any(importer, project.root_packages):

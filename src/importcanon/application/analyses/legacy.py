@@ -291,14 +291,20 @@ def _home_of(
     resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
         namesake = moved_source or contract.replacement
-        if name != "*" and resolver.provides(namesake, name) is False:
-            return _move_first(f"{source}.{name}", contract)  # an import of it from there would break
-        if name != "*" and (
+        if name == "*":
+            return (namesake, name), f"{source}.{name}"
+        provided = resolver.provides(namesake, name)
+        if provided is not False and (
             resolver.resolve(namesake, name) == resolved
             if resolved
             else resolver.origin(namesake, name) == resolver.origin(source, name)
         ):
             return (namesake, name), None  # the very object, compiled or third-party: not a namesake
+        stop = _compiled_in_replacement(resolver, contract, source, name) if resolved is None else None
+        if stop is not None:
+            return stop, None
+        if provided is False:
+            return _move_first(f"{source}.{name}", contract)  # an import of it from there would break
         return (namesake, name), f"{source}.{name}"
     if resolved.is_module:
         module = resolved.qualified
@@ -324,6 +330,22 @@ def _home_of(
     return (home, attribute), None
 
 
+def _compiled_in_replacement(resolver: Resolver, contract: Legacy, source: str, name: str) -> tuple[str, str] | None:
+    """Where reading of ``from source import name`` stops, when that is a compiled module inside
+    the replacement: then the code is there already, and an import from there gives the very
+    object (pandas.tseries.offsets passes on every name of the compiled
+    pandas._libs.tslibs.offsets). Where reading stops stands for the defining module, as for a
+    canonical home; None when it stops anywhere else."""
+    module, attribute = resolver.origin(source, name)
+    if (
+        is_within(module, contract.replacement)
+        and not is_within(module, contract.package)
+        and resolver.project.facts.extension_module(module)
+    ):
+        return module, attribute
+    return None
+
+
 def _move_first(name: str, contract: Legacy) -> str:
     return f"Move {name} into {contract.replacement} first: it has no counterpart there yet."
 
@@ -336,6 +358,12 @@ def _move_here(name: str, importer: str) -> str:
 
 
 def moved_module(project: Project, contract: Legacy, module: str) -> str | None:
-    """``legacy.sub`` -> ``replacement.sub`` when that exists; None when it does not."""
+    """``legacy.sub`` -> ``replacement.sub`` when that exists (analysed, a namespace package or
+    a compiled module); None when it does not."""
     candidate = contract.replacement + module[len(contract.package) :]
-    return candidate if candidate in project.modules or candidate in project.namespace_packages else None
+    if candidate in project.modules or candidate in project.namespace_packages:
+        return candidate
+    # A compiled module is a module of the project too: Python imports it (pandas._libs.tslibs.offsets).
+    return (
+        candidate if is_within(candidate, contract.replacement) and project.facts.extension_module(candidate) else None
+    )
