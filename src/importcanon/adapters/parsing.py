@@ -24,6 +24,7 @@ from importcanon.domain.facts import (
     Call,
     ImportKind,
     ImportStatement,
+    NameUses,
     ParsedModule,
 )
 
@@ -653,3 +654,55 @@ def _import_lines_run_by(body: list[ast.stmt]) -> Iterator[int]:
             yield node.lineno
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             pending.extend(ast.iter_child_nodes(node))
+
+
+def parsed_tree(text: str) -> ast.Module | None:
+    """The file's syntax tree; None for a text Python cannot parse."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def name_uses(tree: ast.Module, name: str) -> NameUses:
+    """How a module uses ``name``, anywhere in the file (conservatively, scopes are not told apart)."""
+    attributes: set[str] = set()
+    read_through: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_load_of(node.value, name):
+            attributes.add(node.attr)
+            read_through.add(id(node.value))
+    other: list[int] = []
+    bindings = 0
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bindings += sum(1 for alias in node.names if _bound_by(alias, isinstance(node, ast.Import)) == name)
+        elif _is_load_of(node, name) and id(node) not in read_through:
+            other.append(node.lineno)  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            other.append(node.lineno)
+        elif _binds(node, name):
+            bindings += 1
+    return NameUses(frozenset(attributes), tuple(sorted(other)), bindings)
+
+
+def _is_load_of(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` (other than an import) binds ``name``: an assignment, a def, a parameter..."""
+    if isinstance(node, ast.Name):
+        return node.id == name and not isinstance(node.ctx, ast.Load)
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest == name
+    named = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+    return isinstance(node, named) and node.name == name
+
+
+def _bound_by(alias: ast.alias, plain: bool) -> str:
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".")[0] if plain else alias.name

@@ -42,11 +42,12 @@ from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import CycleScope, ScopedImports, cycle_scope
+from importcanon.application.module_swaps import swap_problems
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
 from importcanon.domain.contracts import ContractSet, ImportLinterConfig
 from importcanon.domain.errors import UsageError
-from importcanon.domain.facts import ImportKind, ImportStatement
+from importcanon.domain.facts import ImportKind, ImportStatement, NameUses
 from importcanon.domain.findings import Finding
 from importcanon.domain.modules import split_qualified, within_test
 
@@ -117,16 +118,6 @@ class Refusal:
     what: str
     category: str  # a short key to count refusals by: "different-object", "cycle", "syntax-error"...
     reason: str
-
-
-@dataclass(frozen=True)
-class NameUses:
-    """How a file uses one name: the attributes read from it (``m.Thing``), and the lines where it
-    is used or bound any other way (passed around, assigned, a parameter...)."""
-
-    attributes: frozenset[str]
-    other_lines: tuple[int, ...]
-    bindings: int  # import statements and other bindings of the name in the file
 
 
 @dataclass(frozen=True)
@@ -512,23 +503,8 @@ class _Planner:
 
     def _module_swap_problem(self, edit: ImportEdit, old: Resolved, new: Resolved) -> str | None:
         """Why ``m`` bound to module ``new`` instead of ``old`` could behave differently, or None."""
-        uses = self.editor.uses(edit.path, edit.bound)
-        if uses is None:
-            return "the file does not parse"
-        if uses.bindings > 1:
-            return f"{edit.bound} is bound more than once in the file"
-        if uses.other_lines:
-            lines = ", ".join(str(line) for line in uses.other_lines[:3])
-            return (
-                f"the module {edit.bound} is used as an object itself (line {lines}), not only as {edit.bound}.<name>"
-            )
-        for attribute in sorted(uses.attributes):
-            before = self.resolver.attribute(old, attribute)
-            after = self.resolver.attribute(new, attribute)
-            if before is None or after is None or before != after:
-                what = after.qualified if after else "nothing that can be resolved"
-                return f"{edit.bound}.{attribute} would be {what} in {new.qualified}, not what it is in {old.qualified}"
-        return None
+        problems = swap_problems(self.resolver, self.editor.uses(edit.path, edit.bound), edit.bound, old, new)
+        return problems[0].reason if problems else None
 
     def _exposure(self, edit: ImportEdit) -> str | None:
         """How a module other than the edited one may see the name the edit binds, or None when

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from importcanon.domain.facts import ImportKind, ParsedModule, TextImport, TextImportRow
+from importcanon.domain.facts import ImportKind, NameUses, ParsedModule, TextImport, TextImportRow
 
 
 class Mention(NamedTuple):
@@ -113,6 +113,11 @@ class FactSource(Protocol):
     def imports_expected_to_fail(self, module: str) -> frozenset[int]:
         """The lines of the module's import statements made inside a ``with`` block that expects
         an ImportError (a test that something is not importable); empty when it cannot be read."""
+        ...
+
+    def name_uses(self, module: str, name: str) -> NameUses | None:
+        """How the module's file uses ``name`` anywhere (the attributes read from it, any other
+        use, its bindings), as ``importcanon fix`` reads it; None when it cannot be parsed."""
         ...
 
     def text_imports(self, module: str) -> Sequence[TextImportRow]:

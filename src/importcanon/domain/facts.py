@@ -146,6 +146,15 @@ class Call(NamedTuple):
     binder: int = 0
 
 
+class NameUses(NamedTuple):
+    """How a file uses one name: the attributes read from it (``m.Thing``), and the lines where it
+    is used or bound any other way (passed around, assigned, a parameter...)."""
+
+    attributes: frozenset[str]
+    other_lines: tuple[int, ...]
+    bindings: int  # import statements and other bindings of the name in the file
+
+
 class ParsedModule(NamedTuple):
     """What a full parse of one file yields; computed only for the files an analysis asks about.
 
