@@ -208,6 +208,19 @@ def test_a_name_whose_code_is_compiled_inside_the_replacement_is_imported_from_t
     assert {"name": name, "alias": None, "module": "pd._libs.tslibs.offsets", "attribute": name} in finding["rewrites"]
 
 
+def test_a_legacy_module_whose_namesake_is_compiled_is_swapped_for_it(compiled):
+    """pandas' 18 'Move pandas.tseries.offsets into pandas._libs.tslibs first' for ``from
+    pandas.tseries import offsets``: the namesake is the compiled module, and offsets.Hour is the
+    same object through both; a namesake still, so the hedge stays."""
+    finding = _legacy_findings(compiled)["pd/core/frame.py", 1]
+
+    assert finding["message"].endswith("(module-level import); its code lives in pd._libs.tslibs now")
+    assert finding["suggestion"] == (
+        "Write instead: from pd._libs.tslibs import offsets. pd._libs.tslibs.offsets stands in for "
+        "pd.tseries.offsets by name only: check that what this file uses of it exists there (importcanon fix does)."
+    )
+
+
 def test_a_name_defined_in_the_legacy_package_still_has_to_move(compiled):
     finding = _legacy_findings(compiled)["pd/core/holidays.py", 1]
 
@@ -234,3 +247,72 @@ def test_can_import_of_the_legacy_module_names_its_compiled_namesake(compiled):
     ).json["objections"]
 
     assert objection["instead"] == "pd._libs.tslibs.offsets"
+
+
+# A legacy package imported through its parent ------------------------------------------------------
+
+#: SQLAlchemy's layout: sqlalchemy.future passes on select (sqlalchemy.sql's) and create_engine
+#: (sqlalchemy.engine's); sqlalchemy.orm.context does ``from .. import future`` and calls
+#: ``future.select(``, which sqlalchemy.engine (the replacement) lacks.
+SWAPPED = {
+    "sa/__init__.py": "",
+    "sa/sql.py": "def select():\n    pass\n",
+    "sa/engine/__init__.py": "def create_engine():\n    pass\n",
+    "sa/future/__init__.py": "from sa.sql import select\nfrom sa.engine import create_engine\n",
+    "sa/orm/__init__.py": "",
+    "sa/orm/context.py": "from .. import future\n\n\ndef run():\n    return future.select()\n",
+    "sa/orm/aliased.py": "import sa.future as fut\n\nX = fut.select\n",
+    "sa/orm/session.py": "from .. import future\n\n\ndef run():\n    return future.create_engine()\n",
+    "sa/orm/passed.py": "from .. import future\n\n\ndef run(f=future):\n    return f.select()\n",
+    "contracts/importcanon.toml": '[[legacy]]\npackage = "sa.future"\nreplacement = "sa.engine"\n',
+}
+
+
+@pytest.fixture
+def swapped(project):
+    return project(SWAPPED)
+
+
+def test_a_legacy_package_swapped_for_the_replacement_that_has_what_the_file_uses_lives_in_the_replacement(swapped):
+    """'its code lives in sqlalchemy now' named the module imported from, the replacement's parent."""
+    finding = _legacy_findings(swapped)["sa/orm/session.py", 1]
+
+    assert finding["message"] == (
+        "imports future from sa, inside the legacy package sa.future (module-level import); "
+        "its code lives in sa.engine now"
+    )
+    assert finding["suggestion"] == (
+        "Write instead: from sa import engine as future. sa.engine stands in for sa.future by name only: "
+        "check that what this file uses of it exists there (importcanon fix does)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "used"), [("sa/orm/context.py", "future.select"), ("sa/orm/aliased.py", "fut.select")]
+)
+def test_a_legacy_module_swap_that_lacks_what_the_file_uses_says_what_has_to_move_first(swapped, path, used):
+    """SQLAlchemy's orm/context.py:43 got 'Write instead: from sqlalchemy import engine as future',
+    hedged 'by name only', though sqlalchemy.engine has no select: fix refuses it [module-uses].
+    check says what fix knows."""
+    finding = _legacy_findings(swapped)[path, 1]
+
+    assert finding["message"].endswith(
+        f"(module-level import); {used} has no counterpart in sa.engine: it should move there first"
+    )
+    assert finding["suggestion"] == "Move sa.future.select into sa.engine first: it has no counterpart there yet."
+    assert finding["rewrites"] == []
+    fix = run_cli("fix", swapped, "--no-cache", "--diff")
+    refused = next(line for line in fix.stderr.splitlines() if line.strip().startswith(f"{path}:1: legacy-import"))
+    assert refused.endswith(
+        "Move sa.future.select into sa.engine first: it has no counterpart there yet. [no-counterpart]"
+    )
+
+
+def test_a_legacy_module_swap_fix_would_refuse_for_another_reason_keeps_its_hedge(swapped):
+    """``f=future`` passes the module on: whether f.select exists in sa.engine is fix's to refuse."""
+    finding = _legacy_findings(swapped)["sa/orm/passed.py", 1]
+
+    assert finding["suggestion"] == (
+        "Write instead: from sa import engine as future. sa.engine stands in for sa.future by name only: "
+        "check that what this file uses of it exists there (importcanon fix does)."
+    )

@@ -8,10 +8,11 @@ be resolved, the corresponding module of the replacement package.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from importcanon.application.module_swaps import swap_problems
 from importcanon.application.project import Project
-from importcanon.application.symbols import Resolver
+from importcanon.application.symbols import Resolved, Resolver
 from importcanon.domain.contracts import ContractSet, Legacy
 from importcanon.domain.facts import ImportKind, ImportStatement, TextImport, describe_kind
 from importcanon.domain.findings import Finding
@@ -91,8 +92,9 @@ def _statement_findings(
             what = f"{', '.join(name for name, _ in names)} from {target}"
         scope = resolver.scope_name(importer, statement.scope) if isinstance(statement, ImportStatement) else "<module>"
         identity = (target, scope, *sorted(name for name, _ in names))
-        instead, rewrites, stand_ins = _replacement(resolver, contract, contracts, importer, statement, names)
-        whereabouts = _whereabouts(contract, names, rewrites)
+        lacking: dict[tuple[str, str | None], tuple[str, list[str]]] = {}
+        instead, rewrites, stand_ins = _replacement(resolver, contract, contracts, importer, statement, names, lacking)
+        whereabouts = _whereabouts(contract, names, rewrites, lacking)
         yield _finding(
             resolver, contract, importer, line, kind, what, whereabouts, identity, instead, rewrites, stand_ins
         )
@@ -132,27 +134,42 @@ def _finding(
     )
 
 
-def _whereabouts(contract: Legacy, names: list[tuple[str, str | None]], rewrites: list[dict[str, str | None]]) -> str:
+def _whereabouts(
+    contract: Legacy,
+    names: list[tuple[str, str | None]],
+    rewrites: list[dict[str, str | None]],
+    lacking: Mapping[tuple[str, str | None], tuple[str, list[str]]],
+) -> str:
     """Where the code of the imported names is now, as the suggestion found it: the message must
     not say it lives in the replacement when the suggestion is to move it there first (Home
     Assistant's cached_property), nor when it lives somewhere else (sympy's Integer, re-exported
-    by sympy.codegen.ast from sympy.core). A name with a rewrite has a counterpart; one without
-    has to move into the replacement first."""
-    found = {(rewrite["name"], rewrite["alias"]): rewrite["module"] for rewrite in rewrites}
+    by sympy.codegen.ast from sympy.core). A name with a rewrite has a counterpart (a module
+    swapped in is named itself, not the module it is imported from: SQLAlchemy's ``from .. import
+    future`` said "lives in sqlalchemy"); one without has to move into the replacement first, or,
+    a module whose namesake lacks what the file uses of it (``lacking``), that has to move."""
+    found = {(rewrite["name"], rewrite["alias"]): rewrite for rewrite in rewrites}
     places: dict[str, list[str]] = {}
     for name, alias in names:
-        module = found.get((name, alias))
-        if module is not None:
-            place = contract.replacement if is_within(module, contract.replacement) else module
+        rewrite = found.get((name, alias))
+        if rewrite is not None:
+            module, attribute = rewrite["module"] or "", rewrite["attribute"]
+            qualified = f"{module}.{attribute}" if attribute else module
+            place = contract.replacement if is_within(qualified, contract.replacement) else module
             places.setdefault(place, []).append(name)
-    missing = [name for name, alias in names if (name, alias) not in found]
-    if not missing and len(places) == 1:
+    missing = [name for name, alias in names if (name, alias) not in found and (name, alias) not in lacking]
+    if not missing and not lacking and len(places) == 1:
         return f"its code lives in {next(iter(places))} now"
-    if not places:
+    if not places and not lacking:
         return f"its code should move into {contract.replacement}: it has no counterpart there yet"
     told = [
         f"{', '.join(some)} {'lives' if len(some) == 1 else 'live'} in {place} now" for place, some in places.items()
     ]
+    for new, used in lacking.values():
+        one = len(used) == 1
+        told.append(
+            f"{', '.join(used)} {'has' if one else 'have'} no counterpart in {new}: "
+            f"{'it' if one else 'they'} should move there first"
+        )
     if len(missing) == 1:
         told.append(f"{missing[0]} should move into {contract.replacement}: it has no counterpart there yet")
     elif missing:
@@ -204,13 +221,16 @@ def _replacement(
     importer: str,
     statement: ImportStatement | TextImport,
     names: list[tuple[str, str | None]],
+    lacking: dict[tuple[str, str | None], tuple[str, list[str]]],
 ) -> tuple[list[str], list[dict[str, str | None]], list[tuple[str, str]]]:
     """The statements to write instead of the legacy part of ``statement``, and the same as data
     for ``importcanon fix``: per imported name (and alias), the module and attribute (None for a
     plain ``import module``) it becomes; names with no counterpart yet have no entry. Last, the
-    (replacement, legacy) pairs that are namesakes, not the same object."""
+    (replacement, legacy) pairs that are namesakes, not the same object, whose uses in the file
+    could not be checked as fix checks them. A legacy module whose namesake lacks what the file
+    uses of it has no entry either: what has to move is added to ``lacking``."""
     if statement.module is None and statement.level == 0:
-        return _plain_replacement(resolver.project, contract, importer, names)
+        return _plain_replacement(resolver.project, contract, importer, names, (resolver, lacking))
     rewrites: list[dict[str, str | None]] = []
     stand_ins: list[tuple[str, str]] = []
     source = resolver.import_source(importer, statement) or contract.package
@@ -229,7 +249,13 @@ def _replacement(
             own.append(source if name == "*" else f"{source}.{name}")
             continue
         if namesake_of is not None:
-            stand_ins.append((f"{home}.{attribute}" if home else attribute, namesake_of))
+            new = f"{home}.{attribute}" if home else attribute
+            missing = _lacking(resolver, importer, bound, namesake_of, new, resolver.resolve(home, attribute))
+            if missing:
+                notes.extend(_move_first(f"{namesake_of}.{used}", contract, new) for used in missing)
+                lacking[name, alias] = (new, [f"{bound}.{used}" for used in missing])
+                continue
+            stand_ins.append((new, namesake_of))
         if not home:  # a top-level module: only ``import x as bound`` binds it
             modules.append(f"import {attribute}" + (f" as {bound}" if bound != attribute else ""))
             rewrites.append(_rewrite(name, alias, attribute, None))
@@ -243,12 +269,17 @@ def _replacement(
 
 
 def _plain_replacement(
-    project: Project, contract: Legacy, importer: str, names: list[tuple[str, str | None]]
+    project: Project,
+    contract: Legacy,
+    importer: str,
+    names: list[tuple[str, str | None]],
+    file: tuple[Resolver, dict[tuple[str, str | None], tuple[str, list[str]]]] | None = None,
 ) -> tuple[list[str], list[dict[str, str | None]], list[tuple[str, str]]]:
     """``_replacement`` of ``import legacy.mod [as alias]``: the replacement's module of the same
     name, a namesake only, or what has to move first when there is none (or when it is the
-    importer itself). It reads nothing of the importer but its name, so it can be asked of a
-    module that does not exist yet."""
+    importer itself). Without ``file`` it reads nothing of the importer but its name, so it can
+    be asked of a module that does not exist yet; with it (the resolver and ``lacking``), an
+    aliased import's uses in the file are checked as fix checks them."""
     lines: list[str] = []
     rewrites: list[dict[str, str | None]] = []
     stand_ins: list[tuple[str, str]] = []
@@ -259,10 +290,35 @@ def _plain_replacement(
         elif moved == importer:
             lines.append(_move_here(name, importer))
         else:
+            if file is not None and alias:
+                resolver, lacking = file
+                missing = _lacking(resolver, importer, alias, name, moved, resolver.module_ref(moved))
+                if missing:
+                    lines.extend(_move_first(f"{name}.{used}", contract, moved) for used in missing)
+                    lacking[name, alias] = (moved, [f"{alias}.{used}" for used in missing])
+                    continue
             lines.append(f"import {moved}" + (f" as {alias}" if alias else ""))
             rewrites.append(_rewrite(name, alias, moved, None))
             stand_ins.append((moved, name))
     return lines, rewrites, stand_ins
+
+
+def _lacking(
+    resolver: Resolver, importer: str, bound: str, legacy: str, module: str, new: Resolved | None
+) -> list[str]:
+    """The attributes the file reads from ``bound``, the legacy module ``legacy``, that its
+    namesake ``module`` (``new`` as the new statement gives it) does not give as the same object,
+    by fix's own check of the file's uses (SQLAlchemy's ``future.select``: sqlalchemy.engine has
+    no select): that code has to move first. Empty when every use is the same, and when fix would
+    refuse the swap for another reason or cannot tell (the namesake's hedge stays)."""
+    if new is None and resolver.missing_module(module) is None and resolver.project.facts.extension_module(module):
+        new = resolver.module_ref(module)  # a compiled namesake: no reading sees its names
+    if new is None or not new.is_module:
+        return []
+    uses = resolver.project.facts.name_uses(importer, bound)
+    problems = swap_problems(resolver, uses, bound, resolver.module_ref(legacy), new)
+    attributes = [problem.attribute for problem in problems if problem.attribute is not None]
+    return attributes if len(attributes) == len(problems) else []
 
 
 def module_advice(project: Project, contract: Legacy, importer: str, module: str) -> tuple[str | None, list[str]]:
@@ -346,8 +402,9 @@ def _compiled_in_replacement(resolver: Resolver, contract: Legacy, source: str, 
     return None
 
 
-def _move_first(name: str, contract: Legacy) -> str:
-    return f"Move {name} into {contract.replacement} first: it has no counterpart there yet."
+def _move_first(name: str, contract: Legacy, into: str | None = None) -> str:
+    """``into``: the module of the replacement that stands in for ``name``'s module, when there is one."""
+    return f"Move {name} into {into or contract.replacement} first: it has no counterpart there yet."
 
 
 def _move_here(name: str, importer: str) -> str:
