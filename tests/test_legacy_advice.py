@@ -316,3 +316,16 @@ def test_a_legacy_module_swap_fix_would_refuse_for_another_reason_keeps_its_hedg
         "Write instead: from sa import engine as future. sa.engine stands in for sa.future by name only: "
         "check that what this file uses of it exists there (importcanon fix does)."
     )
+
+
+def test_fix_rewrites_a_name_whose_lookups_stop_at_the_same_compiled_module(compiled):
+    """check advised 'from pandas._libs.tslibs.offsets import DateOffset' where fix refused the
+    very rewrite as 'unresolved' (pandas: 154 names): no reading sees into the compiled module,
+    but both imports ask it for the same name, so they give the same object. A name defined in
+    the legacy package stays a human's."""
+    run = run_cli("fix", compiled, "--no-cache", "--rule", "legacy-import")
+
+    assert (compiled / "pd/core/api.py").read_text() == "from pd._libs.tslibs.offsets import DateOffset\n"
+    assert (compiled / "pd/core/resample.py").read_text() == "from pd._libs.tslibs.offsets import Day, Hour\n"
+    assert (compiled / "pd/core/holidays.py").read_text() == "from pd.tseries.holiday import Holiday\n"
+    assert "[unresolved]" not in run.stderr

@@ -300,7 +300,7 @@ class _Planner:
             return
         edit = self._edit(finding, statement, source, name, alias, rewrite["module"], rewrite["attribute"])
         old = self.resolver.module_ref(name) if source is None else self.resolver.resolve(source, name)
-        self._accept_if_same(finding, edit, old)
+        self._accept_if_same(finding, edit, old, (source, name) if source is not None else None)
 
     # non-canonical-import ----------------------------------------------------------------------
 
@@ -336,7 +336,7 @@ class _Planner:
         if statement is None:
             return
         edit = self._edit(finding, statement, source, symbol, alias, details["canonical"], symbol)
-        self._accept_if_same(finding, edit, self.resolver.resolve(source, symbol))
+        self._accept_if_same(finding, edit, self.resolver.resolve(source, symbol), (source, symbol))
 
     # deprecated-usage -------------------------------------------------------------------------
 
@@ -459,13 +459,27 @@ class _Planner:
             rename=rename,
         )
 
-    def _accept_if_same(self, finding: Finding, edit: ImportEdit, old: Resolved | None) -> None:
-        """Keep the edit when the new import gives the bound name the same object as before."""
+    def _accept_if_same(
+        self, finding: Finding, edit: ImportEdit, old: Resolved | None, asked: tuple[str, str] | None = None
+    ) -> None:
+        """Keep the edit when the new import gives the bound name the same object as before.
+
+        ``asked``: the (module, name) the old import asks for. Where no reading sees the object (a
+        compiled module's: pandas.tseries.offsets passes on pandas._libs.tslibs.offsets' DateOffset),
+        the two imports still give one object when their lookups stop at the same (module, name)."""
         new = (
             self.resolver.module_ref(edit.new_module)
             if edit.new_name is None
             else self.resolver.resolve(edit.new_module, edit.new_name)
         )
+        if (
+            (old is None or new is None)
+            and asked is not None
+            and edit.new_name is not None
+            and self.resolver.origin(*asked) == self.resolver.origin(edit.new_module, edit.new_name)
+        ):
+            self.plan.edits.append(edit)
+            return
         if old is None or new is None:
             self.refuse(
                 finding,
