@@ -127,3 +127,16 @@ def test_a_shim_nothing_imports_but_a_string_names_is_not_called_safe_to_delete(
     assert "delete it: nothing imports it" not in suggestions["app.old"]
     assert "nothing imports it, but app/settings.py names it (a dotted path loads it by name)" in suggestions["app.old"]
     assert "delete it: nothing imports it" in suggestions["app.lonely"]
+
+
+def test_explain_says_a_package_passes_names_on_not_that_it_only_re_exports(project):
+    """sympy.series has modules of its own and passes EmptySequence on: "only re-exports" said
+    of it was false; a plain shim module still only re-exports."""
+    root = project(PATTERNS)
+
+    package = run_cli("explain", "app.pkg", root).stdout
+    module = run_cli("explain", "app.old", root).stdout
+
+    assert "shim: passes on from outside the package: helper from app.new.home" in package
+    assert "only re-exports" not in package
+    assert "shim: only re-exports OldName from app.new.home" in module

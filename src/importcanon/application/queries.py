@@ -255,6 +255,7 @@ class Explanation:
     imported_by: tuple[str, ...] = field(default=())
     imports: tuple[str, ...] = field(default=())
     on_cycles: CyclesAround | None = None  # None: on no import cycle
+    is_package: bool = False  # a shim package passes names on beside modules of its own
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def explain(
         imported_by=tuple(sorted(graph.find_modules_that_directly_import(module))),
         imports=tuple(sorted(graph.find_modules_directly_imported_by(module))),
         on_cycles=_cycles_around(module, around, cyclic),
+        is_package=module in project.modules and project.modules[module].is_package,
     )
 
 

@@ -188,7 +188,8 @@ def render_explain(explanation: Explanation, format: str) -> str:
     if e.legacy:
         lines.append(f"legacy: part of the legacy package {e.legacy}")
     if e.shim_of:
-        lines.append(f"shim: only re-exports {', '.join(e.shim_of)}")
+        what = "passes on from outside the package:" if e.is_package else "only re-exports"
+        lines.append(f"shim: {what} {', '.join(e.shim_of)}")
     lines.extend(_cycle_lines(e))
     lines.append(f"imported by {plural(len(e.imported_by), 'module')}" + _listing(e.imported_by))
     lines.append(f"imports {plural(len(e.imports), 'module')}" + _listing(e.imports))
