@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from importcanon.adapters.kinds import _HANDLER, _KEYWORD, _TYPE_CHECKING_TEST
+from importcanon.adapters.kinds import _HANDLER, _KEYWORD, _MAIN_GUARD_TEST, _TYPE_CHECKING_TEST
 from importcanon.domain.facts import IMPORT_ERROR_CATCHERS, ImportKind
 
 
@@ -56,6 +56,10 @@ class ReferenceBlocks:
                 if not _TYPE_CHECKING_TEST.match(header):
                     return None
                 type_checking = True
+            elif word in ("if", "elif") and "__main__" in header:
+                if not _MAIN_GUARD_TEST.match(header):
+                    return None
+                in_function = True
             elif word == "try":
                 handlers = self.catches_import_error(header_line, indent)
                 if handlers is None:

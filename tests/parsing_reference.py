@@ -30,6 +30,7 @@ from importcanon.adapters.parsing import (  # unchanged leaves the faster collec
     _is_shim_shaped,
     _is_type_checking,
     _string_list,
+    is_main_guard,
 )
 from importcanon.adapters.scoping import COMPREHENSIONS, scope_names
 from importcanon.domain.facts import (
@@ -129,6 +130,8 @@ class _Collector:
             inner = replace(context, conditional=True)
             if _is_type_checking(node.test):
                 inner = replace(inner, type_checking=True)
+            elif is_main_guard(node.test):  # run as a script only: deferred
+                inner = replace(inner, in_function=True)
             self.visit_body(node.body, inner)
             self.visit_body(node.orelse, replace(context, conditional=True))
         elif isinstance(node, (ast.Try, ast.TryStar)):

@@ -230,3 +230,32 @@ def test_a_package_importing_its_own_compiled_submodule_is_on_no_cycle(project):
     assert [(f["path"], f["line"]) for f in run.findings("import-cycle")] == [("app/mod.py", 1)]
     explained = run_cli("explain", "app", root, "--format", "json").json
     assert "app" not in explained["imports"]
+
+
+def test_an_import_under_a_main_guard_is_on_no_import_time_cycle(project):
+    """rich/default_styles.py imports rich.console under ``if __name__ == "__main__":`` (a demo
+    run as a script): every one of rich's 158 import-time cycle findings ran through such a
+    block, which never runs on import. Its imports are deferred; the else branch still runs."""
+    root = project(
+        {
+            "contracts/c.toml": "[cycles]\n",
+            ".importlinter": "[importlinter]\nroot_package = app\n",
+            "app/__init__.py": "",
+            "app/console.py": "import app.styles\n",
+            "app/styles.py": (
+                "X = 1\n\nif __name__ == '__main__':  # pragma: no cover\n    import app.console\n"
+                "else:\n    import app.pager\n"
+            ),
+            "app/pager.py": "import app.console\n",
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    kinds = {(f["path"], f["line"]): f["kind"] for f in run.findings("import-cycle")}
+    assert kinds[("app/styles.py", 4)] == "deferred"
+    assert kinds[("app/styles.py", 6)] == "import-time"  # styles -> pager -> console -> styles
+    assert (
+        "app/styles.py:4: app.styles -> app.console [deferred]"
+        in run_cli("why", "app.styles", "app.console", root).stdout
+    )

@@ -65,7 +65,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 24  # 24: a parse's bindings say which are made under TYPE_CHECKING
+_FORMAT = 25  # 25: imports under `if __name__ == "__main__":` are deferred, in parses and text kinds
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()

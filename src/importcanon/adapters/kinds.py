@@ -41,6 +41,11 @@ _KEYWORD = re.compile(
     r"(async\s+def|def|class|if|elif|else|try|except\*?|finally|with|async\s+with|for|async\s+for|while|match|case)\b"
 )
 _TYPE_CHECKING_TEST = re.compile(r"(?:el)?if\s*(\(\s*)?(?:[A-Za-z_]\w*\.)?TYPE_CHECKING\s*(?(1)\))\s*:\s*(?:#.*)?$")
+#: ``if __name__ == "__main__":`` (either way round, in brackets or not), the whole header.
+_MAIN_GUARD_TEST = re.compile(
+    r"""(?:el)?if\s*(\(\s*)?(?:__name__\s*==\s*(?P<q>['"])__main__(?P=q)|(?P<r>['"])__main__(?P=r)\s*==\s*__name__)"""
+    r"\s*(?(1)\))\s*:\s*(?:#.*)?$"
+)
 _HANDLER = re.compile(r"except\*?\s*(?::|(?P<types>[^:]+?)\s*(?:\bas\s+\w+\s*)?:)")
 
 
@@ -223,6 +228,10 @@ class _Blocks:
                 if not _TYPE_CHECKING_TEST.match(header):
                     return None
                 type_checking = True
+            elif word in ("if", "elif") and "__main__" in header:
+                if not _MAIN_GUARD_TEST.match(header):
+                    return None  # another test naming __main__: the parser reads it
+                in_function = True  # run as a script only, never on import: deferred
             elif word == "try":
                 handlers = self.catches_import_error(header_line, indent)
                 if handlers is None:

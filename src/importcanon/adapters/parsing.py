@@ -232,6 +232,8 @@ class _Collector:
         inner = _conditional(context)
         if _is_type_checking(node.test):
             inner = (inner[0], inner[1], True, inner[3], True)
+        elif is_main_guard(node.test):  # runs when the module is run as a script, never on import
+            inner = (inner[0], True, inner[2], inner[3], True)
         self.visit_body(node.body, inner)
         if node.orelse:
             self.visit_body(node.orelse, _conditional(context))
@@ -550,6 +552,18 @@ def _is_type_checking(test: ast.expr) -> bool:
     if isinstance(test, ast.Attribute):
         return test.attr == "TYPE_CHECKING"
     return False
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round): its block runs only when the module is run
+    as a script, never when it is imported, so its imports are deferred (rich/default_styles.py
+    imports rich.console there: no start-up cycle)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides) and any(
+        isinstance(side, ast.Constant) and side.value == "__main__" for side in sides
+    )
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
