@@ -329,3 +329,67 @@ def test_fix_rewrites_a_name_whose_lookups_stop_at_the_same_compiled_module(comp
     assert (compiled / "pd/core/resample.py").read_text() == "from pd._libs.tslibs.offsets import Day, Hour\n"
     assert (compiled / "pd/core/holidays.py").read_text() == "from pd.tseries.holiday import Holiday\n"
     assert "[unresolved]" not in run.stderr
+
+
+# A replacement with namesakes of its own -----------------------------------------------------------
+
+#: pydantic's layout: pydantic.v1 passes on v1's BaseModel, a different class than pydantic's own;
+#: pydantic.tools only migrates names through ``__getattr__``, which a star import never calls,
+#: where pydantic.deprecated.tools names them in ``__all__``; pydantic.color passes on what
+#: pydantic.deprecated.color's star import does.
+NAMESAKES = {
+    "pd/__init__.py": "from pd.main import BaseModel\n",
+    "pd/main.py": "class BaseModel:\n    pass\n",
+    "pd/_migration.py": "def getattr_migration(name):\n    pass\n",
+    "pd/tools.py": "from pd._migration import getattr_migration\n\n__getattr__ = getattr_migration(__name__)\n",
+    "pd/color.py": "__all__ = ['Color']\n\n\nclass Color:\n    pass\n",
+    "pd/v1/__init__.py": "from pd.v1.main import BaseModel\n",
+    "pd/v1/main.py": "class BaseModel:\n    pass\n",
+    "pd/deprecated/__init__.py": "",
+    "pd/deprecated/tools.py": (
+        "__all__ = 'parse_obj_as', 'schema_of'\n\n\ndef parse_obj_as():\n    pass\n\n\ndef schema_of():\n    pass\n"
+    ),
+    "pd/deprecated/color.py": "from pd.color import *\n",
+    "pd/schema.py": (
+        "def is_v1(obj):\n    from pd.v1 import BaseModel as BaseModelV1\n\n    return issubclass(obj, BaseModelV1)\n"
+    ),
+    "pd/api.py": "from pd.deprecated.tools import *\n",
+    "pd/paint.py": "from pd.deprecated.color import *\n",
+    "contracts/importcanon.toml": """
+        [[legacy]]
+        package = "pd.v1"
+        replacement = "pd"
+
+        [[legacy]]
+        package = "pd.deprecated"
+        replacement = "pd"
+    """,
+}
+
+
+@pytest.fixture
+def namesakes(project):
+    return project(NAMESAKES)
+
+
+def test_a_legacy_name_whose_replacement_binds_a_different_object_names_both_and_is_not_moved_over_it(namesakes):
+    """pydantic's _generate_schema.py:1073 ``from pydantic.v1 import BaseModel as BaseModelV1``
+    was told 'Move pydantic.v1.main.BaseModel into pydantic first: it has no counterpart there
+    yet', though pydantic.BaseModel is v2's class: moving v1's in under that name replaces it."""
+    finding = _legacy_findings(namesakes)["pd/schema.py", 2]
+
+    assert finding["message"] == (
+        "imports BaseModel from pd.v1, inside the legacy package pd.v1 (deferred import); "
+        "pd.BaseModel is pd.main.BaseModel, a different object than pd.v1.main.BaseModel, "
+        "which has no counterpart in pd"
+    )
+    assert finding["suggestion"] == (
+        "Decide which object is meant: importing BaseModel from pd gives pd.main.BaseModel, "
+        "and moving pd.v1.main.BaseModel into pd under that name would replace it."
+    )
+    assert finding["rewrites"] == []
+    fix = run_cli("fix", namesakes, "--no-cache", "--diff")
+    refused = next(line for line in fix.stderr.splitlines() if line.strip().startswith("pd/schema.py:2: legacy-import"))
+    assert refused.endswith("would replace it. [different-object]")
+    assert "pd/schema.py" not in fix.stdout
+

@@ -37,8 +37,8 @@ from importcanon.application.analyses.canonical import NON_CANONICAL, check_cano
 from importcanon.application.analyses.deprecated import RULE as DEPRECATED
 from importcanon.application.analyses.deprecated import find_deprecated_usages
 from importcanon.application.analyses.import_linter import check_import_linter_contracts
+from importcanon.application.analyses.legacy import DIFFERENT_OBJECT, find_legacy_imports
 from importcanon.application.analyses.legacy import RULE as LEGACY
-from importcanon.application.analyses.legacy import find_legacy_imports
 from importcanon.application.analyses.shims import find_shims
 from importcanon.application.analyses.stale_contracts import live_cycle_contract
 from importcanon.application.cycles import CycleScope, ScopedImports, cycle_scope
@@ -274,7 +274,8 @@ class _Planner:
             return
         for note in finding.details.get("instead", []):
             if not note.startswith(("from ", "import ")):
-                self.refuse(finding, "the import", "no-counterpart", note)
+                category = "different-object" if note.startswith(DIFFERENT_OBJECT) else "no-counterpart"
+                self.refuse(finding, "the import", category, note)
         for rewrite in finding.details.get("rewrites", []):
             for statement in self._statements(finding):
                 if (rewrite["name"], rewrite["alias"]) in statement.names:

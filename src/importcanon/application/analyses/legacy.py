@@ -9,6 +9,7 @@ be resolved, the corresponding module of the replacement package.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from importcanon.application.module_swaps import swap_problems
 from importcanon.application.project import Project
@@ -21,6 +22,18 @@ from importcanon.domain.modules import is_within, leaf
 RULE = "legacy-import"
 _DEFERRED = ImportKind.DEFERRED.value
 _STATEMENTS = ("from ", "import ")  # the lines of a suggestion to write; the others are notes
+#: How a note begins when the replacement binds the name to another object: fix refuses it as such.
+DIFFERENT_OBJECT = "Decide which object is meant"
+
+
+@dataclass(frozen=True)
+class _Told:
+    """A name the suggestion cannot rewrite, for a reason of its own: ``note`` is the sentence of
+    the suggestion, ``clause`` what the message says of it (pydantic's v1 BaseModel, whose
+    replacement binds v2's class under that name)."""
+
+    note: str
+    clause: str
 
 
 def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
@@ -93,8 +106,11 @@ def _statement_findings(
         scope = resolver.scope_name(importer, statement.scope) if isinstance(statement, ImportStatement) else "<module>"
         identity = (target, scope, *sorted(name for name, _ in names))
         lacking: dict[tuple[str, str | None], tuple[str, list[str]]] = {}
-        instead, rewrites, stand_ins = _replacement(resolver, contract, contracts, importer, statement, names, lacking)
-        whereabouts = _whereabouts(contract, names, rewrites, lacking)
+        told: dict[tuple[str, str | None], str] = {}
+        instead, rewrites, stand_ins = _replacement(
+            resolver, contract, contracts, importer, statement, names, (lacking, told)
+        )
+        whereabouts = _whereabouts(contract, names, rewrites, lacking, told)
         yield _finding(
             resolver, contract, importer, line, kind, what, whereabouts, identity, instead, rewrites, stand_ins
         )
@@ -139,6 +155,7 @@ def _whereabouts(
     names: list[tuple[str, str | None]],
     rewrites: list[dict[str, str | None]],
     lacking: Mapping[tuple[str, str | None], tuple[str, list[str]]],
+    told_of: Mapping[tuple[str, str | None], str],
 ) -> str:
     """Where the code of the imported names is now, as the suggestion found it: the message must
     not say it lives in the replacement when the suggestion is to move it there first (Home
@@ -146,7 +163,9 @@ def _whereabouts(
     by sympy.codegen.ast from sympy.core). A name with a rewrite has a counterpart (a module
     swapped in is named itself, not the module it is imported from: SQLAlchemy's ``from .. import
     future`` said "lives in sqlalchemy"); one without has to move into the replacement first, or,
-    a module whose namesake lacks what the file uses of it (``lacking``), that has to move."""
+    a module whose namesake lacks what the file uses of it (``lacking``), that has to move; a name
+    with a reason of its own (``told_of``: a different object of that name in the replacement, a
+    star import the replacement's would not match) is told by it."""
     found = {(rewrite["name"], rewrite["alias"]): rewrite for rewrite in rewrites}
     places: dict[str, list[str]] = {}
     for name, alias in names:
@@ -156,14 +175,19 @@ def _whereabouts(
             qualified = f"{module}.{attribute}" if attribute else module
             place = contract.replacement if is_within(qualified, contract.replacement) else module
             places.setdefault(place, []).append(name)
-    missing = [name for name, alias in names if (name, alias) not in found and (name, alias) not in lacking]
-    if not missing and not lacking and len(places) == 1:
+    missing = [
+        name
+        for name, alias in names
+        if (name, alias) not in found and (name, alias) not in lacking and (name, alias) not in told_of
+    ]
+    if not missing and not lacking and not told_of and len(places) == 1:
         return f"its code lives in {next(iter(places))} now"
-    if not places and not lacking:
+    if not places and not lacking and not told_of:
         return f"its code should move into {contract.replacement}: it has no counterpart there yet"
     told = [
         f"{', '.join(some)} {'lives' if len(some) == 1 else 'live'} in {place} now" for place, some in places.items()
     ]
+    told.extend(told_of.values())
     for new, used in lacking.values():
         one = len(used) == 1
         told.append(
@@ -221,14 +245,16 @@ def _replacement(
     importer: str,
     statement: ImportStatement | TextImport,
     names: list[tuple[str, str | None]],
-    lacking: dict[tuple[str, str | None], tuple[str, list[str]]],
+    unwritten: tuple[dict[tuple[str, str | None], tuple[str, list[str]]], dict[tuple[str, str | None], str]],
 ) -> tuple[list[str], list[dict[str, str | None]], list[tuple[str, str]]]:
     """The statements to write instead of the legacy part of ``statement``, and the same as data
     for ``importcanon fix``: per imported name (and alias), the module and attribute (None for a
     plain ``import module``) it becomes; names with no counterpart yet have no entry. Last, the
     (replacement, legacy) pairs that are namesakes, not the same object, whose uses in the file
     could not be checked as fix checks them. A legacy module whose namesake lacks what the file
-    uses of it has no entry either: what has to move is added to ``lacking``."""
+    uses of it has no entry either: what has to move is added to ``lacking`` (the first of
+    ``unwritten``); a name told of for a reason of its own, to the second."""
+    lacking, told_of = unwritten
     if statement.module is None and statement.level == 0:
         return _plain_replacement(resolver.project, contract, importer, names, (resolver, lacking))
     rewrites: list[dict[str, str | None]] = []
@@ -243,6 +269,10 @@ def _replacement(
         located = _home_of(resolver, contract, contracts, source, name)
         if isinstance(located, str):
             notes.append(located)
+            continue
+        if isinstance(located, _Told):
+            notes.append(located.note)
+            told_of[name, alias] = located.clause
             continue
         (home, attribute), namesake_of = located
         if importer in (home, attribute if not home else f"{home}.{attribute}"):
@@ -338,11 +368,12 @@ def _rewrite(name: str, alias: str | None, module: str, attribute: str | None) -
 
 def _home_of(
     resolver: Resolver, contract: Legacy, contracts: ContractSet, source: str, name: str
-) -> tuple[tuple[str, str], str | None] | str:
+) -> tuple[tuple[str, str], str | None] | str | _Told:
     """Where the object ``from source import name`` gives really lives, outside the legacy
     package: (module, attribute), ("", module) for a top-level module, with the legacy name it
     only stands in for when it is a namesake in the replacement, not the same object (None when
-    it is the same); or a note saying what has to move first."""
+    it is the same); or a note saying what has to move first; or, when the replacement binds
+    the name to another object (pydantic.BaseModel is not pydantic.v1's), what that is."""
     moved_source = moved_module(resolver.project, contract, source) if is_within(source, contract.package) else None
     resolved = resolver.resolve(source, name) if name != "*" else None
     if resolved is None or resolved.external:
@@ -379,9 +410,14 @@ def _home_of(
     if is_within(home, contract.package):
         # Still defined in the legacy package, but the replacement may pass the very object on
         # already (attrs' ``from attr import Attribute``): then importing it from there is exact.
-        for passed_on in dict.fromkeys(m for m in (moved_source, contract.replacement) if m):
+        places = list(dict.fromkeys(m for m in (moved_source, contract.replacement) if m))
+        for passed_on in places:
             if resolver.resolve(passed_on, name) == resolved:
                 return (passed_on, name), None
+        for passed_on in places:
+            other = resolver.resolve(passed_on, name)
+            if other is not None:
+                return _different_object(contract, name, resolved.qualified, passed_on, other.qualified)
         return _move_first(resolved.qualified, contract)
     return (home, attribute), None
 
@@ -400,6 +436,22 @@ def _compiled_in_replacement(resolver: Resolver, contract: Legacy, source: str, 
     ):
         return module, attribute
     return None
+
+
+def _different_object(contract: Legacy, name: str, legacy: str, module: str, other: str) -> _Told:
+    """``module`` of the replacement binds ``name`` to ``other``, not to the legacy object: an
+    import from there changes behaviour, and moving the legacy object in under that name would
+    replace ``other`` (the non-canonical-import rule's 'a different object')."""
+    return _Told(
+        note=(
+            f"{DIFFERENT_OBJECT}: importing {name} from {module} gives {other}, "
+            f"and moving {legacy} into {contract.replacement} under that name would replace it."
+        ),
+        clause=(
+            f"{module}.{name} is {other}, a different object than {legacy}, "
+            f"which has no counterpart in {contract.replacement}"
+        ),
+    )
 
 
 def _move_first(name: str, contract: Legacy, into: str | None = None) -> str:
