@@ -393,3 +393,30 @@ def test_a_legacy_name_whose_replacement_binds_a_different_object_names_both_and
     assert refused.endswith("would replace it. [different-object]")
     assert "pd/schema.py" not in fix.stdout
 
+
+def test_a_star_import_whose_replacement_binds_less_says_what_it_would_lose(namesakes):
+    """pydantic/__init__.py:70 ``from .deprecated.tools import *`` was told 'Write instead: from
+    pydantic.tools import *' and 'its code lives in pydantic now': that binds only
+    getattr_migration, not parse_obj_as, schema_of or schema_json_of."""
+    finding = _legacy_findings(namesakes)["pd/api.py", 1]
+
+    assert finding["message"] == (
+        "imports * from pd.deprecated.tools, inside the legacy package pd.deprecated (module-level import); "
+        "from pd.tools import * would not bind parse_obj_as, schema_of: they should move there first"
+    )
+    assert finding["suggestion"] == (
+        "Move pd.deprecated.tools.parse_obj_as, pd.deprecated.tools.schema_of into pd.tools first: "
+        "from pd.tools import * does not bind them."
+    )
+    assert finding["rewrites"] == []
+    fix = run_cli("fix", namesakes, "--no-cache", "--diff")
+    refused = next(line for line in fix.stderr.splitlines() if line.strip().startswith("pd/api.py:1: legacy-import"))
+    assert refused.endswith("does not bind them. [no-counterpart]")
+
+
+def test_a_star_import_whose_replacement_passes_on_the_same_names_is_rewritten(namesakes):
+    finding = _legacy_findings(namesakes)["pd/paint.py", 1]
+
+    assert finding["message"].endswith("(module-level import); its code lives in pd now")
+    assert finding["suggestion"].startswith("Write instead: from pd.color import *")
+    assert finding["rewrites"] == [{"name": "*", "alias": None, "module": "pd.color", "attribute": "*"}]

@@ -495,6 +495,40 @@ class Resolver:
                 return self._binding_step(local[-1])
         return _Next((module, name))
 
+    def star_exports(self, module: str) -> set[str] | None:
+        """Every name ``from module import *`` binds (through further star imports too), or None
+        when that cannot be told (see :meth:`_star_hides`). A module-level ``__getattr__`` adds
+        nothing: a star import never calls it (pydantic.tools' migrated names)."""
+        if not self.is_internal(module) or self._star_hides(module):
+            return None
+        parsed = self.parsed(module)
+        if parsed is None:
+            return None
+        if parsed.all_names is not None:
+            return set(parsed.all_names)
+        return {name for name in self._star_names(module) if not name.startswith("_")}
+
+    def _star_names(self, module: str) -> set[str]:
+        """The names of ``module``'s namespace and of what its star imports bring, as seen by a
+        star import of a module without ``__all__`` (before its filtering of private names)."""
+        names: set[str] = set()
+        seen: set[str] = set()
+        pending = [module]
+        while pending:
+            current = pending.pop()
+            if current in seen or not self.is_internal(current):
+                continue
+            seen.add(current)
+            parsed = self.parsed(current)
+            if parsed is None:
+                continue
+            if current != module and parsed.all_names is not None:
+                names.update(parsed.all_names)
+                continue
+            names.update(self.namespace(current))
+            pending.extend(self._stars[current])
+        return names
+
     def exports(self, module: str, name: str) -> bool:
         """Whether ``from module import *`` binds ``name`` (through further star imports too).
 

@@ -379,6 +379,19 @@ def _home_of(
     if resolved is None or resolved.external:
         namesake = moved_source or contract.replacement
         if name == "*":
+            lost = _lost_by_star(resolver, source, namesake)
+            if lost:
+                them = "it" if len(lost) == 1 else "them"
+                return _Told(
+                    note=(
+                        f"Move {', '.join(f'{source}.{one}' for one in lost)} into {namesake} first: "
+                        f"from {namesake} import * does not bind {them}."
+                    ),
+                    clause=(
+                        f"from {namesake} import * would not bind {', '.join(lost)}: "
+                        f"{'it' if len(lost) == 1 else 'they'} should move there first"
+                    ),
+                )
             return (namesake, name), f"{source}.{name}"
         provided = resolver.provides(namesake, name)
         if provided is not False and (
@@ -420,6 +433,16 @@ def _home_of(
                 return _different_object(contract, name, resolved.qualified, passed_on, other.qualified)
         return _move_first(resolved.qualified, contract)
     return (home, attribute), None
+
+
+def _lost_by_star(resolver: Resolver, source: str, namesake: str) -> list[str]:
+    """The names ``from source import *`` binds that ``from namesake import *`` does not, when
+    both can be told: pydantic.tools names none in ``__all__`` and migrates them through
+    ``__getattr__``, which a star import never calls, so it binds only getattr_migration."""
+    old, new = resolver.star_exports(source), resolver.star_exports(namesake)
+    if old is None or new is None:
+        return []
+    return sorted(old - new)
 
 
 def _compiled_in_replacement(resolver: Resolver, contract: Legacy, source: str, name: str) -> tuple[str, str] | None:
