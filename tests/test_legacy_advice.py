@@ -355,6 +355,17 @@ NAMESAKES = {
     ),
     "pd/api.py": "from pd.deprecated.tools import *\n",
     "pd/paint.py": "from pd.deprecated.color import *\n",
+    "pd/parse.py": "from pd._migration import getattr_migration\n\n__getattr__ = getattr_migration(__name__)\n",
+    "pd/deprecated/parse.py": "def load_str_bytes():\n    pass\n\n\ndef load_file():\n    pass\n",
+    "pd/model.py": (
+        "class Model:\n"
+        "    def parse_raw(self):\n"
+        "        from pd.deprecated import parse\n\n"
+        "        return parse.load_str_bytes()\n\n"
+        "    def parse_file(self):\n"
+        "        from pd.deprecated import parse\n\n"
+        "        return parse.load_file()\n"
+    ),
     "contracts/importcanon.toml": """
         [[legacy]]
         package = "pd.v1"
@@ -420,3 +431,26 @@ def test_a_star_import_whose_replacement_passes_on_the_same_names_is_rewritten(n
     assert finding["message"].endswith("(module-level import); its code lives in pd now")
     assert finding["suggestion"].startswith("Write instead: from pd.color import *")
     assert finding["rewrites"] == [{"name": "*", "alias": None, "module": "pd.color", "attribute": "*"}]
+
+
+@pytest.mark.parametrize(("line", "used"), [(3, "load_str_bytes"), (8, "load_file")])
+def test_a_legacy_module_imported_in_two_functions_has_the_uses_of_each_checked(namesakes, line, used):
+    """pydantic's main.py:1480 and 1534 (``from .deprecated import parse`` in parse_raw and in
+    parse_file) were told 'Write instead: from pydantic import parse', though pydantic.parse
+    lacks load_str_bytes: two bindings of the name in the file switched the check of its uses
+    off, where each function's import is used only in that function."""
+    finding = _legacy_findings(namesakes)["pd/model.py", line]
+
+    assert finding["message"].endswith(
+        f"(deferred import); parse.{used} has no counterpart in pd.parse: it should move there first"
+    )
+    assert (
+        finding["suggestion"]
+        == f"Move pd.deprecated.parse.{used} into pd.parse first: it has no counterpart there yet."
+    )
+    assert finding["rewrites"] == []
+    fix = run_cli("fix", namesakes, "--no-cache", "--diff")
+    refused = next(
+        line_ for line_ in fix.stderr.splitlines() if line_.strip().startswith(f"pd/model.py:{line}: legacy-import")
+    )
+    assert refused.endswith("it has no counterpart there yet. [no-counterpart]")

@@ -287,7 +287,7 @@ class FactStore:
         self._text_answers: dict[tuple[str, str, str], object] = {}
         self._module_writes: dict[tuple[str, str | None], bool] = {}  # see ``_adds_modules``
         self._foreign_writers: dict[str, frozenset[str]] = {}  # see ``foreign_writers``
-        self._name_uses: dict[tuple[str, str], NameUses | None] = {}  # see ``name_uses``
+        self._name_uses: dict[tuple[str, str, int | None], NameUses | None] = {}  # see ``name_uses``
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
@@ -947,14 +947,14 @@ class FactStore:
         text = self._text(module)
         return imports_expected_to_fail(text) if text is not None else frozenset()
 
-    def name_uses(self, module: str, name: str) -> NameUses | None:
+    def name_uses(self, module: str, name: str, line: int | None = None) -> NameUses | None:
         """Read with a whole parse: asked only of the few modules that import a legacy module
         whose replacement is a namesake (as ``importcanon fix`` reads them)."""
-        key = (module, name)
+        key = (module, name, line)
         if key not in self._name_uses:
             text = self._text(module)
             tree = parsed_tree(text) if text is not None else None
-            self._name_uses[key] = name_uses(tree, name) if tree is not None else None
+            self._name_uses[key] = name_uses(tree, name, line) if tree is not None else None
         return self._name_uses[key]
 
     def _text(self, module: str) -> str | None:

@@ -678,17 +678,52 @@ def parsed_tree(text: str) -> ast.Module | None:
         return None
 
 
-def name_uses(tree: ast.Module, name: str) -> NameUses:
-    """How a module uses ``name``, anywhere in the file (conservatively, scopes are not told apart)."""
+def name_uses(tree: ast.Module, name: str, line: int | None = None) -> NameUses:
+    """How a module uses ``name``, anywhere in the file (conservatively, scopes are not told apart).
+
+    ``line``: the import statement asked about. Where the name is bound more than once in the
+    file but that import is in a function that binds it nowhere else (pydantic's main.py imports
+    ``parse`` in parse_raw and again in parse_file), the uses are that function's: the name is
+    its local, which no other scope sees (a ``global`` or ``nonlocal`` of it is another use)."""
+    whole = _name_uses(list(ast.walk(tree)), name)
+    if line is None or whole.bindings < 2:
+        return whole
+    function = _function_importing(tree, name, line)
+    if function is None:
+        return whole
+    inside = [node for part in (function.args, *function.body) for node in ast.walk(part)]
+    local = _name_uses(inside, name)
+    return local if local.bindings == 1 else whole
+
+
+def _function_importing(tree: ast.Module, name: str, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost function whose body holds the import on ``line`` that binds ``name``."""
+    found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for part in node.body:
+            for inner in ast.walk(part):
+                if (
+                    isinstance(inner, (ast.Import, ast.ImportFrom))
+                    and inner.lineno == line
+                    and any(_bound_by(alias, isinstance(inner, ast.Import)) == name for alias in inner.names)
+                    and (found is None or node.lineno >= found.lineno)
+                ):
+                    found = node
+    return found
+
+
+def _name_uses(nodes: list[ast.AST], name: str) -> NameUses:
     attributes: set[str] = set()
     read_through: set[int] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Attribute) and _is_load_of(node.value, name):
             attributes.add(node.attr)
             read_through.add(id(node.value))
     other: list[int] = []
     bindings = 0
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bindings += sum(1 for alias in node.names if _bound_by(alias, isinstance(node, ast.Import)) == name)
         elif _is_load_of(node, name) and id(node) not in read_through:

@@ -43,9 +43,9 @@ class LibcstEditor:
             self._texts[path] = (data, tree)
         return self._texts[path]
 
-    def uses(self, path: str, name: str) -> NameUses | None:
+    def uses(self, path: str, name: str, line: int | None = None) -> NameUses | None:
         _, tree = self._read(path)
-        return None if tree is None else name_uses(tree, name)
+        return None if tree is None else name_uses(tree, name, line)
 
     def rewrite(self, path: str, module: str, is_package: bool, edits: Sequence[ImportEdit]) -> FileChange:
         data, tree = self._read(path)

@@ -133,8 +133,9 @@ class FileChange:
 class SourceEditor(Protocol):
     """The adapter that reads and rewrites source files (formatting and comments kept)."""
 
-    def uses(self, path: str, name: str) -> NameUses | None:
-        """How the file at ``path`` uses ``name``; None when it does not parse."""
+    def uses(self, path: str, name: str, line: int | None = None) -> NameUses | None:
+        """How the file at ``path`` uses ``name``; None when it does not parse. ``line``: the
+        import asked about (see ``FactSource.name_uses``)."""
         ...
 
     def rewrite(self, path: str, module: str, is_package: bool, edits: Sequence[ImportEdit]) -> FileChange:
@@ -518,7 +519,8 @@ class _Planner:
 
     def _module_swap_problem(self, edit: ImportEdit, old: Resolved, new: Resolved) -> str | None:
         """Why ``m`` bound to module ``new`` instead of ``old`` could behave differently, or None."""
-        problems = swap_problems(self.resolver, self.editor.uses(edit.path, edit.bound), edit.bound, old, new)
+        uses = self.editor.uses(edit.path, edit.bound, edit.line)
+        problems = swap_problems(self.resolver, uses, edit.bound, old, new)
         return problems[0].reason if problems else None
 
     def _exposure(self, edit: ImportEdit) -> str | None:

@@ -115,9 +115,11 @@ class FactSource(Protocol):
         an ImportError (a test that something is not importable); empty when it cannot be read."""
         ...
 
-    def name_uses(self, module: str, name: str) -> NameUses | None:
+    def name_uses(self, module: str, name: str, line: int | None = None) -> NameUses | None:
         """How the module's file uses ``name`` anywhere (the attributes read from it, any other
-        use, its bindings), as ``importcanon fix`` reads it; None when it cannot be parsed."""
+        use, its bindings), as ``importcanon fix`` reads it; None when it cannot be parsed.
+        ``line``: the import asked about, whose function's uses alone count when only it binds
+        the name there (see ``adapters.parsing.name_uses``)."""
         ...
 
     def text_imports(self, module: str) -> Sequence[TextImportRow]:

@@ -280,7 +280,9 @@ def _replacement(
             continue
         if namesake_of is not None:
             new = f"{home}.{attribute}" if home else attribute
-            missing = _lacking(resolver, importer, bound, namesake_of, new, resolver.resolve(home, attribute))
+            missing = _lacking(
+                resolver, (importer, statement.line), bound, namesake_of, new, resolver.resolve(home, attribute)
+            )
             if missing:
                 notes.extend(_move_first(f"{namesake_of}.{used}", contract, new) for used in missing)
                 lacking[name, alias] = (new, [f"{bound}.{used}" for used in missing])
@@ -322,7 +324,7 @@ def _plain_replacement(
         else:
             if file is not None and alias:
                 resolver, lacking = file
-                missing = _lacking(resolver, importer, alias, name, moved, resolver.module_ref(moved))
+                missing = _lacking(resolver, (importer, None), alias, name, moved, resolver.module_ref(moved))
                 if missing:
                     lines.extend(_move_first(f"{name}.{used}", contract, moved) for used in missing)
                     lacking[name, alias] = (moved, [f"{alias}.{used}" for used in missing])
@@ -334,18 +336,21 @@ def _plain_replacement(
 
 
 def _lacking(
-    resolver: Resolver, importer: str, bound: str, legacy: str, module: str, new: Resolved | None
+    resolver: Resolver, site: tuple[str, int | None], bound: str, legacy: str, module: str, new: Resolved | None
 ) -> list[str]:
     """The attributes the file reads from ``bound``, the legacy module ``legacy``, that its
     namesake ``module`` (``new`` as the new statement gives it) does not give as the same object,
     by fix's own check of the file's uses (SQLAlchemy's ``future.select``: sqlalchemy.engine has
     no select): that code has to move first. Empty when every use is the same, and when fix would
-    refuse the swap for another reason or cannot tell (the namesake's hedge stays)."""
+    refuse the swap for another reason or cannot tell (the namesake's hedge stays). ``site``: the
+    importer and the line of its import (None: not told), whose function's uses alone count when
+    only it binds the name there, as fix reads them."""
+    importer, line = site
     if new is None and resolver.missing_module(module) is None and resolver.project.facts.extension_module(module):
         new = resolver.module_ref(module)  # a compiled namesake: no reading sees its names
     if new is None or not new.is_module:
         return []
-    uses = resolver.project.facts.name_uses(importer, bound)
+    uses = resolver.project.facts.name_uses(importer, bound, line)
     problems = swap_problems(resolver, uses, bound, resolver.module_ref(legacy), new)
     attributes = [problem.attribute for problem in problems if problem.attribute is not None]
     return attributes if len(attributes) == len(problems) else []
