@@ -25,7 +25,7 @@ from importcanon.application.cycle_breaking import analyse_cycles, cyclic_compon
 from importcanon.application.digraphs import Digraph, reached, smallest_shortest_path
 from importcanon.application.project import Project
 from importcanon.domain.contracts import CycleContract, ImportLinterConfig
-from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts
+from importcanon.domain.cycles import Cycle, CycleComponent, CyclicImport, Edge, EdgeFacts, cycle_kind
 from importcanon.domain.errors import ConfigurationError, UsageError
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.modules import is_within, within_test
@@ -64,7 +64,7 @@ class ClosedCycle(NamedTuple):
     @property
     def kind(self) -> str:
         """The word check's import-cycle findings use for such a cycle."""
-        return "import-time" if self.import_time else "deferred"
+        return cycle_kind(self.import_time)
 
     def __str__(self) -> str:
         return " -> ".join(self.modules)

@@ -29,7 +29,7 @@ class Cycle(NamedTuple):
 
     @property
     def kind(self) -> str:
-        return "import-time" if self.import_time else "deferred"
+        return cycle_kind(self.import_time)
 
 
 class CycleComponent(NamedTuple):
@@ -57,6 +57,16 @@ class CyclicImport(NamedTuple):
     @property
     def arrow(self) -> str:
         return " -> ".join((*self.cycle, self.cycle[0]))
+
+    @property
+    def kind(self) -> str:
+        return cycle_kind(self.import_time)
+
+
+def cycle_kind(import_time: bool) -> str:
+    """The word findings, queries and fix use for a cycle: every import on it runs at module
+    level (``import-time``), or one at least runs later (``deferred``)."""
+    return "import-time" if import_time else "deferred"
 
 
 def hops(modules: tuple[str, ...]) -> list[Edge]:

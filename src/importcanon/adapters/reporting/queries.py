@@ -160,7 +160,7 @@ def _cycles_around_to_json(around: CyclesAround | None) -> dict[str, Any]:
             {
                 "importer": item.importer,
                 "imported": item.imported,
-                "kind": "import-time" if item.import_time else "deferred",
+                "kind": item.kind,
                 "cycle": list(item.cycle),
             }
             for item in (around.imports if around else ())
@@ -215,7 +215,7 @@ def _cycle_lines(explanation: Explanation) -> list[str]:
         f"({import_time} import-time), each on its shortest:",
     ]
     for item in items[:_CYCLIC_LISTED]:
-        lines.append(f"    ({'import-time' if item.import_time else 'deferred'}) {item.arrow}")
+        lines.append(f"    ({item.kind}) {item.arrow}")
     if len(items) > _CYCLIC_LISTED:
         lines.append(f"  ... and {len(items) - _CYCLIC_LISTED} more (all of them: --format json)")
     representatives = explanation.cycles

@@ -67,7 +67,7 @@ def _finding(
     sites = project.sites(importer, imported)
     if scope.exclude_type_checking:
         sites = [site for site in sites if site.kind is not ImportKind.TYPE_CHECKING]
-    kind = "import-time" if item.import_time else "deferred"
+    kind = item.kind
     size = len(component.modules)
     if item.import_time:
         advice = "Remove, defer (into the function that needs it) or invert this import or another on the cycle"
