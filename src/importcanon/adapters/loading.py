@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import marshal
 import os
@@ -944,18 +945,23 @@ class FactStore:
 
     def imports_expected_to_fail(self, module: str) -> frozenset[int]:
         """Read with a whole parse: asked only of the few modules with a broken import."""
-        text = self._text(module)
-        return imports_expected_to_fail(text) if text is not None else frozenset()
+        tree = self._whole_parse(module)
+        return imports_expected_to_fail(tree) if tree is not None else frozenset()
 
     def name_uses(self, module: str, name: str, line: int | None = None) -> NameUses | None:
         """Read with a whole parse: asked only of the few modules that import a legacy module
         whose replacement is a namesake (as ``importcanon fix`` reads them)."""
         key = (module, name, line)
         if key not in self._name_uses:
-            text = self._text(module)
-            tree = parsed_tree(text) if text is not None else None
+            tree = self._whole_parse(module)
             self._name_uses[key] = name_uses(tree, name, line) if tree is not None else None
         return self._name_uses[key]
+
+    def _whole_parse(self, module: str) -> ast.Module | None:
+        """The module's whole syntax tree, for the few questions a stubbed parse cannot answer;
+        None when its text cannot be read or parsed."""
+        text = self._text(module)
+        return parsed_tree(text) if text is not None else None
 
     def _text(self, module: str) -> str | None:
         source = self._files.get(module)

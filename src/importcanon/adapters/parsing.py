@@ -631,16 +631,11 @@ _EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
 _IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
-def imports_expected_to_fail(text: str) -> frozenset[int]:
+def imports_expected_to_fail(tree: ast.Module) -> frozenset[int]:
     """The lines of the import statements inside a ``with`` block that expects an ImportError
     (``with pytest.raises(ImportError):``, ``with self.assertRaises(ModuleNotFoundError):``): a
     test that something is *not* importable, whose failing import is the point. A function or
-    class defined in the block runs elsewhere: its imports are not the block's. Empty for a text
-    Python cannot parse."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+    class defined in the block runs elsewhere: its imports are not the block's."""
     lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.With, ast.AsyncWith)) and any(

@@ -25,7 +25,7 @@ from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, Resolver
 from importcanon.domain.facts import ImportKind
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within, leaf, within_any
+from importcanon.domain.modules import is_within, leaf, split_qualified, within_any
 
 RULE = "shim-module"
 _LISTED = 3
@@ -226,8 +226,7 @@ def _home(resolver: Resolver, qualified: str) -> tuple[str, str]:
     for cut in range(len(parts) - 1, 0, -1):
         if resolver.has_module(home := ".".join(parts[:cut])):
             return home, ".".join(parts[cut:])
-    home, _, path = qualified.rpartition(".")
-    return home, path
+    return split_qualified(qualified)
 
 
 def _inside(reexport: ReExport, module: str) -> bool:
