@@ -26,13 +26,12 @@ from dataclasses import dataclass, replace
 
 from importcanon.adapters.parsing import (  # unchanged leaves the faster collector shares
     _catches_import_error,
-    _dotted,
     _is_shim_shaped,
     _is_type_checking,
     _string_list,
     is_main_guard,
 )
-from importcanon.adapters.scoping import COMPREHENSIONS, scope_names
+from importcanon.adapters.scoping import COMPREHENSIONS, dotted_name, scope_names
 from importcanon.domain.facts import (
     Binding,
     BindingKind,
@@ -62,6 +61,7 @@ def reference_facts(tree: ast.Module, *, with_calls: bool = False) -> ParsedModu
         bindings=tuple(collector.bindings),
         all_names=collector.all_names,
         calls=tuple(collector.calls) if with_calls else None,
+        local_aliases=tuple(collector.local_aliases) if with_calls else (),
         scopes=tuple(collector.scopes),
         shim_shaped=_is_shim_shaped(tree.body),
     )
@@ -96,6 +96,7 @@ class _Collector:
         self.imports: list[ImportStatement] = []
         self.bindings: list[Binding] = []
         self.calls: list[Call] = []
+        self.local_aliases: list[tuple[str, str]] = []
         self.scopes: list[tuple[int, str, bool]] = [(0, "<module>", False)]
         self.all_names: tuple[str, ...] | None = None
         self.found: list[tuple[ast.Call, str, int]] = []
@@ -122,6 +123,10 @@ class _Collector:
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             if context.module_level:
                 self._assignment(node, context)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                source = dotted_name(node.value)
+                if source is not None:
+                    self.local_aliases.append((node.targets[0].id, source))
         elif isinstance(node, ast.Expr) and context.module_level:
             self._all_extension(node.value)
         elif isinstance(node, ast.Expr):
@@ -200,7 +205,7 @@ class _Collector:
             elif value is None or isinstance(node, ast.AugAssign):
                 continue  # a bare annotation binds nothing; += keeps the earlier binding
             else:
-                source = _dotted(value)
+                source = dotted_name(value)
                 kind = BindingKind.ALIAS if source else BindingKind.VALUE
                 self._bind(target.id, node.lineno, kind, source, context)
 
@@ -245,7 +250,7 @@ class _Collector:
         for expression in _own_expressions(node):
             for inner in ast.walk(expression):
                 if isinstance(inner, ast.Call):
-                    callee = _dotted(inner.func)
+                    callee = dotted_name(inner.func)
                     if callee:
                         self.found.append((inner, callee, context.scope))
 
@@ -259,13 +264,15 @@ class _Collector:
         }
         anything = "*" in imported
         known = imported | {binding.name for binding in self.bindings} | set(dir(builtins))
+        known |= {name for name, _ in self.local_aliases}
         for call, callee, scope in self.found:
-            head = callee.split(".")[0]
-            binder = self._binder(call, head) if anything or head in known else 0
-            if binder is not None:
-                self.calls.append(Call(call.lineno, callee, scope, binder))
+            head, dot, rest = callee.partition(".")
+            read = self._binder(call, head) if anything or head in known else (0, head)
+            if read is not None:
+                through = read[1] + dot + rest if read[1] != head else None
+                self.calls.append(Call(call.lineno, callee, scope, read[0], through))
 
-    def _binder(self, call: ast.Call, head: str) -> int | None:
+    def _binder(self, call: ast.Call, head: str) -> tuple[int, str] | None:
         """Which scope's imports bind ``head`` where ``call`` reads it (0: the module's), None
         when a scope binds it otherwise: the scopes around the call, innermost first, found by
         climbing its parents (a def's decorators and defaults, a lambda's defaults and a
@@ -283,17 +290,30 @@ class _Collector:
             if _opens_scope_of(parent, field):
                 around.append(parent)
             node = parent
-        for depth, scope in enumerate(around):
-            if isinstance(scope, ast.ClassDef) and depth:
+        return self._read(around, 0, head, frozenset())
+
+    def _read(
+        self, around: list[ast.AST], start: int, head: str, followed: frozenset[tuple[str, int]]
+    ) -> tuple[int, str] | None:
+        """``_binder`` from the scope ``around[start]`` out, with the dotted name ``head`` stands
+        for: a local alias's dotted name is read in the alias's own scope."""
+        for depth in range(start, len(around)):
+            scope = around[depth]
+            if isinstance(scope, ast.ClassDef) and depth > start:
                 continue  # a class body is no scope to what is nested in it
             names = scope_names(scope)
             if head in names.declared_global:
-                return 0
+                return 0, head
             if head in names.imported and id(scope) in self.scope_ids:
-                return self.scope_ids[id(scope)]
+                return self.scope_ids[id(scope)], head
             if head in names.bound:
-                return None
-        return 0
+                source = names.aliases.get(head)
+                if source is None or (head, id(scope)) in followed:
+                    return None
+                first, dot, rest = source.partition(".")
+                read = self._read(around, depth, first, followed | {(head, id(scope))})
+                return None if read is None else (read[0], read[1] + dot + rest)
+        return 0, head
 
 
 def _opens_scope_of(parent: ast.AST, field: str) -> bool:

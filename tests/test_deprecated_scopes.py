@@ -5,7 +5,9 @@ name in the function around the call (wherever in the function: the whole scope 
 the call one of something else; ``global`` and ``nonlocal`` say where the name lives; a class
 body is no scope to the functions and comprehensions it holds. The same goes for the module
 alias of ``util.old_fn()``. Real projects through the CLI; the last test generates programs and
-holds the findings to ``symtable``, which compiles the scopes as Python does.
+holds the findings to ``symtable``, which compiles the scopes as Python does. A local alias (a
+name a function or class body binds once, by ``fn = old_fn`` or ``fn = util.old_fn``) calls
+what it was assigned, read in that body: ``fn()`` is a call of the deprecated function.
 """
 
 from __future__ import annotations
@@ -71,6 +73,20 @@ CASES = {
     "closure_over_a_local_import": (
         "def f():\n    import pkg.util as mod\n\n    def g():\n        return mod.old_fn()  # reported\n"
     ),
+    "local_alias": "def f():\n    fn = old_fn\n    return fn()  # reported\n",
+    "local_alias_of_a_module_attribute": "def f():\n    fn = util.old_fn\n    return fn()  # reported\n",
+    "local_alias_of_a_module_alias": "def f():\n    u = util\n    return u.old_fn()  # reported\n",
+    "local_alias_of_a_local_alias": "def f():\n    g = old_fn\n    fn = g\n    return fn()  # reported\n",
+    "local_alias_read_in_a_closure": (
+        "def f():\n    fn = old_fn\n\n    def g():\n        return fn()  # reported\n\n    return g\n"
+    ),
+    "local_alias_in_a_class_body": "class A:\n    fn = old_fn\n    x = fn()  # reported\n",
+    "local_alias_of_a_class_body_is_no_methods": (
+        "class A:\n    fn = old_fn\n\n    def m(self):\n        return fn()\n"
+    ),
+    "local_alias_of_a_parameter": "def f(old_fn):\n    fn = old_fn\n    return fn()\n",
+    "local_alias_bound_twice": "def f(flag):\n    fn = old_fn\n    if flag:\n        fn = len\n    return fn()\n",
+    "local_alias_of_each_other": "def f():\n    a = b\n    b = a\n    return a()\n",
     "global_in_the_enclosing_function": (
         "def f():\n    global old_fn\n\n    def g():\n        return old_fn()  # reported\n\n    return g\n"
     ),

@@ -636,6 +636,28 @@ def test_a_drop_in_replacement_is_swapped_in_with_its_references(tmp_path):
     assert check.findings("deprecated-usage") == []
 
 
+def test_a_call_through_a_local_alias_is_swapped_with_the_name_it_was_given(tmp_path):
+    """``fn = make_thing`` in a function, then ``fn(3)``: the alias reads the import's name, which
+    the rewrite renames; an alias of a module attribute (``fn = old.make_thing``) is left for a
+    human, who rewrites the assignment."""
+    root = deprecated_project(tmp_path, "drop_in = true")
+    local = "from app.old import make_thing\n\n\ndef run():\n    fn = make_thing\n    return fn(3)\n"
+    attribute = "import app.old as old\n\n\ndef run():\n    fn = old.make_thing\n    return fn(3)\n"
+    (root / "app/local.py").write_text(local, encoding="utf-8")
+    (root / "app/attribute.py").write_text(attribute, encoding="utf-8")
+    before = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    run = fix(root)
+    after = run_cli("check", root, "--no-cache", "--no-baseline", "--format", "json")
+
+    calls = {(f["path"], f["line"], f["callee"]) for f in before.findings("deprecated-usage") if f["usage"] == "call"}
+    assert {("app/local.py", 6, "fn"), ("app/attribute.py", 6, "fn")} <= calls
+    assert source(root, "app/local.py") == local.replace("make_thing", "build_thing").replace("app.old", "app.new")
+    assert source(root, "app/attribute.py") == attribute
+    assert "called through a module attribute (old.make_thing, by the local alias fn)" in run.stdout
+    assert [(f["path"], f["line"]) for f in after.findings("deprecated-usage")] == [("app/attribute.py", 6)]
+
+
 @pytest.mark.parametrize(
     ("extra", "why"),
     [

@@ -32,12 +32,15 @@ def _assert_same_facts(text: str, where: object) -> bool:
     full = module_facts(ast.parse(text), with_calls=True)
     assert full.calls is not None
     of_words = tuple(call for call in full.calls if WORDS.intersection(call.callee.split(".")))
-    assert parse_module(text, "m.py", calls_of=WORDS, stub=True) == full._replace(calls=of_words, call_words=WORDS)
+    aliases = tuple(pair for pair in full.local_aliases if WORDS.intersection(pair[1].split(".")))
+    assert parse_module(text, "m.py", calls_of=WORDS, stub=True) == full._replace(
+        calls=of_words, call_words=WORDS, local_aliases=aliases
+    )
     stubbed = stub_bodies(text)
     if stubbed is None:
         return False
     assert stubbed.count("\n") == text.count("\n"), where
-    assert module_facts(ast.parse(stubbed)) == full._replace(calls=None), where
+    assert module_facts(ast.parse(stubbed)) == full._replace(calls=None, local_aliases=()), where
     return True
 
 

@@ -65,7 +65,7 @@ import importcanon
 from importcanon.adapters.files import SafeDirectory, commit_together, is_within
 from importcanon.domain.errors import ImportcanonError
 
-_FORMAT = 25  # 25: imports under `if __name__ == "__main__":` are deferred, in parses and text kinds
+_FORMAT = 26  # 26: parses keep the calls through local aliases (`fn = old_fn` in a function)
 _RESULTS_KEPT = 4
 _SHARDS = 16
 _VERSION = repr((_FORMAT, importcanon.__version__, grimp.__version__, sys.version_info[:2])).encode()

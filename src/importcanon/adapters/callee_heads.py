@@ -11,6 +11,10 @@ call, a subscript) unless it follows ``def``, ``class`` or ``type``, nor one on 
 one import statement (kept too). So only the lines with any other occurrence are kept, whatever
 it is: a parameter, an assignment target, a mention in a string or a comment. And where no line
 may bind a name, only the imports do: which scope binds it needs no walk of the scopes.
+
+A name the module binds nowhere needs no walk either, unless a function or class body may make
+it a local alias (``fn = util.old_fn``, then ``fn()``): only a text that may assign it so is
+stubbed again, with those lines kept.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from importcanon.adapters.words import line_numbers, whole_words, word_character
 #: what it binds, the stubbed parse keeps (a line with an ``import`` keyword is never cut).
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w. \t]+[ \t])?import[ \t][^()\\#'\";\n]*$")
 _SPACES = " \t"
+#: What follows a name that an assignment binds: ``=`` (not ``==``), spaces and continuations aside.
+_ASSIGNED = re.compile(r"(?:[ \t]|\\\r?\n)*=(?!=)")
 
 
 def binding_lines(text: str, names: Iterable[str]) -> list[int]:
@@ -31,6 +37,11 @@ def binding_lines(text: str, names: Iterable[str]) -> list[int]:
     import statement (see the module's docstring)."""
     starts = sorted(start for name in names for start in whole_words(text, name) if _may_bind_at(text, start, name))
     return line_numbers(text, starts)
+
+
+def may_assign(text: str, name: str) -> bool:
+    """Whether ``text`` may assign to ``name`` (``name = ...``; a keyword argument too)."""
+    return any(_ASSIGNED.match(text, start + len(name)) for start in whole_words(text, name))
 
 
 def may_bind(text: str, name: str) -> bool:

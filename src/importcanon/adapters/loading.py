@@ -1266,7 +1266,8 @@ def _parsed_to_primitive(parsed: ParsedModule) -> Primitive:
         list(parsed.all_names) if parsed.all_names is not None else None,
         [
             sorted(parsed.call_words) if parsed.call_words is not None else None,
-            [(c.line, c.callee, c.scope, c.binder) for c in parsed.calls],
+            [(c.line, c.callee, c.scope, c.binder, c.through) for c in parsed.calls],
+            [list(pair) for pair in parsed.local_aliases],
         ]
         if parsed.calls is not None
         else None,
@@ -1317,7 +1318,7 @@ def _parsed_from_primitive(data: Primitive) -> ParsedModule | None:
 
 def _build_parsed(data: Primitive) -> ParsedModule:
     imports, bindings, all_names, calls_part, scopes, shim_shaped = data
-    words, calls = calls_part if calls_part is not None else (None, None)
+    words, calls, local_aliases = calls_part if calls_part is not None else (None, None, ())
     return ParsedModule(
         imports=tuple(
             ImportStatement(line, ImportKind(kind), level, module, tuple(tuple(p) for p in names), scope, conditional)
@@ -1329,10 +1330,11 @@ def _build_parsed(data: Primitive) -> ParsedModule:
         ),
         all_names=tuple(all_names) if all_names is not None else None,
         calls=(
-            tuple(Call(line, callee, scope, binder) for line, callee, scope, binder in calls)
+            tuple(Call(line, callee, scope, binder, through) for line, callee, scope, binder, through in calls)
             if calls is not None
             else None
         ),
+        local_aliases=tuple((name, source) for name, source in local_aliases),
         scopes=tuple(tuple(scope) for scope in scopes),
         shim_shaped=shim_shaped,
         call_words=frozenset(words) if calls is not None and words is not None else None,

@@ -14,8 +14,8 @@ import builtins
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from importcanon.adapters.callee_heads import binding_lines, may_bind
-from importcanon.adapters.scoping import EXPRESSION_SCOPES, ScopeNames, expression_scopes, scope_names
+from importcanon.adapters.callee_heads import binding_lines, may_assign, may_bind
+from importcanon.adapters.scoping import EXPRESSION_SCOPES, ScopeNames, dotted_name, expression_scopes, scope_names
 from importcanon.adapters.stubbing import stub_bodies
 from importcanon.domain.facts import (
     IMPORT_ERROR_CATCHERS,
@@ -131,6 +131,7 @@ def _facts(tree: ast.Module, collector: _Collector) -> ParsedModule:
         bindings=tuple(collector.bindings),
         all_names=collector.all_names,
         calls=tuple(collector.calls) if collector.with_calls else None,
+        local_aliases=tuple(collector.local_aliases) if collector.with_calls else (),
         scopes=tuple(collector.scopes),
         shim_shaped=_is_shim_shaped(tree.body),
         call_words=collector.call_words,
@@ -181,6 +182,11 @@ class _Collector:
         self.found: list[tuple[ast.Call, str, int, tuple[ast.AST, ...]]] = []
         #: The first parts of the callees of the calls collected that a scope may bind.
         self.scoped_heads: set[str] = set()
+        #: The names a function or class body assigns a dotted name to (``fn = old_fn``): a call
+        #: of one may call that name's object (see ``_reading``).
+        self.assigned: set[str] = set()
+        #: Those assignments whose dotted name holds one of the words (see ``ParsedModule``).
+        self.local_aliases: list[tuple[str, str]] = []
         self._names: dict[int, ScopeNames] = {}
         self._imported: dict[int, set[str]] | None = None  # by scope: the names its imports bind
 
@@ -299,7 +305,7 @@ class _Collector:
             elif value is None or type(node) is ast.AugAssign:
                 continue  # a bare annotation binds nothing; += keeps the earlier binding
             else:
-                source = _dotted(value)
+                source = dotted_name(value)
                 kind = BindingKind.ALIAS if source else BindingKind.VALUE
                 self.bindings.append(Binding(target.id, node.lineno, kind, source, context[4], context[2]))
 
@@ -322,6 +328,20 @@ class _Collector:
         elif value.func.attr == "append":
             item = value.args[0]
             self._extend_all((item.value,) if isinstance(item, ast.Constant) and isinstance(item.value, str) else None)
+
+    def _nested_assignment(self, node: ast.Assign, context: _Context) -> None:
+        """``fn = old_fn`` in a function or class body: a local alias when nothing else binds
+        ``fn`` there (see :mod:`importcanon.adapters.scoping`)."""
+        if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
+            return
+        source = dotted_name(node.value)
+        if source is None:
+            return
+        name = node.targets[0].id
+        self.assigned.add(name)
+        words = self.call_words
+        if words is None or not words.isdisjoint(source.split(".")):
+            self.local_aliases.append((name, source))
 
     def _nested_expression(self, node: ast.Expr, context: _Context) -> None:
         """``__all__.append(name)`` in a function or class body: ``__all__`` is then computed
@@ -360,7 +380,7 @@ class _Collector:
                 for node in queue:  # grows while iterated: breadth first
                     kind = type(node)
                     if kind is ast.Call:
-                        callee = _dotted(node.func)  # type: ignore[attr-defined]
+                        callee = dotted_name(node.func)  # type: ignore[attr-defined]
                         if callee and (words is None or not words.isdisjoint(callee.split("."))):
                             found.append((node, callee))  # type: ignore[arg-type]
                     elif kind in _OPENING_SCOPES:
@@ -380,10 +400,11 @@ class _Collector:
         imports bind its first part (see ``Call.binder``).
 
         A first part that the module binds nowhere (no module-level binding, no import in any
-        scope, no star import) nor Python's builtins name, names nothing a module can name,
-        wherever it is read: its calls are kept as they are, without asking which scopes bind
-        it, so that ``self.method()`` costs no scope analysis, nor a stubbed parse the lines of
-        every ``self``. And one that the text binds only by imports (see
+        scope, no star import, no plain assignment of a dotted name in a function or class body
+        that could make it a local alias) nor Python's builtins name, names nothing a module can
+        name, wherever it is read: its calls are kept as they are, without asking which scopes
+        bind it, so that ``self.method()`` costs no scope analysis, nor a stubbed parse the
+        lines of every ``self``. And one that the text binds only by imports (see
         :mod:`importcanon.adapters.callee_heads`) needs only the imports of each scope."""
         if not self.found:
             return
@@ -391,13 +412,16 @@ class _Collector:
         anything = any("*" in names for names in imported.values())  # a star import
         module_level = {binding.name for binding in self.bindings}
         asked: dict[str, bool] = {}  # by first part: whether only imports bind it
+        assignable: dict[str, bool] = {}  # by first part: whether the text may assign it
         for node, callee, scope, chain in self.found:
             head = callee.partition(".")[0]
             binder: int | None = 0
+            through = None
             if (scope or chain) and (
                 anything
                 or head in module_level
                 or head in _BUILTINS
+                or head in self.assigned
                 or any(head in names for names in imported.values())
             ):
                 if head not in asked:
@@ -406,9 +430,17 @@ class _Collector:
                     binder = self._importing_scope(head, chain, scope)
                 else:
                     self.scoped_heads.add(head)
-                    binder = self._binder(head, chain, scope)
+                    read = self._reading(head, chain, scope, frozenset())
+                    binder = read[0] if read is not None else None
+                    if read is not None and read[1] != head:
+                        through = read[1] + callee[len(head) :]
+            elif (scope or chain) and self.text is not None:
+                if head not in assignable:
+                    assignable[head] = may_assign(self.text, head)
+                if assignable[head]:
+                    self.scoped_heads.add(head)  # a stub may have cut what makes it a local alias
             if binder is not None:
-                self.calls.append(Call(node.lineno, callee, scope, binder))
+                self.calls.append(Call(node.lineno, callee, scope, binder, through))
 
     def _imports_by_scope(self) -> dict[int, set[str]]:
         """The names the imports of each scope bind (``*`` for a star import)."""
@@ -421,10 +453,15 @@ class _Collector:
                     names.add(alias or (name.partition(".")[0] if plain else name))
         return self._imported
 
-    def _binder(self, head: str, chain: tuple[ast.AST, ...], scope: int) -> int | None:
-        """The scope whose imports bind ``head`` where it is read: inside the lambdas and
-        comprehensions ``chain`` (innermost first) in ``scope``; 0 for the module's namespace,
-        None when a scope binds it otherwise (a parameter, an assignment...)."""
+    def _reading(
+        self, head: str, chain: tuple[ast.AST, ...], scope: int, followed: frozenset[tuple[str, int]]
+    ) -> tuple[int, str] | None:
+        """What ``head`` is where it is read, inside the lambdas and comprehensions ``chain``
+        (innermost first) in ``scope``: the scope whose imports bind it (0 for the module's
+        namespace) and the dotted name it stands for there, itself or, through a local alias
+        (``fn = util.old_fn``), that name as read where the alias is assigned; None when a scope
+        binds it otherwise (a parameter, another assignment...). ``followed``: the aliases
+        followed so far, by (name, scope), so that ``a = b`` beside ``b = a`` ends."""
         for node in chain:
             if head in self._scope_names(node).bound:
                 return None  # a lambda's or a comprehension's: bound, never imported
@@ -435,17 +472,23 @@ class _Collector:
             if not (is_class and passing):
                 names = self._scope_names(self.scope_nodes[current])
                 if head in names.declared_global:
-                    return 0
+                    return 0, head
                 if head in names.imported:
-                    return current
+                    return current, head
                 if head in names.bound:
-                    return None
+                    source = names.aliases.get(head)
+                    if source is None or (head, current) in followed:
+                        return None
+                    first, dot, rest = source.partition(".")
+                    self.scoped_heads.add(first)  # its bindings decide too: a stub keeps them
+                    read = self._reading(first, (), current, followed | {(head, current)})
+                    return None if read is None else (read[0], read[1] + dot + rest)
             passing = True
             current = parent
-        return 0
+        return 0, head
 
     def _importing_scope(self, head: str, chain: tuple[ast.AST, ...], scope: int) -> int:
-        """``_binder`` for a name that only imports bind: the first scope around that imports it."""
+        """``_reading`` for a name that only imports bind: the first scope around that imports it."""
         imported = self._imports_by_scope()
         current = scope
         passing = bool(chain)
@@ -482,6 +525,7 @@ _NESTED_HANDLERS: dict[type[ast.AST], _Handler] = {
     ast.AsyncWith: _Collector._with,
     ast.Global: _Collector._global,
     ast.Expr: _Collector._nested_expression,
+    ast.Assign: _Collector._nested_assignment,
 }
 #: The methods that add to a list.
 _LIST_GROWERS = frozenset({"append", "extend", "insert", "__iadd__"})
@@ -524,18 +568,6 @@ _OWN_EXPRESSIONS: dict[type, tuple[str, ...]] = {
 _NO_CALLS = frozenset({ast.Name, ast.Constant, type(None)})
 _BUILTINS = frozenset(dir(builtins))
 _OPENING_SCOPES = frozenset(EXPRESSION_SCOPES)
-
-
-def _dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a Name or a chain of Attributes on a Name; None for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _string_list(node: ast.expr | None) -> tuple[str, ...] | None:
@@ -592,7 +624,7 @@ def _shim_statement(node: ast.stmt) -> bool:
         names = [t.id for t in node.targets if isinstance(t, ast.Name)]
         if len(names) != len(node.targets):
             return False
-        return "__all__" in names or _dotted(node.value) is not None or _is_none(node.value)
+        return "__all__" in names or dotted_name(node.value) is not None or _is_none(node.value)
     if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
         return isinstance(node.target, ast.Name) and node.target.id == "__all__"
     if isinstance(node, ast.Expr):
@@ -620,7 +652,7 @@ def _is_none(node: ast.expr) -> bool:
 def _is_warning_or_all_call(node: ast.expr) -> bool:
     if not isinstance(node, ast.Call):
         return False
-    callee = _dotted(node.func) or ""
+    callee = dotted_name(node.func) or ""
     return callee in {"warn", "warnings.warn", "__all__.extend", "__all__.append"}
 
 
@@ -646,13 +678,13 @@ def imports_expected_to_fail(tree: ast.Module) -> frozenset[int]:
 
 
 def _expects_import_error(node: ast.expr) -> bool:
-    if not isinstance(node, ast.Call) or (_dotted(node.func) or "").rpartition(".")[2] not in _EXPECTING:
+    if not isinstance(node, ast.Call) or (dotted_name(node.func) or "").rpartition(".")[2] not in _EXPECTING:
         return False
     expected = (
         node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "expected_exception"), None)
     )
     candidates = expected.elts if isinstance(expected, ast.Tuple) else [expected]
-    return any((_dotted(c) or "").rpartition(".")[2] in _IMPORT_FAILURES for c in candidates if c is not None)
+    return any((dotted_name(c) or "").rpartition(".")[2] in _IMPORT_FAILURES for c in candidates if c is not None)
 
 
 def _import_lines_run_by(body: list[ast.stmt]) -> Iterator[int]:

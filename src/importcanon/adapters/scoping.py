@@ -13,13 +13,19 @@ lambdas and comprehensions in it. What a ``def`` or ``lambda`` evaluates where i
 decorators, defaults and annotations) and the first iterable of a comprehension belong to the
 scope around them.
 
+A name whose one binding in a function or class body is a plain assignment of a dotted name
+(``fn = old_fn``, ``fn = util.old_fn``) is a local alias: any read of it that does not fail
+finds that object, as the name assigned stands for it where the assignment is.
+
 Only the scopes around a call of a name asked about are read, once each: a few in a file.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 #: The expressions that open a scope of their own.
@@ -34,14 +40,18 @@ class ScopeNames(NamedTuple):
     bound: frozenset[str]  # by anything but an import
     imported: frozenset[str]
     declared_global: frozenset[str]
+    #: The local aliases: each name bound by one plain assignment of a dotted name and nothing
+    #: else, with that dotted name (``fn = util.old_fn``: ``{"fn": "util.old_fn"}``).
+    aliases: Mapping[str, str] = MappingProxyType({})
 
 
 def scope_names(scope: ast.AST) -> ScopeNames:
     """What the def, class, lambda or comprehension ``scope`` binds in its own scope."""
-    bound: set[str] = set()
+    bound: Counter[str] = Counter()  # how many times: a local alias is bound once
     imported: set[str] = set()
     declared: set[str] = set()
     undeclared: set[str] = set()  # global and nonlocal
+    assigned: dict[str, str] = {}  # plain assignments of a dotted name
     if isinstance(scope, COMPREHENSIONS):
         for generator in scope.generators:
             _store_names(generator.target, bound)
@@ -49,10 +59,10 @@ def scope_names(scope: ast.AST) -> ScopeNames:
     if isinstance(scope, (*_FUNCTIONS, ast.Lambda)):
         arguments = scope.args
         for parameter in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-            bound.add(parameter.arg)
+            bound[parameter.arg] += 1
         for starred in (arguments.vararg, arguments.kwarg):
             if starred is not None:
-                bound.add(starred.arg)
+                bound[starred.arg] += 1
     body = scope.body if isinstance(scope.body, list) else [scope.body]  # type: ignore[attr-defined]
     pending: list[ast.AST] = list(body)
     while pending:
@@ -60,9 +70,9 @@ def scope_names(scope: ast.AST) -> ScopeNames:
         kind = type(node)
         if kind is ast.Name:
             if type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
-                bound.add(node.id)  # type: ignore[attr-defined]
+                bound[node.id] += 1  # type: ignore[attr-defined]
         elif kind in _FUNCTIONS or kind is ast.ClassDef:
-            bound.add(node.name)  # type: ignore[attr-defined]
+            bound[node.name] += 1  # type: ignore[attr-defined]
             pending.extend(_evaluated_where_defined(node))
         elif kind is ast.Lambda:
             pending.append(node.args)  # type: ignore[attr-defined]  # its defaults
@@ -79,11 +89,34 @@ def scope_names(scope: ast.AST) -> ScopeNames:
         elif kind is ast.Nonlocal:
             undeclared.update(node.names)  # type: ignore[attr-defined]
         else:
+            if kind is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+                source = dotted_name(node.value)  # type: ignore[attr-defined]
+                if source is not None:
+                    assigned[node.targets[0].id] = source  # type: ignore[attr-defined]
             name = _captured(node)
             if name is not None:
-                bound.add(name)
+                bound[name] += 1
             pending.extend(ast.iter_child_nodes(node))
-    return ScopeNames(frozenset(bound - undeclared), frozenset(imported - undeclared), frozenset(declared))
+    aliases = {
+        name: source
+        for name, source in assigned.items()
+        if bound[name] == 1 and name not in imported and name not in undeclared
+    }
+    return ScopeNames(
+        frozenset(bound.keys() - undeclared), frozenset(imported - undeclared), frozenset(declared), aliases
+    )
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name or a chain of Attributes on a Name; None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def expression_scopes(openers: Iterable[ast.AST]) -> dict[int, tuple[ast.AST, ...]]:
@@ -116,7 +149,7 @@ def _evaluated_where_defined(node: ast.AST) -> list[ast.AST]:
 def _walrus_targets(comprehension: ast.AST) -> set[str]:
     """The names the walruses in a comprehension bind in the scope around it (those in nested
     comprehensions too, not those in a lambda's body)."""
-    names: set[str] = set()
+    names: Counter[str] = Counter()
     pending = list(ast.iter_child_nodes(comprehension))
     while pending:
         node = pending.pop()
@@ -126,13 +159,13 @@ def _walrus_targets(comprehension: ast.AST) -> set[str]:
             pending.append(node.args)
         else:
             pending.extend(ast.iter_child_nodes(node))
-    return names
+    return set(names)
 
 
-def _store_names(target: ast.AST, names: set[str]) -> None:
+def _store_names(target: ast.AST, names: Counter[str]) -> None:
     for node in ast.walk(target):
         if type(node) is ast.Name and type(node.ctx) is not ast.Load:
-            names.add(node.id)
+            names[node.id] += 1
 
 
 def _captured(node: ast.AST) -> str | None:

@@ -419,16 +419,25 @@ class _Planner:
         contract = next((c for c in self.contracts.deprecated if c.name == details["deprecated"]), None)
         if contract is None or not self._drop_in(finding, what, contract.drop_in, contract.replacement):
             return
-        head = callee.split(".")[0]
+        # A call through a local alias (``fn = old_fn``) reads the name assigned: rewritten with it.
+        through = details.get("through")
+        called = str(through or callee)
+        head = called.split(".")[0]
         module = finding.module or ""
         covered = any(
-            edit.module == module and edit.rule == DEPRECATED and edit.bound == head and "." not in callee
+            edit.module == module and edit.rule == DEPRECATED and edit.bound == head and "." not in called
             for edit in self.plan.edits
         )
         if not covered:
             category, reason = (
-                ("call-by-attribute", f"called through a module attribute ({callee}): rewrite the call by hand")
-                if "." in callee
+                (
+                    "call-by-attribute",
+                    f"called through a module attribute ({called}, by the local alias {callee}): "
+                    "rewrite the assignment by hand"
+                    if through
+                    else f"called through a module attribute ({called}): rewrite the call by hand",
+                )
+                if "." in called
                 else ("import-refused", "the import that binds it is not rewritten (see its refusal)")
             )
             self.refuse(finding, what, category, reason)

@@ -380,7 +380,8 @@ class Resolver:
         parsed = self.project.facts.parsed(module, calls_of=_NAMESPACE_CALLS)
         calls = parsed.calls if parsed is not None else None
         return bool(calls) and any(
-            call.callee in _NAMESPACE_WRITERS or (call.callee == "setattr" and call.scope == 0) for call in calls or ()
+            call.stands_for in _NAMESPACE_WRITERS or (call.stands_for == "setattr" and call.scope == 0)
+            for call in calls or ()
         )
 
     def bindings_in_order(self, module: str, name: str) -> list[NameBinding]:

@@ -138,12 +138,22 @@ class Call(NamedTuple):
     namespace. A call whose first part a scope binds otherwise (a parameter, a local) is none:
     it calls no name a module can name. Nor does a first part that the module binds nowhere
     (no module-level binding, no import anywhere, no star import) and that is no builtin: such a
-    call is kept, with 0, whatever the scopes around it bind (``self.method()``)."""
+    call is kept, with 0, whatever the scopes around it bind (``self.method()``).
+
+    ``through``: for a call through a local alias (``fn = util.old_fn`` in the function, then
+    ``fn()``), the dotted name the callee stands for, read where ``binder`` says
+    (``util.old_fn``); None for a callee read as written."""
 
     line: int
     callee: str
     scope: int
     binder: int = 0
+    through: str | None = None
+
+    @property
+    def stands_for(self) -> str:
+        """The dotted name called, as ``binder`` reads it."""
+        return self.callee if self.through is None else self.through
 
 
 class NameUses(NamedTuple):
@@ -172,6 +182,10 @@ class ParsedModule(NamedTuple):
     #: When ``calls`` holds only the calls of dotted names with one of these words among their
     #: parts (``a.b.c``: ``a``, ``b`` or ``c``), the words; None when it holds every call.
     call_words: frozenset[str] | None = None
+    #: With the calls: each (name, dotted name) a function or class body assigns, ``fn = old_fn``,
+    #: whose dotted name holds one of ``call_words`` (any, when it is None), in the order of the
+    #: statements. Asked for the calls of ``fn`` too, a parse finds those through the alias.
+    local_aliases: tuple[tuple[str, str], ...] = ()
 
     def kinds_by_line(self) -> dict[int, ImportKind]:
         """The kind of the import statement starting on each line (the most exposed one wins)."""

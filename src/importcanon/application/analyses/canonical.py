@@ -325,7 +325,7 @@ def _stand_in(resolver: Resolver, outcome: Resolved) -> bool:
     return parsed is not None and any(
         call.scope == 0
         and call.line in lines
-        and _is_type_var(resolver.resolve_dotted(module, call.callee, call.binder))
+        and _is_type_var(resolver.resolve_dotted(module, call.stands_for, call.binder))
         for call in parsed.calls or ()
     )
 

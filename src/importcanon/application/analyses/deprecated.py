@@ -41,20 +41,26 @@ def find_deprecated_usages(resolver: Resolver, contracts: Sequence[Deprecated]) 
             parsed = facts.parsed(user, calls_of=words)
             if parsed is None:
                 continue
+            asked = words
             local = _local_aliases(resolver, qualified, names, user, parsed)
-            if not local <= words:  # its calls were not collected: parsed again for them too
-                parsed = facts.parsed(user, calls_of=words | local)
+            while not local <= asked:  # their calls were not collected: parsed again for them too
+                asked |= local
+                parsed = facts.parsed(user, calls_of=asked)
                 if parsed is None:
-                    continue
-            findings.extend(_usages(resolver, contract, qualified, names | local, user, parsed))
+                    break
+                local |= _local_aliases(resolver, qualified, names | local, user, parsed)
+            if parsed is not None:
+                findings.extend(_usages(resolver, contract, qualified, names | local, user, parsed))
     return findings
 
 
 def _local_aliases(
     resolver: Resolver, qualified: str, names: set[str], module: str, parsed: ParsedModule
 ) -> frozenset[str]:
-    """The names an import inside a function or class binds the object ``qualified`` to in
-    ``module`` (``def f(): from m import old as o; o()``): module-level ones are ``names``."""
+    """The names a function or class body binds the object ``qualified`` to in ``module``, or
+    may: by an import (``def f(): from m import old as o; o()``), or by assigning one of
+    ``names`` (``o = old``, ``o = m.old``, which the calls' reading follows where nothing else
+    binds ``o``). Module-level ones are ``names``."""
     found = set()
     for statement in parsed.imports:
         if statement.scope == 0:
@@ -65,6 +71,7 @@ def _local_aliases(
             resolved = resolver.resolve_binding(binding)
             if resolved is not None and resolved.qualified == qualified:
                 found.add(binding.name)
+    found.update(name for name, source in parsed.local_aliases if names.intersection(source.split(".")))
     return frozenset(found)
 
 
@@ -132,9 +139,9 @@ def _usages(
                 },
             )
     for call in parsed.calls or ():
-        if not names.intersection(call.callee.split(".")):
+        if not names.intersection(call.stands_for.split(".")):
             continue
-        resolved = resolver.resolve_dotted(module, call.callee, call.binder)
+        resolved = resolver.resolve_dotted(module, call.stands_for, call.binder)
         if resolved is not None and resolved.qualified == qualified:
             written = f" (as {call.callee})" if call.callee != leaf(qualified) else ""
             yield _finding(
@@ -146,7 +153,7 @@ def _usages(
                 call.scope,
                 "call",
                 f"calls the deprecated {qualified}{written}",
-                {"callee": call.callee},
+                {"callee": call.callee, "through": call.through},
             )
 
 
