@@ -76,6 +76,27 @@ def test_a_stale_contract_is_never_recorded(project):
     assert run.exit_code == 1
 
 
+def test_a_deprecated_replacement_that_names_nothing_is_a_stale_contract(project):
+    """The usages are still found, but the advice to use the replacement would be an import that
+    fails: the contract is reported, and the usages are told to stop instead. A replacement
+    outside the root packages (a library's) is not judged."""
+    files = dict(LEGACY)
+    files["contracts/importcanon.toml"] = (
+        '[[deprecated]]\nname = "app.new.core.build"\nreplacement = "app.new.core.nothere"\n\n'
+        '[[deprecated]]\nname = "app.new.core.make"\nreplacement = "pathlib.Path"\n'
+    )
+    root = project(files)
+
+    run = run_cli("check", root, "--format", "json", "--no-baseline")
+
+    stale = run.findings("stale-contract")
+    assert [(f["line"], f["names"]) for f in stale] == [(1, "app.new.core.nothere")]
+    assert "replacement app.new.core.nothere (for app.new.core.build) names nothing" in stale[0]["message"]
+    usages = run.findings("deprecated-usage")
+    assert usages and all("nothere" not in f["suggestion"] for f in usages)
+    assert any("Use pathlib.Path instead" in f["suggestion"] for f in usages)
+
+
 def test_no_contracts_of_any_kind_is_exit_2(project):
     root = project({"app/__init__.py": "", "app/a.py": "X = 1\n", "contracts/c.toml": "[settings]\nexclude = []\n"})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from importcanon.application.definitions import replacement_exists
 from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import Deprecated
 from importcanon.domain.facts import ParsedModule
@@ -168,7 +169,7 @@ def _finding(
     message: str,
     written: dict[str, str | None],
 ) -> Finding:
-    if contract.replacement:
+    if contract.replacement and replacement_exists(resolver, contract.replacement):
         home, name = split_qualified(contract.replacement)
         if usage == "import":
             suggestion = f"Use {contract.replacement} instead: from {home} import {name}"

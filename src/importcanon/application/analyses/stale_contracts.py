@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from importcanon.application.definitions import defined, replacement_exists, unknowable
 from importcanon.application.project import Project
-from importcanon.application.symbols import Resolved, Resolver
+from importcanon.application.symbols import Resolver
 from importcanon.domain.contracts import ContractSet, CycleContract, Origin
 from importcanon.domain.findings import Finding
-from importcanon.domain.modules import is_within, split_qualified
+from importcanon.domain.modules import is_within
 
 RULE = "stale-contract"
 ADVICE = "if the migration removed it, delete this contract; if it is a typo, fix it"
@@ -41,7 +42,12 @@ def find_stale_contracts(resolver: Resolver, contracts: ContractSet) -> list[Fin
     findings.extend(
         _finding("deprecated", "name", contract.name, contract.origin)
         for contract in contracts.deprecated
-        if not _defined(resolver, contract.name)
+        if not defined(resolver, contract.name)
+    )
+    findings.extend(
+        _missing_replacement(contract.name, contract.replacement, contract.origin)
+        for contract in contracts.deprecated
+        if contract.replacement is not None and not replacement_exists(resolver, contract.replacement)
     )
     if contracts.cycles is not None and contracts.cycles.origin is not None:
         origin = contracts.cycles.origin
@@ -75,24 +81,25 @@ def _exists(project: Project, name: str) -> bool:
     """A module or package of the project, or one hidden behind a file that cannot be read."""
     if name in project.namespace_packages or any(is_within(module, name) for module in project.modules):
         return True
-    return _unknowable(project, name)
+    return unknowable(project, name)
 
 
-def _defined(resolver: Resolver, qualified: str) -> bool:
-    module, name = split_qualified(qualified)
-    project = resolver.project
-    if module not in project.modules:
-        return _unknowable(project, module)
-    if _unknowable(project, module) or module in project.facts.parse_failures():
-        return True
-    target = resolver.lookup(module, name)
-    if target is None:  # not knowable statically (a module ``__getattr__``, ``globals()`` writes): not judged
-        return True
-    return isinstance(target, Resolved) and not target.is_module
-
-
-def _unknowable(project: Project, name: str) -> bool:
-    return any(is_within(problem.module, name) or is_within(name, problem.module) for problem in project.problems)
+def _missing_replacement(name: str, replacement: str, origin: Origin) -> Finding:
+    """The usages of the deprecated name are still found; only the advice to use the
+    replacement would name nothing (an import that fails): nothing goes unseen."""
+    return Finding(
+        rule=RULE,
+        path=origin.path,
+        line=origin.line,
+        module=None,
+        message=(
+            f"[[deprecated]] replacement {replacement} (for {name}) names nothing: there is no such definition "
+            "in the project, so its usages are told to stop, not to use it"
+        ),
+        suggestion=f"Correct the replacement's name, or leave replacement out until {replacement} exists.",
+        identity=("deprecated-replacement", replacement),
+        details={"table": "deprecated", "names": replacement, "recorded_under": []},
+    )
 
 
 def _finding(table: str, key: str, name: str, origin: Origin) -> Finding:
