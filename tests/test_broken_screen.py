@@ -104,6 +104,8 @@ def _may_break_one_by_one(screen: _Screen, module: str, statement: TextImport) -
         source = resolver.import_source(module, statement)
         if source is None:
             return True
+    if source == module:
+        return True  # from itself: judged by the parse (see broken_imports._from_itself)
     if not within_any(source, resolver.project.root_packages):
         return False
     if resolver.missing_module(source):

@@ -211,8 +211,10 @@ def test_exclude_type_checking_false_is_refused_when_import_linter_leaves_those_
 def test_a_package_importing_its_own_compiled_submodule_is_on_no_cycle(project):
     """pandas/_libs/__init__.py: ``import pandas._libs.pandas_parser`` (a .so). grimp records an
     import it cannot see as one of the nearest module it knows, the package itself: a self-import
-    that check reported as a one-module import-time cycle. The package imports fine. A module
-    that imports a name from itself is still one (``from app.mod import X`` before X exists)."""
+    that check reported as a one-module import-time cycle. The package imports fine. So does a
+    module importing a compiled sibling (numpy/_core/multiarray.py's ``from . import
+    _multiarray_umath``), recorded as an import of the package, which read as a cycle through
+    its ``__init__``; an import of a name of the package's body is one (``from . import NAME``)."""
     extension = EXTENSION_SUFFIXES[0]
     root = project(
         {
@@ -221,15 +223,53 @@ def test_a_package_importing_its_own_compiled_submodule_is_on_no_cycle(project):
             "app/__init__.py": "import app.fast\nfrom app import speedy\nfrom app import mod\n",
             f"app/fast{extension}": "",
             f"app/speedy{extension}": "",
-            "app/mod.py": "from app.mod import X\n\nX = 1\n",
+            "app/mod.py": "X = 1\n",
+            "app/core/__init__.py": "from app.core import multiarray, named\nNAME = 1\n",
+            "app/core/multiarray.py": "from . import _umath, other\n",
+            f"app/core/_umath{extension}": "",
+            "app/core/other.py": "",
+            "app/core/named.py": "from . import NAME\n",
         }
     )
 
     run = run_cli("check", root, "--format", "json", "--no-cache")
 
-    assert [(f["path"], f["line"]) for f in run.findings("import-cycle")] == [("app/mod.py", 1)]
+    assert [(f["path"], f["line"]) for f in run.findings("import-cycle")] == [
+        ("app/core/__init__.py", 1),
+        ("app/core/named.py", 1),
+    ]
     explained = run_cli("explain", "app", root, "--format", "json").json
     assert "app" not in explained["imports"]
+
+
+def test_a_module_importing_from_itself_is_on_no_cycle(project):
+    """A module importing from itself ties no modules together (numpy/dtypes.py's ``from numpy
+    import dtypes`` in a function). It gets itself as far as it has run: a name it binds only
+    below the statement does not exist yet there, and a package's ``from . import missing``
+    (numpy/distutils/__init__.py's ``__config__``) asks for a submodule that is not there:
+    broken imports, no longer one-module import-time cycles."""
+    root = project(
+        {
+            "contracts/c.toml": "[cycles]\n",
+            ".importlinter": "[importlinter]\nroot_package = app\n",
+            "app/__init__.py": "",
+            "app/dtypes.py": "def helper():\n    from app import dtypes\n    return dtypes\n",
+            "app/early.py": "from app.early import X\n\nX = 1\n",
+            "app/late.py": "X = 1\nfrom app.late import X\n",
+            "app/pkg/__init__.py": "from . import nothere\n",
+            "app/pkg2/__init__.py": "from .helpers import *\nfrom . import absent, X\n",
+            "app/pkg2/helpers.py": "X = 1\n",
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache")
+
+    assert run.findings("import-cycle") == []
+    broken = {(f["path"], f["line"]): f["message"] for f in run.findings("broken-import")}
+    assert broken.keys() == {("app/early.py", 1), ("app/pkg/__init__.py", 1), ("app/pkg2/__init__.py", 2)}
+    assert "imports absent from app.pkg2" in broken[("app/pkg2/__init__.py", 2)]  # X: the star import's
+    assert "binds it only below this statement (l.3)" in broken[("app/early.py", 1)]
+    assert "imports nothere from app.pkg, which does not define" in broken[("app/pkg/__init__.py", 1)]
 
 
 def test_an_import_under_a_main_guard_is_on_no_import_time_cycle(project):

@@ -171,7 +171,7 @@ def _scan(
     store.scan_hints.clear()  # the scan's alone
     known = {module for module, _ in module_set}
     for module, raw in imports.items():
-        if any(record[0] == module for record in raw):
+        if any(is_within(module, record[0]) for record in raw):
             imports[module] = _without_unseen_submodules(store, module, raw, known)
     cache.remember_scan_modules(module_set)
     store.relate_edits(scanned_problems=problems)
@@ -202,35 +202,52 @@ _KINDS: dict[str | None, ImportKind | None] = {kind.value: kind for kind in Impo
 
 
 def _without_unseen_submodules(store: FactStore, module: str, raw: list[RawImport], known: set[str]) -> list[RawImport]:
-    """``raw`` without the imports grimp records as ``module`` importing itself where the
-    statement imports submodules of it that Python finds on disk but the analysis does not have
-    (a compiled extension module, an excluded file): grimp records an import it cannot see as
-    one of the nearest module it knows, here the package itself (pandas/_libs/__init__.py's
-    ``import pandas._libs.pandas_parser``), which read as a one-module import cycle. A statement
-    that imports a name from its own module (``from app.mod import X`` in app/mod.py) stays."""
+    """``raw`` without the imports grimp records as ``module`` importing itself or a package
+    above it where the statement imports submodules of that package that Python finds on disk
+    but the analysis does not have (a compiled extension module, an excluded file): grimp
+    records an import it cannot see as one of the nearest module it knows, the package. That
+    read as a one-module import cycle (pandas/_libs/__init__.py's ``import
+    pandas._libs.pandas_parser``), or as a cycle through the package's ``__init__``
+    (numpy/_core/multiarray.py's ``from . import _multiarray_umath``, a compiled sibling, which
+    Python finds as a submodule of the package already being imported, whatever its body has
+    run). A statement that imports a name from the package's body, or one that does not exist,
+    stays (``from app.mod import X`` in app/mod.py; ``from . import missing``)."""
     is_package = store.is_package(module)
     rows = {row[0]: row for row in store.text_imports(module)}
 
     def unseen(name: str) -> bool:
-        return name not in known and is_within(name, module) and name != module and store.module_on_disk(name)
+        return name not in known and store.module_on_disk(name)
 
-    def spurious(line: int) -> bool:
+    def spurious(package: str, line: int) -> bool:
+        """Whether the statement at ``line`` makes grimp record ``package`` only for unseen
+        submodules of it."""
         row = rows.get(line)
         if row is None:
             return False  # a statement the text does not show starting this line: kept
         _, level, written, names = row
-        if written is None and level == 0:  # import a.b, c
-            selfward = [name for name, _ in names if is_within(name, module)]
-            return bool(selfward) and all(unseen(name) for name in selfward)
+        if written is None and level == 0:  # import a.b, c: each is recorded as itself or as the nearest known
+            toward = [name for name, _ in names if is_within(name, package) and _nearest(name, known) == package]
+            return bool(toward) and all(name != package and unseen(name) for name in toward)
         source = absolute_import_target(module, is_package, level, written)
-        if source is None:
+        if source is None or not is_within(source, package):
             return False
-        if source != module:
-            return unseen(source)
-        imported = [f"{module}.{name}" for name, _ in names]
-        return "*" not in (name for name, _ in names) and all(n in known or unseen(n) for n in imported)
+        if source != package:  # from package.unseen import x
+            return _nearest(source, known) == package and unseen(source)
+        imported = [f"{package}.{name}" for name, _ in names if name != "*"]
+        toward = [name for name in imported if name not in known]
+        return len(imported) == len(names) and bool(toward) and all(unseen(name) for name in toward)
 
-    return [record for record in raw if record[0] != module or not spurious(record[1])]
+    return [record for record in raw if not is_within(module, record[0]) or not spurious(record[0], record[1])]
+
+
+def _nearest(name: str, known: set[str]) -> str | None:
+    """The module grimp records an import of ``name`` as: itself, or the nearest package above
+    it that it knows."""
+    while name not in known:
+        name, dot, _ = name.rpartition(".")
+        if not dot:
+            return None
+    return name
 
 
 def _resolving_differently(
@@ -292,6 +309,7 @@ class FactStore:
         self._edited: dict[str, str] = {}  # module -> the digest its file had in the last run
         self._scanned_before: dict[str, Primitive] = {}  # module -> the scan of that content
         self.package_dirs: dict[str, str] = {}  # root package -> its directory
+        self._stems: dict[str, frozenset[str]] = {}  # directory -> its entries' names before a dot
         #: Whether another process of the run is working on the other core (see ``alongside``).
         self.other_core_busy: Callable[[], bool] = lambda: False
 
@@ -851,9 +869,24 @@ class FactStore:
         if module in self.package_dirs:
             return True
         base = self._path_base(module)
-        return base is not None and (
-            os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
-        )
+        if base is None:
+            return False
+        directory, leaf = os.path.split(base)
+        if leaf not in self._entry_stems(directory):  # one listing per directory, not a stat per suffix
+            return False
+        return os.path.isdir(base) or any(os.path.isfile(base + suffix) for suffix in all_suffixes())
+
+    def _entry_stems(self, directory: str) -> frozenset[str]:
+        """The names of the directory's entries up to their first dot (``mod`` of
+        ``mod.cpython-311-x86_64-linux-gnu.so``): a module can only lie where its name is one."""
+        stems = self._stems.get(directory)
+        if stems is None:
+            try:
+                stems = frozenset(entry.partition(".")[0] for entry in os.listdir(directory))
+            except OSError:
+                stems = frozenset()
+            self._stems[directory] = stems
+        return stems
 
     def extension_module(self, module: str) -> bool:
         """Python's path finder would load ``module`` from an extension module file: a package

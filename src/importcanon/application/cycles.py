@@ -254,8 +254,10 @@ def _cycles_in(
         return [_component_from_primitive(item) for item in remembered]
     in_scope = set(scope)
     successors: dict[str, list[str]] = {module: [] for module in scope}
+    # A module importing from itself ties no modules together: it gets the module as far as it
+    # has run (a name bound above the statement), or a broken-import finding (one bound below).
     for u, v in project.import_edges:  # sorted: so is each module's list
-        if u in in_scope and v in in_scope:
+        if u in in_scope and v in in_scope and u != v:
             successors[u].append(v)
     cache: dict[Edge, EdgeFacts] = {}
 

@@ -33,6 +33,7 @@ class _Break(NamedTuple):
     name: str | None  # the missing name; None when the module itself is missing
     missing_module: str | None  # the first module on the way that does not exist
     names: tuple[str, ...] = ()  # for a missing module: the names imported from it
+    below: int | None = None  # a module importing from itself a name it binds only below: that line
 
 
 def find_broken_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
@@ -124,6 +125,8 @@ class _Screen:
                 if missing:
                     return True
                 continue
+            if source == module:
+                return True  # from itself: see _from_itself
             verdict = verdicts.get((source, names))
             if verdict is None:
                 verdict = verdicts[source, names] = self._names_may_break(source, names)
@@ -147,6 +150,8 @@ class _Screen:
             source = self.resolver.import_source(module, statement)
             if source is None:
                 return True
+        if source == module:
+            return True  # from itself: see _from_itself
         key = (source, statement.names)
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -242,8 +247,38 @@ def _breaks(resolver: Resolver, module: str, statement: ImportStatement) -> Iter
             yield _Break(source, None, missing, names)
         return
     for name in names:
-        if name != "*" and resolver.provides(source, name) is False:
+        if name == "*":
+            continue
+        provided = resolver.provides(source, name)
+        if provided is False:
             yield _Break(source, name, None)
+        elif provided and source == module:
+            yield from _from_itself(resolver, module, statement, name)
+
+
+def _from_itself(resolver: Resolver, module: str, statement: ImportStatement, name: str) -> Iterator[_Break]:
+    """A module importing ``name`` from itself (``from . import x`` in a package's
+    ``__init__``, ``from app.mod import X`` in app/mod.py) gets the module as far as it has run:
+    the statement's own binding of the name is no source of it. With no other binding and no
+    submodule of that name, Python fails as for any missing name; with the others all below a
+    statement that runs while the module starts up, the name does not exist yet there."""
+    if f"{module}.{name}" in resolver.project.modules or resolver.provides_anything(module):
+        return
+    parsed = resolver.parsed(module)
+    if parsed is None:
+        return
+    others = [b.line for b in resolver.namespace(module).get(name, []) if b.line != statement.line]
+    for star in parsed.imports:  # a star import binds what the module it reads exports
+        if star.is_star and star.scope == 0:
+            source = resolver.import_source(module, star)
+            exported = resolver.star_exports(source) if source is not None else None
+            if exported is None or name in exported:
+                others.append(star.line)
+    if not others:
+        if resolver.missing_module(f"{module}.{name}"):
+            yield _Break(module, name, None)
+    elif statement.scope == 0 and statement.kind.runs_at_import and min(others) > statement.line:
+        yield _Break(module, name, None, below=min(others))
 
 
 def _may_be_added(resolver: Resolver, missing: str) -> bool:
@@ -276,7 +311,14 @@ def _finding(
 ) -> Finding:
     project = resolver.project
     scope = resolver.scope_name(module, statement.scope)
-    if broken.name is not None:
+    if broken.below is not None:
+        what = (
+            f"imports {broken.name} from {broken.target} itself, which binds it only below this statement "
+            f"(l.{broken.below}): while the module starts up, {broken.name} does not exist yet there"
+        )
+        error = "ImportError"
+        suggestions = []
+    elif broken.name is not None:
         what = f"imports {broken.name} from {broken.target}, which does not define, bind, re-export or provide it"
         error = "ImportError"
         suggestions = _homes(resolver, contracts, broken.name, broken.target, module)
@@ -324,6 +366,10 @@ def _when(statement: ImportStatement, scope: str, error: str) -> str:
 
 
 def _advice(suggestions: list[str], broken: _Break) -> str:
+    if broken.below is not None:
+        return (
+            f"Remove the import: below l.{broken.below} the module binds {broken.name} itself; use it after that line."
+        )
     if not suggestions:
         return "Fix or remove the import: nothing in the project provides what it asks for."
     shown = ", ".join(suggestions[:_SUGGESTED])
