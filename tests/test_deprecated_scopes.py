@@ -314,3 +314,25 @@ def test_a_local_named_exec_hides_no_names(project):
 
     broken = {(f["path"], f["line"], f["name"]) for f in run.findings("broken-import")}
     assert broken == {("app/c.py", 1, "missing")}
+
+
+def test_a_function_that_imports_its_module_and_calls_setattr_hides_its_names(project):
+    """numpy/dtypes.py: ``_add_dtype_helper`` imports ``numpy.dtypes`` itself and calls
+    ``setattr`` on it (called from compiled code), so ``from numpy.dtypes import StringDType``
+    is not broken though no reading sees the name. A setattr on something else hides nothing."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/dtypes.py": (
+                "__all__ = []\n\n\ndef _add(cls):\n    from app import dtypes\n\n"
+                "    setattr(dtypes, cls.__name__, cls)\n    __all__.append(cls.__name__)\n"
+            ),
+            "app/other.py": "def _set(target):\n    setattr(target, 'a', 1)\n",
+            "app/user.py": "from app.dtypes import StringDType\nfrom app.other import missing\n",
+            "contracts/importcanon.toml": '[settings]\nroot_packages = ["app"]\n[cycles]\n',
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache", "--no-baseline")
+
+    assert [(f["path"], f["line"]) for f in run.findings("broken-import")] == [("app/user.py", 2)]

@@ -378,10 +378,24 @@ class Resolver:
         if self.project.facts.writes_modules(module):
             return True
         parsed = self.project.facts.parsed(module, calls_of=_NAMESPACE_CALLS)
-        calls = parsed.calls if parsed is not None else None
-        return bool(calls) and any(
-            call.stands_for in _NAMESPACE_WRITERS or (call.stands_for == "setattr" and call.scope == 0)
-            for call in calls or ()
+        if parsed is None or not parsed.calls:
+            return False
+        calls = parsed.calls
+        # A function that imports the module itself and calls setattr writes into it (numpy's
+        # dtypes._add_dtype_helper: ``from numpy import dtypes``, then ``setattr(dtypes, ...)``).
+        setters = {call.scope for call in calls if call.stands_for == "setattr"}
+        return any(call.stands_for in _NAMESPACE_WRITERS for call in calls) or any(
+            scope == 0 or self._imports_itself(module, parsed, scope) for scope in setters
+        )
+
+    def _imports_itself(self, module: str, parsed: ParsedModule, scope: int) -> bool:
+        return any(
+            binding.source_module is not None
+            and binding.source_name is not None
+            and f"{binding.source_module}.{binding.source_name}" == module
+            for statement in parsed.imports
+            if statement.scope == scope
+            for binding in self.import_bindings(module, statement)
         )
 
     def bindings_in_order(self, module: str, name: str) -> list[NameBinding]:
