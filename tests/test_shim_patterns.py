@@ -25,6 +25,10 @@ PATTERNS = {
     "app/facade/deeper/bit.py": "class Bit:\n    pass\n",
     # a renamed local value is no re-export
     "app/consts.py": "LIMIT = 3\nMAXIMUM = LIMIT\n",
+    # an optional hook (numpy's _distributor_init): a guarded import that may find nothing, from a
+    # package whose names no reading sees all of
+    "app/lazy/__init__.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+    "app/lazy/hook.py": "try:\n    from . import _hook_local\nexcept ImportError:\n    pass\n",
 }
 
 

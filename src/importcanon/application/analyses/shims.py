@@ -191,6 +191,8 @@ def re_exports(
             outcome = resolver.lookup_binding(binding)
             if isinstance(outcome, Broken):
                 continue  # passes nothing along: a broken-import finding covers it
+            if outcome is None and statement.kind is ImportKind.GUARDED:
+                continue  # an optional hook that may find nothing (numpy's _distributor_init_local)
             found.append(
                 ReExport(
                     binding.name,
