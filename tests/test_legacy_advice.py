@@ -454,3 +454,30 @@ def test_a_legacy_module_imported_in_two_functions_has_the_uses_of_each_checked(
         line_ for line_ in fix.stderr.splitlines() if line_.strip().startswith(f"pd/model.py:{line}: legacy-import")
     )
     assert refused.endswith("it has no counterpart there yet. [no-counterpart]")
+
+
+def test_a_legacy_name_the_replacement_passes_on_under_another_name_is_imported_by_that_name(project):
+    """sklearn.utils.fixes: ``from sklearn.externals._packaging.version import parse as
+    parse_version``. An import of the legacy ``parse`` was told to move it into the replacement
+    first (fix refused it as no-counterpart): the replacement passes the very object on, as
+    ``parse_version``."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/old/__init__.py": "",
+            "app/old/v.py": "def parse(s):\n    return s\n",
+            "app/fixes.py": "from app.old.v import parse as parse_version\n",
+            "app/user.py": "from app.old.v import parse as parse_version\nfrom app.old.v import parse\n",
+            "contracts/c.toml": (
+                '[settings]\nroot_packages = ["app"]\n[[legacy]]\npackage = "app.old"\nreplacement = "app.fixes"\n'
+            ),
+        }
+    )
+
+    findings = _legacy_findings(root)
+    run = run_cli("fix", root, "--no-cache")
+
+    assert findings["app/user.py", 1]["suggestion"] == "Write instead: from app.fixes import parse_version"
+    assert findings["app/user.py", 2]["suggestion"] == "Write instead: from app.fixes import parse_version as parse"
+    assert run.exit_code == 0, run.stdout
+    assert "app.fixes import parse_version as parse" in (root / "app/user.py").read_text()

@@ -433,11 +433,31 @@ def _home_of(
             if resolver.resolve(passed_on, name) == resolved:
                 return (passed_on, name), None
         for passed_on in places:
+            renamed = _passed_on_as(resolver, passed_on, resolved, attribute)
+            if renamed is not None:
+                return (passed_on, renamed), None
+        for passed_on in places:
             other = resolver.resolve(passed_on, name)
             if other is not None:
                 return _different_object(contract, name, resolved.qualified, passed_on, other.qualified)
         return _move_first(resolved.qualified, contract)
     return (home, attribute), None
+
+
+def _passed_on_as(resolver: Resolver, module: str, resolved: Resolved, attribute: str) -> str | None:
+    """Another name ``module`` binds the very object ``resolved`` to, by an import or an alias
+    of its own name (sklearn.utils.fixes: ``from sklearn.externals._packaging.version import
+    parse as parse_version``); the first in name order, None when there is none."""
+    for name, bindings in sorted(resolver.namespace(module).items()):
+        if (
+            any(
+                binding.form in ("import", "alias") and (binding.source_name or "").rpartition(".")[2] == attribute
+                for binding in bindings
+            )
+            and resolver.resolve(module, name) == resolved
+        ):
+            return name
+    return None
 
 
 def _lost_by_star(resolver: Resolver, source: str, namesake: str) -> list[str]:
