@@ -336,3 +336,27 @@ def test_a_function_that_imports_its_module_and_calls_setattr_hides_its_names(pr
     run = run_cli("check", root, "--format", "json", "--no-cache", "--no-baseline")
 
     assert [(f["path"], f["line"]) for f in run.findings("broken-import")] == [("app/user.py", 2)]
+
+
+def test_the_replacements_own_module_is_not_told_to_import_it_from_itself(project):
+    """numpy/__init__.py re-exports the deprecated ``row_stack`` beside ``vstack``, its
+    replacement: 'from numpy import vstack' there would be a module importing from itself."""
+    root = project(
+        {
+            "app/__init__.py": "from app.impl import old_stack, vstack\n",
+            "app/impl.py": "def old_stack():\n    pass\n\n\ndef vstack():\n    pass\n",
+            "app/user.py": "from app.impl import old_stack\n",
+            "contracts/importcanon.toml": (
+                '[settings]\nroot_packages = ["app"]\n\n[[deprecated]]\nname = "app.impl.old_stack"\n'
+                'replacement = "app.vstack"\n'
+            ),
+        }
+    )
+
+    run = run_cli("check", root, "--format", "json", "--no-cache", "--no-baseline")
+
+    advice = {f["path"]: f["suggestion"] for f in run.findings("deprecated-usage")}
+    assert advice == {
+        "app/__init__.py": "Use vstack instead: app binds it itself",
+        "app/user.py": "Use app.vstack instead: from app import vstack",
+    }

@@ -171,7 +171,9 @@ def _finding(
 ) -> Finding:
     if contract.replacement and replacement_exists(resolver, contract.replacement):
         home, name = split_qualified(contract.replacement)
-        if usage == "import":
+        if home == module:  # the replacement's own module (numpy/__init__.py re-exports row_stack)
+            suggestion = f"Use {name} instead: {module} binds it itself"
+        elif usage == "import":
             suggestion = f"Use {contract.replacement} instead: from {home} import {name}"
         else:
             suggestion = f"Call {name} (from {home} import {name}) instead"
