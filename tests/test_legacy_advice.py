@@ -460,7 +460,7 @@ def test_a_legacy_name_the_replacement_passes_on_under_another_name_is_imported_
     """sklearn.utils.fixes: ``from sklearn.externals._packaging.version import parse as
     parse_version``. An import of the legacy ``parse`` was told to move it into the replacement
     first (fix refused it as no-counterpart): the replacement passes the very object on, as
-    ``parse_version``."""
+    ``parse_version``. The message said its code lived in the replacement; it is still where it was."""
     root = project(
         {
             "app/__init__.py": "",
@@ -478,6 +478,9 @@ def test_a_legacy_name_the_replacement_passes_on_under_another_name_is_imported_
     run = run_cli("fix", root, "--no-cache")
 
     assert findings["app/user.py", 1]["suggestion"] == "Write instead: from app.fixes import parse_version"
+    assert findings["app/user.py", 1]["message"].endswith(
+        "(module-level import); app.fixes passes it on; the code is still in app.old.v"
+    )
     assert findings["app/user.py", 2]["suggestion"] == "Write instead: from app.fixes import parse_version as parse"
     assert run.exit_code == 0, run.stdout
     assert "app.fixes import parse_version as parse" in (root / "app/user.py").read_text()

@@ -110,7 +110,9 @@ def _statement_findings(
         instead, rewrites, stand_ins = _replacement(
             resolver, contract, contracts, importer, statement, names, (lacking, told)
         )
-        whereabouts = _whereabouts(contract, names, rewrites, lacking, told)
+        whereabouts = _whereabouts(
+            contract, names, rewrites, lacking, told, _still_legacy(resolver, contract, rewrites)
+        )
         yield _finding(
             resolver, contract, importer, line, kind, what, whereabouts, identity, instead, rewrites, stand_ins
         )
@@ -150,12 +152,29 @@ def _finding(
     )
 
 
+def _still_legacy(
+    resolver: Resolver, contract: Legacy, rewrites: list[dict[str, str | None]]
+) -> dict[tuple[str, str | None], str]:
+    """For each rewrite to a name the replacement only passes on, the legacy module that still
+    defines the object (sklearn.utils.fixes' parse_version is sklearn.externals._packaging's)."""
+    found = {}
+    for rewrite in rewrites:
+        module, attribute = rewrite["module"], rewrite["attribute"]
+        resolved = resolver.resolve(module, attribute) if module and attribute else None
+        if resolved is not None and not resolved.is_module and not resolved.external:
+            home = resolved.qualified.rpartition(".")[0]
+            if is_within(home, contract.package):
+                found[rewrite["name"] or "", rewrite["alias"]] = home
+    return found
+
+
 def _whereabouts(
     contract: Legacy,
     names: list[tuple[str, str | None]],
     rewrites: list[dict[str, str | None]],
     lacking: Mapping[tuple[str, str | None], tuple[str, list[str]]],
     told_of: Mapping[tuple[str, str | None], str],
+    still_legacy: Mapping[tuple[str, str | None], str],
 ) -> str:
     """Where the code of the imported names is now, as the suggestion found it: the message must
     not say it lives in the replacement when the suggestion is to move it there first (Home
@@ -165,28 +184,41 @@ def _whereabouts(
     future`` said "lives in sqlalchemy"); one without has to move into the replacement first, or,
     a module whose namesake lacks what the file uses of it (``lacking``), that has to move; a name
     with a reason of its own (``told_of``: a different object of that name in the replacement, a
-    star import the replacement's would not match) is told by it."""
+    star import the replacement's would not match) is told by it. A name the replacement only
+    passes on (``still_legacy``: sklearn.utils.fixes' parse_version) has its code where it was."""
     found = {(rewrite["name"], rewrite["alias"]): rewrite for rewrite in rewrites}
     places: dict[str, list[str]] = {}
+    passed: dict[tuple[str, str], list[str]] = {}  # (the module passing it on, the code's) -> names
     for name, alias in names:
         rewrite = found.get((name, alias))
         if rewrite is not None:
             module, attribute = rewrite["module"] or "", rewrite["attribute"]
             qualified = f"{module}.{attribute}" if attribute else module
             place = contract.replacement if is_within(qualified, contract.replacement) else module
-            places.setdefault(place, []).append(name)
+            legacy_home = still_legacy.get((name, alias))
+            if legacy_home is not None:
+                passed.setdefault((module, legacy_home), []).append(name)
+            else:
+                places.setdefault(place, []).append(name)
     missing = [
         name
         for name, alias in names
         if (name, alias) not in found and (name, alias) not in lacking and (name, alias) not in told_of
     ]
-    if not missing and not lacking and not told_of and len(places) == 1:
-        return f"its code lives in {next(iter(places))} now"
-    if not places and not lacking and not told_of:
+    if not missing and not lacking and not told_of and len(places) + len(passed) == 1:
+        if places:
+            return f"its code lives in {next(iter(places))} now"
+        (module, legacy_home), some = next(iter(passed.items()))
+        return f"{module} passes {'it' if len(some) == 1 else 'them'} on; the code is still in {legacy_home}"
+    if not places and not passed and not lacking and not told_of:
         return f"its code should move into {contract.replacement}: it has no counterpart there yet"
     told = [
         f"{', '.join(some)} {'lives' if len(some) == 1 else 'live'} in {place} now" for place, some in places.items()
     ]
+    told.extend(
+        f"{', '.join(some)} {'is' if len(some) == 1 else 'are'} passed on by {module} (the code is still in {home})"
+        for (module, home), some in passed.items()
+    )
     told.extend(told_of.values())
     for new, used in lacking.values():
         one = len(used) == 1
