@@ -484,3 +484,37 @@ def test_a_legacy_name_the_replacement_passes_on_under_another_name_is_imported_
     assert findings["app/user.py", 2]["suggestion"] == "Write instead: from app.fixes import parse_version as parse"
     assert run.exit_code == 0, run.stdout
     assert "app.fixes import parse_version as parse" in (root / "app/user.py").read_text()
+
+
+def test_legacy_advice_that_would_close_a_cycle_says_so_as_fix_refuses_it(project):
+    """flask/debughelpers.py: ``from .sansio.app import App`` was told to write ``from flask.app
+    import App``, but flask.app imports flask.debughelpers (in a function): the rewrite closes a
+    cycle the [cycles] contract reports, which fix refuses and can-import objects to."""
+    root = project(
+        {
+            "app/__init__.py": "",
+            "app/old/__init__.py": "",
+            "app/old/core.py": "class App:\n    pass\n",
+            "app/new.py": "from app.old.core import App\n\n\ndef debug():\n    from app import helpers\n",
+            "app/helpers.py": "from app.old.core import App\n",
+            "app/other.py": "from app.old.core import App\n",
+            "contracts/c.toml": (
+                '[settings]\nroot_packages = ["app"]\n[[legacy]]\npackage = "app.old"\nreplacement = "app.new"\n'
+                "[cycles]\n"
+            ),
+        }
+    )
+
+    findings = _legacy_findings(root)
+    fixed = run_cli("fix", root, "--diff", "--no-cache")
+
+    helpers, other = findings["app/helpers.py", 1], findings["app/other.py", 1]
+    assert helpers["suggestion"] == (
+        "Write instead: from app.new import App. Only once the import cycle it would close is broken: app.new "
+        "already reaches app.helpers (`importcanon fix --diff` names the cycle, and leaves this import until then)."
+    )
+    assert (helpers["closes_cycle"], other["closes_cycle"]) == (True, False)
+    assert other["suggestion"] == "Write instead: from app.new import App"
+    refused = fixed.stdout + fixed.stderr
+    assert "app/helpers.py:1: legacy-import" in refused and "[cycle]" in refused
+    assert "+from app.new import App" in fixed.stdout  # app/other.py: no cycle

@@ -150,7 +150,7 @@ def _analyse(
     with project.facts.alongside(
         lambda: _cycles(project, scope, digest),
         lambda: _with_disk_answers(resolver, lambda: find_broken_imports(resolver, contracts)),
-        lambda: _with_disk_answers(resolver, lambda: find_legacy_imports(resolver, contracts)),
+        lambda: _with_disk_answers(resolver, lambda: find_legacy_imports(resolver, contracts, scope)),
         lambda: _with_disk_answers(resolver, lambda: find_shims(resolver, contracts.canonical_homes)),
         fork=worth_a_process,
     ) as (cycles, broken, legacy, shims):

@@ -9,8 +9,9 @@ be resolved, the corresponding module of the replacement package.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from importcanon.application.cycles import CycleScope, reached_through_counted_imports
 from importcanon.application.module_swaps import swap_problems
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
@@ -36,8 +37,12 @@ class _Told:
     clause: str
 
 
-def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Finding]:
-    """A legacy package that does not exist has no imports here: it is a ``stale-contract``."""
+def find_legacy_imports(
+    resolver: Resolver, contracts: ContractSet, cycle_scope: CycleScope | None = None
+) -> list[Finding]:
+    """A legacy package that does not exist has no imports here: it is a ``stale-contract``.
+    ``cycle_scope``: the ``[cycles]`` contract's, when there is one: the advice says when an
+    import it names would close a cycle the contract reports (see :func:`_with_cycle_caveats`)."""
     findings: list[Finding] = []
     project = resolver.project
     for contract in contracts.legacy:
@@ -61,7 +66,37 @@ def find_legacy_imports(resolver: Resolver, contracts: ContractSet) -> list[Find
             text = read[importer, line]
             statements = text if text is not None else _parsed_statements(resolver, contract, importer, line)
             findings.extend(_statement_findings(resolver, contract, contracts, importer, line, kinds[0], statements))
-    return findings
+    return _with_cycle_caveats(project, cycle_scope, findings)
+
+
+def _with_cycle_caveats(project: Project, scope: CycleScope | None, findings: list[Finding]) -> list[Finding]:
+    """Each finding whose advice imports from a module that already reaches the importer through
+    the imports the ``[cycles]`` contract counts says so, as the non-canonical-import advice does:
+    flask.app imports flask.debughelpers (in a function), so ``from flask.app import App`` there
+    would close a cycle check reports, and ``fix`` refuses it (``closes_cycle`` in JSON). One
+    walk per module advised, over the scan's records."""
+    if scope is None:
+        return findings
+    reached: dict[str, frozenset[str]] = {}
+    caveated = []
+    for finding in findings:
+        importer = finding.module or ""
+        counted = not (scope.exclude_type_checking and finding.details["kind"] == ImportKind.TYPE_CHECKING.value)
+        homes = sorted({str(r["module"]) for r in finding.details["rewrites"] if r["module"]}) if counted else []
+        for home in homes:
+            if home not in reached:
+                reached[home] = reached_through_counted_imports(project, scope, home)
+        closing = [home for home in homes if importer in reached[home]]
+        if closing:
+            caveat = (
+                f"Only once the import cycle it would close is broken: {', '.join(closing)} already "
+                f"{'reaches' if len(closing) == 1 else 'reach'} {importer} (`importcanon fix --diff` names the "
+                "cycle, and leaves this import until then)."
+            )
+            suggestion = f"{finding.suggestion.rstrip('.')}. {caveat}"
+            finding = replace(finding, suggestion=suggestion, details={**finding.details, "closes_cycle": True})
+        caveated.append(finding)
+    return caveated
 
 
 def _read_from_text(resolver: Resolver, contract: Legacy, importer: str, line: int) -> list[TextImport] | None:
@@ -148,6 +183,7 @@ def _finding(
             "kind": kind,
             "instead": instead,
             "rewrites": rewrites,
+            "closes_cycle": False,
         },
     )
 
