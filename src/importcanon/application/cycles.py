@@ -99,6 +99,32 @@ def reached_through_counted_imports(project: Project, scope: CycleScope, start: 
     return frozenset(seen)
 
 
+class CycleClosing:
+    """Whether a new import of ``home`` in ``module`` closes a cycle the ``[cycles]`` contract
+    reports, as ``fix`` and ``can-import`` decide (:class:`ScopedImports`): ``home`` reaches
+    ``module`` through the imports the contract counts, and ``module`` has no such import of
+    ``home`` yet. The question the advice of non-canonical-import and legacy-import asks of the
+    import it names; one walk per home over the scan's records, whatever the number of its
+    importers (``ScopedImports`` builds a graph of every edge, which costs more per run)."""
+
+    def __init__(self, project: Project, scope: CycleScope | None) -> None:
+        self.project = project
+        self.scope = scope
+        self._reach: dict[str, frozenset[str]] = {}
+
+    def closes(self, home: str, module: str, kind: ImportKind) -> bool:
+        """For a new ``kind`` import (one under ``if TYPE_CHECKING:`` closes none where the
+        scope leaves those out)."""
+        scope = self.scope
+        if scope is None or (scope.exclude_type_checking and kind is ImportKind.TYPE_CHECKING):
+            return False
+        if home not in self._reach:
+            self._reach[home] = reached_through_counted_imports(self.project, scope, home)
+        if module == home or module not in self._reach[home]:
+            return False
+        return not (home in self.project.import_counts(module) and counted_import(self.project, scope, module, home))
+
+
 class ScopedImports:
     """The imports a cycle scope counts, as check's analysis counts them, with those a caller adds:
     the one answer ``can-import`` and ``fix`` give to "would this import close a new cycle", so

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from importcanon.application.cycles import CycleScope, counted_import, reached_through_counted_imports
+from importcanon.application.cycles import CycleClosing, CycleScope
 from importcanon.application.ports import Mention
 from importcanon.application.project import Project
 from importcanon.application.symbols import Broken, NameBinding, Outcome, Resolved, Resolver, imports_told_by_text
@@ -38,7 +38,8 @@ def check_canonical_homes(
     if not contracts:
         return findings
     legacy_packages = [contract.package for contract in legacy]
-    start_up = _StartUp(resolver.project, cycle_scope)
+    start_up = _StartUp(resolver.project)
+    closing = CycleClosing(resolver.project, cycle_scope)
     for contract in contracts:
         missing = _missing_home(resolver, contract)
         if missing is not None:
@@ -57,10 +58,14 @@ def check_canonical_homes(
         for module, imports in told.items():
             if imports is not None:  # no binding of the symbol but these imports: nothing to parse
                 imported = [_Imported(line, ImportKind.MODULE, 0, source, alias) for line, source, alias in imports]
-                findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
+                findings.extend(
+                    _imports(resolver, contract, canonical, module, imported, legacy_packages, start_up, closing)
+                )
                 continue
             imported = list(_parsed_imports(resolver, contract, module))
-            findings.extend(_imports(resolver, contract, canonical, module, imported, legacy_packages, start_up))
+            findings.extend(
+                _imports(resolver, contract, canonical, module, imported, legacy_packages, start_up, closing)
+            )
             if canonical is not None:
                 findings.extend(_bindings(resolver, contract, canonical, module))
     return findings
@@ -110,27 +115,10 @@ class _StartUp:
     ``__init__`` imports can import from ``home`` (numpy.lib's modules from numpy.lib.array_utils).
     """
 
-    def __init__(self, project: Project, cycle_scope: CycleScope | None) -> None:
+    def __init__(self, project: Project) -> None:
         self.project = project
-        self.cycle_scope = cycle_scope
         self._upstream: dict[str, set[str]] = {}
         self._reached: dict[str, set[str]] = {}
-        self._counted_reach: dict[str, frozenset[str]] = {}
-
-    def closes_cycle(self, home: str, module: str, kind: ImportKind) -> bool:
-        """Whether a new ``kind`` import of ``home`` in ``module`` closes a cycle the ``[cycles]``
-        contract reports, as ``fix`` and ``can-import`` decide (:class:`ScopedImports`): ``home``
-        reaches ``module`` through the imports the contract counts, and ``module`` has no such
-        import of ``home`` yet. One walk per home, whatever the number of its importers."""
-        scope = self.cycle_scope
-        if scope is None or (scope.exclude_type_checking and kind is ImportKind.TYPE_CHECKING):
-            return False
-        if home not in self._counted_reach:
-            self._counted_reach[home] = reached_through_counted_imports(self.project, scope, home)
-        reach = self._counted_reach[home]
-        if module == home or module not in reach:
-            return False
-        return not (home in self.project.import_counts(module) and counted_import(self.project, scope, module, home))
 
     def imports(self, home: str, module: str) -> bool:
         if home not in self.project.modules:
@@ -190,6 +178,7 @@ def _imports(
     imported: Iterable[_Imported],
     legacy_packages: Iterable[str],
     start_up: _StartUp,
+    closing: CycleClosing,
 ) -> Iterable[Finding]:
     name = contract.symbol
     for line, kind, scope, source, alias in imported:
@@ -226,7 +215,7 @@ def _imports(
             suggestion = advice
         else:
             suggestion = f"Import it from its home: {statement_text}"
-            if closes_cycle := start_up.closes_cycle(contract.module, module, kind):
+            if closes_cycle := closing.closes(contract.module, module, kind):
                 # can-import asks of a module-level import: for another kind, fix names the cycle.
                 named = (
                     f"`importcanon can-import {module} {contract.module}` names the cycle; `importcanon fix`"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from importcanon.application.cycles import CycleScope, reached_through_counted_imports
+from importcanon.application.cycles import CycleClosing, CycleScope
 from importcanon.application.module_swaps import swap_problems
 from importcanon.application.project import Project
 from importcanon.application.symbols import Resolved, Resolver
@@ -71,26 +71,22 @@ def find_legacy_imports(
 
 def _with_cycle_caveats(project: Project, scope: CycleScope | None, findings: list[Finding]) -> list[Finding]:
     """Each finding whose advice imports from a module that already reaches the importer through
-    the imports the ``[cycles]`` contract counts says so, as the non-canonical-import advice does:
-    flask.app imports flask.debughelpers (in a function), so ``from flask.app import App`` there
-    would close a cycle check reports, and ``fix`` refuses it (``closes_cycle`` in JSON). One
-    walk per module advised, over the scan's records."""
+    the imports the ``[cycles]`` contract counts says so, as the non-canonical-import advice does
+    (both ask :class:`~importcanon.application.cycles.CycleClosing`): flask.app imports
+    flask.debughelpers (in a function), so ``from flask.app import App`` there would close a
+    cycle check reports, and ``fix`` refuses it (``closes_cycle`` in JSON)."""
     if scope is None:
         return findings
-    reached: dict[str, frozenset[str]] = {}
+    closing = CycleClosing(project, scope)
     caveated = []
     for finding in findings:
-        importer = finding.module or ""
-        counted = not (scope.exclude_type_checking and finding.details["kind"] == ImportKind.TYPE_CHECKING.value)
-        homes = sorted({str(r["module"]) for r in finding.details["rewrites"] if r["module"]}) if counted else []
-        for home in homes:
-            if home not in reached:
-                reached[home] = reached_through_counted_imports(project, scope, home)
-        closing = [home for home in homes if importer in reached[home]]
-        if closing:
+        importer, kind = finding.module or "", ImportKind(finding.details["kind"])
+        homes = sorted({str(r["module"]) for r in finding.details["rewrites"] if r["module"]})
+        closed = [home for home in homes if closing.closes(home, importer, kind)]
+        if closed:
             caveat = (
-                f"Only once the import cycle it would close is broken: {', '.join(closing)} already "
-                f"{'reaches' if len(closing) == 1 else 'reach'} {importer} (`importcanon fix --diff` names the "
+                f"Only once the import cycle it would close is broken: {', '.join(closed)} already "
+                f"{'reaches' if len(closed) == 1 else 'reach'} {importer} (`importcanon fix --diff` names the "
                 "cycle, and leaves this import until then)."
             )
             suggestion = f"{finding.suggestion.rstrip('.')}. {caveat}"
