@@ -74,7 +74,7 @@ from importcanon.domain.facts import (
     TextImport,
     TextImportRow,
 )
-from importcanon.domain.modules import absolute_import_target, is_within
+from importcanon.domain.modules import absolute_import_target, is_within, packages_above
 
 Result = TypeVar("Result")
 Answer = TypeVar("Answer")
@@ -243,11 +243,7 @@ def _without_unseen_submodules(store: FactStore, module: str, raw: list[RawImpor
 def _nearest(name: str, known: set[str]) -> str | None:
     """The module grimp records an import of ``name`` as: itself, or the nearest package above
     it that it knows."""
-    while name not in known:
-        name, dot, _ = name.rpartition(".")
-        if not dot:
-            return None
-    return name
+    return next((module for module in (name, *reversed(packages_above(name))) if module in known), None)
 
 
 def _resolving_differently(

@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from importcanon.adapters.callee_heads import binding_lines, may_assign, may_bind
-from importcanon.adapters.scoping import EXPRESSION_SCOPES, ScopeNames, dotted_name, expression_scopes, scope_names
+from importcanon.adapters.scoping import (
+    EXPRESSION_SCOPES,
+    ScopeNames,
+    dotted_name,
+    expression_scopes,
+    plain_alias,
+    scope_names,
+)
 from importcanon.adapters.stubbing import stub_bodies
 from importcanon.domain.facts import (
     IMPORT_ERROR_CATCHERS,
@@ -332,12 +339,10 @@ class _Collector:
     def _nested_assignment(self, node: ast.Assign, context: _Context) -> None:
         """``fn = old_fn`` in a function or class body: a local alias when nothing else binds
         ``fn`` there (see :mod:`importcanon.adapters.scoping`)."""
-        if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
+        alias = plain_alias(node)
+        if alias is None:
             return
-        source = dotted_name(node.value)
-        if source is None:
-            return
-        name = node.targets[0].id
+        name, source = alias
         self.assigned.add(name)
         words = self.call_words
         if words is None or not words.isdisjoint(source.split(".")):

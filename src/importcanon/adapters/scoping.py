@@ -89,10 +89,9 @@ def scope_names(scope: ast.AST) -> ScopeNames:
         elif kind is ast.Nonlocal:
             undeclared.update(node.names)  # type: ignore[attr-defined]
         else:
-            if kind is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:  # type: ignore[attr-defined]
-                source = dotted_name(node.value)  # type: ignore[attr-defined]
-                if source is not None:
-                    assigned[node.targets[0].id] = source  # type: ignore[attr-defined]
+            alias = plain_alias(node) if kind is ast.Assign else None  # type: ignore[arg-type]
+            if alias is not None:
+                assigned[alias[0]] = alias[1]
             name = _captured(node)
             if name is not None:
                 bound[name] += 1
@@ -105,6 +104,14 @@ def scope_names(scope: ast.AST) -> ScopeNames:
     return ScopeNames(
         frozenset(bound.keys() - undeclared), frozenset(imported - undeclared), frozenset(declared), aliases
     )
+
+
+def plain_alias(node: ast.Assign) -> tuple[str, str] | None:
+    """(name, dotted name) of ``name = a.b``: one plain target, a dotted value; None otherwise."""
+    if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
+        return None
+    source = dotted_name(node.value)
+    return None if source is None else (node.targets[0].id, source)
 
 
 def dotted_name(node: ast.expr) -> str | None:

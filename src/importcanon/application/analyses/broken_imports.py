@@ -268,11 +268,10 @@ def _from_itself(resolver: Resolver, module: str, statement: ImportStatement, na
     if parsed is None:
         return
     others = [b.line for b in resolver.namespace(module).get(name, []) if b.line != statement.line]
-    for star in parsed.imports:  # a star import binds what the module it reads exports
+    for star in parsed.imports:  # a star import binds what the module it reads exports (as provides asks)
         if star.is_star and star.scope == 0:
             source = resolver.import_source(module, star)
-            exported = resolver.star_exports(source) if source is not None else None
-            if exported is None or name in exported:
+            if source is None or resolver.exports(source, name):
                 others.append(star.line)
     if not others:
         if resolver.missing_module(f"{module}.{name}"):
